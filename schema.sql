@@ -1,0 +1,116 @@
+-- taizhang ledger schema, version 1.
+-- This file is the one source of the schema: the binary embeds it and applies it to a new
+-- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
+
+-- Settings of the ledger itself (outline period, creation time).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- A source document, such as a yearly report, that tasks were imported from.
+CREATE TABLE document (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    title       TEXT NOT NULL,
+    issuer      TEXT,
+    issued_on   TEXT,
+    report_year INTEGER,
+    plan_year   INTEGER,
+    sha256      TEXT NOT NULL UNIQUE,
+    path        TEXT,
+    text        TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);
+
+CREATE TABLE task (
+    -- AUTOINCREMENT: an id is never reused, even after the highest task is gone from a restore.
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    ref           TEXT UNIQUE,
+    kind          TEXT NOT NULL CHECK (kind IN ('commitment', 'shortcoming', 'achievement', 'task')),
+    title         TEXT NOT NULL CHECK (length(title) > 0),
+    body          TEXT,
+    area          TEXT,
+    outline_area  TEXT CHECK (outline_area IS NULL OR outline_area GLOB 'FZ[0-9][0-9]'),
+    owner         TEXT,
+    -- The co-owners as a JSON array of unit names, in the order given.
+    co_owners     TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(co_owners)),
+    status        TEXT NOT NULL DEFAULT 'todo'
+                  CHECK (status IN ('todo', 'doing', 'blocked', 'done', 'verified', 'cancelled')),
+    progress      INTEGER NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+    deadline      TEXT CHECK (deadline IS NULL OR deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    deadline_text TEXT,
+    year          INTEGER NOT NULL,
+    parent_id     INTEGER REFERENCES task(id),
+    document_id   INTEGER REFERENCES document(id),
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL,
+    completed_at  TEXT
+);
+
+-- Indexes that serve the filters and groupings of list and report.
+CREATE INDEX task_status   ON task(status, deadline);
+CREATE INDEX task_deadline ON task(deadline);
+CREATE INDEX task_owner    ON task(owner);
+CREATE INDEX task_area     ON task(area);
+CREATE INDEX task_year     ON task(year);
+CREATE INDEX task_kind     ON task(kind);
+CREATE INDEX task_parent   ON task(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX task_document ON task(document_id) WHERE document_id IS NOT NULL;
+
+-- A commitment (or task) that addresses a shortcoming. Many to many.
+CREATE TABLE link (
+    task_id        INTEGER NOT NULL REFERENCES task(id),
+    shortcoming_id INTEGER NOT NULL REFERENCES task(id),
+    created_at     TEXT NOT NULL,
+    PRIMARY KEY (task_id, shortcoming_id),
+    CHECK (task_id <> shortcoming_id)
+) WITHOUT ROWID;
+CREATE INDEX link_shortcoming ON link(shortcoming_id);
+
+-- One command that changed the ledger: the unit of undo.
+CREATE TABLE change (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    command TEXT NOT NULL
+);
+
+-- The audit trail: one row per changed field per change. A task's creation is one row whose
+-- field is 'created' and whose new value is the JSON object of its initial fields.
+CREATE TABLE history (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    task_id   INTEGER NOT NULL REFERENCES task(id),
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    field     TEXT NOT NULL,
+    old       TEXT,
+    new       TEXT,
+    note      TEXT
+);
+CREATE INDEX history_task ON history(task_id, id);
+CREATE INDEX history_at   ON history(at);
+CREATE INDEX history_change ON history(change_id);
+
+-- The audit trail is append-only, and the schema itself enforces it.
+CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'history is append-only: rows cannot be changed');
+END;
+CREATE TRIGGER history_no_delete BEFORE DELETE ON history
+BEGIN
+    SELECT RAISE(ABORT, 'history is append-only: rows cannot be deleted');
+END;
+CREATE TRIGGER change_no_update BEFORE UPDATE ON change
+BEGIN
+    SELECT RAISE(ABORT, 'changes are append-only');
+END;
+CREATE TRIGGER change_no_delete BEFORE DELETE ON change
+BEGIN
+    SELECT RAISE(ABORT, 'changes are append-only');
+END;
+-- There is no hard delete of tasks: cancelling with a reason is how an item leaves the ledger.
+CREATE TRIGGER task_no_delete BEFORE DELETE ON task
+BEGIN
+    SELECT RAISE(ABORT, 'tasks are never deleted: cancel them with a reason instead');
+END;

@@ -1,0 +1,38 @@
+use std::io::Write;
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::{emit, emit_json, parse_date_arg, Ctx, Format};
+use crate::db::{history, tasks, Ledger};
+use crate::report::history_table;
+use crate::Result;
+
+#[derive(Debug, Args)]
+pub struct History {
+    /// Only the history of this task.
+    pub id: Option<i64>,
+    /// Only changes on or after this day.
+    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Only the latest N rows.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+}
+
+impl History {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let since = self.since.map(|d| d.to_string());
+        let rows = ledger.read(|c| {
+            if let Some(id) = self.id {
+                tasks::require(c, id)?;
+            }
+            history::rows(c, self.id, since.as_deref(), self.limit)
+        })?;
+        match ctx.format {
+            Format::Json => emit_json(out, &rows),
+            Format::Table if rows.is_empty() => emit(out, ctx.t("没有变更记录。", "No history.")),
+            Format::Table => emit(out, history_table(&rows, ctx.style())),
+        }
+    }
+}

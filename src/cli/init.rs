@@ -1,0 +1,42 @@
+use std::io::Write;
+
+use clap::Args;
+
+use super::{emit, emit_json, Ctx, Format};
+use crate::db::Ledger;
+use crate::model::Outline;
+use crate::Result;
+
+#[derive(Debug, Args)]
+pub struct Init {
+    #[command(flatten)]
+    pub who: super::Who,
+    /// The outline period the ledger follows, e.g. 2026-2030 (default 2021-2025). A task's plan
+    /// year defaults to the period's closing year. 纲要期间
+    #[arg(long, value_name = "START-END")]
+    pub outline: Option<Outline>,
+}
+
+impl Init {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if let Some(o) = self.outline {
+            ledger.write(&ctx.meta, |w| crate::db::set_outline(w, o))?;
+        }
+        let outline = ledger.outline()?;
+        let path = ledger.path().display().to_string();
+        match ctx.format {
+            Format::Json => emit_json(
+                out,
+                &serde_json::json!({ "db": path, "outline": outline.to_string() }),
+            ),
+            Format::Table => emit(
+                out,
+                format!(
+                    "{} {path} ({} {outline})",
+                    ctx.t("台账文件：", "Ledger:"),
+                    ctx.t("纲要期间", "outline period"),
+                ),
+            ),
+        }
+    }
+}

@@ -1,0 +1,84 @@
+use std::io::Write;
+
+use clap::Args;
+
+use super::{emit, emit_json, Ctx, Format};
+use crate::db::tasks::{self, Filter, Sort};
+use crate::db::Ledger;
+use crate::model::{Kind, Status};
+use crate::report::task_table;
+use crate::Result;
+
+/// The filters `list` and `report` share.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only tasks in this status; repeat for several (English or Chinese words).
+    #[arg(long = "status")]
+    pub statuses: Vec<Status>,
+    /// Only tasks of this kind.
+    #[arg(long)]
+    pub kind: Option<Kind>,
+    /// Only tasks led by this unit.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Only tasks in this area.
+    #[arg(long)]
+    pub area: Option<String>,
+    /// Only tasks of this plan year.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Only overdue tasks (逾期) as of --as-of.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Only open tasks due within DAYS of --as-of.
+    #[arg(long, value_name = "DAYS")]
+    pub due_within: Option<u32>,
+    /// Only sub-tasks of task ID.
+    #[arg(long, value_name = "ID")]
+    pub parent: Option<i64>,
+    /// Only tasks whose title, text or ref contains TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> Filter {
+        Filter {
+            statuses: self.statuses.clone(),
+            kind: self.kind,
+            owner: self.owner.clone(),
+            area: self.area.clone(),
+            year: self.year,
+            overdue: self.overdue,
+            due_within: self.due_within,
+            parent: self.parent,
+            search: self.search.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct List {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// The order of the rows.
+    #[arg(long, value_enum, default_value_t = Sort::Id)]
+    pub sort: Sort,
+    /// Print at most N tasks.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+}
+
+impl List {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let f = self.filter.filter();
+        let tasks = ledger.read(|c| tasks::list(c, &f, self.sort, self.limit, ctx.as_of))?;
+        match ctx.format {
+            Format::Json => emit_json(out, &tasks),
+            Format::Table if tasks.is_empty() => {
+                emit(out, ctx.t("没有符合条件的任务。", "No tasks match."))
+            }
+            Format::Table => emit(out, task_table(&tasks, ctx.style())),
+        }
+    }
+}

@@ -1,0 +1,293 @@
+//! The command line: clap types here and in one file per subcommand, each with a `run` that
+//! receives the open ledger, the context of the invocation and an output writer. Subcommands
+//! never open the ledger themselves: `run` below opens it once, for reading or for writing.
+
+mod add;
+mod completions;
+mod history;
+mod init;
+mod link;
+mod list;
+mod note;
+mod report;
+mod show;
+mod update;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::db::{Access, ChangeMeta, Ledger};
+use crate::model::date::parse_deadline;
+use crate::model::Lang;
+use crate::report::Style;
+use crate::{clock, Error, Result};
+
+/// taizhang (台账): track the commitments, shortcomings and achievements of a rule-of-law
+/// government report, with owners, deadlines, progress and a full audit trail.
+#[derive(Debug, Parser)]
+#[command(name = "taizhang", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// The ledger file (default ./taizhang.db). 台账文件路径
+    #[arg(long, global = true, env = "TAIZHANG_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Who makes the change, as recorded in the history (default: TAIZHANG_USER, else the OS
+    /// user); writing commands also take it after their name. 操作人
+    #[arg(long, env = "TAIZHANG_USER", value_name = "NAME")]
+    pub by: Option<String>,
+
+    /// Language of labels, headers and status words (default zh when LANG or LC_ALL starts
+    /// with zh, else en).
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+
+    /// The day overdue and warnings are computed for (default today; TAIZHANG_NOW sets the
+    /// clock). 统计日期
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
+    pub as_of: Option<NaiveDate>,
+
+    /// Output format of commands that print data.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How data is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// An aligned table for people.
+    Table,
+    /// JSON for programs (field names in README).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a ledger (or change its outline period). 新建台账
+    Init(init::Init),
+    /// Add a task and print its id. 新增任务
+    Add(add::Add),
+    /// Change one or more tasks, all or nothing. 更新任务
+    Update(update::Update),
+    /// Record a progress note (进展情况) without changing any field.
+    Note(note::Note),
+    /// Record that a task addresses a shortcoming. 关联短板
+    Link(link::Link),
+    /// Remove a link between a task and a shortcoming. 取消关联
+    Unlink(link::Link),
+    /// List tasks, filtered and sorted. 任务列表
+    List(list::List),
+    /// Show every field of a task, its sub-tasks, links and history. 任务详情
+    Show(show::Show),
+    /// Print the progress table, grouped. 进度汇总表
+    Report(report::ReportCmd),
+    /// Print the audit trail. 变更记录
+    History(history::History),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::Completions),
+}
+
+/// `--by NAME` on the writing commands. It is not a global option because `report --by`
+/// names the grouping.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Who {
+    /// Who makes the change, as recorded in the history (default: TAIZHANG_USER, else the OS
+    /// user). 操作人
+    #[arg(long = "by", value_name = "NAME")]
+    pub by: Option<String>,
+}
+
+impl Command {
+    /// The actor named after the subcommand, if any.
+    fn who(&self) -> Option<&str> {
+        let w = match self {
+            Command::Init(c) => &c.who,
+            Command::Add(c) => &c.who,
+            Command::Update(c) => &c.who,
+            Command::Note(c) => &c.who,
+            Command::Link(c) | Command::Unlink(c) => &c.who,
+            _ => return None,
+        };
+        w.by.as_deref()
+    }
+}
+
+/// Parses a date argument in any of the accepted forms.
+pub fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
+    parse_deadline(s)
+}
+
+/// Parses a progress figure: a whole number from 0 to 100, with or without "%".
+pub fn parse_progress(s: &str) -> std::result::Result<u8, String> {
+    let t = crate::model::date::ascii_digits(s.trim());
+    let t = t.trim_end_matches(['%', '％']);
+    match t.parse::<i64>() {
+        Ok(n) if (0..=100).contains(&n) => u8::try_from(n).map_err(|e| e.to_string()),
+        Ok(n) => Err(format!("progress {n} is outside 0–100")),
+        Err(_) => Err(format!(
+            "'{s}' is not a progress figure; give a whole number from 0 to 100"
+        )),
+    }
+}
+
+/// Parses an outline area tag: FZ01 … FZ10 (case-insensitive).
+pub fn parse_outline_area(s: &str) -> std::result::Result<String, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let ok = t.len() == 4
+        && t.starts_with("FZ")
+        && t[2..]
+            .parse::<u8>()
+            .is_ok_and(|n| (1..=10).contains(&n) && t.as_bytes()[2].is_ascii_digit());
+    if ok {
+        Ok(t)
+    } else {
+        Err(format!(
+            "'{s}' is not an outline area; use FZ01 … FZ10 (see README for the ten areas)"
+        ))
+    }
+}
+
+/// Parses a non-empty text argument: titles and reasons may not be blank.
+pub fn parse_text(s: &str) -> std::result::Result<String, String> {
+    if s.trim().is_empty() {
+        Err("this value cannot be empty".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// What every subcommand gets besides the ledger: the settings of this invocation.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub as_of: NaiveDate,
+    pub format: Format,
+    pub color: bool,
+    /// The change stamp for commands that write.
+    pub meta: ChangeMeta,
+}
+
+impl Ctx {
+    /// The table style for this invocation.
+    pub fn style(&self) -> Style {
+        Style {
+            lang: self.lang,
+            color: self.color,
+        }
+    }
+
+    /// Picks the message for this invocation's language.
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(zh, en)
+    }
+
+    /// Prints a warning on stderr: it goes to the person, not into piped output.
+    pub fn warn(&self, msg: &str) {
+        eprintln!("taizhang: {}: {msg}", self.t("注意", "warning"));
+    }
+}
+
+/// Writes a line of output, mapping I/O errors.
+pub fn emit(out: &mut dyn Write, s: impl std::fmt::Display) -> Result<()> {
+    writeln!(out, "{s}").map_err(|e| Error::io("writing output", e))
+}
+
+/// Writes a value as pretty JSON.
+pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    emit(out, "")
+}
+
+/// The OS user, for the history when neither --by nor TAIZHANG_USER says who acts.
+fn os_user() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .find(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// A short description of the command line, stored with each change so that undo and audits
+/// can say what was run.
+fn describe(cmd: &Command) -> String {
+    let name = match cmd {
+        Command::Init(_) => "init",
+        Command::Add(_) => "add",
+        Command::Update(_) => "update",
+        Command::Note(_) => "note",
+        Command::Link(_) => "link",
+        Command::Unlink(_) => "unlink",
+        Command::List(_) => "list",
+        Command::Show(_) => "show",
+        Command::Report(_) => "report",
+        Command::History(_) => "history",
+        Command::Completions(_) => "completions",
+    };
+    let args: Vec<String> = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let line = args.join(" ");
+    if line.is_empty() {
+        name.to_string()
+    } else {
+        line.chars().take(500).collect()
+    }
+}
+
+/// Runs a parsed command line, writing its output to `out`.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    if let Command::Completions(c) = &cli.command {
+        return c.run(out);
+    }
+    let now = clock::now()?;
+    let stamp = clock::stamp(&now);
+    let lang = cli.lang.unwrap_or_else(Lang::from_env);
+    let actor = cli
+        .command
+        .who()
+        .or(cli.by.as_deref())
+        .filter(|s| !s.trim().is_empty())
+        .map_or_else(os_user, str::to_string);
+    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let ctx = Ctx {
+        lang,
+        as_of: cli.as_of.unwrap_or_else(|| now.date_naive()),
+        format: cli.format,
+        color,
+        meta: ChangeMeta {
+            at: stamp.clone(),
+            actor,
+            command: describe(&cli.command),
+        },
+    };
+    let path = cli
+        .db
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("taizhang.db"));
+    let access = match cli.command {
+        Command::List(_) | Command::Show(_) | Command::Report(_) | Command::History(_) => {
+            Access::Read
+        }
+        _ => Access::Write,
+    };
+    let mut ledger = Ledger::open(&path, access, &stamp)?;
+    match &cli.command {
+        Command::Init(c) => c.run(&mut ledger, &ctx, out),
+        Command::Add(c) => c.run(&mut ledger, &ctx, out),
+        Command::Update(c) => c.run(&mut ledger, &ctx, out),
+        Command::Note(c) => c.run(&mut ledger, &ctx, out),
+        Command::Link(c) => c.run(&mut ledger, &ctx, out, true),
+        Command::Unlink(c) => c.run(&mut ledger, &ctx, out, false),
+        Command::List(c) => c.run(&mut ledger, &ctx, out),
+        Command::Show(c) => c.run(&mut ledger, &ctx, out),
+        Command::Report(c) => c.run(&mut ledger, &ctx, out),
+        Command::History(c) => c.run(&mut ledger, &ctx, out),
+        Command::Completions(c) => c.run(out),
+    }
+}

@@ -1,0 +1,37 @@
+use std::io::Write;
+
+use clap::Args;
+
+use super::list::FilterArgs;
+use super::{emit, emit_json, Ctx, Format};
+use crate::db::report::{report, GroupBy};
+use crate::db::Ledger;
+use crate::report::progress_table;
+use crate::Result;
+
+#[derive(Debug, Args)]
+pub struct ReportCmd {
+    /// What to group by.
+    #[arg(long, value_enum, default_value_t = GroupBy::Area)]
+    pub by: GroupBy,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+impl ReportCmd {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let f = self.filter.filter();
+        let r = ledger.read(|c| report(c, self.by, &f, ctx.as_of))?;
+        match ctx.format {
+            Format::Json => emit_json(out, &r),
+            Format::Table => {
+                let heading = match ctx.lang {
+                    crate::model::Lang::Zh => format!("进度汇总（统计日期 {}）", ctx.as_of),
+                    crate::model::Lang::En => format!("Progress as of {}", ctx.as_of),
+                };
+                emit(out, heading)?;
+                emit(out, progress_table(&r, ctx.style()))
+            }
+        }
+    }
+}

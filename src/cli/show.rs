@@ -1,0 +1,111 @@
+use std::io::Write;
+
+use clap::Args;
+use comfy_table::{presets, ContentArrangement, Table};
+use serde::Serialize;
+
+use super::{emit, emit_json, Ctx, Format};
+use crate::db::{history, tasks, Ledger};
+use crate::model::{HistoryRow, Task, Word};
+use crate::report::{
+    deadline_label, field_label, history_table, none_label, printable, task_table,
+};
+use crate::Result;
+
+#[derive(Debug, Args)]
+pub struct Show {
+    /// The task.
+    pub id: i64,
+}
+
+/// Everything `show` prints about a task.
+#[derive(Debug, Serialize)]
+struct Detail {
+    #[serde(flatten)]
+    task: Task,
+    children: Vec<Task>,
+    addresses: Vec<Task>,
+    addressed_by: Vec<Task>,
+    history: Vec<HistoryRow>,
+}
+
+impl Show {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let as_of = ctx.as_of;
+        let d = ledger.read(|c| {
+            Ok(Detail {
+                task: tasks::get(c, self.id, as_of)?,
+                children: tasks::children(c, self.id, as_of)?,
+                addresses: tasks::addresses(c, self.id, as_of)?,
+                addressed_by: tasks::addressed_by(c, self.id, as_of)?,
+                history: history::rows(c, Some(self.id), None, None)?,
+            })
+        })?;
+        if ctx.format == Format::Json {
+            return emit_json(out, &d);
+        }
+        let t = &d.task;
+        let lang = ctx.lang;
+        let mut kv = Table::new();
+        kv.load_preset(presets::ASCII_MARKDOWN)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(vec![ctx.t("字段", "Field"), ctx.t("内容", "Value")]);
+        let opt = |v: &Option<String>| v.as_deref().map(printable).unwrap_or_default();
+        let mut deadline = deadline_label(t, lang);
+        if let Some(words) = &t.deadline_text {
+            deadline.push_str(&format!(" ({})", printable(words)));
+        }
+        let status = if t.overdue {
+            format!("{} ({})", t.status.label(lang), ctx.t("逾期", "overdue"))
+        } else {
+            t.status.label(lang).to_string()
+        };
+        let rows: Vec<(&str, String)> = vec![
+            ("id", format!("#{}", t.id)),
+            ("ref", opt(&t.reference)),
+            ("kind", t.kind.label(lang).to_string()),
+            ("title", printable(&t.title)),
+            ("area", opt(&t.area)),
+            ("outline_area", opt(&t.outline_area)),
+            (
+                "owner",
+                t.owner
+                    .as_deref()
+                    .map(printable)
+                    .unwrap_or_else(|| none_label(lang, true).to_string()),
+            ),
+            ("co_owners", printable(&t.co_owners.join("、"))),
+            ("status", status),
+            ("progress", format!("{}%", t.progress)),
+            ("deadline", deadline),
+            ("year", t.year.to_string()),
+            (
+                "parent_id",
+                t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
+            ),
+            ("created_at", t.created_at.clone()),
+            ("updated_at", t.updated_at.clone()),
+            ("completed_at", opt(&t.completed_at)),
+            ("body", opt(&t.body)),
+        ];
+        for (field, value) in rows {
+            if !value.is_empty() {
+                kv.add_row(vec![field_label(field, lang), value]);
+            }
+        }
+        emit(out, kv)?;
+        let sections = [
+            (ctx.t("子任务", "Sub-tasks"), &d.children),
+            (ctx.t("针对的短板", "Addresses"), &d.addresses),
+            (ctx.t("整改措施", "Addressed by"), &d.addressed_by),
+        ];
+        for (title, list) in sections {
+            if !list.is_empty() {
+                emit(out, format!("\n{title}"))?;
+                emit(out, task_table(list, ctx.style()))?;
+            }
+        }
+        emit(out, format!("\n{}", ctx.t("变更记录", "History")))?;
+        emit(out, history_table(&d.history, ctx.style()))
+    }
+}

@@ -1,0 +1,51 @@
+//! Reading the audit trail.
+
+use rusqlite::Connection;
+
+use crate::model::HistoryRow;
+use crate::Result;
+
+/// History rows, oldest first: of one task or of the whole ledger, since a moment, keeping the
+/// latest `limit` when a limit is given.
+pub fn rows(
+    conn: &Connection,
+    task: Option<i64>,
+    since: Option<&str>,
+    limit: Option<u64>,
+) -> Result<Vec<HistoryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
+         WHERE (?1 IS NULL OR task_id = ?1) AND (?2 IS NULL OR at >= ?2)
+         ORDER BY id DESC LIMIT ?3",
+    )?;
+    let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
+    let mut out = stmt
+        .query_map(rusqlite::params![task, since, limit], |r| {
+            Ok(HistoryRow {
+                id: r.get(0)?,
+                change_id: r.get(1)?,
+                task_id: r.get(2)?,
+                at: r.get(3)?,
+                actor: r.get(4)?,
+                field: r.get(5)?,
+                old: r.get(6)?,
+                new: r.get(7)?,
+                note: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    out.reverse();
+    Ok(out)
+}
+
+/// The latest progress note of a task, if any.
+pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    Ok(conn
+        .prepare_cached(
+            "SELECT note FROM history WHERE task_id = ?1 AND note IS NOT NULL
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([task], |r| r.get(0))
+        .optional()?)
+}

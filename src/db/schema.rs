@@ -1,0 +1,96 @@
+//! Schema versioning. A new ledger gets `schema.sql`; an older one is brought forward by the
+//! ordered upgrade steps below, each in its own transaction, so that a failure leaves the ledger
+//! at the last version that completed. A ledger newer than this binary is refused.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::model::Outline;
+use crate::{Error, Result};
+
+/// The schema every new ledger starts from.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+
+/// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
+pub const CURRENT_VERSION: i64 = 1;
+
+/// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Empty while the
+/// schema is at its first version; each later change to schema.sql appends its step here.
+const UPGRADES: &[&str] = &[];
+
+/// The schema version recorded in a ledger; 0 for an empty database.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+}
+
+/// Whether the database holds any table: an unversioned database with tables is some other
+/// program's file, not an empty one to initialise.
+fn has_tables(conn: &Connection) -> Result<bool> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(n > 0)
+}
+
+/// Checks that a ledger can be read by this binary without changing it.
+pub fn check_readable(conn: &Connection, path: &Path) -> Result<i64> {
+    let v = version(conn)?;
+    if v > CURRENT_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: v,
+            supported: CURRENT_VERSION,
+        });
+    }
+    if v == 0 {
+        if has_tables(conn)? {
+            return Err(Error::NotALedger(path.to_path_buf()));
+        }
+        return Err(Error::NoLedger(path.to_path_buf()));
+    }
+    Ok(v)
+}
+
+/// Creates the schema in an empty database or upgrades an older one, each step in its own
+/// IMMEDIATE transaction. `now` stamps the creation of a new ledger.
+pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
+    let v = version(conn)?;
+    if v > CURRENT_VERSION {
+        return Err(Error::NewerSchema {
+            path: path.to_path_buf(),
+            found: v,
+            supported: CURRENT_VERSION,
+        });
+    }
+    if v == 0 {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Another process may have created the schema while this one waited for the lock.
+        if version(&tx)? == 0 {
+            if has_tables(&tx)? {
+                return Err(Error::NotALedger(path.to_path_buf()));
+            }
+            tx.execute_batch(SCHEMA_SQL)?;
+            let outline = Outline::default();
+            tx.execute(
+                "INSERT INTO meta(key, value) VALUES ('outline_start', ?1), ('outline_end', ?2), ('created_at', ?3)",
+                rusqlite::params![outline.start.to_string(), outline.end.to_string(), now],
+            )?;
+            tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
+        }
+        tx.commit()?;
+        return Ok(());
+    }
+    for (i, step) in UPGRADES.iter().enumerate() {
+        let from = i as i64 + 1;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if version(&tx)? == from {
+            tx.execute_batch(step)?;
+            tx.pragma_update(None, "user_version", from + 1)?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,680 @@
+//! Queries on tasks and links.
+
+use chrono::NaiveDate;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row};
+use serde::{Deserialize, Serialize};
+
+use super::Writer;
+use crate::model::{is_overdue, Kind, Status, Task};
+use crate::{Error, Result};
+
+/// The columns every task query selects, in the order `task_from_row` reads them. The shown
+/// progress of a task with sub-tasks is the rounded mean of its sub-tasks that are not cancelled;
+/// the partial index on parent_id keeps that lookup cheap.
+const TASK_COLUMNS: &str = "t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
+    t.co_owners, t.status,
+    COALESCE((SELECT CAST(ROUND(AVG(c.progress)) AS INTEGER) FROM task c
+              WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress),
+    t.progress, t.deadline, t.deadline_text, t.year, t.parent_id, t.document_id,
+    t.created_at, t.updated_at, t.completed_at";
+
+fn task_from_row(r: &Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Task> {
+    let co: String = r.get(8)?;
+    let status: Status = r.get(9)?;
+    let deadline: Option<NaiveDate> = r.get(12)?;
+    Ok(Task {
+        id: r.get(0)?,
+        reference: r.get(1)?,
+        kind: r.get(2)?,
+        title: r.get(3)?,
+        body: r.get(4)?,
+        area: r.get(5)?,
+        outline_area: r.get(6)?,
+        owner: r.get(7)?,
+        co_owners: serde_json::from_str(&co).unwrap_or_default(),
+        status,
+        progress: r.get(10)?,
+        own_progress: r.get(11)?,
+        deadline,
+        deadline_text: r.get(13)?,
+        year: r.get(14)?,
+        parent_id: r.get(15)?,
+        document_id: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+        completed_at: r.get(19)?,
+        overdue: is_overdue(deadline, status, as_of),
+    })
+}
+
+/// A task to create: what `add` and `import` give.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewTask {
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none", default)]
+    pub reference: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub body: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub area: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub outline_area: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub owner: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub co_owners: Vec<String>,
+    pub status: Status,
+    pub progress: u8,
+    pub deadline: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub deadline_text: Option<String>,
+    pub year: i32,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parent_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub document_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub completed_at: Option<String>,
+}
+
+/// Inserts a task and records its creation as one history row holding its initial fields.
+pub fn insert(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
+    if let Some(p) = t.parent_id {
+        require(w.conn(), p)?;
+    }
+    let co = serde_json::to_string(&t.co_owners)?;
+    let mut stmt = w.conn().prepare_cached(
+        "INSERT INTO task(ref, kind, title, body, area, outline_area, owner, co_owners, status,
+                          progress, deadline, deadline_text, year, parent_id, document_id,
+                          created_at, updated_at, completed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
+    )?;
+    stmt.execute(rusqlite::params![
+        t.reference,
+        t.kind,
+        t.title,
+        t.body,
+        t.area,
+        t.outline_area,
+        t.owner,
+        co,
+        t.status,
+        t.progress,
+        t.deadline,
+        t.deadline_text,
+        t.year,
+        t.parent_id,
+        t.document_id,
+        w.at(),
+        t.completed_at,
+    ])
+    .map_err(|e| unique_ref_error(e, t.reference.as_deref()))?;
+    let id = w.conn().last_insert_rowid();
+    w.log(id, "created", None, Some(&serde_json::to_string(t)?), note)?;
+    Ok(id)
+}
+
+fn unique_ref_error(e: rusqlite::Error, reference: Option<&str>) -> Error {
+    if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
+        if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("task.ref") {
+            return Error::Invalid(format!(
+                "a task with ref '{}' already exists; refs are unique",
+                reference.unwrap_or_default()
+            ));
+        }
+    }
+    Error::Sqlite(e)
+}
+
+/// Fails with `NoSuchTask` unless the task exists.
+pub fn require(conn: &Connection, id: i64) -> Result<()> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT id FROM task WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    found.map(|_| ()).ok_or(Error::NoSuchTask(id))
+}
+
+/// One task by id.
+pub fn get(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Task> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM task t WHERE t.id = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([id], |r| task_from_row(r, as_of))
+        .optional()?
+        .ok_or(Error::NoSuchTask(id))
+}
+
+/// The direct sub-tasks of a task, in id order.
+pub fn children(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
+    let sql = format!("SELECT {TASK_COLUMNS} FROM task t WHERE t.parent_id = ?1 ORDER BY t.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The shortcomings a task addresses.
+pub fn addresses(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM link l JOIN task t ON t.id = l.shortcoming_id
+         WHERE l.task_id = ?1 ORDER BY t.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The tasks that address a shortcoming.
+pub fn addressed_by(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM link l JOIN task t ON t.id = l.task_id
+         WHERE l.shortcoming_id = ?1 ORDER BY t.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether making `parent` the parent of `child` would close a loop: true when `child` is
+/// `parent` itself or one of its ancestors.
+pub fn would_cycle(conn: &Connection, child: i64, parent: i64) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "WITH RECURSIVE up(id) AS (
+             SELECT ?1
+             UNION SELECT t.parent_id FROM task t JOIN up ON t.id = up.id
+             WHERE t.parent_id IS NOT NULL)
+         SELECT EXISTS (SELECT 1 FROM up WHERE id = ?2)",
+    )?;
+    Ok(stmt.query_row([parent, child], |r| r.get(0))?)
+}
+
+/// The fields of a task that `update` may change, with their new values.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub status: Option<Status>,
+    pub progress: Option<u8>,
+    pub owner: Option<String>,
+    pub co_owners: Option<Vec<String>>,
+    pub deadline: Option<NaiveDate>,
+    pub title: Option<String>,
+    pub area: Option<String>,
+    pub outline_area: Option<String>,
+    pub parent_id: Option<i64>,
+    pub body: Option<String>,
+}
+
+/// A field's value as history stores it: plain text, with lists as JSON.
+fn text<T: ToString>(v: &Option<T>) -> Option<String> {
+    v.as_ref().map(|x| x.to_string())
+}
+
+/// Applies `changes` to one task inside the write transaction: reads the current row, works out
+/// the new one, writes every changed column and one history row per changed field. Returns the
+/// names of the fields that changed (empty when the change changes nothing).
+pub fn update(
+    w: &Writer,
+    id: i64,
+    c: &Changes,
+    note: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Vec<&'static str>> {
+    let old = get(w.conn(), id, as_of)?;
+    let mut new = old.clone();
+    if let Some(s) = c.status {
+        new.status = s;
+    }
+    if let Some(p) = c.progress {
+        new.own_progress = p;
+        // Reaching 100 without a word on status means the work is done.
+        if p == 100 && c.status.is_none() && !old.status.is_closed() {
+            new.status = Status::Done;
+        }
+    }
+    // Finished work is complete work: done without a progress figure means 100.
+    if new.status.is_finished() && !old.status.is_finished() && c.progress.is_none() {
+        new.own_progress = 100;
+    }
+    if new.status.is_finished() && !old.status.is_finished() {
+        new.completed_at = Some(w.at().to_string());
+    } else if !new.status.is_finished() {
+        new.completed_at = None;
+    }
+    if let Some(o) = &c.owner {
+        new.owner = Some(o.clone());
+    }
+    if let Some(co) = &c.co_owners {
+        new.co_owners = co.clone();
+    }
+    if let Some(d) = c.deadline {
+        new.deadline = Some(d);
+        new.deadline_text = None;
+    }
+    if let Some(t) = &c.title {
+        new.title = t.clone();
+    }
+    if let Some(a) = &c.area {
+        new.area = Some(a.clone());
+    }
+    if let Some(a) = &c.outline_area {
+        new.outline_area = Some(a.clone());
+    }
+    if let Some(b) = &c.body {
+        new.body = Some(b.clone());
+    }
+    if let Some(p) = c.parent_id {
+        require(w.conn(), p)?;
+        if would_cycle(w.conn(), id, p)? {
+            return Err(Error::Invalid(format!(
+                "task #{p} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
+            )));
+        }
+        new.parent_id = Some(p);
+    }
+
+    let co_json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
+    let fields: [(&'static str, Option<String>, Option<String>); 12] = [
+        (
+            "status",
+            Some(old.status.to_string()),
+            Some(new.status.to_string()),
+        ),
+        (
+            "progress",
+            Some(old.own_progress.to_string()),
+            Some(new.own_progress.to_string()),
+        ),
+        ("owner", old.owner.clone(), new.owner.clone()),
+        (
+            "co_owners",
+            Some(co_json(&old.co_owners)),
+            Some(co_json(&new.co_owners)),
+        ),
+        ("deadline", text(&old.deadline), text(&new.deadline)),
+        (
+            "deadline_text",
+            old.deadline_text.clone(),
+            new.deadline_text.clone(),
+        ),
+        ("title", Some(old.title.clone()), Some(new.title.clone())),
+        ("area", old.area.clone(), new.area.clone()),
+        (
+            "outline_area",
+            old.outline_area.clone(),
+            new.outline_area.clone(),
+        ),
+        ("body", old.body.clone(), new.body.clone()),
+        ("parent_id", text(&old.parent_id), text(&new.parent_id)),
+        (
+            "completed_at",
+            old.completed_at.clone(),
+            new.completed_at.clone(),
+        ),
+    ];
+    let changed: Vec<_> = fields.iter().filter(|(_, o, n)| o != n).collect();
+    if changed.is_empty() {
+        return Ok(Vec::new());
+    }
+    w.conn()
+        .prepare_cached(
+            "UPDATE task SET status = ?2, progress = ?3, owner = ?4, co_owners = ?5, deadline = ?6,
+                 deadline_text = ?7, title = ?8, area = ?9, outline_area = ?10, body = ?11,
+                 parent_id = ?12, completed_at = ?13, updated_at = ?14
+             WHERE id = ?1",
+        )?
+        .execute(rusqlite::params![
+            id,
+            new.status,
+            new.own_progress,
+            new.owner,
+            co_json(&new.co_owners),
+            new.deadline,
+            new.deadline_text,
+            new.title,
+            new.area,
+            new.outline_area,
+            new.body,
+            new.parent_id,
+            new.completed_at,
+            w.at(),
+        ])?;
+    for (field, o, n) in &changed {
+        w.log(id, field, o.as_deref(), n.as_deref(), note)?;
+    }
+    Ok(changed.iter().map(|(f, _, _)| *f).collect())
+}
+
+/// Records a progress note: a history row that changes no field.
+pub fn note(w: &Writer, id: i64, text: &str) -> Result<()> {
+    require(w.conn(), id)?;
+    w.log(id, "note", None, None, Some(text))?;
+    w.conn()
+        .prepare_cached("UPDATE task SET updated_at = ?2 WHERE id = ?1")?
+        .execute(rusqlite::params![id, w.at()])?;
+    Ok(())
+}
+
+/// Links a task to the shortcoming it addresses. Returns false when the link already existed.
+pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<bool> {
+    if id == shortcoming {
+        return Err(Error::Invalid(format!(
+            "task #{id} cannot address itself; link it to a shortcoming"
+        )));
+    }
+    require(w.conn(), id)?;
+    let target = get(w.conn(), shortcoming, as_of)?;
+    if target.kind != Kind::Shortcoming {
+        return Err(Error::Invalid(format!(
+            "task #{shortcoming} is a {}, not a shortcoming; --addresses takes the id of a shortcoming",
+            target.kind
+        )));
+    }
+    let n = w
+        .conn()
+        .prepare_cached(
+            "INSERT OR IGNORE INTO link(task_id, shortcoming_id, created_at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(rusqlite::params![id, shortcoming, w.at()])?;
+    if n == 0 {
+        return Ok(false);
+    }
+    w.log(id, "addresses", None, Some(&shortcoming.to_string()), None)?;
+    Ok(true)
+}
+
+/// Removes a link. Returns false when there was none.
+pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
+    require(w.conn(), id)?;
+    require(w.conn(), shortcoming)?;
+    let n = w
+        .conn()
+        .prepare_cached("DELETE FROM link WHERE task_id = ?1 AND shortcoming_id = ?2")?
+        .execute([id, shortcoming])?;
+    if n == 0 {
+        return Ok(false);
+    }
+    w.log(id, "addresses", Some(&shortcoming.to_string()), None, None)?;
+    Ok(true)
+}
+
+/// Which tasks `list` and `report` take.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub statuses: Vec<Status>,
+    pub kind: Option<Kind>,
+    pub owner: Option<String>,
+    pub area: Option<String>,
+    pub year: Option<i32>,
+    pub overdue: bool,
+    pub due_within: Option<u32>,
+    pub parent: Option<i64>,
+    pub search: Option<String>,
+}
+
+/// How `list` orders its rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Sort {
+    #[default]
+    Id,
+    Deadline,
+    Progress,
+    Status,
+}
+
+/// The SQL order of statuses, as the vocabulary lists them.
+pub const STATUS_ORDER: &str = "CASE t.status WHEN 'todo' THEN 0 WHEN 'doing' THEN 1
+    WHEN 'blocked' THEN 2 WHEN 'done' THEN 3 WHEN 'verified' THEN 4 ELSE 5 END";
+
+/// Builds the WHERE clause of a filter from fixed fragments, with every value a parameter.
+pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut params: Vec<Value> = Vec::new();
+    let param = |v: Value, params: &mut Vec<Value>| -> String {
+        params.push(v);
+        format!("?{}", params.len())
+    };
+    if !f.statuses.is_empty() {
+        let marks: Vec<String> = f
+            .statuses
+            .iter()
+            .map(|s| param(Value::Text(s.to_string()), &mut params))
+            .collect();
+        parts.push(format!("t.status IN ({})", marks.join(", ")));
+    }
+    if let Some(k) = f.kind {
+        parts.push(format!(
+            "t.kind = {}",
+            param(Value::Text(k.to_string()), &mut params)
+        ));
+    }
+    if let Some(o) = &f.owner {
+        parts.push(format!(
+            "t.owner = {}",
+            param(Value::Text(o.clone()), &mut params)
+        ));
+    }
+    if let Some(a) = &f.area {
+        parts.push(format!(
+            "t.area = {}",
+            param(Value::Text(a.clone()), &mut params)
+        ));
+    }
+    if let Some(y) = f.year {
+        parts.push(format!(
+            "t.year = {}",
+            param(Value::Integer(y.into()), &mut params)
+        ));
+    }
+    if f.overdue || f.due_within.is_some() {
+        parts.push("t.status NOT IN ('done', 'verified', 'cancelled')".into());
+    }
+    if f.overdue {
+        let d = param(Value::Text(as_of.to_string()), &mut params);
+        parts.push(format!("t.deadline < {d}"));
+    }
+    if let Some(days) = f.due_within {
+        let from = param(Value::Text(as_of.to_string()), &mut params);
+        let until = as_of
+            .checked_add_days(chrono::Days::new(days.into()))
+            .unwrap_or(NaiveDate::MAX);
+        let to = param(Value::Text(until.to_string()), &mut params);
+        parts.push(format!("t.deadline BETWEEN {from} AND {to}"));
+    }
+    if let Some(p) = f.parent {
+        parts.push(format!(
+            "t.parent_id = {}",
+            param(Value::Integer(p), &mut params)
+        ));
+    }
+    if let Some(s) = &f.search {
+        let p = param(Value::Text(s.clone()), &mut params);
+        parts.push(format!(
+            "(instr(t.title, {p}) > 0 OR instr(COALESCE(t.body, ''), {p}) > 0 OR t.ref = {p})"
+        ));
+    }
+    if parts.is_empty() {
+        (String::new(), params)
+    } else {
+        (format!("WHERE {}", parts.join(" AND ")), params)
+    }
+}
+
+/// The tasks a filter selects, sorted, at most `limit` of them.
+pub fn list(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    let (wh, mut params) = where_clause(f, as_of);
+    let order = match sort {
+        Sort::Id => "t.id".to_string(),
+        // Tasks with no deadline (continuous work) come last.
+        Sort::Deadline => "t.deadline IS NULL, t.deadline, t.id".to_string(),
+        Sort::Progress => "t.progress, t.id".to_string(),
+        Sort::Status => format!("{STATUS_ORDER}, t.id"),
+    };
+    let mut sql = format!("SELECT {TASK_COLUMNS} FROM task t {wh} ORDER BY {order}");
+    if let Some(n) = limit {
+        params.push(Value::Integer(i64::try_from(n).unwrap_or(i64::MAX)));
+        sql.push_str(&format!(" LIMIT ?{}", params.len()));
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params), |r| {
+        task_from_row(r, as_of)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::db::{ChangeMeta, Ledger};
+
+    fn meta() -> ChangeMeta {
+        ChangeMeta {
+            at: "2025-03-01T09:00:00+08:00".into(),
+            actor: "tester".into(),
+            command: "test".into(),
+        }
+    }
+
+    fn new_task(title: &str) -> NewTask {
+        NewTask {
+            reference: None,
+            kind: Kind::Task,
+            title: title.into(),
+            body: None,
+            area: None,
+            outline_area: None,
+            owner: None,
+            co_owners: vec![],
+            status: Status::Todo,
+            progress: 0,
+            deadline: NaiveDate::from_ymd_opt(2025, 12, 31),
+            deadline_text: None,
+            year: 2025,
+            parent_id: None,
+            document_id: None,
+            completed_at: None,
+        }
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+    }
+
+    #[test]
+    fn progress_rolls_up_from_subtasks() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let m = meta();
+        let parent = l
+            .write(&m, |w| insert(w, &new_task("总任务"), None))
+            .unwrap();
+        assert_eq!(l.read(|c| get(c, parent, day())).unwrap().progress, 0);
+        let mut kids = vec![];
+        for p in [0u8, 100, 50] {
+            let mut t = new_task("子任务");
+            t.parent_id = Some(parent);
+            t.progress = p;
+            kids.push(l.write(&m, |w| insert(w, &t, None)).unwrap());
+        }
+        let t = l.read(|c| get(c, parent, day())).unwrap();
+        assert_eq!(t.progress, 50, "mean of 0, 100, 50");
+        assert_eq!(t.own_progress, 0);
+        // A cancelled sub-task no longer holds its parent back.
+        let c = Changes {
+            status: Some(Status::Cancelled),
+            ..Default::default()
+        };
+        l.write(&m, |w| update(w, kids[0], &c, Some("并入其他任务"), day()))
+            .unwrap();
+        assert_eq!(l.read(|c| get(c, parent, day())).unwrap().progress, 75);
+    }
+
+    #[test]
+    fn cycles_are_refused() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let m = meta();
+        let a = l.write(&m, |w| insert(w, &new_task("a"), None)).unwrap();
+        let mut t = new_task("b");
+        t.parent_id = Some(a);
+        let b = l.write(&m, |w| insert(w, &t, None)).unwrap();
+        let c = Changes {
+            parent_id: Some(b),
+            ..Default::default()
+        };
+        let e = l.write(&m, |w| update(w, a, &c, None, day())).unwrap_err();
+        assert!(e.to_string().contains("cycle"), "{e}");
+        let c = Changes {
+            parent_id: Some(a),
+            ..Default::default()
+        };
+        let e = l.write(&m, |w| update(w, a, &c, None, day())).unwrap_err();
+        assert!(e.to_string().contains("cycle"), "{e}");
+    }
+
+    #[test]
+    fn history_is_append_only_at_the_sql_level() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let id = l
+            .write(&meta(), |w| insert(w, &new_task("a"), None))
+            .unwrap();
+        let upd = l
+            .conn
+            .execute("UPDATE history SET actor = 'x' WHERE task_id = ?1", [id]);
+        assert!(upd.unwrap_err().to_string().contains("append-only"));
+        let del = l.conn.execute("DELETE FROM history", []);
+        assert!(del.unwrap_err().to_string().contains("append-only"));
+        let del = l.conn.execute("DELETE FROM task", []);
+        assert!(del.unwrap_err().to_string().contains("never deleted"));
+        let n: i64 = l
+            .conn
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_change_that_changes_nothing_records_nothing() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let id = l
+            .write(&meta(), |w| insert(w, &new_task("a"), None))
+            .unwrap();
+        let c = Changes {
+            status: Some(Status::Todo),
+            progress: Some(0),
+            ..Default::default()
+        };
+        let changed = l
+            .write(&meta(), |w| update(w, id, &c, None, day()))
+            .unwrap();
+        assert!(changed.is_empty());
+        let n: i64 = l
+            .conn
+            .query_row("SELECT count(*) FROM change", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1, "only the creation");
+    }
+
+    #[test]
+    fn progress_100_means_done() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let id = l
+            .write(&meta(), |w| insert(w, &new_task("a"), None))
+            .unwrap();
+        let c = Changes {
+            progress: Some(100),
+            ..Default::default()
+        };
+        let changed = l
+            .write(&meta(), |w| update(w, id, &c, None, day()))
+            .unwrap();
+        assert_eq!(changed, vec!["status", "progress", "completed_at"]);
+        let t = l.read(|c| get(c, id, day())).unwrap();
+        assert_eq!(t.status, Status::Done);
+        assert_eq!(t.completed_at.as_deref(), Some("2025-03-01T09:00:00+08:00"));
+    }
+}

@@ -1,0 +1,67 @@
+//! The taizhang binary: parses the command line, runs the library and maps errors to exit codes
+//! (2 for usage errors, 1 for every other failure) with one line on stderr.
+
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = match taizhang::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_exit(e),
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let result = taizhang::cli::run(cli, &mut out).and_then(|()| {
+        out.flush()
+            .map_err(|e| taizhang::Error::io("writing output", e))
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that stopped early (`taizhang list | head`) is not a failure.
+        Err(taizhang::Error::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("taizhang: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+/// Help and version go to stdout as clap renders them; usage errors are folded into one line.
+fn clap_exit(e: clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        _ => {
+            eprintln!("taizhang: {}", one_line(&e.render().to_string()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Joins the lines of clap's message up to its usage hint: "error: the following required
+/// arguments were not provided: <TITLE>".
+fn one_line(msg: &str) -> String {
+    let parts: Vec<&str> = msg
+        .lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .collect();
+    let line = parts.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_string()
+}
