@@ -5,6 +5,7 @@ use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 
 use super::{emit, emit_json, Ctx, Format};
+use crate::db::documents::{self, Document};
 use crate::db::{history, tasks, Ledger};
 use crate::model::{HistoryRow, Task, Word};
 use crate::report::{
@@ -27,14 +28,22 @@ struct Detail {
     addresses: Vec<Task>,
     addressed_by: Vec<Task>,
     history: Vec<HistoryRow>,
+    /// The document the task was imported from, if any.
+    document: Option<Document>,
 }
 
 impl Show {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let as_of = ctx.as_of;
         let d = ledger.read(|c| {
+            let task = tasks::get(c, self.id, as_of)?;
+            let document = match task.document_id {
+                Some(id) => documents::get(c, id)?,
+                None => None,
+            };
             Ok(Detail {
-                task: tasks::get(c, self.id, as_of)?,
+                task,
+                document,
                 children: tasks::children(c, self.id, as_of)?,
                 addresses: tasks::addresses(c, self.id, as_of)?,
                 addressed_by: tasks::addressed_by(c, self.id, as_of)?,
@@ -63,6 +72,16 @@ impl Show {
         let rows: Vec<(&str, String)> = vec![
             ("id", format!("#{}", t.id)),
             ("ref", opt(&t.reference)),
+            (
+                "document",
+                d.document
+                    .as_ref()
+                    .map(|doc| {
+                        let date = doc.issued_on.as_deref().unwrap_or_default();
+                        printable(&format!("#{} 《{}》 {date}", doc.id, doc.title))
+                    })
+                    .unwrap_or_default(),
+            ),
             ("kind", t.kind.label(lang).to_string()),
             ("title", printable(&t.title)),
             ("area", opt(&t.area)),

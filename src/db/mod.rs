@@ -1,6 +1,7 @@
 //! The ledger file: opening it the right way for reading or writing, and running each command
 //! in one transaction. All SQL of taizhang lives in this module and its children.
 
+pub mod documents;
 pub mod history;
 pub mod report;
 pub mod schema;

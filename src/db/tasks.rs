@@ -409,6 +409,8 @@ pub struct Filter {
     pub due_within: Option<u32>,
     pub parent: Option<i64>,
     pub search: Option<String>,
+    /// Only tasks imported from this document.
+    pub document: Option<i64>,
 }
 
 /// How `list` orders its rows.
@@ -485,6 +487,9 @@ pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
             "t.parent_id = {}",
             param(Value::Integer(p), &mut params)
         ));
+    }
+    if let Some(d) = f.document {
+        parts.push(format!("t.document_id = {}", param(Value::Integer(d), &mut params)));
     }
     if let Some(s) = &f.search {
         let p = param(Value::Text(s.clone()), &mut params);

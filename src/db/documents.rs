@@ -1,0 +1,98 @@
+//! Source documents that tasks were imported from.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::Writer;
+use crate::Result;
+
+/// A stored source document, without its full text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub id: i64,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued_on: Option<String>,
+    pub report_year: Option<i32>,
+    pub plan_year: Option<i32>,
+    pub sha256: String,
+    pub path: Option<String>,
+    pub imported_at: String,
+}
+
+/// What `insert` stores.
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    pub title: &'a str,
+    pub issuer: Option<&'a str>,
+    pub issued_on: Option<String>,
+    pub report_year: i32,
+    pub plan_year: i32,
+    pub sha256: &'a str,
+    pub path: Option<&'a str>,
+    pub text: &'a str,
+}
+
+const COLUMNS: &str =
+    "id, title, issuer, issued_on, report_year, plan_year, sha256, path, imported_at";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Document> {
+    Ok(Document {
+        id: r.get(0)?,
+        title: r.get(1)?,
+        issuer: r.get(2)?,
+        issued_on: r.get(3)?,
+        report_year: r.get(4)?,
+        plan_year: r.get(5)?,
+        sha256: r.get(6)?,
+        path: r.get(7)?,
+        imported_at: r.get(8)?,
+    })
+}
+
+/// The document with this fingerprint, if it was imported before.
+pub fn by_sha256(conn: &Connection, sha: &str) -> Result<Option<Document>> {
+    let sql = format!("SELECT {COLUMNS} FROM document WHERE sha256 = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([sha], from_row)
+        .optional()?)
+}
+
+/// One document by id.
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Document>> {
+    let sql = format!("SELECT {COLUMNS} FROM document WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], from_row)
+        .optional()?)
+}
+
+/// Stores a document and returns its id.
+pub fn insert(w: &Writer, d: &NewDocument<'_>) -> Result<i64> {
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO document(title, issuer, issued_on, report_year, plan_year, sha256, path,
+                                  text, imported_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(rusqlite::params![
+            d.title,
+            d.issuer,
+            d.issued_on,
+            d.report_year,
+            d.plan_year,
+            d.sha256,
+            d.path,
+            d.text,
+            w.at()
+        ])?;
+    Ok(w.conn().last_insert_rowid())
+}
+
+/// Whether a task ref is taken.
+pub fn ref_taken(conn: &Connection, r: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM task WHERE ref = ?1)")?
+        .query_row([r], |row| row.get(0))?)
+}
