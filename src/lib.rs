@@ -12,3 +12,4 @@ pub mod model;
 pub mod report;
 
 pub use error::{Error, Result};
+pub mod export;

@@ -124,7 +124,7 @@ impl Add {
                 let task = ledger.read(|c| tasks::get(c, id, ctx.as_of))?;
                 emit_json(out, &task)
             }
-            Format::Table => emit(out, format!("{} #{id}", ctx.t("已新增任务", "Added task"))),
+            _ => emit(out, format!("{} #{id}", ctx.t("已新增任务", "Added task"))),
         }
     }
 }

@@ -32,7 +32,7 @@ impl History {
         match ctx.format {
             Format::Json => emit_json(out, &rows),
             Format::Table if rows.is_empty() => emit(out, ctx.t("没有变更记录。", "No history.")),
-            Format::Table => emit(out, history_table(&rows, ctx.style())),
+            _ => emit(out, history_table(&rows, ctx.style())),
         }
     }
 }

@@ -29,7 +29,7 @@ impl Init {
                 out,
                 &serde_json::json!({ "db": path, "outline": outline.to_string() }),
             ),
-            Format::Table => emit(
+            _ => emit(
                 out,
                 format!(
                     "{} {path} ({} {outline})",

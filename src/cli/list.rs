@@ -53,6 +53,7 @@ impl FilterArgs {
             due_within: self.due_within,
             parent: self.parent,
             search: self.search.clone(),
+            document: None,
         }
     }
 }
@@ -78,7 +79,7 @@ impl List {
             Format::Table if tasks.is_empty() => {
                 emit(out, ctx.t("没有符合条件的任务。", "No tasks match."))
             }
-            Format::Table => emit(out, task_table(&tasks, ctx.style())),
+            _ => emit(out, task_table(&tasks, ctx.style())),
         }
     }
 }

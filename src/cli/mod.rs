@@ -4,6 +4,7 @@
 
 mod add;
 mod completions;
+mod export;
 mod history;
 mod init;
 mod link;
@@ -12,6 +13,7 @@ mod note;
 mod report;
 mod show;
 mod update;
+mod warn;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -49,9 +51,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
     pub as_of: Option<NaiveDate>,
 
-    /// Output format of commands that print data.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format: table or json for commands that print data; csv, xlsx, md, html or json
+    /// for export (default: from the -o file's extension, else md).
+    #[arg(long, global = true, value_enum)]
+    pub format: Option<Format>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -64,6 +67,14 @@ pub enum Format {
     Table,
     /// JSON for programs (field names in README).
     Json,
+    /// CSV with a byte-order mark, for Excel and WPS (export).
+    Csv,
+    /// An Excel workbook (export).
+    Xlsx,
+    /// Markdown for the annual report draft (export).
+    Md,
+    /// A self-contained HTML page (export).
+    Html,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +99,11 @@ pub enum Command {
     Report(report::ReportCmd),
     /// Print the audit trail. 变更记录
     History(history::History),
+    /// Export a year's status as it stood at the year's end (CSV, Excel, Markdown, HTML,
+    /// JSON). 年度完成情况导出
+    Export(export::Export),
+    /// Three-colour warnings (三色预警): red overdue, yellow behind schedule, blue due soon.
+    Warn(warn::Warn),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
 }
@@ -166,7 +182,12 @@ pub fn parse_text(s: &str) -> std::result::Result<String, String> {
 pub struct Ctx {
     pub lang: Lang,
     pub as_of: NaiveDate,
+    /// Whether --as-of was given (export then reports that day instead of the year's end).
+    pub as_of_given: bool,
+    /// The output format: table unless --format said otherwise.
     pub format: Format,
+    /// The --format given, if any.
+    pub format_given: Option<Format>,
     pub color: bool,
     /// The change stamp for commands that write.
     pub meta: ChangeMeta,
@@ -226,6 +247,8 @@ fn describe(cmd: &Command) -> String {
         Command::Show(_) => "show",
         Command::Report(_) => "report",
         Command::History(_) => "history",
+        Command::Export(_) => "export",
+        Command::Warn(_) => "warn",
         Command::Completions(_) => "completions",
     };
     let args: Vec<String> = std::env::args_os()
@@ -245,6 +268,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     if let Command::Completions(c) = &cli.command {
         return c.run(out);
     }
+    let is_export = matches!(cli.command, Command::Export(_));
+    if let Some(f) = cli.format {
+        if !is_export && !matches!(f, Format::Table | Format::Json) {
+            return Err(Error::Usage(format!(
+                "--format {} is for export; this command prints table or json",
+                f.to_possible_value()
+                    .map(|v| v.get_name().to_string())
+                    .unwrap_or_default()
+            )));
+        }
+        if is_export && f == Format::Table {
+            return Err(Error::Usage(
+                "export writes csv, xlsx, md, html or json; --format table is for the other commands".into(),
+            ));
+        }
+    }
     let now = clock::now()?;
     let stamp = clock::stamp(&now);
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
@@ -258,7 +297,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let ctx = Ctx {
         lang,
         as_of: cli.as_of.unwrap_or_else(|| now.date_naive()),
-        format: cli.format,
+        as_of_given: cli.as_of.is_some(),
+        format: cli.format.unwrap_or(Format::Table),
+        format_given: cli.format,
         color,
         meta: ChangeMeta {
             at: stamp.clone(),
@@ -271,9 +312,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         .clone()
         .unwrap_or_else(|| PathBuf::from("taizhang.db"));
     let access = match cli.command {
-        Command::List(_) | Command::Show(_) | Command::Report(_) | Command::History(_) => {
-            Access::Read
-        }
+        Command::List(_)
+        | Command::Show(_)
+        | Command::Report(_)
+        | Command::History(_)
+        | Command::Export(_)
+        | Command::Warn(_) => Access::Read,
         _ => Access::Write,
     };
     let mut ledger = Ledger::open(&path, access, &stamp)?;
@@ -288,6 +332,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Show(c) => c.run(&mut ledger, &ctx, out),
         Command::Report(c) => c.run(&mut ledger, &ctx, out),
         Command::History(c) => c.run(&mut ledger, &ctx, out),
+        Command::Export(c) => c.run(&mut ledger, &ctx, out),
+        Command::Warn(c) => c.run(&mut ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
     }
 }

@@ -24,7 +24,7 @@ impl ReportCmd {
         let r = ledger.read(|c| report(c, self.by, &f, ctx.as_of))?;
         match ctx.format {
             Format::Json => emit_json(out, &r),
-            Format::Table => {
+            _ => {
                 let heading = match ctx.lang {
                     crate::model::Lang::Zh => format!("进度汇总（统计日期 {}）", ctx.as_of),
                     crate::model::Lang::En => format!("Progress as of {}", ctx.as_of),

@@ -111,7 +111,7 @@ impl Update {
                 })?;
                 emit_json(out, &tasks)
             }
-            Format::Table => {
+            _ => {
                 for (id, fields) in changed {
                     if fields.is_empty() {
                         emit(

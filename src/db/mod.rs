@@ -3,9 +3,11 @@
 
 pub mod documents;
 pub mod history;
+pub mod replay;
 pub mod report;
 pub mod schema;
 pub mod tasks;
+pub mod warn;
 
 use std::cell::Cell;
 use std::fs::OpenOptions;

@@ -12,14 +12,15 @@ use crate::{Error, Result};
 /// The columns every task query selects, in the order `task_from_row` reads them. The shown
 /// progress of a task with sub-tasks is the rounded mean of its sub-tasks that are not cancelled;
 /// the partial index on parent_id keeps that lookup cheap.
-const TASK_COLUMNS: &str = "t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
+pub const TASK_COLUMNS: &str =
+    "t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
     t.co_owners, t.status,
     COALESCE((SELECT CAST(ROUND(AVG(c.progress)) AS INTEGER) FROM task c
               WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress),
     t.progress, t.deadline, t.deadline_text, t.year, t.parent_id, t.document_id,
     t.created_at, t.updated_at, t.completed_at";
 
-fn task_from_row(r: &Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Task> {
+pub fn task_from_row(r: &Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Task> {
     let co: String = r.get(8)?;
     let status: Status = r.get(9)?;
     let deadline: Option<NaiveDate> = r.get(12)?;
@@ -489,7 +490,10 @@ pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
         ));
     }
     if let Some(d) = f.document {
-        parts.push(format!("t.document_id = {}", param(Value::Integer(d), &mut params)));
+        parts.push(format!(
+            "t.document_id = {}",
+            param(Value::Integer(d), &mut params)
+        ));
     }
     if let Some(s) = &f.search {
         let p = param(Value::Text(s.clone()), &mut params);

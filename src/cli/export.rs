@@ -1,0 +1,125 @@
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use clap::Args;
+
+use super::{emit_json, Ctx, Format};
+use crate::db::replay::{end_of_day, replay_all, start_of_day};
+use crate::db::{self, Ledger};
+use crate::export::{self, YearStatus};
+use crate::model::date::end_of_year;
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub struct Export {
+    /// The year whose status to export: its tasks as they stood on 31 December (or --as-of).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub year: i32,
+    /// Write to FILE (atomically) instead of stdout; its extension picks the format when
+    /// --format is not given.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// The format to write: --format, else the output file's extension, else Markdown.
+fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
+    if let Some(f) = given {
+        return Ok(f);
+    }
+    let ext = output
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    Ok(match ext.as_deref() {
+        None => Format::Md,
+        Some("csv") => Format::Csv,
+        Some("xlsx") => Format::Xlsx,
+        Some("md" | "markdown") => Format::Md,
+        Some("html" | "htm") => Format::Html,
+        Some("json") => Format::Json,
+        Some(other) => {
+            return Err(Error::Usage(format!(
+                "cannot tell the format from '.{other}'; add --format csv|xlsx|md|html|json"
+            )))
+        }
+    })
+}
+
+impl Export {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let format = pick_format(ctx.format_given, self.output.as_deref())?;
+        if format == Format::Xlsx && self.output.is_none() && std::io::stdout().is_terminal() {
+            return Err(Error::Usage(
+                "an Excel workbook is binary: write it to a file with -o FILE.xlsx".into(),
+            ));
+        }
+        let year_end = end_of_year(self.year)
+            .ok_or_else(|| Error::Invalid(format!("{} is not a usable year", self.year)))?;
+        // As it stood at the year's end, unless a day was asked for; a year not over yet is
+        // shown as it stands today.
+        let as_of = if ctx.as_of_given {
+            ctx.as_of
+        } else {
+            year_end.min(ctx.as_of)
+        };
+        let start = NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or(year_end);
+        let path = ledger.path().display().to_string();
+        let status: YearStatus = ledger.read(|c| {
+            let outline = db::outline(c)?;
+            let replayed = replay_all(
+                c,
+                Some(&end_of_day(as_of)),
+                Some(&start_of_day(start)),
+                as_of,
+            )?;
+            let header = export::header(path.clone(), self.year, as_of, outline, &ctx.meta.at);
+            Ok(export::build(&replayed, header))
+        })?;
+        match &self.output {
+            Some(p) => write_atomically(p, |w| render(&status, format, ctx, w)),
+            None => render(&status, format, ctx, out),
+        }
+    }
+}
+
+fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let io = |e| Error::io("writing the export", e);
+    match format {
+        Format::Csv => export::csv::write(s, ctx.lang, out),
+        Format::Md => out
+            .write_all(export::md::render(s, ctx.lang).as_bytes())
+            .map_err(io),
+        Format::Html => out
+            .write_all(export::html::render(s, ctx.lang).as_bytes())
+            .map_err(io),
+        Format::Json => emit_json(out, s),
+        Format::Xlsx => {
+            let mut wb = export::xlsx::workbook(s, ctx.lang)?;
+            let bytes = wb
+                .save_to_buffer()
+                .map_err(|e| Error::Invalid(format!("cannot write the workbook: {e}")))?;
+            out.write_all(&bytes).map_err(io)
+        }
+        Format::Table => Err(Error::Usage(
+            "export writes csv, xlsx, md, html or json".into(),
+        )),
+    }
+}
+
+/// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
+fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let ctx = || format!("cannot write {}", path.display());
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(ctx(), e))?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        f(&mut w)?;
+        w.flush().map_err(|e| Error::io(ctx(), e))?;
+    }
+    tmp.as_file().sync_all().map_err(|e| Error::io(ctx(), e))?;
+    tmp.persist(path).map_err(|e| Error::io(ctx(), e.error))?;
+    Ok(())
+}

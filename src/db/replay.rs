@@ -1,0 +1,228 @@
+//! Rebuilding tasks from their history. The history is complete: a task's creation row holds its
+//! initial fields and every later change of a field is a row, so replaying the rows up to a
+//! moment gives the task as it stood then. Exports use it to report a year as it stood on
+//! 31 December, and `check` to prove that the current rows equal their history.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::tasks::NewTask;
+use crate::model::{is_overdue, Status, Task};
+use crate::{Error, Result};
+
+/// A task as it stood at a moment, with its links and latest note then.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replayed {
+    pub task: Task,
+    /// The shortcomings it addressed then.
+    pub addresses: BTreeSet<i64>,
+    /// The latest progress note (a note row, or the note of a field change) then.
+    pub latest_note: Option<String>,
+    /// Whether the task was open (not done, verified or cancelled) at any moment between the
+    /// window start given to `replay_all` and the cut-off.
+    pub open_in_window: bool,
+    /// Whether the task was cancelled when the window started.
+    pub cancelled_before_window: bool,
+}
+
+/// The wall-clock part of a stored timestamp ("2025-12-31T23:59:59"), which is what cut-offs
+/// compare: an office's history is kept in its own local time.
+pub fn end_of_day(d: NaiveDate) -> String {
+    format!("{d}T23:59:59")
+}
+
+/// The wall-clock start of a day ("2025-01-01T00:00:00").
+pub fn start_of_day(d: NaiveDate) -> String {
+    format!("{d}T00:00:00")
+}
+
+/// Replays the history of every task created up to `cutoff` (a local wall-clock time as
+/// `end_of_day` gives; None for now), in id order. `window_start` opens the window that
+/// `open_in_window` and `cancelled_before_window` describe (None: the window is the task's
+/// whole life). `as_of` is the day overdue is computed for.
+pub fn replay_all(
+    conn: &Connection,
+    cutoff: Option<&str>,
+    window_start: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<BTreeMap<i64, Replayed>> {
+    let mut stmt = conn.prepare(
+        "SELECT task_id, field, old, new, note, at FROM history
+         WHERE ?1 IS NULL OR substr(at, 1, 19) <= ?1
+         ORDER BY task_id, id",
+    )?;
+    let mut rows = stmt.query([cutoff])?;
+    let mut out: BTreeMap<i64, Replayed> = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let field: String = r.get(1)?;
+        let new: Option<String> = r.get(3)?;
+        let note: Option<String> = r.get(4)?;
+        let at: String = r.get(5)?;
+        if field == "created" {
+            let json = new.ok_or_else(|| bad(id, "a creation row without fields"))?;
+            let t: NewTask =
+                serde_json::from_str(&json).map_err(|e| bad(id, &format!("creation row: {e}")))?;
+            let mut rep = created(id, t, &at, note);
+            note_window(&mut rep, &at, window_start);
+            out.insert(id, rep);
+            continue;
+        }
+        let Some(rep) = out.get_mut(&id) else {
+            return Err(bad(
+                id,
+                &format!("a '{field}' row before the task's creation"),
+            ));
+        };
+        rep.task.updated_at = at.clone();
+        if note.is_some() {
+            rep.latest_note = note;
+        }
+        apply(rep, &field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
+        note_window(rep, &at, window_start);
+    }
+    // A task with sub-tasks shows the rounded mean progress of those not cancelled, as the
+    // live ledger does.
+    let mut kids: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
+    for rep in out.values() {
+        if let (Some(p), false) = (rep.task.parent_id, rep.task.status == Status::Cancelled) {
+            let e = kids.entry(p).or_default();
+            e.0 += u32::from(rep.task.own_progress);
+            e.1 += 1;
+        }
+    }
+    for (id, rep) in out.iter_mut() {
+        let t = &mut rep.task;
+        if let Some(&(sum, n)) = kids.get(id) {
+            // Rounds half away from zero, like SQLite's ROUND in the live query.
+            t.progress = u8::try_from((2 * sum + n) / (2 * n)).unwrap_or(100);
+        }
+        t.overdue = is_overdue(t.deadline, t.status, as_of);
+    }
+    Ok(out)
+}
+
+/// Updates the window flags after a row at `at` has been applied.
+fn note_window(rep: &mut Replayed, at: &str, window_start: Option<&str>) {
+    let in_window = window_start.is_none_or(|w| wall(at) >= w);
+    if in_window {
+        if !rep.task.status.is_closed() {
+            rep.open_in_window = true;
+        }
+    } else {
+        // Before the window: what holds at its start is the state after the latest such row.
+        rep.open_in_window = !rep.task.status.is_closed();
+        rep.cancelled_before_window = rep.task.status == Status::Cancelled;
+    }
+}
+
+fn wall(at: &str) -> &str {
+    at.get(..19).unwrap_or(at)
+}
+
+fn bad(id: i64, what: &str) -> Error {
+    Error::Invalid(format!(
+        "the history of task #{id} cannot be replayed: {what}"
+    ))
+}
+
+fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Replayed {
+    Replayed {
+        task: Task {
+            id,
+            reference: t.reference,
+            kind: t.kind,
+            title: t.title,
+            body: t.body,
+            area: t.area,
+            outline_area: t.outline_area,
+            owner: t.owner,
+            co_owners: t.co_owners,
+            status: t.status,
+            progress: t.progress,
+            own_progress: t.progress,
+            deadline: t.deadline,
+            deadline_text: t.deadline_text,
+            year: t.year,
+            parent_id: t.parent_id,
+            document_id: t.document_id,
+            created_at: at.to_string(),
+            updated_at: at.to_string(),
+            completed_at: t.completed_at,
+            overdue: false,
+        },
+        addresses: BTreeSet::new(),
+        latest_note: note,
+        open_in_window: false,
+        cancelled_before_window: false,
+    }
+}
+
+fn parse<T: std::str::FromStr>(v: &Option<String>, field: &str) -> std::result::Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let s = v
+        .as_deref()
+        .ok_or_else(|| format!("'{field}' set to nothing"))?;
+    s.parse::<T>()
+        .map_err(|e| format!("'{field}' value '{s}': {e}"))
+}
+
+fn parse_opt<T: std::str::FromStr>(
+    v: &Option<String>,
+    field: &str,
+) -> std::result::Result<Option<T>, String>
+where
+    T::Err: std::fmt::Display,
+{
+    match v {
+        None => Ok(None),
+        Some(_) => parse(v, field).map(Some),
+    }
+}
+
+/// Applies one history row to a replayed task.
+fn apply(
+    rep: &mut Replayed,
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+) -> std::result::Result<(), String> {
+    let t = &mut rep.task;
+    match field {
+        "status" => t.status = parse(&new, field)?,
+        "progress" => {
+            t.own_progress = parse(&new, field)?;
+            t.progress = t.own_progress;
+        }
+        "owner" => t.owner = new,
+        "co_owners" => {
+            let s = new.unwrap_or_else(|| "[]".into());
+            t.co_owners = serde_json::from_str(&s).map_err(|e| format!("co_owners: {e}"))?;
+        }
+        "deadline" => t.deadline = parse_opt(&new, field)?,
+        "deadline_text" => t.deadline_text = new,
+        "title" => t.title = new.ok_or("'title' set to nothing")?,
+        "area" => t.area = new,
+        "outline_area" => t.outline_area = new,
+        "body" => t.body = new,
+        "parent_id" => t.parent_id = parse_opt(&new, field)?,
+        "completed_at" => t.completed_at = new,
+        "addresses" => match (&old, &new) {
+            (None, Some(_)) => {
+                rep.addresses.insert(parse(&new, field)?);
+            }
+            (Some(_), None) => {
+                rep.addresses.remove(&parse::<i64>(&old, field)?);
+            }
+            _ => return Err("an 'addresses' row must add or remove one link".into()),
+        },
+        // A progress note changes no field; its text was taken above.
+        "note" => {}
+        other => return Err(format!("unknown field '{other}'")),
+    }
+    Ok(())
+}

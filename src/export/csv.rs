@@ -1,0 +1,51 @@
+//! CSV for Excel and WPS: UTF-8 with a byte-order mark (without one they read the file as GBK
+//! and Chinese turns to mojibake), ISO dates, and formula-looking text neutralised.
+
+use std::io::Write;
+
+use super::{cells, columns, YearStatus};
+use crate::model::Lang;
+use crate::{Error, Result};
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Prefixes a text cell that a spreadsheet would run as a formula (it starts with = + - @,
+/// a tab or a carriage return) with a single quote: CSV injection.
+pub fn defuse(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+/// Writes the task table of the yearly status as CSV.
+pub fn write(status: &YearStatus, lang: Lang, out: &mut dyn Write) -> Result<()> {
+    out.write_all(BOM)
+        .map_err(|e| Error::io("writing the CSV", e))?;
+    let mut w = ::csv::WriterBuilder::new().from_writer(out);
+    let err = |e: ::csv::Error| Error::Invalid(format!("cannot write the CSV: {e}"));
+    w.write_record(columns(lang)).map_err(err)?;
+    for r in &status.tasks {
+        let row = cells(r, lang);
+        w.write_record(row.iter().map(|c| defuse(c))).map_err(err)?;
+    }
+    w.flush().map_err(|e| Error::io("writing the CSV", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse;
+
+    #[test]
+    fn formula_cells_are_quoted() {
+        assert_eq!(defuse("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(defuse("+1"), "'+1");
+        assert_eq!(defuse("-1"), "'-1");
+        assert_eq!(defuse("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(defuse("\tx"), "'\tx");
+        assert_eq!(defuse("\rx"), "'\rx");
+        assert_eq!(defuse("落实=制度"), "落实=制度");
+        assert_eq!(defuse(""), "");
+    }
+}
