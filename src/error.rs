@@ -49,6 +49,9 @@ pub enum Error {
     #[error("ledger error: {0}")]
     Sqlite(#[from] rusqlite::Error),
 
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
 }

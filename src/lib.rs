@@ -13,3 +13,4 @@ pub mod report;
 
 pub use error::{Error, Result};
 pub mod export;
+pub mod import;

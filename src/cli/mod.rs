@@ -6,6 +6,7 @@ mod add;
 mod completions;
 mod export;
 mod history;
+mod import;
 mod init;
 mod link;
 mod list;
@@ -81,6 +82,8 @@ pub enum Format {
 pub enum Command {
     /// Create a ledger (or change its outline period). 新建台账
     Init(init::Init),
+    /// Import a yearly report: every commitment and shortcoming becomes a task. 导入年度报告
+    Import(import::Import),
     /// Add a task and print its id. 新增任务
     Add(add::Add),
     /// Change one or more tasks, all or nothing. 更新任务
@@ -124,6 +127,7 @@ impl Command {
         let w = match self {
             Command::Init(c) => &c.who,
             Command::Add(c) => &c.who,
+            Command::Import(c) => &c.who,
             Command::Update(c) => &c.who,
             Command::Note(c) => &c.who,
             Command::Link(c) | Command::Unlink(c) => &c.who,
@@ -238,6 +242,7 @@ fn os_user() -> String {
 fn describe(cmd: &Command) -> String {
     let name = match cmd {
         Command::Init(_) => "init",
+        Command::Import(_) => "import",
         Command::Add(_) => "add",
         Command::Update(_) => "update",
         Command::Note(_) => "note",
@@ -323,6 +328,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let mut ledger = Ledger::open(&path, access, &stamp)?;
     match &cli.command {
         Command::Init(c) => c.run(&mut ledger, &ctx, out),
+        Command::Import(c) => c.run(&mut ledger, &ctx, out),
         Command::Add(c) => c.run(&mut ledger, &ctx, out),
         Command::Update(c) => c.run(&mut ledger, &ctx, out),
         Command::Note(c) => c.run(&mut ledger, &ctx, out),

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::list::FilterArgs;
 use super::{emit, emit_json, Ctx, Format};
-use crate::db::report::{report, GroupBy};
+use crate::db::report::{report, GroupBy, Report};
 use crate::db::Ledger;
 use crate::report::progress_table;
 use crate::Result;
@@ -24,14 +24,17 @@ impl ReportCmd {
         let r = ledger.read(|c| report(c, self.by, &f, ctx.as_of))?;
         match ctx.format {
             Format::Json => emit_json(out, &r),
-            _ => {
-                let heading = match ctx.lang {
-                    crate::model::Lang::Zh => format!("进度汇总（统计日期 {}）", ctx.as_of),
-                    crate::model::Lang::En => format!("Progress as of {}", ctx.as_of),
-                };
-                emit(out, heading)?;
-                emit(out, progress_table(&r, ctx.style()))
-            }
+            _ => print(&r, ctx, out),
         }
     }
+}
+
+/// Prints the progress table under a line that names its as-of date.
+pub fn print(r: &Report, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let heading = match ctx.lang {
+        crate::model::Lang::Zh => format!("进度汇总（统计日期 {}）", r.as_of),
+        crate::model::Lang::En => format!("Progress as of {}", r.as_of),
+    };
+    emit(out, heading)?;
+    emit(out, progress_table(r, ctx.style()))
 }

@@ -1,0 +1,247 @@
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{emit, emit_json, parse_text, Ctx, Format};
+use crate::db::report::{report, GroupBy};
+use crate::db::tasks::Filter;
+use crate::db::Ledger;
+use crate::import::apply::{self, Options, Prepared};
+use crate::import::{Encoding, Item, Section};
+use crate::model::Lang;
+use crate::report::{fit, printable};
+use crate::Result;
+
+#[derive(Debug, Args)]
+pub struct Import {
+    #[command(flatten)]
+    pub who: super::Who,
+    /// The report as a text file (UTF-8 or GBK; LF, CRLF or CR line ends). 年度报告文本
+    pub file: PathBuf,
+    /// Print what was found (parts, sections, items with refs and deadlines) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The plan year of the commitments (default: the year the report's plans name).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub year: Option<i32>,
+    /// The lead unit for tasks whose text names none (otherwise unassigned).
+    #[arg(long, value_parser = parse_text)]
+    pub owner: Option<String>,
+    /// The file's text encoding.
+    #[arg(long, default_value = "auto", value_parser = parse_encoding)]
+    pub encoding: Encoding,
+    /// Apply the suggested links between commitments and the shortcomings they address.
+    #[arg(long)]
+    pub link: bool,
+}
+
+fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
+    s.parse::<Encoding>().map_err(|e| e.to_string())
+}
+
+impl Import {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let bytes = apply::read(&self.file)?;
+        let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        if self.dry_run {
+            return match ctx.format {
+                Format::Json => emit_json(
+                    out,
+                    &serde_json::json!({
+                        "report": prepared.report,
+                        "suggested_links": prepared.suggestions,
+                    }),
+                ),
+                _ => print_tree(&prepared, ctx, out),
+            };
+        }
+        let opts = Options {
+            owner: self.owner.clone(),
+            link: self.link,
+            path: Some(self.file.display().to_string()),
+        };
+        let outcome = ledger.write(&ctx.meta, |w| apply::apply(w, &prepared, &opts, ctx.as_of))?;
+        if ctx.format == Format::Json {
+            return emit_json(out, &outcome);
+        }
+        let r = &prepared.report;
+        let headline = match (ctx.lang, outcome.already_imported) {
+            (Lang::Zh, true) => format!(
+                "《{}》已导入过（文档 #{}），未新增任何任务。",
+                r.title, outcome.document
+            ),
+            (Lang::En, true) => format!(
+                "\"{}\" was already imported (document #{}); nothing was created.",
+                r.title, outcome.document
+            ),
+            (Lang::Zh, false) => format!(
+                "已导入《{}》（文档 #{}）：新增任务 {} 项。",
+                r.title,
+                outcome.document,
+                outcome.created.len()
+            ),
+            (Lang::En, false) => format!(
+                "Imported \"{}\" as document #{}: {} tasks created.",
+                r.title,
+                outcome.document,
+                outcome.created.len()
+            ),
+        };
+        emit(out, headline)?;
+        if !outcome.already_imported {
+            print_suggestions(&prepared, ctx, out, self.link)?;
+        }
+        let f = Filter {
+            document: Some(outcome.document),
+            ..Filter::default()
+        };
+        let table = ledger.read(|c| report(c, GroupBy::Area, &f, ctx.as_of))?;
+        super::report::print(&table, ctx, out)
+    }
+}
+
+fn print_suggestions(p: &Prepared, ctx: &Ctx, out: &mut dyn Write, applied: bool) -> Result<()> {
+    if p.suggestions.is_empty() {
+        return Ok(());
+    }
+    emit(
+        out,
+        match (ctx.lang, applied) {
+            (Lang::Zh, true) => "已关联（承诺 → 针对的短板）：",
+            (Lang::Zh, false) => "建议关联（承诺 → 针对的短板；加 --link 应用）：",
+            (Lang::En, true) => "Linked (commitment → shortcoming it addresses):",
+            (Lang::En, false) => {
+                "Suggested links (commitment → shortcoming it addresses; --link applies them):"
+            }
+        },
+    )?;
+    for s in &p.suggestions {
+        emit(
+            out,
+            format!(
+                "  {} → {}  「{}」",
+                s.commitment_ref, s.shortcoming_ref, s.phrase
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// The tree `--dry-run` prints: part › section › item, with refs, deadlines and counts.
+fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let r = &p.report;
+    let inferred = if r.title_derived {
+        ctx.t("（标题系推断）", " (title inferred)")
+    } else {
+        ""
+    };
+    emit(out, format!("{}{inferred}", r.title))?;
+    emit(
+        out,
+        format!(
+            "{} {}  {} {}  {} {}  {} {}",
+            ctx.t("发文机关", "issuer"),
+            r.issuer.as_deref().unwrap_or("-"),
+            ctx.t("日期", "date"),
+            r.issued_on
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
+            ctx.t("报告年度", "report year"),
+            r.report_year,
+            ctx.t("计划年度", "plan year"),
+            r.plan_year,
+        ),
+    )?;
+    let report_end = format!("{}-12-31", r.report_year);
+    let plan_end = format!("{}-12-31", r.plan_year);
+    print_part(
+        ctx.t("成效", "Achievements"),
+        &r.achievements,
+        &report_end,
+        ctx,
+        out,
+    )?;
+    emit(
+        out,
+        format!(
+            "\n{} ({})",
+            ctx.t("短板", "Shortcomings"),
+            r.shortcomings.len()
+        ),
+    )?;
+    for it in &r.shortcomings {
+        print_item(it, &plan_end, ctx, out)?;
+    }
+    print_part(
+        ctx.t("承诺（工作安排）", "Commitments"),
+        &r.plans,
+        &plan_end,
+        ctx,
+        out,
+    )?;
+    emit(
+        out,
+        format!(
+            "\n{}: {} {} / {} {} / {} {}",
+            ctx.t("合计", "Total"),
+            count(&r.achievements),
+            ctx.t("项成效", "achievements"),
+            r.shortcomings.len(),
+            ctx.t("项短板", "shortcomings"),
+            count(&r.plans),
+            ctx.t("项承诺", "commitments"),
+        ),
+    )?;
+    print_suggestions(p, ctx, out, false)?;
+    emit(
+        out,
+        ctx.t("（预览，未写入台账）", "(dry run: nothing was written)"),
+    )
+}
+
+fn count(sections: &[Section]) -> usize {
+    sections.iter().map(|s| s.items.len()).sum()
+}
+
+fn print_part(
+    name: &str,
+    sections: &[Section],
+    default_due: &str,
+    ctx: &Ctx,
+    out: &mut dyn Write,
+) -> Result<()> {
+    emit(out, format!("\n{name} ({})", count(sections)))?;
+    for s in sections {
+        emit(
+            out,
+            format!("  {}. {} ({})", s.number, fit(&s.title, 60), s.items.len()),
+        )?;
+        for it in &s.items {
+            print_item(it, default_due, ctx, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let due = match (it.continuous, it.deadline) {
+        (true, _) => ctx.t("长期", "continuous").to_string(),
+        (false, Some(d)) => d.to_string(),
+        (false, None) => default_due.to_string(),
+    };
+    let owner = it
+        .owner
+        .as_deref()
+        .map(|o| format!("  [{}]", printable(o)))
+        .unwrap_or_default();
+    emit(
+        out,
+        format!(
+            "    {:<12} {:<10} {}{owner}",
+            it.r#ref,
+            due,
+            fit(&it.title, 60)
+        ),
+    )
+}

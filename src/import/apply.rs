@@ -1,0 +1,222 @@
+//! Turning a parsed report into ledger rows: the document, one task per achievement,
+//! shortcoming and commitment, and (on request) the suggested links, in the caller's one write
+//! transaction.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::{decode, parse, suggest_links, Encoding, Item, LinkSuggestion, ParsedReport};
+use crate::db::documents::{self, Document, NewDocument};
+use crate::db::tasks::{self, NewTask};
+use crate::db::Writer;
+use crate::model::date::end_of_year;
+use crate::model::{Kind, Status};
+use crate::{Error, Result};
+
+/// The largest file import reads: a yearly report is tens of kilobytes.
+pub const MAX_BYTES: u64 = super::MAX_INPUT_BYTES as u64;
+
+/// The area given to shortcomings, which the genre lists in one paragraph or section.
+pub const SHORTCOMING_AREA: &str = "存在的不足";
+
+/// A report read and parsed, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The decoded text, exactly as written apart from the encoding.
+    pub text: String,
+    /// Fingerprint of the text with line ends normalised: the same content saved with other
+    /// line ends is the same document.
+    pub sha256: String,
+    pub report: ParsedReport,
+    pub suggestions: Vec<LinkSuggestion>,
+}
+
+/// Reads a report file, refusing what cannot be one before reading it whole.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    if meta.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{} is a directory; give the report's text file",
+            path.display()
+        )));
+    }
+    if meta.len() > MAX_BYTES {
+        return Err(Error::Invalid(format!(
+            "{} is {} bytes, over the 10 MB a report can be; is it the right file?",
+            path.display(),
+            meta.len()
+        )));
+    }
+    std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))
+}
+
+/// Decodes and parses a report.
+pub fn prepare(bytes: &[u8], encoding: Encoding, plan_year: Option<i32>) -> Result<Prepared> {
+    let text = decode(bytes, encoding)?;
+    let report = parse(&text, plan_year)?;
+    let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+    let sha256 = Sha256::digest(normalised.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let suggestions = suggest_links(&report);
+    Ok(Prepared {
+        text,
+        sha256,
+        report,
+        suggestions,
+    })
+}
+
+/// What an import did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Outcome {
+    /// The document the content was stored as (or had been, when it was already imported).
+    pub document: i64,
+    /// True when the same content had been imported before: nothing was created.
+    pub already_imported: bool,
+    /// Ids of the tasks created, in report order.
+    pub created: Vec<i64>,
+    /// Links applied with `--link`: (task id, shortcoming id, phrase).
+    pub linked: Vec<(i64, i64, String)>,
+}
+
+/// Options of one import.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The owner given to every task whose text names none.
+    pub owner: Option<String>,
+    /// Apply the suggested links.
+    pub link: bool,
+    /// Where the file was read from, kept with the document.
+    pub path: Option<String>,
+}
+
+/// Stores a prepared report inside the caller's write transaction. Importing content that is
+/// already in the ledger creates nothing.
+pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Result<Outcome> {
+    if let Some(d) = documents::by_sha256(w.conn(), &p.sha256)? {
+        return Ok(Outcome {
+            document: d.id,
+            already_imported: true,
+            created: Vec::new(),
+            linked: Vec::new(),
+        });
+    }
+    let r = &p.report;
+    let doc = documents::insert(
+        w,
+        &NewDocument {
+            title: &r.title,
+            issuer: r.issuer.as_deref(),
+            issued_on: r.issued_on.map(|d| d.to_string()),
+            report_year: r.report_year,
+            plan_year: r.plan_year,
+            sha256: &p.sha256,
+            path: opts.path.as_deref(),
+            text: &p.text,
+        },
+    )?;
+    let year_end =
+        |y: i32| end_of_year(y).ok_or_else(|| Error::Invalid(format!("{y} is not a usable year")));
+    let report_end = year_end(r.report_year)?;
+    let plan_end = year_end(r.plan_year)?;
+
+    // Refs are unique in the ledger; a second document of the same year (a revised report,
+    // another district's) keeps its refs recognisable by adding its document number.
+    let unique_ref = |r: &str| -> Result<String> {
+        if documents::ref_taken(w.conn(), r)? {
+            Ok(format!("{r}#D{doc}"))
+        } else {
+            Ok(r.to_string())
+        }
+    };
+    let base = |item: &Item, kind: Kind, area: &str| -> Result<NewTask> {
+        Ok(NewTask {
+            reference: Some(unique_ref(&item.r#ref)?),
+            kind,
+            title: item.title.clone(),
+            body: Some(item.body.clone()),
+            area: Some(area.to_string()),
+            outline_area: None,
+            owner: item.owner.clone().or_else(|| opts.owner.clone()),
+            co_owners: item.co_owners.clone(),
+            status: Status::Todo,
+            progress: 0,
+            deadline: Some(plan_end),
+            deadline_text: item.deadline_text.clone(),
+            year: r.plan_year,
+            parent_id: None,
+            document_id: Some(doc),
+            completed_at: None,
+        })
+    };
+
+    let mut planned: Vec<(&Item, NewTask)> = Vec::new();
+    for section in &r.achievements {
+        for item in &section.items {
+            let mut t = base(item, Kind::Achievement, &section.title)?;
+            t.status = Status::Done;
+            t.progress = 100;
+            t.deadline = Some(report_end);
+            t.year = r.report_year;
+            t.completed_at = Some(report_end.to_string());
+            planned.push((item, t));
+        }
+    }
+    for item in &r.shortcomings {
+        planned.push((item, base(item, Kind::Shortcoming, SHORTCOMING_AREA)?));
+    }
+    for section in &r.plans {
+        for item in &section.items {
+            let mut t = base(item, Kind::Commitment, &section.title)?;
+            t.deadline = if item.continuous {
+                None
+            } else {
+                Some(item.deadline.unwrap_or(plan_end))
+            };
+            planned.push((item, t));
+        }
+    }
+
+    let mut created = Vec::with_capacity(planned.len());
+    let mut by_ref: HashMap<&str, i64> = HashMap::new();
+    for (item, t) in &planned {
+        let id = tasks::insert(w, t, None)?;
+        by_ref.insert(item.r#ref.as_str(), id);
+        created.push(id);
+    }
+
+    let mut linked = Vec::new();
+    if opts.link {
+        for s in &p.suggestions {
+            let pair = (
+                by_ref.get(s.commitment_ref.as_str()),
+                by_ref.get(s.shortcoming_ref.as_str()),
+            );
+            if let (Some(&task), Some(&short)) = pair {
+                if tasks::link(w, task, short, as_of)? {
+                    linked.push((task, short, s.phrase.clone()));
+                }
+            }
+        }
+    }
+    Ok(Outcome {
+        document: doc,
+        already_imported: false,
+        created,
+        linked,
+    })
+}
+
+/// The document a task came from, for `show`.
+pub fn source(conn: &rusqlite::Connection, id: Option<i64>) -> Result<Option<Document>> {
+    match id {
+        Some(id) => documents::get(conn, id),
+        None => Ok(None),
+    }
+}
