@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 1.
+-- taizhang ledger schema, version 2.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -67,13 +67,17 @@ CREATE TABLE link (
 ) WITHOUT ROWID;
 CREATE INDEX link_shortcoming ON link(shortcoming_id);
 
--- One command that changed the ledger: the unit of undo.
+-- One command that changed the ledger: the unit of undo. An undo is itself a change, which
+-- names the change it takes back in `undoes` (added in version 2).
 CREATE TABLE change (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     at      TEXT NOT NULL,
     actor   TEXT NOT NULL,
-    command TEXT NOT NULL
+    command TEXT NOT NULL,
+    undoes  INTEGER REFERENCES change(id)
 );
+CREATE UNIQUE INDEX change_undoes ON change(undoes) WHERE undoes IS NOT NULL;
+CREATE INDEX change_actor ON change(actor, id);
 
 -- The audit trail: one row per changed field per change. A task's creation is one row whose
 -- field is 'created' and whose new value is the JSON object of its initial fields.

@@ -3,6 +3,8 @@
 //! never open the ledger themselves: `run` below opens it once, for reading or for writing.
 
 mod add;
+mod backup;
+mod check;
 mod completions;
 mod export;
 mod history;
@@ -13,6 +15,7 @@ mod list;
 mod note;
 mod report;
 mod show;
+mod undo;
 mod update;
 mod warn;
 
@@ -107,6 +110,14 @@ pub enum Command {
     Export(export::Export),
     /// Three-colour warnings (三色预警): red overdue, yellow behind schedule, blue due soon.
     Warn(warn::Warn),
+    /// Check the ledger's integrity and its own invariants; exit 1 on any problem. 台账自检
+    Check(check::Check),
+    /// Take back your last command (recorded as new history, never deleted). 撤销
+    Undo(undo::Undo),
+    /// Write a consistent copy of the live ledger to a new file (mode 0600). 备份
+    Backup(backup::Backup),
+    /// Replace the ledger with a checked backup, keeping the replaced file beside it. 恢复
+    Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
 }
@@ -128,6 +139,8 @@ impl Command {
             Command::Init(c) => &c.who,
             Command::Add(c) => &c.who,
             Command::Import(c) => &c.who,
+            Command::Undo(c) => &c.who,
+            Command::Restore(c) => &c.who,
             Command::Update(c) => &c.who,
             Command::Note(c) => &c.who,
             Command::Link(c) | Command::Unlink(c) => &c.who,
@@ -254,6 +267,10 @@ fn describe(cmd: &Command) -> String {
         Command::History(_) => "history",
         Command::Export(_) => "export",
         Command::Warn(_) => "warn",
+        Command::Check(_) => "check",
+        Command::Undo(_) => "undo",
+        Command::Backup(_) => "backup",
+        Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
     };
     let args: Vec<String> = std::env::args_os()
@@ -310,6 +327,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             at: stamp.clone(),
             actor,
             command: describe(&cli.command),
+            undoes: None,
         },
     };
     let path = cli
@@ -322,7 +340,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Report(_)
         | Command::History(_)
         | Command::Export(_)
-        | Command::Warn(_) => Access::Read,
+        | Command::Warn(_)
+        | Command::Check(_)
+        | Command::Backup(_) => Access::Read,
         _ => Access::Write,
     };
     let mut ledger = Ledger::open(&path, access, &stamp)?;
@@ -340,6 +360,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::History(c) => c.run(&mut ledger, &ctx, out),
         Command::Export(c) => c.run(&mut ledger, &ctx, out),
         Command::Warn(c) => c.run(&mut ledger, &ctx, out),
+        Command::Check(c) => c.run(&mut ledger, &ctx, out),
+        Command::Undo(c) => c.run(&mut ledger, &ctx, out),
+        Command::Backup(c) => c.run(&mut ledger, &ctx, out),
+        Command::Restore(c) => c.run(&mut ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
     }
 }

@@ -49,3 +49,25 @@ pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
         .query_row([task], |r| r.get(0))
         .optional()?)
 }
+
+/// The rows one change wrote, in order.
+pub fn of_change(conn: &Connection, change: i64) -> Result<Vec<HistoryRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
+         WHERE change_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([change], |r| {
+        Ok(HistoryRow {
+            id: r.get(0)?,
+            change_id: r.get(1)?,
+            task_id: r.get(2)?,
+            at: r.get(3)?,
+            actor: r.get(4)?,
+            field: r.get(5)?,
+            old: r.get(6)?,
+            new: r.get(7)?,
+            note: r.get(8)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,12 +1,15 @@
 //! The ledger file: opening it the right way for reading or writing, and running each command
 //! in one transaction. All SQL of taizhang lives in this module and its children.
 
+pub mod backup;
+pub mod check;
 pub mod documents;
 pub mod history;
 pub mod replay;
 pub mod report;
 pub mod schema;
 pub mod tasks;
+pub mod undo;
 pub mod warn;
 
 use std::cell::Cell;
@@ -104,6 +107,23 @@ impl Ledger {
             path: path.to_path_buf(),
         };
         ledger.configure().map_err(|e| ledger_error(path, e))?;
+        // Nothing is written to a ledger this binary cannot handle, not even the journal mode.
+        let version = schema::version(&ledger.conn).map_err(|e| match e {
+            Error::Sqlite(e) => ledger_error(path, e),
+            e => e,
+        })?;
+        if version > schema::CURRENT_VERSION {
+            return Err(Error::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                supported: schema::CURRENT_VERSION,
+            });
+        }
+        if version > 0 && version < schema::CURRENT_VERSION {
+            // An upgrade changes the file for good: keep the ledger as it was beside it first.
+            let copy = backup::upgrade_copy_path(path, version);
+            backup::backup_to(&ledger.conn, &copy)?;
+        }
         let mode: String = ledger
             .conn
             .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
@@ -201,6 +221,19 @@ impl Ledger {
         Ok(out)
     }
 
+    /// Replaces the whole content of this ledger with that of `src` through SQLite's online
+    /// backup, in one step: other processes see the old ledger or the new one, never a mix.
+    pub fn replace_with(&mut self, src: &Connection) -> Result<()> {
+        let b = rusqlite::backup::Backup::new(src, &mut self.conn)?;
+        b.step(-1)?;
+        Ok(())
+    }
+
+    /// The connection, for the read-only helpers of this module (backup, check).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     /// The outline period the ledger is set to.
     pub fn outline(&mut self) -> Result<Outline> {
         self.read(outline)
@@ -227,6 +260,8 @@ pub struct ChangeMeta {
     pub at: String,
     pub actor: String,
     pub command: String,
+    /// For an undo: the change it takes back.
+    pub undoes: Option<i64>,
 }
 
 /// The handle a write transaction gives to a command. It opens a `change` row the first time
@@ -258,8 +293,13 @@ impl Writer<'_> {
             return Ok(id);
         }
         self.conn.execute(
-            "INSERT INTO change(at, actor, command) VALUES (?1, ?2, ?3)",
-            (&self.meta.at, &self.meta.actor, &self.meta.command),
+            "INSERT INTO change(at, actor, command, undoes) VALUES (?1, ?2, ?3, ?4)",
+            (
+                &self.meta.at,
+                &self.meta.actor,
+                &self.meta.command,
+                self.meta.undoes,
+            ),
         )?;
         let id = self.conn.last_insert_rowid();
         self.change_id.set(Some(id));
@@ -301,7 +341,7 @@ fn is_busy(e: &Error) -> bool {
 
 /// Creates an empty ledger file that only its owner can read and write: these are government
 /// working papers.
-fn create_private(path: &Path) -> Result<()> {
+pub(crate) fn create_private(path: &Path) -> Result<()> {
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]

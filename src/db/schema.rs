@@ -13,11 +13,17 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 1;
+pub const CURRENT_VERSION: i64 = 2;
 
-/// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Empty while the
-/// schema is at its first version; each later change to schema.sql appends its step here.
-const UPGRADES: &[&str] = &[];
+/// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
+/// schema.sql appends its step here, so that a ledger of any earlier version reaches the
+/// current one; `fixtures/ledger-v*.db` keep a ledger of each earlier version for the tests.
+const UPGRADES: &[&str] = &[
+    // 1 → 2: undo records which change it takes back.
+    "ALTER TABLE change ADD COLUMN undoes INTEGER REFERENCES change(id);
+     CREATE UNIQUE INDEX change_undoes ON change(undoes) WHERE undoes IS NOT NULL;
+     CREATE INDEX change_actor ON change(actor, id);",
+];
 
 /// The schema version recorded in a ledger; 0 for an empty database.
 pub fn version(conn: &Connection) -> Result<i64> {

@@ -536,6 +536,65 @@ pub fn list(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Sets one field of a task back to a value from its history (for undo), after checking that
+/// it still holds `expected`; logs the change like any other.
+pub fn set_field(
+    w: &Writer,
+    id: i64,
+    field: &str,
+    expected: Option<&str>,
+    value: Option<&str>,
+    note: &str,
+) -> Result<()> {
+    // The column name comes from this fixed list, never from the caller's text.
+    let (column, integer) = match field {
+        "status" => ("status", false),
+        "progress" => ("progress", true),
+        "owner" => ("owner", false),
+        "co_owners" => ("co_owners", false),
+        "deadline" => ("deadline", false),
+        "deadline_text" => ("deadline_text", false),
+        "title" => ("title", false),
+        "area" => ("area", false),
+        "outline_area" => ("outline_area", false),
+        "body" => ("body", false),
+        "parent_id" => ("parent_id", true),
+        "completed_at" => ("completed_at", false),
+        other => {
+            return Err(Error::Invalid(format!(
+                "the field '{other}' of task #{id} cannot be set back"
+            )))
+        }
+    };
+    let current: Option<String> = w
+        .conn()
+        .query_row(
+            &format!("SELECT CAST({column} AS TEXT) FROM task WHERE id = ?1"),
+            [id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or(Error::NoSuchTask(id))?;
+    if current.as_deref() != expected {
+        return Err(Error::Invalid(format!(
+            "task #{id}'s {field} is no longer what that change left; nothing was undone"
+        )));
+    }
+    let v: Value = match (value, integer) {
+        (None, _) => Value::Null,
+        (Some(s), true) => Value::Integer(
+            s.parse()
+                .map_err(|_| Error::Invalid(format!("history holds '{s}' for {field}")))?,
+        ),
+        (Some(s), false) => Value::Text(s.to_string()),
+    };
+    w.conn().execute(
+        &format!("UPDATE task SET {column} = ?2, updated_at = ?3 WHERE id = ?1"),
+        rusqlite::params![id, v, w.at()],
+    )?;
+    w.log(id, field, expected, value, Some(note))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -547,6 +606,7 @@ mod tests {
             at: "2025-03-01T09:00:00+08:00".into(),
             actor: "tester".into(),
             command: "test".into(),
+            undoes: None,
         }
     }
 

@@ -1,0 +1,121 @@
+//! Taking back the last command of a person: new history rows that restore what it changed,
+//! never a deletion of history.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::tasks::{self, Changes};
+use super::Writer;
+use crate::model::{HistoryRow, Status};
+use crate::{Error, Result};
+
+/// The change an undo would take back, with its history rows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Plan {
+    pub change_id: i64,
+    pub at: String,
+    pub actor: String,
+    pub command: String,
+    pub rows: Vec<HistoryRow>,
+}
+
+/// A change that was neither an undo nor taken back by one.
+const LIVE: &str = "c.undoes IS NULL AND NOT EXISTS (SELECT 1 FROM change u WHERE u.undoes = c.id)";
+
+/// Finds the last change of `actor` that can be taken back, or says why there is none.
+pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
+    let sql = format!(
+        "SELECT c.id, c.at, c.actor, c.command FROM change c
+         WHERE c.actor = ?1 AND {LIVE} ORDER BY c.id DESC LIMIT 1"
+    );
+    let found = conn
+        .query_row(&sql, [actor], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .optional()?;
+    let Some((change_id, at, actor, command)) = found else {
+        return Err(Error::Invalid(format!(
+            "{actor} has no change left to undo (undo takes back your own last command; --by names you)"
+        )));
+    };
+    let rows = super::history::of_change(conn, change_id)?;
+    // Refuse when someone changed the same tasks since: their work would be lost.
+    let sql = format!(
+        "SELECT h.task_id, c.id, c.actor, c.command FROM history h JOIN change c ON c.id = h.change_id
+         WHERE h.change_id > ?1 AND {LIVE}
+           AND h.task_id IN (SELECT task_id FROM history WHERE change_id = ?1)
+         ORDER BY c.id LIMIT 1"
+    );
+    let later = conn
+        .query_row(&sql, [change_id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    if let Some((task, c, who, cmd)) = later {
+        return Err(Error::Invalid(format!(
+            "cannot undo change #{change_id} ({command}): task #{task} was changed since by {who} \
+             in change #{c} ({cmd})"
+        )));
+    }
+    Ok(Plan {
+        change_id,
+        at,
+        actor,
+        command,
+        rows,
+    })
+}
+
+/// Applies the inverse of every row of the planned change, newest first, inside the caller's
+/// write transaction (whose change row names the change it undoes). Returns the rows written.
+pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
+    let note = format!(
+        "撤销变更 #{} / undo of change #{}",
+        plan.change_id, plan.change_id
+    );
+    for h in plan.rows.iter().rev() {
+        match h.field.as_str() {
+            // There is no hard delete: a created task is taken back by cancelling it.
+            "created" => {
+                let c = Changes {
+                    status: Some(Status::Cancelled),
+                    ..Changes::default()
+                };
+                tasks::update(w, h.task_id, &c, Some(&note), as_of)?;
+            }
+            "addresses" => {
+                let id = |v: &Option<String>| -> Result<i64> {
+                    v.as_deref().and_then(|s| s.parse().ok()).ok_or_else(|| {
+                        Error::Invalid(format!("history row #{} is malformed", h.id))
+                    })
+                };
+                if h.old.is_none() {
+                    tasks::unlink(w, h.task_id, id(&h.new)?)?;
+                } else {
+                    tasks::link(w, h.task_id, id(&h.old)?, as_of)?;
+                }
+            }
+            // A note cannot be unsaid in an append-only trail: it is marked as withdrawn.
+            "note" => {
+                let text = format!("{note}: {}", h.note.as_deref().unwrap_or_default());
+                tasks::note(w, h.task_id, &text)?;
+            }
+            field => {
+                tasks::set_field(
+                    w,
+                    h.task_id,
+                    field,
+                    h.new.as_deref(),
+                    h.old.as_deref(),
+                    &note,
+                )?;
+            }
+        }
+    }
+    Ok(plan.rows.len())
+}
