@@ -26,6 +26,9 @@ pub enum Error {
     #[error("{0} is not a taizhang ledger (not an SQLite database); check --db / TAIZHANG_DB")]
     NotALedger(PathBuf),
 
+    #[error("{0} is an SQLite database of another program, not a taizhang ledger; check --db / TAIZHANG_DB")]
+    ForeignDatabase(PathBuf),
+
     #[error("{path} was written by a newer taizhang (schema version {found}, this one knows up to {supported}); upgrade taizhang")]
     NewerSchema {
         path: PathBuf,

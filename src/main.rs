@@ -60,7 +60,7 @@ fn one_line(msg: &str) -> String {
         .lines()
         .map(str::trim)
         .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
-        .filter(|l| !l.is_empty() && !l.starts_with("tip:"))
+        .filter(|l| !l.is_empty())
         .collect();
     let line = parts.join(" ");
     line.strip_prefix("error: ").unwrap_or(&line).to_string()

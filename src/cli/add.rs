@@ -1,14 +1,12 @@
 use std::io::Write;
 
-use chrono::NaiveDate;
 use clap::Args;
 
-use super::{
-    emit, emit_json, parse_date_arg, parse_outline_area, parse_progress, parse_text, Ctx, Format,
-};
+use super::{emit, emit_json, parse_outline_area, parse_progress, parse_text, Ctx, Format};
 use crate::db::tasks::{self, NewTask};
 use crate::db::Ledger;
 use crate::model::date::end_of_year;
+use crate::model::date::DeadlineArg;
 use crate::model::{Kind, Status};
 use crate::{Error, Result};
 
@@ -29,8 +27,8 @@ pub struct Add {
     #[arg(long = "co-owner", value_parser = parse_text)]
     pub co_owners: Vec<String>,
     /// The deadline (default 31 December of the plan year), e.g. 2025-06-30 or 2025年6月底前.
-    #[arg(long, value_parser = parse_date_arg)]
-    pub deadline: Option<NaiveDate>,
+    #[arg(long)]
+    pub deadline: Option<DeadlineArg>,
     /// Continuous work with no deadline (长期坚持).
     #[arg(long, conflicts_with = "deadline")]
     pub continuous: bool,
@@ -67,8 +65,8 @@ impl Add {
         let deadline = if self.continuous {
             None
         } else {
-            match self.deadline {
-                Some(d) => Some(d),
+            match &self.deadline {
+                Some(d) => Some(d.date),
                 None => Some(end_of_year(year).ok_or_else(|| {
                     Error::Invalid(format!("{year} has no 31 December in the calendar"))
                 })?),
@@ -100,7 +98,7 @@ impl Add {
             status,
             progress,
             deadline,
-            deadline_text: None,
+            deadline_text: self.deadline.as_ref().and_then(|d| d.words.clone()),
             year,
             parent_id: self.parent,
             document_id: None,

@@ -3,7 +3,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 use clap::Args;
 
-use super::{emit, emit_json, parse_date_arg, Ctx, Format};
+use super::{emit, emit_json, Ctx, Format};
 use crate::db::{history, tasks, Ledger};
 use crate::report::history_table;
 use crate::Result;
@@ -13,7 +13,7 @@ pub struct History {
     /// Only the history of this task.
     pub id: Option<i64>,
     /// Only changes on or after this day.
-    #[arg(long, value_parser = parse_date_arg, value_name = "DATE")]
+    #[arg(long, value_parser = crate::model::date::parse_start, value_name = "DATE")]
     pub since: Option<NaiveDate>,
     /// Only the latest N rows.
     #[arg(long, value_name = "N")]

@@ -41,21 +41,26 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// `--dry-run`: reads and parses the report and prints what was found, without opening
+    /// (or creating) the ledger.
+    pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let bytes = apply::read(&self.file)?;
+        let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        match ctx.format {
+            Format::Json => emit_json(
+                out,
+                &serde_json::json!({
+                    "report": prepared.report,
+                    "suggested_links": prepared.suggestions,
+                }),
+            ),
+            _ => print_tree(&prepared, ctx, out),
+        }
+    }
+
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let bytes = apply::read(&self.file)?;
         let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
-        if self.dry_run {
-            return match ctx.format {
-                Format::Json => emit_json(
-                    out,
-                    &serde_json::json!({
-                        "report": prepared.report,
-                        "suggested_links": prepared.suggestions,
-                    }),
-                ),
-                _ => print_tree(&prepared, ctx, out),
-            };
-        }
         let opts = Options {
             owner: self.owner.clone(),
             link: self.link,

@@ -345,8 +345,31 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Backup(_) => Access::Read,
         _ => Access::Write,
     };
-    let mut ledger = Ledger::open(&path, access, &stamp)?;
-    match &cli.command {
+    if let Command::Import(c) = &cli.command {
+        if c.dry_run {
+            return c.preview(&ctx, out);
+        }
+    }
+    let existed = path.exists();
+    let result = dispatch(&cli.command, &path, access, &ctx, out);
+    if result.is_err() && !existed && access == Access::Write {
+        // A command that failed leaves no new, empty ledger behind (a mistyped --db would
+        // otherwise litter files).
+        crate::db::remove_if_empty(&path);
+    }
+    result
+}
+
+fn dispatch(
+    command: &Command,
+    path: &std::path::Path,
+    access: Access,
+    ctx: &Ctx,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut ledger = Ledger::open(path, access, &ctx.meta.at)?;
+    let ctx = ctx.clone();
+    match command {
         Command::Init(c) => c.run(&mut ledger, &ctx, out),
         Command::Import(c) => c.run(&mut ledger, &ctx, out),
         Command::Add(c) => c.run(&mut ledger, &ctx, out),

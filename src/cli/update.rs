@@ -1,13 +1,11 @@
 use std::io::Write;
 
-use chrono::NaiveDate;
 use clap::Args;
 
-use super::{
-    emit, emit_json, parse_date_arg, parse_outline_area, parse_progress, parse_text, Ctx, Format,
-};
+use super::{emit, emit_json, parse_outline_area, parse_progress, parse_text, Ctx, Format};
 use crate::db::tasks::{self, Changes};
 use crate::db::Ledger;
+use crate::model::date::DeadlineArg;
 use crate::model::Status;
 use crate::report::field_label;
 use crate::{Error, Result};
@@ -32,8 +30,8 @@ pub struct Update {
     #[arg(long = "co-owner", value_parser = parse_text)]
     pub co_owners: Vec<String>,
     /// A new deadline (an extension, 延期): needs --note with the reason.
-    #[arg(long, value_parser = parse_date_arg)]
-    pub deadline: Option<NaiveDate>,
+    #[arg(long)]
+    pub deadline: Option<DeadlineArg>,
     /// A new title.
     #[arg(long, value_parser = parse_text)]
     pub title: Option<String>,
@@ -71,7 +69,8 @@ impl Update {
             progress: self.progress,
             owner: self.owner.clone(),
             co_owners: (!self.co_owners.is_empty()).then(|| self.co_owners.clone()),
-            deadline: self.deadline,
+            deadline: self.deadline.as_ref().map(|d| d.date),
+            deadline_text: self.deadline.as_ref().and_then(|d| d.words.clone()),
             title: self.title.clone(),
             area: self.area.clone(),
             outline_area: self.outline_area.clone(),
@@ -93,7 +92,7 @@ impl Update {
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
-        if let Some(d) = self.deadline {
+        if let Some(d) = self.deadline.as_ref().map(|d| d.date) {
             if d < ctx.as_of {
                 ctx.warn(&format!(
                     "{} {d} {}",

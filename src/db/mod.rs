@@ -2,6 +2,7 @@
 //! in one transaction. All SQL of taizhang lives in this module and its children.
 
 pub mod backup;
+pub mod bulk;
 pub mod check;
 pub mod documents;
 pub mod history;
@@ -118,6 +119,9 @@ impl Ledger {
                 found: version,
                 supported: schema::CURRENT_VERSION,
             });
+        }
+        if version == 0 && schema::has_tables(&ledger.conn)? {
+            return Err(Error::ForeignDatabase(path.to_path_buf()));
         }
         if version > 0 && version < schema::CURRENT_VERSION {
             // An upgrade changes the file for good: keep the ledger as it was beside it first.
@@ -393,4 +397,31 @@ pub fn set_outline(w: &Writer, o: Outline) -> Result<()> {
     stmt.execute(["outline_start", &o.start.to_string()])?;
     stmt.execute(["outline_end", &o.end.to_string()])?;
     Ok(())
+}
+
+/// Removes a ledger file that holds no change at all (with its -wal and -shm files): what a
+/// failed first command leaves behind. A ledger with any change is never touched.
+pub fn remove_if_empty(path: &Path) {
+    let empty = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .and_then(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM change) + (SELECT count(*) FROM task)
+                        + (SELECT count(*) FROM document)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
+        .map(|n| n == 0)
+        // A file that is not even a ledger was created by this process a moment ago.
+        .unwrap_or_else(|_| {
+            std::fs::metadata(path)
+                .map(|m| m.len() == 0)
+                .unwrap_or(false)
+        });
+    if empty {
+        let base = path.as_os_str().to_string_lossy().into_owned();
+        for p in [base.clone(), format!("{base}-wal"), format!("{base}-shm")] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }

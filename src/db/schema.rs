@@ -32,7 +32,7 @@ pub fn version(conn: &Connection) -> Result<i64> {
 
 /// Whether the database holds any table: an unversioned database with tables is some other
 /// program's file, not an empty one to initialise.
-fn has_tables(conn: &Connection) -> Result<bool> {
+pub fn has_tables(conn: &Connection) -> Result<bool> {
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
         [],
@@ -53,7 +53,7 @@ pub fn check_readable(conn: &Connection, path: &Path) -> Result<i64> {
     }
     if v == 0 {
         if has_tables(conn)? {
-            return Err(Error::NotALedger(path.to_path_buf()));
+            return Err(Error::ForeignDatabase(path.to_path_buf()));
         }
         return Err(Error::NoLedger(path.to_path_buf()));
     }
@@ -76,7 +76,7 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
         // Another process may have created the schema while this one waited for the lock.
         if version(&tx)? == 0 {
             if has_tables(&tx)? {
-                return Err(Error::NotALedger(path.to_path_buf()));
+                return Err(Error::ForeignDatabase(path.to_path_buf()));
             }
             tx.execute_batch(SCHEMA_SQL)?;
             let outline = Outline::default();

@@ -16,7 +16,7 @@ pub const TASK_COLUMNS: &str =
     "t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
     t.co_owners, t.status,
     COALESCE((SELECT CAST(ROUND(AVG(c.progress)) AS INTEGER) FROM task c
-              WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress),
+              WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress) AS shown_progress,
     t.progress, t.deadline, t.deadline_text, t.year, t.parent_id, t.document_id,
     t.created_at, t.updated_at, t.completed_at";
 
@@ -198,6 +198,8 @@ pub struct Changes {
     pub owner: Option<String>,
     pub co_owners: Option<Vec<String>>,
     pub deadline: Option<NaiveDate>,
+    /// The words the new deadline was given in, when not a plain date.
+    pub deadline_text: Option<String>,
     pub title: Option<String>,
     pub area: Option<String>,
     pub outline_area: Option<String>,
@@ -249,7 +251,7 @@ pub fn update(
     }
     if let Some(d) = c.deadline {
         new.deadline = Some(d);
-        new.deadline_text = None;
+        new.deadline_text = c.deadline_text.clone();
     }
     if let Some(t) = &c.title {
         new.title = t.clone();
@@ -521,7 +523,7 @@ pub fn list(
         Sort::Id => "t.id".to_string(),
         // Tasks with no deadline (continuous work) come last.
         Sort::Deadline => "t.deadline IS NULL, t.deadline, t.id".to_string(),
-        Sort::Progress => "t.progress, t.id".to_string(),
+        Sort::Progress => "shown_progress, t.id".to_string(),
         Sort::Status => format!("{STATUS_ORDER}, t.id"),
     };
     let mut sql = format!("SELECT {TASK_COLUMNS} FROM task t {wh} ORDER BY {order}");

@@ -67,6 +67,44 @@ pub fn parse_deadline(input: &str) -> Result<NaiveDate, String> {
     })
 }
 
+/// Parses the first day of a period, for "since" filters: 2025 is 1 January, 2025-04 and
+/// 2025年4月 are 1 April; a full date is itself.
+pub fn parse_start(input: &str) -> Result<NaiveDate, String> {
+    let s = ascii_digits(input.trim());
+    let t = s.trim_end_matches('月').trim_end_matches('年');
+    let parts: Vec<&str> = t.split(['-', '/', '年']).collect();
+    let start = match parts.as_slice() {
+        [y] => year(y).and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1)),
+        [y, m] => year(y).and_then(|y| NaiveDate::from_ymd_opt(y, num(m)?, 1)),
+        _ => None,
+    };
+    match start {
+        Some(d) => Ok(d),
+        None => parse_deadline(input),
+    }
+}
+
+/// A deadline as given on the command line: the date, and the words when they were not a
+/// plain ISO date ("2025年6月底前"), kept beside it as ledgers do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineArg {
+    pub date: NaiveDate,
+    pub words: Option<String>,
+}
+
+impl std::str::FromStr for DeadlineArg {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let date = parse_deadline(s)?;
+        let t = s.trim();
+        let iso = NaiveDate::parse_from_str(t, "%Y-%m-%d").is_ok();
+        Ok(DeadlineArg {
+            date,
+            words: (!iso).then(|| t.to_string()),
+        })
+    }
+}
+
 fn num<T: std::str::FromStr>(s: &str) -> Option<T> {
     if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit()) {
         return None;
@@ -242,6 +280,23 @@ mod tests {
             let e = parse_deadline(input).unwrap_err();
             assert!(e.contains("2025年6月底(前)"), "{input}: {e}");
         }
+    }
+
+    #[test]
+    fn period_starts() {
+        assert_eq!(parse_start("2025"), Ok(d(2025, 1, 1)));
+        assert_eq!(parse_start("2025-04"), Ok(d(2025, 4, 1)));
+        assert_eq!(parse_start("2025年4月"), Ok(d(2025, 4, 1)));
+        assert_eq!(parse_start("2025年"), Ok(d(2025, 1, 1)));
+        assert_eq!(parse_start("2025-04-10"), Ok(d(2025, 4, 10)));
+        assert!(parse_start("April").is_err());
+        let a: DeadlineArg = "2025年6月底前".parse().unwrap();
+        assert_eq!(
+            (a.date, a.words.as_deref()),
+            (d(2025, 6, 30), Some("2025年6月底前"))
+        );
+        let a: DeadlineArg = "2025-06-30".parse().unwrap();
+        assert_eq!(a.words, None);
     }
 
     #[test]

@@ -1,0 +1,550 @@
+//! Bulk exchange of whole ledgers as JSON Lines: a header line, the source documents, then one
+//! line per task carrying its links and its complete history. Both directions stream: memory
+//! does not grow with the number of tasks.
+//!
+//! Ids are kept: importing into an empty ledger gives the same ids, so export → import →
+//! export is identical. Merging into a ledger that has tasks shifts every id of the file (task,
+//! history, change) by the ledger's highest id, so no lookup table is needed, and a `--source`
+//! label keeps refs unique.
+
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
+
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::Writer;
+use crate::model::{Kind, Status};
+use crate::{Error, Result};
+
+/// The first line of a file.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Header {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub format: String,
+    pub version: u32,
+    pub outline: String,
+    /// The plan year the export was limited to, if any.
+    pub year: Option<i32>,
+}
+
+/// A source document line.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct DocumentLine {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: i64,
+    pub title: String,
+    pub issuer: Option<String>,
+    pub issued_on: Option<String>,
+    pub report_year: Option<i32>,
+    pub plan_year: Option<i32>,
+    pub sha256: String,
+    pub path: Option<String>,
+    pub text: String,
+    pub imported_at: String,
+}
+
+/// One history row, with the change it belongs to.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct HistoryLine {
+    pub id: i64,
+    pub change_id: i64,
+    pub at: String,
+    pub actor: String,
+    pub command: String,
+    pub undoes: Option<i64>,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A task line: its stored columns, its links and its history.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TaskLine {
+    #[serde(rename = "type")]
+    pub kind_of_line: String,
+    pub id: i64,
+    #[serde(rename = "ref")]
+    pub reference: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    pub body: Option<String>,
+    pub area: Option<String>,
+    pub outline_area: Option<String>,
+    pub owner: Option<String>,
+    pub co_owners: Vec<String>,
+    pub status: Status,
+    pub progress: u8,
+    pub deadline: Option<String>,
+    pub deadline_text: Option<String>,
+    pub year: i32,
+    pub parent_id: Option<i64>,
+    pub document_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub completed_at: Option<String>,
+    pub links: Vec<i64>,
+    pub history: Vec<HistoryLine>,
+}
+
+/// The file format's name and version, checked on import.
+pub const FORMAT: &str = "taizhang-jsonl";
+pub const VERSION: u32 = 1;
+
+/// The tasks a year-limited export takes: those of the plan year, plus every task their
+/// history refers to (parents, shortcomings they address or addressed), so that the file can
+/// be imported and replayed on its own.
+const SELECTION: &str = "WITH RECURSIVE sel(id) AS (
+        SELECT id FROM task WHERE ?1 IS NULL OR year = ?1
+        UNION
+        SELECT CAST(h.new AS INTEGER) FROM history h JOIN sel ON h.task_id = sel.id
+        WHERE ?1 IS NOT NULL AND h.field IN ('parent_id', 'addresses') AND h.new IS NOT NULL
+        UNION
+        SELECT CAST(h.old AS INTEGER) FROM history h JOIN sel ON h.task_id = sel.id
+        WHERE ?1 IS NOT NULL AND h.field IN ('parent_id', 'addresses') AND h.old IS NOT NULL
+        UNION
+        SELECT json_extract(h.new, '$.parent_id') FROM history h JOIN sel ON h.task_id = sel.id
+        WHERE ?1 IS NOT NULL AND h.field = 'created' AND json_extract(h.new, '$.parent_id') IS NOT NULL)";
+
+fn line<T: Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
+    serde_json::to_writer(&mut *out, v)?;
+    out.write_all(b"\n")
+        .map_err(|e| Error::io("writing the export", e))
+}
+
+/// Writes the ledger (or the tasks of one plan year) as JSON Lines, returning the task count.
+pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Result<u64> {
+    let outline = super::outline(conn)?;
+    line(
+        out,
+        &Header {
+            kind: "header".into(),
+            format: FORMAT.into(),
+            version: VERSION,
+            outline: outline.to_string(),
+            year,
+        },
+    )?;
+    let mut docs = conn.prepare(
+        "SELECT id, title, issuer, issued_on, report_year, plan_year, sha256, path, text,
+                imported_at FROM document ORDER BY id",
+    )?;
+    let mut rows = docs.query([])?;
+    while let Some(r) = rows.next()? {
+        line(
+            out,
+            &DocumentLine {
+                kind: "document".into(),
+                id: r.get(0)?,
+                title: r.get(1)?,
+                issuer: r.get(2)?,
+                issued_on: r.get(3)?,
+                report_year: r.get(4)?,
+                plan_year: r.get(5)?,
+                sha256: r.get(6)?,
+                path: r.get(7)?,
+                text: r.get(8)?,
+                imported_at: r.get(9)?,
+            },
+        )?;
+    }
+
+    // Three cursors in id order, merged: tasks, their history, their links.
+    let mut tasks = conn.prepare(&format!(
+        "{SELECTION} SELECT t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
+             t.co_owners, t.status, t.progress, t.deadline, t.deadline_text, t.year, t.parent_id,
+             t.document_id, t.created_at, t.updated_at, t.completed_at
+         FROM task t WHERE t.id IN sel ORDER BY t.id"
+    ))?;
+    let mut history = conn.prepare(&format!(
+        "{SELECTION} SELECT h.task_id, h.id, h.change_id, h.at, h.actor, c.command, c.undoes,
+             h.field, h.old, h.new, h.note
+         FROM history h JOIN change c ON c.id = h.change_id
+         WHERE h.task_id IN sel ORDER BY h.task_id, h.id"
+    ))?;
+    let mut links = conn.prepare(&format!(
+        "{SELECTION} SELECT task_id, shortcoming_id FROM link WHERE task_id IN sel
+         ORDER BY task_id, shortcoming_id"
+    ))?;
+    let mut trows = tasks.query([year])?;
+    let mut hrows = history.query([year])?;
+    let mut lrows = links.query([year])?;
+    let mut next_h: Option<(i64, HistoryLine)> = next_history(&mut hrows)?;
+    let mut next_l: Option<(i64, i64)> = next_link(&mut lrows)?;
+    let mut n = 0u64;
+    while let Some(r) = trows.next()? {
+        let id: i64 = r.get(0)?;
+        let mut hist = Vec::new();
+        while let Some((tid, h)) = next_h.take() {
+            if tid == id {
+                hist.push(h);
+                next_h = next_history(&mut hrows)?;
+            } else {
+                next_h = Some((tid, h));
+                break;
+            }
+        }
+        let mut ls = Vec::new();
+        while let Some((tid, s)) = next_l {
+            if tid != id {
+                break;
+            }
+            ls.push(s);
+            next_l = next_link(&mut lrows)?;
+        }
+        let co: String = r.get(8)?;
+        line(
+            out,
+            &TaskLine {
+                kind_of_line: "task".into(),
+                id,
+                reference: r.get(1)?,
+                kind: r.get(2)?,
+                title: r.get(3)?,
+                body: r.get(4)?,
+                area: r.get(5)?,
+                outline_area: r.get(6)?,
+                owner: r.get(7)?,
+                co_owners: serde_json::from_str(&co)?,
+                status: r.get(9)?,
+                progress: r.get(10)?,
+                deadline: r.get(11)?,
+                deadline_text: r.get(12)?,
+                year: r.get(13)?,
+                parent_id: r.get(14)?,
+                document_id: r.get(15)?,
+                created_at: r.get(16)?,
+                updated_at: r.get(17)?,
+                completed_at: r.get(18)?,
+                links: ls,
+                history: hist,
+            },
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn next_history(rows: &mut rusqlite::Rows<'_>) -> Result<Option<(i64, HistoryLine)>> {
+    let Some(r) = rows.next()? else {
+        return Ok(None);
+    };
+    Ok(Some((
+        r.get(0)?,
+        HistoryLine {
+            id: r.get(1)?,
+            change_id: r.get(2)?,
+            at: r.get(3)?,
+            actor: r.get(4)?,
+            command: r.get(5)?,
+            undoes: r.get(6)?,
+            field: r.get(7)?,
+            old: r.get(8)?,
+            new: r.get(9)?,
+            note: r.get(10)?,
+        },
+    )))
+}
+
+fn next_link(rows: &mut rusqlite::Rows<'_>) -> Result<Option<(i64, i64)>> {
+    match rows.next()? {
+        Some(r) => Ok(Some((r.get(0)?, r.get(1)?))),
+        None => Ok(None),
+    }
+}
+
+/// What an import of a JSON Lines file did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Imported {
+    pub tasks: u64,
+    pub history: u64,
+    pub documents: u64,
+    /// How much the file's ids were shifted by (0 into an empty ledger).
+    pub id_offset: i64,
+}
+
+fn max_id(conn: &Connection, table: &str) -> Result<i64> {
+    // `table` is one of this module's fixed names, never user text.
+    Ok(conn.query_row(
+        &format!("SELECT COALESCE(max(id), 0) FROM {table}"),
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+fn bad_line(n: u64, what: impl std::fmt::Display) -> Error {
+    Error::Invalid(format!(
+        "line {n} of the file: {what}; nothing was imported"
+    ))
+}
+
+/// Reads a JSON Lines file into the ledger inside the caller's one write transaction. With
+/// `source`, every ref becomes "SOURCE/ref" (and tasks without a ref stay without). `tick` is
+/// called after each task, for a progress bar.
+pub fn import(
+    w: &Writer,
+    input: &mut dyn BufRead,
+    source: Option<&str>,
+    tick: &mut dyn FnMut(u64),
+) -> Result<Imported> {
+    let conn = w.conn();
+    // A child may come before a parent it was later moved under: check keys at commit.
+    conn.pragma_update(None, "defer_foreign_keys", true)?;
+    let task_off = max_id(conn, "task")?;
+    let hist_off = max_id(conn, "history")?;
+    let change_off = max_id(conn, "change")?;
+    let mut out = Imported {
+        id_offset: task_off,
+        ..Imported::default()
+    };
+    let mut doc_map: HashMap<i64, i64> = HashMap::new();
+    let shift = |id: i64| id + task_off;
+    let relabel = |r: &Option<String>| -> Option<String> {
+        match (r, source) {
+            (Some(r), Some(s)) => Some(format!("{s}/{r}")),
+            (r, _) => r.clone(),
+        }
+    };
+
+    let mut ins_task = conn.prepare(
+        "INSERT INTO task(id, ref, kind, title, body, area, outline_area, owner, co_owners, status,
+             progress, deadline, deadline_text, year, parent_id, document_id, created_at,
+             updated_at, completed_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+    )?;
+    let mut ins_hist = conn.prepare(
+        "INSERT INTO history(id, change_id, task_id, at, actor, field, old, new, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut ins_change = conn.prepare(
+        "INSERT OR IGNORE INTO change(id, at, actor, command, undoes) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut ins_link =
+        conn.prepare("INSERT INTO link(task_id, shortcoming_id, created_at) VALUES (?1, ?2, ?3)")?;
+
+    let mut buf = String::new();
+    let mut n = 0u64;
+    let mut saw_header = false;
+    loop {
+        buf.clear();
+        let read = input
+            .read_line(&mut buf)
+            .map_err(|e| Error::io("reading the file", e))?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        let text = buf.trim_end_matches(['\n', '\r']);
+        if text.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| bad_line(n, format!("not JSON ({e})")))?;
+        let kind = v.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+        if !saw_header {
+            let h: Header = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+            if h.kind != "header" || h.format != FORMAT {
+                return Err(bad_line(
+                    n,
+                    "not a taizhang JSON Lines export (no header line)",
+                ));
+            }
+            if h.version > VERSION {
+                return Err(bad_line(
+                    n,
+                    format!("written by a newer taizhang (format version {})", h.version),
+                ));
+            }
+            saw_header = true;
+            continue;
+        }
+        match kind {
+            "document" => {
+                let d: DocumentLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+                let existing: Option<i64> = conn
+                    .query_row(
+                        "SELECT id FROM document WHERE sha256 = ?1",
+                        [&d.sha256],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let id = match existing {
+                    Some(id) => id,
+                    None => {
+                        conn.execute(
+                            "INSERT INTO document(title, issuer, issued_on, report_year, plan_year,
+                                 sha256, path, text, imported_at)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                            rusqlite::params![
+                                d.title,
+                                d.issuer,
+                                d.issued_on,
+                                d.report_year,
+                                d.plan_year,
+                                d.sha256,
+                                d.path,
+                                d.text,
+                                d.imported_at
+                            ],
+                        )?;
+                        out.documents += 1;
+                        conn.last_insert_rowid()
+                    }
+                };
+                doc_map.insert(d.id, id);
+            }
+            "task" => {
+                let t: TaskLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+                let id = shift(t.id);
+                let doc = match t.document_id {
+                    Some(d) => Some(*doc_map.get(&d).ok_or_else(|| {
+                        bad_line(
+                            n,
+                            format!("task {} names document {d}, not in the file", t.id),
+                        )
+                    })?),
+                    None => None,
+                };
+                ins_task
+                    .execute(rusqlite::params![
+                        id,
+                        relabel(&t.reference),
+                        t.kind,
+                        t.title,
+                        t.body,
+                        t.area,
+                        t.outline_area,
+                        t.owner,
+                        serde_json::to_string(&t.co_owners)?,
+                        t.status,
+                        t.progress,
+                        t.deadline,
+                        t.deadline_text,
+                        t.year,
+                        t.parent_id.map(shift),
+                        doc,
+                        t.created_at,
+                        t.updated_at,
+                        t.completed_at,
+                    ])
+                    .map_err(|e| match &e {
+                        rusqlite::Error::SqliteFailure(f, Some(m))
+                            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                        {
+                            if m.contains("task.ref") {
+                                bad_line(
+                                    n,
+                                    format!(
+                                        "ref {} is already in the ledger; give the file a --source label",
+                                        relabel(&t.reference).unwrap_or_default()
+                                    ),
+                                )
+                            } else {
+                                bad_line(n, m)
+                            }
+                        }
+                        _ => Error::Sqlite(e),
+                    })?;
+                for h in &t.history {
+                    let change = h.change_id + change_off;
+                    ins_change.execute(rusqlite::params![
+                        change,
+                        h.at,
+                        h.actor,
+                        h.command,
+                        h.undoes.map(|u| u + change_off)
+                    ])?;
+                    let (old, new) =
+                        remap(h, shift, &doc_map, source).map_err(|e| bad_line(n, e))?;
+                    ins_hist.execute(rusqlite::params![
+                        h.id + hist_off,
+                        change,
+                        id,
+                        h.at,
+                        h.actor,
+                        h.field,
+                        old,
+                        new,
+                        h.note
+                    ])?;
+                    out.history += 1;
+                }
+                for s in &t.links {
+                    ins_link.execute(rusqlite::params![id, shift(*s), t.updated_at])?;
+                }
+                out.tasks += 1;
+                tick(out.tasks);
+            }
+            other => return Err(bad_line(n, format!("unknown line type '{other}'"))),
+        }
+    }
+    if !saw_header {
+        return Err(Error::Invalid(
+            "the file is empty; nothing was imported".into(),
+        ));
+    }
+    let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+        r.get(0)
+    })?;
+    if broken > 0 {
+        return Err(Error::Invalid(format!(
+            "the file refers to {broken} task(s) or change(s) it does not contain; nothing was imported"
+        )));
+    }
+    Ok(out)
+}
+
+/// The old and new values of a history row with the file's ids shifted into this ledger's:
+/// task ids in parent and link rows, and ids and the ref inside a creation row.
+fn remap(
+    h: &HistoryLine,
+    shift: impl Fn(i64) -> i64,
+    docs: &HashMap<i64, i64>,
+    source: Option<&str>,
+) -> std::result::Result<(Option<String>, Option<String>), String> {
+    let id = |v: &Option<String>| -> std::result::Result<Option<String>, String> {
+        match v {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<i64>()
+                .map(|i| Some(shift(i).to_string()))
+                .map_err(|_| format!("history row {} holds '{s}' for {}", h.id, h.field)),
+        }
+    };
+    match h.field.as_str() {
+        "parent_id" | "addresses" => Ok((id(&h.old)?, id(&h.new)?)),
+        "created" => {
+            let Some(json) = &h.new else {
+                return Err(format!("history row {} is a creation without fields", h.id));
+            };
+            let mut v: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(json).map_err(|e| format!("history row {}: {e}", h.id))?;
+            if let Some(p) = v.get("parent_id").and_then(|p| p.as_i64()) {
+                v.insert("parent_id".into(), shift(p).into());
+            }
+            if let Some(d) = v.get("document_id").and_then(|d| d.as_i64()) {
+                let mapped = docs
+                    .get(&d)
+                    .ok_or_else(|| format!("history row {} names document {d}", h.id))?;
+                v.insert("document_id".into(), (*mapped).into());
+            }
+            if let (Some(s), Some(r)) = (source, v.get("ref").and_then(|r| r.as_str())) {
+                let r = format!("{s}/{r}");
+                v.insert("ref".into(), r.into());
+            }
+            let json = serde_json::to_string(&v).map_err(|e| e.to_string())?;
+            Ok((h.old.clone(), Some(json)))
+        }
+        _ => Ok((h.old.clone(), h.new.clone())),
+    }
+}
+
+// Keeps Value in use for readers of this module: ids are bound as integers throughout.
+#[allow(dead_code)]
+fn _integer(v: i64) -> Value {
+    Value::Integer(v)
+}

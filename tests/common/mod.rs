@@ -1,0 +1,379 @@
+//! Shared helpers for the black-box tests: a private ledger per test, a command builder with a
+//! pinned environment, and a logical dump of the ledger for "unchanged" checks.
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rusqlite::{types::ValueRef, Connection, OpenFlags};
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The moment every test runs at, unless it says otherwise.
+pub const NOW: &str = "2025-03-01T09:00:00+08:00";
+/// The actor every test acts as.
+pub const USER: &str = "法治办测试员";
+
+/// A command for the binary with an environment that does not depend on the machine: the clock
+/// and the user are pinned, and locale, colour and ledger-path variables are removed.
+pub fn bare_cmd() -> Command {
+    let mut c = Command::cargo_bin("taizhang").expect("binary taizhang");
+    c.env_remove("TAIZHANG_DB")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
+        .env("TAIZHANG_NOW", NOW)
+        .env("TAIZHANG_USER", USER);
+    c
+}
+
+/// A ledger in its own temporary folder.
+pub struct Ledger {
+    pub dir: TempDir,
+    pub path: PathBuf,
+    pub now: String,
+}
+
+/// The result of a command that was expected to fail.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ledger {
+    /// A ledger path in a fresh folder; the file does not exist yet.
+    pub fn new() -> Ledger {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("taizhang.db");
+        Ledger {
+            dir,
+            path,
+            now: NOW.to_string(),
+        }
+    }
+
+    /// A ledger created with `init`.
+    pub fn init() -> Ledger {
+        let l = Ledger::new();
+        l.run_ok(&["init"]);
+        l
+    }
+
+    /// Runs later commands at another moment.
+    pub fn at(mut self, now: &str) -> Ledger {
+        self.now = now.to_string();
+        self
+    }
+
+    pub fn set_now(&mut self, now: &str) {
+        self.now = now.to_string();
+    }
+
+    /// A command on this ledger (`--db` set, English unless the args say otherwise).
+    pub fn cmd(&self) -> Command {
+        let mut c = bare_cmd();
+        c.env("TAIZHANG_NOW", &self.now).arg("--db").arg(&self.path);
+        c
+    }
+
+    /// Runs the command, asserts exit 0 and returns stdout.
+    pub fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.cmd().args(args).output().expect("run taizhang");
+        assert!(
+            out.status.success(),
+            "taizhang {args:?} failed with {:?}\nstdout: {}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8 stdout")
+    }
+
+    /// Runs the command, asserts exit 0, returns (stdout, stderr).
+    pub fn run_ok_err(&self, args: &[&str]) -> (String, String) {
+        let out = self.cmd().args(args).output().expect("run taizhang");
+        assert!(
+            out.status.success(),
+            "taizhang {args:?} failed with {:?}\nstderr: {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            String::from_utf8(out.stdout).expect("utf-8 stdout"),
+            String::from_utf8(out.stderr).expect("utf-8 stderr"),
+        )
+    }
+
+    /// Runs the command with `--format json` and parses stdout.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let out = self.run_ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: bad JSON {e}: {out}"))
+    }
+
+    /// Adds a task and returns its id, parsed from the JSON output.
+    pub fn add(&self, title: &str, extra: &[&str]) -> i64 {
+        let mut args = vec!["add", title];
+        args.extend_from_slice(extra);
+        let t = self.json(&args);
+        t["id"].as_i64().expect("id of the new task")
+    }
+
+    /// One task as `show --format json` prints it.
+    pub fn show(&self, id: i64) -> Value {
+        self.json(&["show", &id.to_string()])
+    }
+
+    /// Runs a command that must fail; returns its exit code and output.
+    pub fn fail(&self, args: &[&str]) -> Failure {
+        run_fail(self.cmd().args(args))
+    }
+
+    /// A logical dump of the ledger: user_version, the schema and every row of every table.
+    pub fn dump(&self) -> String {
+        dump_db(&self.path)
+    }
+
+    /// The raw bytes of the main ledger file (None when it does not exist).
+    pub fn bytes(&self) -> Option<Vec<u8>> {
+        std::fs::read(&self.path).ok()
+    }
+
+    /// Moves everything in the WAL into the main file and truncates the WAL, so that the main
+    /// file's bytes are the whole ledger.
+    pub fn checkpoint(&self) {
+        let c = Connection::open(&self.path).expect("open for checkpoint");
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            let busy: i64 = r.get(0)?;
+            assert_eq!(busy, 0, "checkpoint was blocked");
+            Ok(())
+        })
+        .expect("checkpoint");
+    }
+
+    /// A second path in this ledger's folder.
+    pub fn sibling(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger::new()
+    }
+}
+
+/// Runs a command that must fail and checks the shape every failure shares: a non-zero exit,
+/// nothing on stdout and exactly one line on stderr starting with "taizhang: ".
+pub fn run_fail(cmd: &mut Command) -> Failure {
+    let out = cmd.output().expect("run taizhang");
+    let f = Failure {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(!out.status.success(), "expected a failure, got {f:?}");
+    f
+}
+
+impl Failure {
+    /// Asserts the exit code, that stderr is one line "taizhang: …" containing every needle
+    /// (case-insensitive), and that stdout is empty.
+    pub fn check(&self, code: i32, needles: &[&str]) {
+        assert_eq!(self.code, code, "exit code; {self:?}");
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "stderr must be exactly one line: {self:?}");
+        assert!(
+            self.stderr.ends_with('\n'),
+            "stderr line must end with a newline: {self:?}"
+        );
+        assert!(
+            lines[0].starts_with("taizhang: "),
+            "stderr must start with 'taizhang: ': {self:?}"
+        );
+        let low = lines[0].to_lowercase();
+        for n in needles {
+            assert!(
+                low.contains(&n.to_lowercase()),
+                "stderr should mention {n:?}: {self:?}"
+            );
+        }
+        assert!(self.stdout.is_empty(), "stdout must be empty: {self:?}");
+    }
+}
+
+/// A logical dump of a ledger file, opened read-only: "MISSING" when there is no file.
+pub fn dump_db(path: &Path) -> String {
+    if !path.exists() {
+        return "MISSING".into();
+    }
+    let c = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .expect("open the ledger read-only");
+    let mut out = String::new();
+    let uv: i64 = c
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("user_version");
+    out.push_str(&format!("user_version={uv}\n"));
+    let schema: Vec<(String, String, String, Option<String>)> = {
+        let mut s = c
+            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY rowid")
+            .expect("schema");
+        s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("schema rows")
+            .collect::<Result<_, _>>()
+            .expect("schema rows")
+    };
+    for (ty, name, tbl, sql) in &schema {
+        out.push_str(&format!(
+            "{ty} {name} on {tbl}: {}\n",
+            sql.as_deref().unwrap_or("")
+        ));
+    }
+    for (ty, name, _, _) in &schema {
+        if ty != "table" {
+            continue;
+        }
+        let has_rowid = c
+            .prepare(&format!("SELECT rowid FROM \"{name}\" LIMIT 0"))
+            .is_ok();
+        let sql = if has_rowid {
+            format!("SELECT * FROM \"{name}\" ORDER BY rowid")
+        } else {
+            let n = c
+                .prepare(&format!("SELECT * FROM \"{name}\" LIMIT 0"))
+                .expect("columns")
+                .column_count();
+            let cols: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
+            format!("SELECT * FROM \"{name}\" ORDER BY {}", cols.join(", "))
+        };
+        out.push_str(&format!("== {name}\n"));
+        let mut stmt = c.prepare(&sql).expect("select rows");
+        let n = stmt.column_count();
+        let mut rows = stmt.query([]).expect("rows");
+        while let Some(r) = rows.next().expect("row") {
+            let cells: Vec<String> = (0..n)
+                .map(|i| match r.get_ref(i).expect("cell") {
+                    ValueRef::Null => "NULL".to_string(),
+                    ValueRef::Integer(v) => v.to_string(),
+                    ValueRef::Real(v) => format!("{v:?}"),
+                    ValueRef::Text(t) => format!("{:?}", String::from_utf8_lossy(t)),
+                    ValueRef::Blob(b) => format!("blob{b:?}"),
+                })
+                .collect();
+            out.push_str(&cells.join(" | "));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Counts rows of a table in a ledger (read-only).
+pub fn count(path: &Path, table: &str) -> i64 {
+    let c = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).expect("open");
+    c.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+        r.get(0)
+    })
+    .expect("count")
+}
+
+/// The ids of a JSON array of tasks.
+pub fn ids(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|t| t["id"].as_i64().expect("id"))
+        .collect()
+}
+
+/// The field names every task object in the JSON contract carries.
+pub const TASK_FIELDS: &[&str] = &[
+    "id",
+    "ref",
+    "kind",
+    "title",
+    "body",
+    "area",
+    "outline_area",
+    "owner",
+    "co_owners",
+    "status",
+    "progress",
+    "deadline",
+    "year",
+    "parent_id",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "overdue",
+];
+
+/// The field names of a history row in the JSON contract.
+pub const HISTORY_FIELDS: &[&str] = &["task_id", "at", "actor", "field", "old", "new", "note"];
+
+/// The field names of a report group (and of the total) in the JSON contract.
+pub const GROUP_FIELDS: &[&str] = &[
+    "group",
+    "total",
+    "todo",
+    "doing",
+    "blocked",
+    "done",
+    "verified",
+    "cancelled",
+    "overdue",
+    "progress",
+];
+
+/// Asserts that a JSON task has every contract field.
+pub fn assert_task_shape(t: &Value) {
+    let o = t
+        .as_object()
+        .unwrap_or_else(|| panic!("task is not an object: {t}"));
+    for f in TASK_FIELDS {
+        assert!(o.contains_key(*f), "task lacks field {f}: {t}");
+    }
+    assert!(t["co_owners"].is_array(), "co_owners is a list: {t}");
+    assert!(t["overdue"].is_boolean(), "overdue is a boolean: {t}");
+    assert!(t["progress"].is_u64(), "progress is a number: {t}");
+}
+
+/// Asserts that a JSON history row has every contract field.
+pub fn assert_history_shape(h: &Value) {
+    let o = h
+        .as_object()
+        .unwrap_or_else(|| panic!("row is not an object: {h}"));
+    for f in HISTORY_FIELDS {
+        assert!(o.contains_key(*f), "history row lacks field {f}: {h}");
+    }
+}
+
+/// One history row as (field, old, new, note).
+pub type Change = (String, Option<String>, Option<String>, Option<String>);
+
+/// The history rows of a task from `show`, as (field, old, new, note) strings.
+pub fn history_of(show: &Value) -> Vec<Change> {
+    show["history"]
+        .as_array()
+        .expect("history array")
+        .iter()
+        .map(|h| {
+            assert_history_shape(h);
+            let s = |k: &str| h[k].as_str().map(str::to_string);
+            (
+                h["field"].as_str().expect("field").to_string(),
+                s("old"),
+                s("new"),
+                s("note"),
+            )
+        })
+        .collect()
+}
