@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{emit_json, Ctx, Format};
 use crate::db::replay::{end_of_day, replay_all, start_of_day};
-use crate::db::{self, Ledger};
+use crate::db::{self, bulk, Ledger};
 use crate::export::{self, YearStatus};
 use crate::model::date::end_of_year;
 use crate::{Error, Result};
@@ -14,8 +14,9 @@ use crate::{Error, Result};
 #[derive(Debug, Args)]
 pub struct Export {
     /// The year whose status to export: its tasks as they stood on 31 December (or --as-of).
+    /// With --format jsonl it is optional and limits the export to that plan year.
     #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
-    pub year: i32,
+    pub year: Option<i32>,
     /// Write to FILE (atomically) instead of stdout; its extension picks the format when
     /// --format is not given.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -37,6 +38,7 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
         Some("md" | "markdown") => Format::Md,
         Some("html" | "htm") => Format::Html,
         Some("json") => Format::Json,
+        Some("jsonl") => Format::Jsonl,
         Some(other) => {
             return Err(Error::Usage(format!(
                 "cannot tell the format from '.{other}'; add --format csv|xlsx|md|html|json"
@@ -53,8 +55,21 @@ impl Export {
                 "an Excel workbook is binary: write it to a file with -o FILE.xlsx".into(),
             ));
         }
-        let year_end = end_of_year(self.year)
-            .ok_or_else(|| Error::Invalid(format!("{} is not a usable year", self.year)))?;
+        if format == Format::Jsonl {
+            return match &self.output {
+                Some(p) => write_atomically(p, |w| {
+                    ledger.read(|c| bulk::export(c, self.year, w)).map(|_| ())
+                }),
+                None => ledger.read(|c| bulk::export(c, self.year, out)).map(|_| ()),
+            };
+        }
+        let Some(year) = self.year else {
+            return Err(Error::Usage(
+                "export needs --year Y (only --format jsonl exports the whole ledger)".into(),
+            ));
+        };
+        let year_end = end_of_year(year)
+            .ok_or_else(|| Error::Invalid(format!("{year} is not a usable year")))?;
         // As it stood at the year's end, unless a day was asked for; a year not over yet is
         // shown as it stands today.
         let as_of = if ctx.as_of_given {
@@ -62,7 +77,7 @@ impl Export {
         } else {
             year_end.min(ctx.as_of)
         };
-        let start = NaiveDate::from_ymd_opt(self.year, 1, 1).unwrap_or(year_end);
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(year_end);
         let path = ledger.path().display().to_string();
         let status: YearStatus = ledger.read(|c| {
             let outline = db::outline(c)?;
@@ -72,7 +87,7 @@ impl Export {
                 Some(&start_of_day(start)),
                 as_of,
             )?;
-            let header = export::header(path.clone(), self.year, as_of, outline, &ctx.meta.at);
+            let header = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
             Ok(export::build(&replayed, header))
         })?;
         match &self.output {
@@ -100,8 +115,8 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
                 .map_err(|e| Error::Invalid(format!("cannot write the workbook: {e}")))?;
             out.write_all(&bytes).map_err(io)
         }
-        Format::Table => Err(Error::Usage(
-            "export writes csv, xlsx, md, html or json".into(),
+        Format::Table | Format::Jsonl => Err(Error::Usage(
+            "export writes csv, xlsx, md, html, json or jsonl".into(),
         )),
     }
 }

@@ -1,17 +1,18 @@
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{emit, emit_json, parse_text, Ctx, Format};
 use crate::db::report::{report, GroupBy};
 use crate::db::tasks::Filter;
-use crate::db::Ledger;
+use crate::db::{bulk, Ledger};
 use crate::import::apply::{self, Options, Prepared};
 use crate::import::{Encoding, Item, Section};
 use crate::model::Lang;
 use crate::report::{fit, printable};
-use crate::Result;
+use crate::{Error, Result};
 
 #[derive(Debug, Args)]
 pub struct Import {
@@ -34,6 +35,26 @@ pub struct Import {
     /// Apply the suggested links between commitments and the shortcomings they address.
     #[arg(long)]
     pub link: bool,
+    /// For a JSON Lines file (another ledger's `export --format jsonl`): a label prefixed to
+    /// its refs ("天宁区/2025-C1.1"), so refs stay unique when ledgers are merged.
+    #[arg(long, value_parser = parse_text, value_name = "LABEL")]
+    pub source: Option<String>,
+}
+
+/// Whether the file is a JSON Lines ledger export rather than a report: by its extension,
+/// else by its first bytes.
+fn is_jsonl(path: &std::path::Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
+    {
+        return true;
+    }
+    let mut head = [0u8; 32];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .map(|n| head[..n].starts_with(br#"{"type":"header""#))
+        .unwrap_or(false)
 }
 
 fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
@@ -59,6 +80,9 @@ impl Import {
     }
 
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if is_jsonl(&self.file) {
+            return self.bulk(ledger, ctx, out);
+        }
         let bytes = apply::read(&self.file)?;
         let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
         let opts = Options {
@@ -103,6 +127,55 @@ impl Import {
         };
         let table = ledger.read(|c| report(c, GroupBy::Area, &f, ctx.as_of))?;
         super::report::print(&table, ctx, out)
+    }
+}
+
+impl Import {
+    /// Reads a JSON Lines ledger export in one transaction, streaming, with a progress bar on
+    /// a terminal.
+    fn bulk(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let open = || {
+            std::fs::File::open(&self.file)
+                .map_err(|e| Error::io(format!("cannot read {}", self.file.display()), e))
+        };
+        let len = open()?.metadata().map(|m| m.len()).unwrap_or(0);
+        let bar = if std::io::stderr().is_terminal() {
+            let b = ProgressBar::new(len);
+            if let Ok(style) = ProgressStyle::with_template(
+                "{spinner} {bytes}/{total_bytes} {wide_bar} {eta} {msg}",
+            ) {
+                b.set_style(style);
+            }
+            b
+        } else {
+            ProgressBar::hidden()
+        };
+        let done = ledger.write(&ctx.meta, |w| {
+            let mut reader = std::io::BufReader::with_capacity(1 << 20, bar.wrap_read(open()?));
+            let mut tick = |n: u64| {
+                if n % 1000 == 0 {
+                    bar.set_message(format!("{n}"));
+                }
+            };
+            bulk::import(w, &mut reader, self.source.as_deref(), &mut tick)
+        })?;
+        bar.finish_and_clear();
+        match ctx.format {
+            Format::Json => emit_json(out, &done),
+            _ => emit(
+                out,
+                match ctx.lang {
+                    Lang::Zh => format!(
+                        "已导入任务 {} 项、变更记录 {} 条、文档 {} 份。",
+                        done.tasks, done.history, done.documents
+                    ),
+                    Lang::En => format!(
+                        "Imported {} tasks, {} history rows and {} documents.",
+                        done.tasks, done.history, done.documents
+                    ),
+                },
+            ),
+        }
     }
 }
 

@@ -79,6 +79,9 @@ pub enum Format {
     Md,
     /// A self-contained HTML page (export).
     Html,
+    /// JSON Lines: the whole ledger (or one plan year) with its history, for bulk exchange
+    /// and merging (export; import reads it back).
+    Jsonl,
 }
 
 #[derive(Debug, Subcommand)]
@@ -302,7 +305,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         }
         if is_export && f == Format::Table {
             return Err(Error::Usage(
-                "export writes csv, xlsx, md, html or json; --format table is for the other commands".into(),
+                "export writes csv, xlsx, md, html, json or jsonl; --format table is for the other commands".into(),
             ));
         }
     }
