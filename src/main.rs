@@ -27,7 +27,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("taizhang: {e}");
+            eprintln!("taizhang: {}", one_line_text(&e.to_string()));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
@@ -47,10 +47,27 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             }
         }
         _ => {
-            eprintln!("taizhang: {}", one_line(&e.render().to_string()));
+            eprintln!(
+                "taizhang: {}",
+                one_line_text(&one_line(&e.render().to_string()))
+            );
             ExitCode::from(2)
         }
     }
+}
+
+/// A message as one printable line: user text quoted in it may hold newlines or terminal
+/// escape sequences, which are written as escapes.
+fn one_line_text(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// Joins the lines of clap's message up to its usage hint: "error: the following required

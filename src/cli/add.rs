@@ -2,7 +2,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::{emit, emit_json, parse_outline_area, parse_progress, parse_text, Ctx, Format};
+use super::{
+    emit, emit_json, parse_name, parse_outline_area, parse_progress, parse_text, parse_title, Ctx,
+    Format,
+};
 use crate::db::tasks::{self, NewTask};
 use crate::db::Ledger;
 use crate::model::date::end_of_year;
@@ -15,16 +18,16 @@ pub struct Add {
     #[command(flatten)]
     pub who: super::Who,
     /// What is to be done. 任务内容
-    #[arg(value_parser = parse_text)]
+    #[arg(value_parser = parse_title)]
     pub title: String,
     /// commitment/承诺, shortcoming/短板, achievement/成效 or task/任务.
     #[arg(long, default_value = "task")]
     pub kind: Kind,
     /// The lead unit (牵头单位).
-    #[arg(long, value_parser = parse_text)]
+    #[arg(long, value_parser = parse_name)]
     pub owner: Option<String>,
     /// A co-owner (配合单位); repeat for several.
-    #[arg(long = "co-owner", value_parser = parse_text)]
+    #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
     /// The deadline (default 31 December of the plan year), e.g. 2025-06-30 or 2025年6月底前.
     #[arg(long)]
@@ -36,7 +39,7 @@ pub struct Add {
     #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
     pub year: Option<i32>,
     /// The group or section the task belongs to. 领域
-    #[arg(long)]
+    #[arg(long, value_parser = parse_name)]
     pub area: Option<String>,
     /// The outline area tag, FZ01 … FZ10. 纲要领域
     #[arg(long, value_parser = parse_outline_area)]
@@ -45,7 +48,7 @@ pub struct Add {
     #[arg(long, value_name = "ID")]
     pub parent: Option<i64>,
     /// The full text of the task.
-    #[arg(long)]
+    #[arg(long, value_parser = parse_text)]
     pub body: Option<String>,
     /// The starting status (default todo/未启动).
     #[arg(long, default_value = "todo")]
@@ -54,7 +57,7 @@ pub struct Add {
     #[arg(long, value_parser = parse_progress, default_value = "0")]
     pub progress: u8,
     /// A unique source reference such as 2025-C1.2.
-    #[arg(long = "ref", value_parser = parse_text)]
+    #[arg(long = "ref", value_parser = parse_name)]
     pub reference: Option<String>,
 }
 

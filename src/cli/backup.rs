@@ -79,10 +79,7 @@ impl Restore {
             .filter(|c| c.is_ascii_digit())
             .take(14)
             .collect();
-        let kept = PathBuf::from(format!(
-            "{}.replaced-{stamp}",
-            ledger.path().as_os_str().to_string_lossy()
-        ));
+        let kept = backup::beside(ledger.path(), &format!("replaced-{stamp}"));
         backup::backup_to(ledger.conn(), &kept)?;
         ledger.replace_with(&src)?;
         emit(

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{emit, emit_json, parse_text, Ctx, Format};
+use super::{emit, emit_json, parse_name, Ctx, Format};
 use crate::db::report::{report, GroupBy};
 use crate::db::tasks::Filter;
 use crate::db::{bulk, Ledger};
@@ -27,7 +27,7 @@ pub struct Import {
     #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
     pub year: Option<i32>,
     /// The lead unit for tasks whose text names none (otherwise unassigned).
-    #[arg(long, value_parser = parse_text)]
+    #[arg(long, value_parser = parse_name)]
     pub owner: Option<String>,
     /// The file's text encoding.
     #[arg(long, default_value = "auto", value_parser = parse_encoding)]
@@ -37,7 +37,7 @@ pub struct Import {
     pub link: bool,
     /// For a JSON Lines file (another ledger's `export --format jsonl`): a label prefixed to
     /// its refs ("天宁区/2025-C1.1"), so refs stay unique when ledgers are merged.
-    #[arg(long, value_parser = parse_text, value_name = "LABEL")]
+    #[arg(long, value_parser = parse_name, value_name = "LABEL")]
     pub source: Option<String>,
 }
 
@@ -95,24 +95,25 @@ impl Import {
             return emit_json(out, &outcome);
         }
         let r = &prepared.report;
+        let title = printable(&r.title);
         let headline = match (ctx.lang, outcome.already_imported) {
             (Lang::Zh, true) => format!(
                 "《{}》已导入过（文档 #{}），未新增任何任务。",
-                r.title, outcome.document
+                title, outcome.document
             ),
             (Lang::En, true) => format!(
                 "\"{}\" was already imported (document #{}); nothing was created.",
-                r.title, outcome.document
+                title, outcome.document
             ),
             (Lang::Zh, false) => format!(
                 "已导入《{}》（文档 #{}）：新增任务 {} 项。",
-                r.title,
+                title,
                 outcome.document,
                 outcome.created.len()
             ),
             (Lang::En, false) => format!(
                 "Imported \"{}\" as document #{}: {} tasks created.",
-                r.title,
+                title,
                 outcome.document,
                 outcome.created.len()
             ),
@@ -214,13 +215,16 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     } else {
         ""
     };
-    emit(out, format!("{}{inferred}", r.title))?;
+    emit(out, format!("{}{inferred}", printable(&r.title)))?;
     emit(
         out,
         format!(
             "{} {}  {} {}  {} {}  {} {}",
             ctx.t("发文机关", "issuer"),
-            r.issuer.as_deref().unwrap_or("-"),
+            r.issuer
+                .as_deref()
+                .map(printable)
+                .unwrap_or_else(|| "-".into()),
             ctx.t("日期", "date"),
             r.issued_on
                 .map(|d| d.to_string())

@@ -188,13 +188,44 @@ pub fn parse_outline_area(s: &str) -> std::result::Result<String, String> {
     }
 }
 
-/// Parses a non-empty text argument: titles and reasons may not be blank.
-pub fn parse_text(s: &str) -> std::result::Result<String, String> {
+/// The longest texts accepted, in characters: a title is a line of a ledger, a name is a
+/// unit or area, a text is a note or a body. Longer input is refused, not cut.
+pub const MAX_TITLE: usize = 500;
+pub const MAX_NAME: usize = 200;
+pub const MAX_TEXT: usize = 20_000;
+
+fn bounded(s: &str, max: usize, what: &str) -> std::result::Result<String, String> {
     if s.trim().is_empty() {
-        Err("this value cannot be empty".into())
-    } else {
-        Ok(s.to_string())
+        return Err("this value cannot be empty".into());
     }
+    let n = s.chars().count();
+    if n > max {
+        return Err(format!(
+            "{what} is {n} characters long; at most {max} are accepted"
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// Parses a non-empty text argument (a note, a reason, a body).
+pub fn parse_text(s: &str) -> std::result::Result<String, String> {
+    bounded(s, MAX_TEXT, "the text")
+}
+
+/// Parses a title: not blank, at most `MAX_TITLE` characters (the full text goes in --body).
+pub fn parse_title(s: &str) -> std::result::Result<String, String> {
+    bounded(s, MAX_TITLE, "the title").map_err(|e| {
+        if e.contains("characters") {
+            format!("{e}; put the full text in --body")
+        } else {
+            e
+        }
+    })
+}
+
+/// Parses a name: a unit, an area, a ref or a source label.
+pub fn parse_name(s: &str) -> std::result::Result<String, String> {
+    bounded(s, MAX_NAME, "the name")
 }
 
 /// What every subcommand gets besides the ledger: the settings of this invocation.

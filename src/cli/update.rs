@@ -2,7 +2,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::{emit, emit_json, parse_outline_area, parse_progress, parse_text, Ctx, Format};
+use super::{
+    emit, emit_json, parse_name, parse_outline_area, parse_progress, parse_text, parse_title, Ctx,
+    Format,
+};
 use crate::db::tasks::{self, Changes};
 use crate::db::Ledger;
 use crate::model::date::DeadlineArg;
@@ -24,19 +27,19 @@ pub struct Update {
     #[arg(long, value_parser = parse_progress)]
     pub progress: Option<u8>,
     /// The new lead unit (牵头单位).
-    #[arg(long, value_parser = parse_text)]
+    #[arg(long, value_parser = parse_name)]
     pub owner: Option<String>,
     /// The co-owners (配合单位), replacing the current list; repeat for several.
-    #[arg(long = "co-owner", value_parser = parse_text)]
+    #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
     /// A new deadline (an extension, 延期): needs --note with the reason.
     #[arg(long)]
     pub deadline: Option<DeadlineArg>,
     /// A new title.
-    #[arg(long, value_parser = parse_text)]
+    #[arg(long, value_parser = parse_title)]
     pub title: Option<String>,
     /// A new area (领域).
-    #[arg(long, value_parser = parse_text)]
+    #[arg(long, value_parser = parse_name)]
     pub area: Option<String>,
     /// A new outline area tag, FZ01 … FZ10.
     #[arg(long, value_parser = parse_outline_area)]

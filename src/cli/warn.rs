@@ -7,7 +7,7 @@ use super::{emit, emit_json, Ctx, Format};
 use crate::db::warn::{warnings, Colour};
 use crate::db::Ledger;
 use crate::model::Word;
-use crate::report::{fit, none_label};
+use crate::report::{fit, none_label, printable};
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -58,7 +58,7 @@ impl Warn {
             t.add_row(vec![
                 first,
                 Cell::new(task.id),
-                Cell::new(task.reference.clone().unwrap_or_default()),
+                Cell::new(task.reference.as_deref().map(printable).unwrap_or_default()),
                 Cell::new(fit(&task.title, 36)),
                 Cell::new(
                     task.owner

@@ -6,17 +6,22 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::{Error, Result};
 
-/// Where the automatic copy taken before upgrading a version-`v` ledger goes: beside it, named
-/// after the version, never overwriting an earlier copy.
-pub fn upgrade_copy_path(path: &Path, v: i64) -> PathBuf {
+/// A free file name beside `path`: "{path}.{tag}", else "{path}.{tag}.2", ".3"…, so that a
+/// kept copy never overwrites an earlier one.
+pub fn beside(path: &Path, tag: &str) -> PathBuf {
     let base = path.as_os_str().to_string_lossy().into_owned();
-    let mut candidate = PathBuf::from(format!("{base}.v{v}.bak"));
+    let mut candidate = PathBuf::from(format!("{base}.{tag}"));
     let mut n = 2;
     while candidate.exists() {
-        candidate = PathBuf::from(format!("{base}.v{v}.{n}.bak"));
+        candidate = PathBuf::from(format!("{base}.{tag}.{n}"));
         n += 1;
     }
     candidate
+}
+
+/// Where the automatic copy taken before upgrading a version-`v` ledger goes.
+pub fn upgrade_copy_path(path: &Path, v: i64) -> PathBuf {
+    beside(path, &format!("v{v}.bak"))
 }
 
 /// Copies the ledger behind `src` into a new file `dest`, readable by its owner only. The copy

@@ -500,7 +500,8 @@ pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
     if let Some(s) = &f.search {
         let p = param(Value::Text(s.clone()), &mut params);
         parts.push(format!(
-            "(instr(t.title, {p}) > 0 OR instr(COALESCE(t.body, ''), {p}) > 0 OR t.ref = {p})"
+            "(instr(t.title, {p}) > 0 OR instr(COALESCE(t.body, ''), {p}) > 0
+              OR instr(COALESCE(t.ref, ''), {p}) > 0)"
         ));
     }
     if parts.is_empty() {

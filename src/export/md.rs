@@ -7,7 +7,8 @@ use crate::model::{Lang, Status, Word};
 
 /// Escapes text for a Markdown table cell.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
+    crate::report::printable(s)
+        .replace('\\', "\\\\")
         .replace('|', "\\|")
         .replace(['\r', '\n'], " ")
 }
@@ -16,6 +17,7 @@ fn cell(s: &str) -> String {
 pub fn render(s: &YearStatus, lang: Lang) -> String {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     let h = &s.header;
+    let sep = t("：", ": ");
     let mut o = String::new();
     let _ = match lang {
         Lang::Zh => writeln!(o, "# {}年度法治政府建设任务完成情况", h.year),
@@ -28,7 +30,7 @@ pub fn render(s: &YearStatus, lang: Lang) -> String {
     };
     let _ = writeln!(
         o,
-        "\n- {}：{}\n- {}：{}\n- {}：{}{}\n- {}：{}",
+        "\n- {}{sep}{}\n- {}{sep}{}\n- {}{sep}{}{}\n- {}{sep}{}",
         t("台账", "Ledger"),
         h.ledger,
         t("统计截至", "As of"),
@@ -81,7 +83,7 @@ pub fn render(s: &YearStatus, lang: Lang) -> String {
         .collect();
     let _ = writeln!(
         o,
-        "\n{}：{}",
+        "\n{}{sep}{}",
         t("按类型", "By kind"),
         kinds.join(t("，", ", "))
     );
@@ -149,7 +151,7 @@ pub fn render(s: &YearStatus, lang: Lang) -> String {
     if !s.unaddressed.is_empty() {
         let _ = writeln!(
             o,
-            "\n{}：{}",
+            "\n{}{sep}{}",
             t("尚无整改措施的短板", "Shortcomings nothing addresses"),
             s.unaddressed.join(t("、", ", "))
         );
