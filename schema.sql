@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 2.
+-- taizhang ledger schema, version 3.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -47,14 +47,17 @@ CREATE TABLE task (
     completed_at  TEXT
 );
 
--- Indexes that serve the filters and groupings of list and report.
-CREATE INDEX task_status   ON task(status, deadline);
+-- Indexes that serve the filters and groupings of list, report and warn. Each grouping column
+-- leads an index that also holds status, deadline and progress, so that the progress table
+-- is counted from the index alone, in group order, without reading the (wide) task rows.
+CREATE INDEX task_status   ON task(status, deadline, progress, created_at);
 CREATE INDEX task_deadline ON task(deadline);
-CREATE INDEX task_owner    ON task(owner);
-CREATE INDEX task_area     ON task(area);
-CREATE INDEX task_year     ON task(year);
-CREATE INDEX task_kind     ON task(kind);
-CREATE INDEX task_parent   ON task(parent_id) WHERE parent_id IS NOT NULL;
+CREATE INDEX task_owner    ON task(owner, status, deadline, progress);
+CREATE INDEX task_area     ON task(area, status, deadline, progress);
+CREATE INDEX task_year     ON task(year, status, deadline, progress);
+CREATE INDEX task_kind     ON task(kind, status, deadline, progress);
+CREATE INDEX task_outline_area ON task(outline_area, status, deadline, progress);
+CREATE INDEX task_parent   ON task(parent_id, status, progress) WHERE parent_id IS NOT NULL;
 CREATE INDEX task_document ON task(document_id) WHERE document_id IS NOT NULL;
 
 -- A commitment (or task) that addresses a shortcoming. Many to many.

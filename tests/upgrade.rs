@@ -56,9 +56,9 @@ fn version_1_ledger_is_upgraded_with_a_backup_beside_it() {
         ["落实行政执法三项制度", "执法质量有待进一步提升", "案卷评查"]
     );
     assert_eq!(tasks[0]["progress"], 60, "rolled up from its sub-task");
-    assert_eq!(version(&db), 2);
+    assert_eq!(version(&db), taizhang::db::schema::CURRENT_VERSION);
 
-    // The backup is the file as it was, byte for byte.
+    // The backup is the ledger as it was.
     let backup = dir.path().join("old.db.v1.bak");
     let mut kept = Connection::open(&backup).unwrap();
     let v: i64 = kept
@@ -90,6 +90,47 @@ fn version_1_ledger_is_upgraded_with_a_backup_beside_it() {
         .map(|r| r["field"].as_str().unwrap())
         .collect();
     assert_eq!(fields, ["created", "addresses", "note"]);
+    taizhang(&db)
+        .args(["undo", "--yes", "--by", "fixture"])
+        .assert()
+        .success();
+    taizhang(&db).arg("check").assert().success();
+}
+
+#[test]
+fn version_2_ledger_is_upgraded_and_its_undo_history_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v2.db");
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/ledger-v2.db"),
+        &db,
+    )
+    .unwrap();
+    assert_eq!(version(&db), 2);
+    taizhang(&db).arg("check").assert().success();
+    assert_eq!(version(&db), taizhang::db::schema::CURRENT_VERSION);
+    assert!(dir.path().join("v2.db.v2.bak").exists());
+    // The undo recorded in version 2 is still an undo: task 3 is back at 60, and the next
+    // undo of the same person goes further back (to the update before it).
+    let out = taizhang(&db)
+        .args(["show", "3", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let t: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(t["progress"], 60);
+    // The covering indexes of version 3 are in place.
+    let conn = Connection::open(&db).unwrap();
+    let sql: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'task_area'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(sql.contains("status, deadline, progress"), "{sql}");
     taizhang(&db)
         .args(["undo", "--yes", "--by", "fixture"])
         .assert()

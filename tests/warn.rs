@@ -151,7 +151,39 @@ fn prepared() -> Ledger {
 fn warn_json(l: &Ledger, extra: &[&str]) -> Vec<Value> {
     let mut args = vec!["warn"];
     args.extend_from_slice(extra);
-    l.json(&args).as_array().expect("an array").clone()
+    let v = l.json(&args);
+    let list = v["warnings"].as_array().expect("an array").clone();
+    // The counts cover every warned task, listed or not.
+    let count = |c: &str| list.iter().filter(|w| w["colour"] == c).count() as u64;
+    if !extra.contains(&"--limit") {
+        for c in ["red", "yellow", "blue"] {
+            assert_eq!(v[c].as_u64(), Some(count(c)), "{c}");
+        }
+    }
+    list
+}
+
+#[test]
+fn limit_lists_the_worst_first_and_counts_them_all() {
+    let l = prepared();
+    let v = l.json(&["warn", "--as-of", AS_OF, "--limit", "3"]);
+    assert_eq!(
+        (v["red"].as_u64(), v["yellow"].as_u64(), v["blue"].as_u64()),
+        (Some(2), Some(2), Some(3))
+    );
+    let ids: Vec<i64> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["task"]["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [2, 1, 5]);
+    let out = l.run_ok(&["warn", "--as-of", AS_OF, "--limit", "3"]);
+    assert!(
+        out.starts_with("Warnings as of 2025-04-11: red 2, yellow 2, blue 3; the first 3 listed"),
+        "{out}"
+    );
+    assert_eq!(warn_json(&l, &["--as-of", AS_OF, "--limit", "0"]).len(), 7);
 }
 
 /// (id, colour, days_left, elapsed) of each warning.

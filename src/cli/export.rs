@@ -91,6 +91,13 @@ impl Export {
             Ok(export::build(&replayed, header))
         })?;
         match &self.output {
+            // The workbook is saved straight to its temporary file, so that the task sheet
+            // stays in constant-memory mode instead of being assembled in a buffer.
+            Some(p) if format == Format::Xlsx => save_atomically(p, |tmp| {
+                export::xlsx::workbook(&status, ctx.lang)?
+                    .save(tmp)
+                    .map_err(|e| Error::Invalid(format!("cannot write the workbook: {e}")))
+            }),
             Some(p) => write_atomically(p, |w| render(&status, format, ctx, w)),
             None => render(&status, format, ctx, out),
         }
@@ -119,6 +126,25 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
             "export writes csv, xlsx, md, html, json or jsonl".into(),
         )),
     }
+}
+
+/// Lets `f` save to a temporary path beside `path`, then renames it over `path`.
+fn save_atomically(path: &Path, f: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let ctx = || format!("cannot write {}", path.display());
+    let tmp = tempfile::Builder::new()
+        .suffix(".xlsx")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(ctx(), e))?;
+    f(tmp.path())?;
+    std::fs::File::open(tmp.path())
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(ctx(), e))?;
+    tmp.persist(path).map_err(|e| Error::io(ctx(), e.error))?;
+    Ok(())
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.

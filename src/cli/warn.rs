@@ -15,17 +15,53 @@ pub struct Warn {
     /// Blue: open tasks due within DAYS of --as-of.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub within: u32,
+    /// List at most N warned tasks (the counts always cover all); 0 lists every one.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: usize,
 }
 
 impl Warn {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let list = ledger.read(|c| warnings(c, ctx.as_of, self.within))?;
+        let limit = (self.limit > 0).then_some(self.limit);
+        let found = ledger.read(|c| warnings(c, ctx.as_of, self.within, limit))?;
         if ctx.format == Format::Json {
-            return emit_json(out, &list);
+            return emit_json(out, &found);
         }
+        let list = &found.warnings;
         if list.is_empty() {
             return emit(out, ctx.t("没有预警。", "No warnings."));
         }
+        let shown = list.len() as u64;
+        let all = found.red + found.yellow + found.blue;
+        emit(
+            out,
+            match ctx.lang {
+                crate::model::Lang::Zh => format!(
+                    "三色预警（统计日期 {}）：红 {}，黄 {}，蓝 {}{}",
+                    found.as_of,
+                    found.red,
+                    found.yellow,
+                    found.blue,
+                    if shown < all {
+                        format!("；列出前 {shown} 项（--limit 0 列出全部）")
+                    } else {
+                        String::new()
+                    }
+                ),
+                crate::model::Lang::En => format!(
+                    "Warnings as of {}: red {}, yellow {}, blue {}{}",
+                    found.as_of,
+                    found.red,
+                    found.yellow,
+                    found.blue,
+                    if shown < all {
+                        format!("; the first {shown} listed (--limit 0 lists all)")
+                    } else {
+                        String::new()
+                    }
+                ),
+            },
+        )?;
         let mut t = Table::new();
         t.load_preset(presets::ASCII_MARKDOWN)
             .set_content_arrangement(ContentArrangement::Dynamic)
@@ -44,7 +80,7 @@ impl Warn {
         if !ctx.color {
             t.force_no_tty();
         }
-        for w in &list {
+        for w in list {
             let (label, colour) = match w.colour {
                 Colour::Red => (ctx.t("红（逾期）", "red (overdue)"), Color::Red),
                 Colour::Yellow => (ctx.t("黄（滞后）", "yellow (behind)"), Color::Yellow),

@@ -90,6 +90,9 @@ pub struct TaskLine {
     pub history: Vec<HistoryLine>,
 }
 
+/// The page cache of a bulk import, in KiB.
+const BULK_CACHE_KIB: i64 = 16 * 1024;
+
 /// The file format's name and version, checked on import.
 pub const FORMAT: &str = "taizhang-jsonl";
 pub const VERSION: u32 = 1;
@@ -293,7 +296,28 @@ pub fn import(
     let conn = w.conn();
     // A child may come before a parent it was later moved under: check keys at commit.
     conn.pragma_update(None, "defer_foreign_keys", true)?;
+    // A bulk write touches every index page many times: a larger (but fixed) page cache keeps
+    // them in memory instead of re-reading them, and memory still does not grow with the file.
+    conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
     let task_off = max_id(conn, "task")?;
+    // Into an empty ledger, building the secondary indexes once at the end (a sort) is several
+    // times faster than keeping them up to date row by row. The DDL is part of the one
+    // transaction: a failure or a crash leaves the indexes exactly as they were.
+    let rebuild: Vec<(String, String)> = if task_off == 0 {
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+             AND tbl_name IN ('task', 'history', 'change', 'link')",
+        )?;
+        let list = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<(String, String)>>>()?;
+        for (name, _) in &list {
+            conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        }
+        list
+    } else {
+        Vec::new()
+    };
     let hist_off = max_id(conn, "history")?;
     let change_off = max_id(conn, "change")?;
     let mut out = Imported {
@@ -485,6 +509,9 @@ pub fn import(
         return Err(Error::Invalid(
             "the file is empty; nothing was imported".into(),
         ));
+    }
+    for (_, sql) in &rebuild {
+        conn.execute_batch(sql)?;
     }
     let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
         r.get(0)

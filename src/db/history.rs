@@ -13,11 +13,18 @@ pub fn rows(
     since: Option<&str>,
     limit: Option<u64>,
 ) -> Result<Vec<HistoryRow>> {
-    let mut stmt = conn.prepare_cached(
+    // Separate statements for one task and for the whole ledger, so that each is served by
+    // its index (history_task, history_at) instead of a scan of every row.
+    let sql = if task.is_some() {
         "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
-         WHERE (?1 IS NULL OR task_id = ?1) AND (?2 IS NULL OR at >= ?2)
-         ORDER BY id DESC LIMIT ?3",
-    )?;
+         WHERE task_id = ?1 AND (?2 IS NULL OR at >= ?2)
+         ORDER BY task_id DESC, id DESC LIMIT ?3"
+    } else {
+        "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
+         WHERE ?1 IS NULL AND at >= COALESCE(?2, '')
+         ORDER BY id DESC LIMIT ?3"
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
     let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let mut out = stmt
         .query_map(rusqlite::params![task, since, limit], |r| {

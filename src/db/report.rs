@@ -1,12 +1,17 @@
-//! The aggregate behind the progress table, computed by SQLite in one pass over the selected
-//! tasks.
+//! The aggregate behind the progress table. SQLite counts per (group, status) straight from
+//! the covering index that the grouping column leads, in group order; the few tasks with
+//! sub-tasks are then corrected to the mean progress of their sub-tasks by a second, small
+//! query. Rust folds the per-status rows into the table.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::tasks::{where_clause, Filter, STATUS_ORDER};
+use super::tasks::{where_clause, Filter};
+use crate::model::{Kind, Status, Word};
 use crate::Result;
 
 /// What the progress table groups by.
@@ -29,21 +34,8 @@ impl GroupBy {
             GroupBy::Owner => "t.owner",
             GroupBy::Status => "t.status",
             GroupBy::Kind => "t.kind",
-            GroupBy::Year => "CAST(t.year AS TEXT)",
+            GroupBy::Year => "t.year",
             GroupBy::OutlineArea => "t.outline_area",
-        }
-    }
-
-    /// Areas keep the order in which they first entered the ledger (the order of the report
-    /// they came from); statuses and kinds keep their vocabulary's order; the rest sort by name.
-    fn order(self) -> String {
-        match self {
-            GroupBy::Area => "MIN(t.id)".into(),
-            GroupBy::Status => format!("MIN({STATUS_ORDER})"),
-            GroupBy::Kind => "CASE t.kind WHEN 'commitment' THEN 0 WHEN 'shortcoming' THEN 1
-                WHEN 'achievement' THEN 2 ELSE 3 END"
-                .into(),
-            _ => "g IS NULL, g".into(),
         }
     }
 }
@@ -67,6 +59,50 @@ pub struct Group {
     progress_sum: f64,
     #[serde(skip)]
     progress_n: u64,
+    #[serde(skip)]
+    first_id: i64,
+}
+
+impl Group {
+    fn add(&mut self, status: Status, n: u64, overdue: u64, progress: f64) {
+        self.total += n;
+        *match status {
+            Status::Todo => &mut self.todo,
+            Status::Doing => &mut self.doing,
+            Status::Blocked => &mut self.blocked,
+            Status::Done => &mut self.done,
+            Status::Verified => &mut self.verified,
+            Status::Cancelled => &mut self.cancelled,
+        } += n;
+        if !status.is_closed() {
+            self.overdue += overdue;
+        }
+        if status != Status::Cancelled {
+            self.progress_sum += progress;
+            self.progress_n += n;
+        }
+    }
+
+    fn merge(&mut self, g: &Group) {
+        self.total += g.total;
+        self.todo += g.todo;
+        self.doing += g.doing;
+        self.blocked += g.blocked;
+        self.done += g.done;
+        self.verified += g.verified;
+        self.cancelled += g.cancelled;
+        self.overdue += g.overdue;
+        self.progress_sum += g.progress_sum;
+        self.progress_n += g.progress_n;
+    }
+
+    fn finish(&mut self) {
+        self.progress = if self.progress_n == 0 {
+            0.0
+        } else {
+            (self.progress_sum / self.progress_n as f64 * 10.0).round() / 10.0
+        };
+    }
 }
 
 /// The whole progress table.
@@ -78,71 +114,102 @@ pub struct Report {
     pub total: Group,
 }
 
-fn mean(sum: f64, n: u64) -> f64 {
-    if n == 0 {
-        0.0
-    } else {
-        (sum / n as f64 * 10.0).round() / 10.0
+/// A group key as text: years are numbers in the ledger.
+fn key(v: Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Real(f) => Some(f.to_string()),
+        Value::Text(s) => Some(s),
+        Value::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
     }
 }
 
 /// Computes the progress table of the tasks a filter selects.
 pub fn report(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Report> {
+    let col = by.column();
     let (wh, mut params) = where_clause(f, as_of);
     params.push(Value::Text(as_of.to_string()));
     let as_of_param = params.len();
+    // Grouping by status is grouping by (status, status): say it once, or SQLite sorts.
+    let grouping = if by == GroupBy::Status {
+        "t.status".to_string()
+    } else {
+        format!("{col}, t.status")
+    };
     let sql = format!(
-        "SELECT {col} AS g, count(*),
-            sum(t.status = 'todo'), sum(t.status = 'doing'), sum(t.status = 'blocked'),
-            sum(t.status = 'done'), sum(t.status = 'verified'), sum(t.status = 'cancelled'),
-            sum(t.deadline < ?{as_of_param} AND t.status NOT IN ('done', 'verified', 'cancelled')),
-            total(CASE WHEN t.status <> 'cancelled' THEN
-                COALESCE((SELECT avg(c.progress) FROM task c
-                          WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress)
-                END),
-            sum(t.status <> 'cancelled')
-         FROM task t {wh} GROUP BY g ORDER BY {order}",
-        col = by.column(),
-        order = by.order(),
+        "SELECT {col}, t.status, count(*), sum(t.deadline < ?{as_of_param}), total(t.progress),
+                min(t.id)
+         FROM task t {wh} GROUP BY {grouping}"
+    );
+    let mut groups: HashMap<Option<String>, Group> = HashMap::new();
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
+    while let Some(r) = rows.next()? {
+        let g = key(r.get(0)?);
+        let status: Status = r.get(1)?;
+        let n = r.get::<_, i64>(2)?.max(0) as u64;
+        let overdue = r.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0) as u64;
+        let progress: f64 = r.get(4)?;
+        let first: i64 = r.get(5)?;
+        let entry = groups.entry(g.clone()).or_insert_with(|| Group {
+            group: g,
+            first_id: first,
+            ..Group::default()
+        });
+        entry.first_id = entry.first_id.min(first);
+        entry.add(status, n, overdue, progress);
+    }
+
+    // Tasks with sub-tasks count with the mean progress of their sub-tasks that are not
+    // cancelled: add the difference to their own progress, group by group.
+    let extra = if wh.is_empty() { "WHERE" } else { "AND" };
+    let sql = format!(
+        "WITH kids AS (
+             SELECT parent_id AS pid, avg(progress) AS p FROM task
+             WHERE parent_id IS NOT NULL AND status <> 'cancelled' GROUP BY parent_id)
+         SELECT {col}, total(k.p - t.progress)
+         FROM kids k JOIN task t ON t.id = k.pid
+         {wh} {extra} t.status <> 'cancelled' GROUP BY {col}"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let groups = stmt
-        .query_map(rusqlite::params_from_iter(params), |r| {
-            let n = |i: usize| -> rusqlite::Result<u64> {
-                Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0).max(0) as u64)
-            };
-            let progress_sum: f64 = r.get(9)?;
-            let progress_n = n(10)?;
-            Ok(Group {
-                group: r.get(0)?,
-                total: n(1)?,
-                todo: n(2)?,
-                doing: n(3)?,
-                blocked: n(4)?,
-                done: n(5)?,
-                verified: n(6)?,
-                cancelled: n(7)?,
-                overdue: n(8)?,
-                progress: mean(progress_sum, progress_n),
-                progress_sum,
-                progress_n,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut total = Group::default();
-    for g in &groups {
-        total.total += g.total;
-        total.todo += g.todo;
-        total.doing += g.doing;
-        total.blocked += g.blocked;
-        total.done += g.done;
-        total.verified += g.verified;
-        total.cancelled += g.cancelled;
-        total.overdue += g.overdue;
-        total.progress_sum += g.progress_sum;
-        total.progress_n += g.progress_n;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params[..as_of_param - 1].iter()))?;
+    while let Some(r) = rows.next()? {
+        if let Some(g) = groups.get_mut(&key(r.get(0)?)) {
+            g.progress_sum += r.get::<_, f64>(1)?;
+        }
     }
-    total.progress = mean(total.progress_sum, total.progress_n);
+
+    let mut groups: Vec<Group> = groups.into_values().collect();
+    let rank = |g: &Group| -> (i64, Option<String>) {
+        match by {
+            // Areas keep the order in which they first entered the ledger: the report's order.
+            GroupBy::Area => (g.first_id, None),
+            GroupBy::Status => (
+                g.group
+                    .as_deref()
+                    .and_then(|s| Status::ALL.iter().position(|w| w.en() == s))
+                    .map_or(i64::MAX, |p| p as i64),
+                None,
+            ),
+            GroupBy::Kind => (
+                g.group
+                    .as_deref()
+                    .and_then(|s| Kind::ALL.iter().position(|w| w.en() == s))
+                    .map_or(i64::MAX, |p| p as i64),
+                None,
+            ),
+            // By name, with the tasks that have none last.
+            _ => (i64::from(g.group.is_none()), g.group.clone()),
+        }
+    };
+    groups.sort_by_key(|g| rank(g));
+    let mut total = Group::default();
+    for g in &mut groups {
+        g.finish();
+        total.merge(g);
+    }
+    total.finish();
     Ok(Report {
         by,
         as_of,

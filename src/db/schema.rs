@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 2;
+pub const CURRENT_VERSION: i64 = 3;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -23,6 +23,20 @@ const UPGRADES: &[&str] = &[
     "ALTER TABLE change ADD COLUMN undoes INTEGER REFERENCES change(id);
      CREATE UNIQUE INDEX change_undoes ON change(undoes) WHERE undoes IS NOT NULL;
      CREATE INDEX change_actor ON change(actor, id);",
+    // 2 → 3: covering indexes that let the progress table count from indexes alone.
+    "DROP INDEX task_status;
+     DROP INDEX task_owner;
+     DROP INDEX task_area;
+     DROP INDEX task_year;
+     DROP INDEX task_kind;
+     DROP INDEX task_parent;
+     CREATE INDEX task_status   ON task(status, deadline, progress, created_at);
+     CREATE INDEX task_owner    ON task(owner, status, deadline, progress);
+     CREATE INDEX task_area     ON task(area, status, deadline, progress);
+     CREATE INDEX task_year     ON task(year, status, deadline, progress);
+     CREATE INDEX task_kind     ON task(kind, status, deadline, progress);
+     CREATE INDEX task_outline_area ON task(outline_area, status, deadline, progress);
+     CREATE INDEX task_parent   ON task(parent_id, status, progress) WHERE parent_id IS NOT NULL;",
 ];
 
 /// The schema version recorded in a ledger; 0 for an empty database.

@@ -471,7 +471,7 @@ pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
         ));
     }
     if f.overdue || f.due_within.is_some() {
-        parts.push("t.status NOT IN ('done', 'verified', 'cancelled')".into());
+        parts.push("t.status IN ('todo', 'doing', 'blocked')".into());
     }
     if f.overdue {
         let d = param(Value::Text(as_of.to_string()), &mut params);
@@ -519,13 +519,46 @@ pub fn list(
     limit: Option<u64>,
     as_of: NaiveDate,
 ) -> Result<Vec<Task>> {
-    let (wh, mut params) = where_clause(f, as_of);
+    if sort == Sort::Deadline && !(f.overdue || f.due_within.is_some()) {
+        // Dated tasks in deadline order, then continuous work: two index-ordered queries
+        // instead of one that sorts every row to put the undated last.
+        let mut out = select(
+            conn,
+            f,
+            "t.deadline IS NOT NULL",
+            "t.deadline, t.id",
+            limit,
+            as_of,
+        )?;
+        let rest = limit.map(|n| n.saturating_sub(out.len() as u64));
+        if rest != Some(0) {
+            out.extend(select(conn, f, "t.deadline IS NULL", "t.id", rest, as_of)?);
+        }
+        return Ok(out);
+    }
     let order = match sort {
         Sort::Id => "t.id".to_string(),
-        // Tasks with no deadline (continuous work) come last.
-        Sort::Deadline => "t.deadline IS NULL, t.deadline, t.id".to_string(),
+        Sort::Deadline => "t.deadline, t.id".to_string(),
         Sort::Progress => "shown_progress, t.id".to_string(),
         Sort::Status => format!("{STATUS_ORDER}, t.id"),
+    };
+    select(conn, f, "1", &order, limit, as_of)
+}
+
+/// The tasks a filter and one more fixed condition select, in the given order.
+fn select(
+    conn: &Connection,
+    f: &Filter,
+    and: &str,
+    order: &str,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    let (wh, mut params) = where_clause(f, as_of);
+    let wh = if wh.is_empty() {
+        format!("WHERE {and}")
+    } else {
+        format!("{wh} AND {and}")
     };
     let mut sql = format!("SELECT {TASK_COLUMNS} FROM task t {wh} ORDER BY {order}");
     if let Some(n) = limit {

@@ -1,4 +1,9 @@
-//! Three-colour warnings (三色预警), computed by SQLite over the open tasks with a deadline.
+//! Three-colour warnings (三色预警). Red tasks are counted and listed straight from the
+//! deadline indexes; yellow and blue need the share of time elapsed, which is worked out here
+//! from the covering status index (status, deadline, progress, created_at) without reading the
+//! task rows; only the tasks to be printed are then read in full, in one query.
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -9,7 +14,7 @@ use crate::model::Task;
 use crate::Result;
 
 /// A warning's colour, worst first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Colour {
     /// Overdue.
@@ -34,55 +39,160 @@ pub struct Warning {
     pub task: Task,
 }
 
-/// The warnings as of `as_of`, blue for tasks due within `within` days; sorted red, yellow,
-/// blue, then by deadline.
-pub fn warnings(conn: &Connection, as_of: NaiveDate, within: u32) -> Result<Vec<Warning>> {
+/// The warnings: how many of each colour, and the first ones in order.
+#[derive(Debug, Clone, Serialize)]
+pub struct Warnings {
+    pub as_of: NaiveDate,
+    pub red: u64,
+    pub yellow: u64,
+    pub blue: u64,
+    /// Sorted red, yellow, blue, then by deadline; at most the limit asked for.
+    pub warnings: Vec<Warning>,
+}
+
+const OPEN: &str = "('todo', 'doing', 'blocked')";
+
+/// The share of the time from `created` to `deadline` that has passed on `as_of`, 0–100.
+pub fn elapsed(created: NaiveDate, deadline: NaiveDate, as_of: NaiveDate) -> f64 {
+    let span = (deadline - created).num_days();
+    if span <= 0 {
+        return 100.0;
+    }
+    ((as_of - created).num_days() as f64 * 100.0 / span as f64).clamp(0.0, 100.0)
+}
+
+fn created_day(stamp: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(stamp.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// The warnings as of `as_of`, blue for tasks due within `within` days, listing at most
+/// `limit` of them (all when None).
+pub fn warnings(
+    conn: &Connection,
+    as_of: NaiveDate,
+    within: u32,
+    limit: Option<usize>,
+) -> Result<Warnings> {
+    let day = as_of.to_string();
     let until = as_of
         .checked_add_days(chrono::Days::new(within.into()))
         .unwrap_or(NaiveDate::MAX);
-    let sql = format!(
-        "WITH open AS (
-             SELECT t.id, t.deadline,
-                 COALESCE((SELECT avg(c.progress) FROM task c
-                           WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress) AS eff,
-                 julianday(substr(t.created_at, 1, 10)) AS c0, julianday(t.deadline) AS d0
-             FROM task t
-             WHERE t.status IN ('todo', 'doing', 'blocked') AND t.deadline IS NOT NULL),
-         timed AS (
-             SELECT id, deadline, eff,
-                 CASE WHEN d0 > c0 THEN min(100.0, max(0.0, (julianday(?1) - c0) * 100.0 / (d0 - c0)))
-                      ELSE 100.0 END AS elapsed
-             FROM open),
-         warned AS (
-             SELECT id, elapsed,
-                 CASE WHEN deadline < ?1 THEN 0
-                      WHEN eff < elapsed - ?3 THEN 1
-                      WHEN deadline <= ?2 THEN 2 END AS colour
-             FROM timed)
-         SELECT {TASK_COLUMNS}, w.colour, w.elapsed, julianday(t.deadline) - julianday(?1)
-         FROM warned w JOIN task t ON t.id = w.id
-         WHERE w.colour IS NOT NULL
-         ORDER BY w.colour, t.deadline, t.id"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(
-        rusqlite::params![as_of.to_string(), until.to_string(), BEHIND_BY],
-        |r| {
-            let task = task_from_row(r, as_of)?;
-            let colour = match r.get::<_, i64>(20)? {
-                0 => Colour::Red,
-                1 => Colour::Yellow,
-                _ => Colour::Blue,
+    let cap = limit.unwrap_or(usize::MAX);
+
+    // Red: every open task past its deadline.
+    let red: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM task WHERE status IN {OPEN} AND deadline < ?1"
+        ))?
+        .query_row([&day], |r| r.get(0))?;
+    let mut picked: Vec<(Colour, NaiveDate, i64, f64)> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT id, deadline FROM task WHERE status IN {OPEN} AND deadline < ?1
+             ORDER BY deadline, id LIMIT ?2"
+        ))?;
+        let n = i64::try_from(cap).unwrap_or(i64::MAX);
+        let mut rows = stmt.query(rusqlite::params![day, n])?;
+        while let Some(r) = rows.next()? {
+            picked.push((Colour::Red, r.get(1)?, r.get(0)?, 100.0));
+        }
+    }
+
+    // Tasks with sub-tasks are judged by the mean progress of those not cancelled.
+    let mut kids: HashMap<i64, f64> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT parent_id, avg(progress) FROM task
+             WHERE parent_id IS NOT NULL AND status <> 'cancelled' GROUP BY parent_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            kids.insert(r.get(0)?, r.get(1)?);
+        }
+    }
+
+    // Yellow and blue, among the open tasks not yet due.
+    let (mut yellow, mut blue) = (0u64, 0u64);
+    let mut later: Vec<(Colour, NaiveDate, i64, f64)> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT id, deadline, progress, created_at FROM task
+             WHERE status IN {OPEN} AND deadline >= ?1"
+        ))?;
+        let mut rows = stmt.query([&day])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let deadline: NaiveDate = r.get(1)?;
+            let own: f64 = r.get(2)?;
+            let created: String = r.get(3)?;
+            let progress = kids.get(&id).copied().unwrap_or(own);
+            let share = created_day(&created).map_or(0.0, |c| elapsed(c, deadline, as_of));
+            let colour = if progress < share - BEHIND_BY {
+                yellow += 1;
+                Colour::Yellow
+            } else if deadline <= until {
+                blue += 1;
+                Colour::Blue
+            } else {
+                continue;
             };
-            let elapsed: f64 = r.get(21)?;
-            let days: f64 = r.get(22)?;
-            Ok(Warning {
+            later.push((colour, deadline, id, share));
+        }
+    }
+    later.sort_by_key(|w| (w.0, w.1, w.2));
+    picked.extend(later.into_iter().take(cap.saturating_sub(picked.len())));
+
+    // Only the tasks to print are read in full, in one statement.
+    let ids = serde_json::to_string(&picked.iter().map(|p| p.2).collect::<Vec<_>>())?;
+    let mut full: HashMap<i64, Task> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {TASK_COLUMNS} FROM task t WHERE t.id IN (SELECT value FROM json_each(?1))"
+        ))?;
+        let rows = stmt.query_map([ids], |r| task_from_row(r, as_of))?;
+        for t in rows {
+            let t = t?;
+            full.insert(t.id, t);
+        }
+    }
+    let warnings = picked
+        .into_iter()
+        .filter_map(|(colour, deadline, id, share)| {
+            full.remove(&id).map(|task| Warning {
                 colour,
-                elapsed: (elapsed * 10.0).round() / 10.0,
-                days_left: days.round() as i64,
+                elapsed: (share * 10.0).round() / 10.0,
+                days_left: (deadline - as_of).num_days(),
                 task,
             })
-        },
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .collect();
+    Ok(Warnings {
+        as_of,
+        red: u64::try_from(red).unwrap_or(0),
+        yellow,
+        blue,
+        warnings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, m, day).unwrap_or(NaiveDate::MIN)
+    }
+
+    #[test]
+    fn elapsed_share() {
+        assert_eq!(elapsed(d(1, 1), d(1, 11), d(1, 6)), 50.0);
+        assert_eq!(elapsed(d(1, 1), d(1, 11), d(1, 1)), 0.0);
+        assert_eq!(elapsed(d(1, 1), d(1, 11), d(2, 1)), 100.0);
+        assert_eq!(
+            elapsed(d(1, 11), d(1, 1), d(1, 6)),
+            100.0,
+            "a deadline before creation"
+        );
+        assert_eq!(elapsed(d(1, 5), d(1, 15), d(1, 1)), 0.0, "not yet created");
+    }
 }

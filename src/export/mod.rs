@@ -226,6 +226,8 @@ pub fn build(replayed: &BTreeMap<i64, Replayed>, header: Header) -> YearStatus {
             addressed.entry(*s).or_default().push(r);
         }
     }
+    let numbers: std::collections::HashMap<i64, usize> =
+        tasks.iter().map(|t| (t.id, t.no)).collect();
     let shortcomings: Vec<ShortcomingStatus> = tasks
         .iter()
         .filter(|t| t.kind == Kind::Shortcoming)
@@ -235,10 +237,7 @@ pub fn build(replayed: &BTreeMap<i64, Replayed>, header: Header) -> YearStatus {
                 .get(&s.id)
                 .into_iter()
                 .flatten()
-                .map(|r| {
-                    let no = tasks.iter().find(|t| t.id == r.task.id).map_or(0, |t| t.no);
-                    row(no, r)
-                })
+                .map(|r| row(numbers.get(&r.task.id).copied().unwrap_or(0), r))
                 .collect(),
         })
         .collect();
