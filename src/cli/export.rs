@@ -1,11 +1,9 @@
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
 use clap::Args;
 
 use super::{emit_json, Ctx, Format};
-use crate::db::replay::{end_of_day, replay_all, start_of_day};
 use crate::db::{self, bulk, Ledger};
 use crate::export::{self, YearStatus};
 use crate::model::date::end_of_year;
@@ -77,37 +75,60 @@ impl Export {
         } else {
             year_end.min(ctx.as_of)
         };
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(year_end);
         let path = ledger.path().display().to_string();
-        let status: YearStatus = ledger.read(|c| {
+        let lang = ctx.lang;
+        let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             let outline = db::outline(c)?;
-            let replayed = replay_all(
-                c,
-                Some(&end_of_day(as_of)),
-                Some(&start_of_day(start)),
+            Ok(export::header(
+                path.clone(),
+                year,
                 as_of,
-            )?;
-            let header = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
-            Ok(export::build(&replayed, header))
-        })?;
-        match &self.output {
-            // The workbook is saved straight to its temporary file, so that the task sheet
-            // stays in constant-memory mode instead of being assembled in a buffer.
-            Some(p) if format == Format::Xlsx => save_atomically(p, |tmp| {
-                export::xlsx::workbook(&status, ctx.lang)?
-                    .save(tmp)
-                    .map_err(|e| Error::Invalid(format!("cannot write the workbook: {e}")))
-            }),
-            Some(p) => write_atomically(p, |w| render(&status, format, ctx, w)),
-            None => render(&status, format, ctx, out),
+                outline,
+                &ctx.meta.at,
+            ))
+        };
+        match format {
+            // Rows stream from the replay into the file: memory stays flat however many.
+            Format::Csv => {
+                let mut run = |w: &mut dyn Write| {
+                    ledger.read(|c| export::csv::stream(c, header(c)?, lang, w).map(|_| ()))
+                };
+                match &self.output {
+                    Some(p) => write_atomically(p, run),
+                    None => run(out),
+                }
+            }
+            Format::Xlsx => {
+                let mut wb = ledger.read(|c| export::xlsx::workbook(c, header(c)?, lang))?;
+                match &self.output {
+                    Some(p) => save_atomically(p, |tmp| wb.save(tmp).map_err(xlsx_error)),
+                    None => {
+                        let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
+                        out.write_all(&bytes)
+                            .map_err(|e| Error::io("writing the export", e))
+                    }
+                }
+            }
+            _ => {
+                let status =
+                    ledger.read(|c| export::stream(c, header(c)?, true, &mut |_| Ok(())))?;
+                match &self.output {
+                    Some(p) => write_atomically(p, |w| render(&status, format, ctx, w)),
+                    None => render(&status, format, ctx, out),
+                }
+            }
         }
     }
 }
 
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::Invalid(format!("cannot write the workbook: {e}"))
+}
+
+/// The document formats, rendered from the whole yearly status.
 fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let io = |e| Error::io("writing the export", e);
     match format {
-        Format::Csv => export::csv::write(s, ctx.lang, out),
         Format::Md => out
             .write_all(export::md::render(s, ctx.lang).as_bytes())
             .map_err(io),
@@ -115,14 +136,7 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
             .write_all(export::html::render(s, ctx.lang).as_bytes())
             .map_err(io),
         Format::Json => emit_json(out, s),
-        Format::Xlsx => {
-            let mut wb = export::xlsx::workbook(s, ctx.lang)?;
-            let bytes = wb
-                .save_to_buffer()
-                .map_err(|e| Error::Invalid(format!("cannot write the workbook: {e}")))?;
-            out.write_all(&bytes).map_err(io)
-        }
-        Format::Table | Format::Jsonl => Err(Error::Usage(
+        _ => Err(Error::Usage(
             "export writes csv, xlsx, md, html, json or jsonl".into(),
         )),
     }

@@ -3,7 +3,7 @@
 //! moment gives the task as it stood then. Exports use it to report a year as it stood on
 //! 31 December, and `check` to prove that the current rows equal their history.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -48,13 +48,82 @@ pub fn replay_all(
     window_start: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<BTreeMap<i64, Replayed>> {
+    let mut out: BTreeMap<i64, Replayed> = BTreeMap::new();
+    replay_each(conn, cutoff, window_start, as_of, &Rollup::new(), |r| {
+        out.insert(r.task.id, r);
+        Ok(())
+    })?;
+    // A task with sub-tasks shows the rounded mean progress of those not cancelled, as the
+    // live ledger does.
+    let kids = Rollup::from_tasks(out.values());
+    for rep in out.values_mut() {
+        kids.apply(&mut rep.task);
+    }
+    Ok(out)
+}
+
+/// The progress of sub-tasks per parent: (sum, count) of those not cancelled.
+#[derive(Debug, Default)]
+pub struct Rollup(HashMap<i64, (u32, u32)>);
+
+impl Rollup {
+    pub fn new() -> Rollup {
+        Rollup::default()
+    }
+
+    /// Counts one replayed task as a sub-task of its parent.
+    pub fn add(&mut self, t: &Task) {
+        if let (Some(p), false) = (t.parent_id, t.status == Status::Cancelled) {
+            let e = self.0.entry(p).or_default();
+            e.0 += u32::from(t.own_progress);
+            e.1 += 1;
+        }
+    }
+
+    fn from_tasks<'a>(tasks: impl Iterator<Item = &'a Replayed>) -> Rollup {
+        let mut r = Rollup::new();
+        for t in tasks {
+            r.add(&t.task);
+        }
+        r
+    }
+
+    /// Gives a parent the mean of its sub-tasks, rounded half away from zero like SQLite's
+    /// ROUND in the live query.
+    pub fn apply(&self, t: &mut Task) {
+        if let Some(&(sum, n)) = self.0.get(&t.id) {
+            if n > 0 {
+                t.progress = u8::try_from((2 * sum + n) / (2 * n)).unwrap_or(100);
+            }
+        }
+    }
+}
+
+/// Replays task after task, in id order, handing each to `f` as soon as its history has been
+/// read: memory holds one task at a time. `kids` gives parents their sub-tasks' progress
+/// (empty when unknown yet).
+pub fn replay_each(
+    conn: &Connection,
+    cutoff: Option<&str>,
+    window_start: Option<&str>,
+    as_of: NaiveDate,
+    kids: &Rollup,
+    mut f: impl FnMut(Replayed) -> Result<()>,
+) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT task_id, field, old, new, note, at FROM history
          WHERE ?1 IS NULL OR substr(at, 1, 19) <= ?1
          ORDER BY task_id, id",
     )?;
     let mut rows = stmt.query([cutoff])?;
-    let mut out: BTreeMap<i64, Replayed> = BTreeMap::new();
+    let mut current: Option<Replayed> = None;
+    let finish = |rep: Replayed, f: &mut dyn FnMut(Replayed) -> Result<()>| -> Result<()> {
+        let mut rep = rep;
+        kids.apply(&mut rep.task);
+        let t = &mut rep.task;
+        t.overdue = is_overdue(t.deadline, t.status, as_of);
+        f(rep)
+    };
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
         let field: String = r.get(1)?;
@@ -62,19 +131,25 @@ pub fn replay_all(
         let note: Option<String> = r.get(4)?;
         let at: String = r.get(5)?;
         if field == "created" {
+            if let Some(done) = current.take() {
+                finish(done, &mut f)?;
+            }
             let json = new.ok_or_else(|| bad(id, "a creation row without fields"))?;
             let t: NewTask =
                 serde_json::from_str(&json).map_err(|e| bad(id, &format!("creation row: {e}")))?;
             let mut rep = created(id, t, &at, note);
             note_window(&mut rep, &at, window_start);
-            out.insert(id, rep);
+            current = Some(rep);
             continue;
         }
-        let Some(rep) = out.get_mut(&id) else {
-            return Err(bad(
-                id,
-                &format!("a '{field}' row before the task's creation"),
-            ));
+        let rep = match current.as_mut() {
+            Some(rep) if rep.task.id == id => rep,
+            _ => {
+                return Err(bad(
+                    id,
+                    &format!("a '{field}' row before the task's creation"),
+                ))
+            }
         };
         rep.task.updated_at = at.clone();
         if note.is_some() {
@@ -83,25 +158,10 @@ pub fn replay_all(
         apply(rep, &field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
         note_window(rep, &at, window_start);
     }
-    // A task with sub-tasks shows the rounded mean progress of those not cancelled, as the
-    // live ledger does.
-    let mut kids: BTreeMap<i64, (u32, u32)> = BTreeMap::new();
-    for rep in out.values() {
-        if let (Some(p), false) = (rep.task.parent_id, rep.task.status == Status::Cancelled) {
-            let e = kids.entry(p).or_default();
-            e.0 += u32::from(rep.task.own_progress);
-            e.1 += 1;
-        }
+    if let Some(done) = current.take() {
+        finish(done, &mut f)?;
     }
-    for (id, rep) in out.iter_mut() {
-        let t = &mut rep.task;
-        if let Some(&(sum, n)) = kids.get(id) {
-            // Rounds half away from zero, like SQLite's ROUND in the live query.
-            t.progress = u8::try_from((2 * sum + n) / (2 * n)).unwrap_or(100);
-        }
-        t.overdue = is_overdue(t.deadline, t.status, as_of);
-    }
-    Ok(out)
+    Ok(())
 }
 
 /// Updates the window flags after a row at `at` has been applied.
@@ -225,4 +285,61 @@ fn apply(
         other => return Err(format!("unknown field '{other}'")),
     }
     Ok(())
+}
+
+/// The sub-tasks' progress per parent as it stood at `cutoff`, from a light replay that reads
+/// only the fields it needs: the first pass of a streamed export, which must know a parent's
+/// rolled-up progress before its sub-tasks come by.
+pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
+    #[derive(serde::Deserialize)]
+    struct Light {
+        status: Status,
+        progress: u8,
+        #[serde(default)]
+        parent_id: Option<i64>,
+    }
+    let mut stmt = conn.prepare(
+        "SELECT task_id, field, new FROM history
+         WHERE field IN ('created', 'status', 'progress', 'parent_id')
+           AND (?1 IS NULL OR substr(at, 1, 19) <= ?1)
+         ORDER BY task_id, id",
+    )?;
+    let mut rows = stmt.query([cutoff])?;
+    let mut out = Rollup::new();
+    let mut current: Option<(i64, Light)> = None;
+    let flush = |c: &Option<(i64, Light)>, out: &mut Rollup| {
+        if let Some((_, l)) = c {
+            if let (Some(p), false) = (l.parent_id, l.status == Status::Cancelled) {
+                let e = out.0.entry(p).or_default();
+                e.0 += u32::from(l.progress);
+                e.1 += 1;
+            }
+        }
+    };
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let field: String = r.get(1)?;
+        let new: Option<String> = r.get(2)?;
+        if field == "created" {
+            flush(&current, &mut out);
+            let json = new.ok_or_else(|| bad(id, "a creation row without fields"))?;
+            let l: Light =
+                serde_json::from_str(&json).map_err(|e| bad(id, &format!("creation row: {e}")))?;
+            current = Some((id, l));
+            continue;
+        }
+        let Some((cid, l)) = current.as_mut() else {
+            continue;
+        };
+        if *cid != id {
+            continue;
+        }
+        match field.as_str() {
+            "status" => l.status = parse(&new, "status").map_err(|e| bad(id, &e))?,
+            "progress" => l.progress = parse(&new, "progress").map_err(|e| bad(id, &e))?,
+            _ => l.parent_id = parse_opt(&new, "parent_id").map_err(|e| bad(id, &e))?,
+        }
+    }
+    flush(&current, &mut out);
+    Ok(out)
 }

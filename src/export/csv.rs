@@ -19,20 +19,25 @@ pub fn defuse(s: &str) -> String {
     }
 }
 
-/// Writes the task table of the yearly status as CSV.
-pub fn write(status: &YearStatus, lang: Lang, out: &mut dyn Write) -> Result<()> {
+/// Streams the task rows of the yearly status as CSV, and returns the status (without rows).
+pub fn stream(
+    conn: &rusqlite::Connection,
+    header: super::Header,
+    lang: Lang,
+    out: &mut dyn Write,
+) -> Result<YearStatus> {
     out.write_all(BOM)
         .map_err(|e| Error::io("writing the CSV", e))?;
     let mut w = ::csv::WriterBuilder::new().from_writer(out);
     let err = |e: ::csv::Error| Error::Invalid(format!("cannot write the CSV: {e}"));
     w.write_record(columns(lang)).map_err(err)?;
-    for r in &status.tasks {
+    let status = super::stream(conn, header, false, &mut |r| {
         let row = cells(r, lang);
-        w.write_record(row.iter().map(|c| defuse(c))).map_err(err)?;
-    }
-    w.flush().map_err(|e| Error::io("writing the CSV", e))
+        w.write_record(row.iter().map(|c| defuse(c))).map_err(err)
+    })?;
+    w.flush().map_err(|e| Error::io("writing the CSV", e))?;
+    Ok(status)
 }
-
 #[cfg(test)]
 mod tests {
     use super::defuse;

@@ -6,13 +6,15 @@ pub mod html;
 pub mod md;
 pub mod xlsx;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::db::replay::Replayed;
+use crate::db::replay::{end_of_day, replay_each, rollup_at, start_of_day, Replayed};
 use crate::model::{Kind, Lang, Outline, Status, Word};
+use crate::Result;
 
 /// The version of the JSON export's shape; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -155,90 +157,145 @@ fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn counts<'a>(rows: impl Iterator<Item = &'a Row>) -> Counts {
-    let mut c = Counts::default();
-    for s in Status::ALL {
-        c.by_status.insert(s.en().to_string(), 0);
-    }
-    let (mut live, mut finished, mut progress) = (0u64, 0u64, 0u64);
-    for r in rows {
-        c.total += 1;
-        *c.by_status.entry(r.status.en().to_string()).or_default() += 1;
-        c.overdue += u64::from(r.overdue);
+/// Running counts of a set of rows.
+#[derive(Debug, Clone, Default)]
+struct Acc {
+    total: u64,
+    by_status: [u64; 6],
+    overdue: u64,
+    live: u64,
+    finished: u64,
+    progress: u64,
+}
+
+impl Acc {
+    fn add(&mut self, r: &Row) {
+        self.total += 1;
+        if let Some(i) = Status::ALL.iter().position(|s| *s == r.status) {
+            self.by_status[i] += 1;
+        }
+        self.overdue += u64::from(r.overdue);
         if r.status != Status::Cancelled {
-            live += 1;
-            progress += u64::from(r.progress);
-            finished += u64::from(r.status.is_finished());
+            self.live += 1;
+            self.progress += u64::from(r.progress);
+            self.finished += u64::from(r.status.is_finished());
         }
     }
-    if live > 0 {
-        c.completion_rate = one_decimal(finished as f64 * 100.0 / live as f64);
-        c.progress = one_decimal(progress as f64 / live as f64);
-    }
-    c
-}
 
-fn groups(rows: &[Row], key: impl Fn(&Row) -> Option<String>) -> Vec<Group> {
-    // Groups keep the order in which they first appear, which for areas is the report's order.
-    let mut order: Vec<Option<String>> = Vec::new();
-    let mut members: BTreeMap<Option<String>, Vec<&Row>> = BTreeMap::new();
-    for r in rows {
-        let k = key(r);
-        if !members.contains_key(&k) {
-            order.push(k.clone());
+    fn counts(&self) -> Counts {
+        let mut c = Counts {
+            total: self.total,
+            overdue: self.overdue,
+            ..Counts::default()
+        };
+        for (s, n) in Status::ALL.iter().zip(self.by_status) {
+            c.by_status.insert(s.en().to_string(), n);
         }
-        members.entry(k).or_default().push(r);
+        if self.live > 0 {
+            c.completion_rate = one_decimal(self.finished as f64 * 100.0 / self.live as f64);
+            c.progress = one_decimal(self.progress as f64 / self.live as f64);
+        }
+        c
     }
-    order
-        .into_iter()
-        .map(|k| {
-            let c = counts(members.get(&k).into_iter().flatten().copied());
-            Group { name: k, counts: c }
-        })
-        .collect()
 }
 
-/// Builds the yearly status from the tasks replayed up to the as-of moment.
-pub fn build(replayed: &BTreeMap<i64, Replayed>, header: Header) -> YearStatus {
+/// Running counts per group, in the order groups first appear (the report's order for areas).
+#[derive(Debug, Default)]
+struct Groups {
+    order: Vec<Option<String>>,
+    acc: HashMap<Option<String>, Acc>,
+}
+
+impl Groups {
+    fn add(&mut self, key: &Option<String>, r: &Row) {
+        if !self.acc.contains_key(key) {
+            self.order.push(key.clone());
+        }
+        self.acc.entry(key.clone()).or_default().add(r);
+    }
+
+    fn finish(self) -> Vec<Group> {
+        let acc = self.acc;
+        self.order
+            .into_iter()
+            .map(|k| {
+                let counts = acc.get(&k).map(Acc::counts).unwrap_or_default();
+                Group { name: k, counts }
+            })
+            .collect()
+    }
+}
+
+/// Builds the yearly status of `header.year` as it stood on `header.as_of`, replaying the
+/// history task by task. Every selected row goes to `sink` as soon as it is known, so that a
+/// CSV or workbook is written with memory that does not grow with the number of rows;
+/// `keep_rows` also keeps them (and the shortcomings with what addresses them) in the result,
+/// for the document formats.
+pub fn stream(
+    conn: &Connection,
+    header: Header,
+    keep_rows: bool,
+    sink: &mut dyn FnMut(&Row) -> Result<()>,
+) -> Result<YearStatus> {
     let y = header.year;
-    let selected: Vec<&Replayed> = replayed.values().filter(|r| belongs(r, y)).collect();
-    let tasks: Vec<Row> = selected
-        .iter()
-        .enumerate()
-        .map(|(i, r)| row(i + 1, r))
-        .collect();
+    let cutoff = end_of_day(header.as_of);
+    let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
+    // First pass: what the sub-tasks' progress was, so a parent's row is right when it comes.
+    let kids = rollup_at(conn, Some(&cutoff))?;
+
+    let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
         Kind::ALL.iter().map(|k| (k.en().to_string(), 0)).collect();
-    for t in &tasks {
-        *by_kind.entry(t.kind.en().to_string()).or_default() += 1;
-    }
-    let summary = Summary {
-        counts: counts(tasks.iter()),
-        by_kind,
-    };
-    let areas = groups(&tasks, |r| r.area.clone());
-    let owners = groups(&tasks, |r| r.owner.clone());
+    let (mut areas, mut owners) = (Groups::default(), Groups::default());
+    let mut tasks = Vec::new();
+    let mut shortcomings: Vec<Row> = Vec::new();
+    // Tasks that address a shortcoming, whatever their year: (shortcoming, row).
+    let mut addressing: Vec<(i64, Row)> = Vec::new();
+    let mut numbers: HashMap<i64, usize> = HashMap::new();
+    let mut no = 0;
+    replay_each(
+        conn,
+        Some(&cutoff),
+        start.as_deref(),
+        header.as_of,
+        &kids,
+        |r| {
+            let selected = belongs(&r, y);
+            if selected {
+                no += 1;
+                let row = row(no, &r);
+                summary.add(&row);
+                *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
+                areas.add(&row.area, &row);
+                owners.add(&row.owner, &row);
+                sink(&row)?;
+                if keep_rows {
+                    numbers.insert(row.id, no);
+                    if row.kind == Kind::Shortcoming {
+                        shortcomings.push(row.clone());
+                    }
+                    tasks.push(row);
+                }
+            }
+            if keep_rows && !r.addresses.is_empty() {
+                let no = numbers.get(&r.task.id).copied().unwrap_or(0);
+                for s in &r.addresses {
+                    addressing.push((*s, row(no, &r)));
+                }
+            }
+            Ok(())
+        },
+    )?;
 
-    // Who addressed each shortcoming, as the links stood at the as-of moment.
-    let mut addressed: BTreeMap<i64, Vec<&Replayed>> = BTreeMap::new();
-    for r in replayed.values() {
-        for s in &r.addresses {
-            addressed.entry(*s).or_default().push(r);
-        }
+    let mut addressed: HashMap<i64, Vec<Row>> = HashMap::new();
+    for (s, row) in addressing {
+        addressed.entry(s).or_default().push(row);
     }
-    let numbers: std::collections::HashMap<i64, usize> =
-        tasks.iter().map(|t| (t.id, t.no)).collect();
-    let shortcomings: Vec<ShortcomingStatus> = tasks
-        .iter()
-        .filter(|t| t.kind == Kind::Shortcoming)
+    let shortcomings: Vec<ShortcomingStatus> = shortcomings
+        .into_iter()
         .map(|s| ShortcomingStatus {
-            shortcoming: s.clone(),
-            addressed_by: addressed
-                .get(&s.id)
-                .into_iter()
-                .flatten()
-                .map(|r| row(numbers.get(&r.task.id).copied().unwrap_or(0), r))
-                .collect(),
+            addressed_by: addressed.remove(&s.id).unwrap_or_default(),
+            shortcoming: s,
         })
         .collect();
     let unaddressed = shortcomings
@@ -246,16 +303,19 @@ pub fn build(replayed: &BTreeMap<i64, Replayed>, header: Header) -> YearStatus {
         .filter(|s| s.addressed_by.is_empty())
         .map(|s| label_of(&s.shortcoming))
         .collect();
-    YearStatus {
+    Ok(YearStatus {
         schema_version: SCHEMA_VERSION,
         header,
-        summary,
-        areas,
-        owners,
+        summary: Summary {
+            counts: summary.counts(),
+            by_kind,
+        },
+        areas: areas.finish(),
+        owners: owners.finish(),
         shortcomings,
         unaddressed,
         tasks,
-    }
+    })
 }
 
 /// How a task is named in cross-references: its ref, else "#id".

@@ -15,25 +15,18 @@ fn xerr(e: XlsxError) -> Error {
     Error::Invalid(format!("cannot write the workbook: {e}"))
 }
 
-/// Column width in Excel's character units for text of this display width (CJK counts two).
-fn width_for(w: usize) -> f64 {
-    (w.clamp(4, 60) + 2) as f64
-}
+/// Column widths in Excel's character units for the ledger columns, chosen for Chinese text
+/// (a CJK character is two units). The task sheet streams its rows in constant-memory mode,
+/// where widths must be set before the first row, so they cannot be measured from the data.
+const WIDTHS: [f64; 12] = [
+    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0,
+];
 
-/// Builds the workbook.
-pub fn workbook(s: &YearStatus, lang: Lang) -> Result<Workbook> {
+/// Builds the workbook, streaming the task rows of the year from the replay into the 台账
+/// sheet, then writing the 汇总 sheet from the totals.
+pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Result<Workbook> {
     let mut wb = Workbook::new();
     let cols = columns(lang);
-    let rows: Vec<[String; 12]> = s.tasks.iter().map(|r| cells(r, lang)).collect();
-
-    // Widths that fit the text, measured in display columns so that Chinese fits.
-    let mut widths: Vec<usize> = cols.iter().map(|c| c.width()).collect();
-    for row in &rows {
-        for (i, c) in row.iter().enumerate() {
-            widths[i] = widths[i].max(c.width());
-        }
-    }
-
     let header = Format::new()
         .set_bold()
         .set_background_color(Color::RGB(0xD9E1F2))
@@ -48,33 +41,34 @@ pub fn workbook(s: &YearStatus, lang: Lang) -> Result<Workbook> {
 
     let sheet = wb.add_worksheet_with_constant_memory();
     sheet.set_name(lang.pick("台账", "Ledger")).map_err(xerr)?;
-    for (i, w) in widths.iter().enumerate() {
+    for (i, (w, c)) in WIDTHS.iter().zip(cols).enumerate() {
         let col = u16::try_from(i).unwrap_or(u16::MAX);
-        sheet.set_column_width(col, width_for(*w)).map_err(xerr)?;
+        let fit = (c.width() + 2) as f64;
+        sheet.set_column_width(col, w.max(fit)).map_err(xerr)?;
     }
     sheet.set_freeze_panes(1, 0).map_err(xerr)?;
-    let last_row = u32::try_from(rows.len()).unwrap_or(u32::MAX - 1).max(1);
+    // The drop-down of status words covers the whole column, however many rows follow.
     let words: Vec<&str> = Status::ALL.iter().map(|st| st.label(lang)).collect();
     let dv = DataValidation::new()
         .allow_list_strings(&words)
         .map_err(xerr)?;
     sheet
-        .add_data_validation(1, 8, last_row, 8, &dv)
+        .add_data_validation(1, 8, 1_048_575, 8, &dv)
         .map_err(xerr)?;
     for (i, c) in cols.iter().enumerate() {
         sheet
             .write_string_with_format(0, u16::try_from(i).unwrap_or(0), *c, &header)
             .map_err(xerr)?;
     }
-    for (n, (row, task)) in rows.iter().zip(&s.tasks).enumerate() {
-        let r =
-            u32::try_from(n + 1).map_err(|_| Error::Invalid("too many rows for Excel".into()))?;
+    let status = super::stream(conn, h, false, &mut |task| {
+        let r = u32::try_from(task.no)
+            .map_err(|_| Error::Invalid("too many rows for one Excel sheet".into()))?;
         let (tf, pf) = if task.overdue {
             (&late, &late_pct)
         } else {
             (&text, &pct)
         };
-        for (i, c) in row.iter().enumerate() {
+        for (i, c) in cells(task, lang).iter().enumerate() {
             let col = u16::try_from(i).unwrap_or(0);
             match i {
                 0 => sheet.write_number_with_format(r, col, task.no as f64, tf),
@@ -83,9 +77,9 @@ pub fn workbook(s: &YearStatus, lang: Lang) -> Result<Workbook> {
             }
             .map_err(xerr)?;
         }
-    }
-
-    summary_sheet(wb.add_worksheet(), s, lang, &header, &text)?;
+        Ok(())
+    })?;
+    summary_sheet(wb.add_worksheet(), &status, lang, &header, &text)?;
     Ok(wb)
 }
 
