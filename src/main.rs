@@ -80,5 +80,27 @@ fn one_line(msg: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect();
     let line = parts.join(" ");
-    line.strip_prefix("error: ").unwrap_or(&line).to_string()
+    let line = line.strip_prefix("error: ").unwrap_or(&line);
+    shorten_value(line)
+}
+
+/// clap quotes the refused value in full: a 100,000-character title would fill the screen.
+/// Keeps its first 40 characters.
+fn shorten_value(line: &str) -> String {
+    const KEEP: usize = 40;
+    let Some(rest) = line.strip_prefix("invalid value '") else {
+        return line.to_string();
+    };
+    let Some(end) = rest.rfind("' for '") else {
+        return line.to_string();
+    };
+    let value = &rest[..end];
+    if value.chars().count() <= KEEP {
+        return line.to_string();
+    }
+    let short: String = value.chars().take(KEEP).collect();
+    format!(
+        "invalid value '{short}…' for '{}",
+        &rest[end + "' for '".len()..]
+    )
 }
