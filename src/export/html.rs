@@ -30,7 +30,7 @@ body{font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',SimSun,sans-
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.2em;border-bottom:2px solid #c00;padding-bottom:.2em;margin-top:1.6em}
 table{border-collapse:collapse;width:100%;font-size:.9em;margin:.6em 0}
 th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}th{background:#f2f2f2}
-td.n{text-align:right;white-space:nowrap}tr.late td{background:#fde8e8}
+td.n{text-align:right;white-space:nowrap}td.k{white-space:nowrap}tr.late td{background:#fde8e8}
 .meta{color:#555}.bars td{border:none;padding:.15em .5em}.tag{color:#c00;font-weight:bold}
 ul{margin:.3em 0}
 @media print{body{margin:1cm}h2{page-break-after:avoid}tr{page-break-inside:avoid}}
@@ -201,10 +201,11 @@ pub fn render(s: &YearStatus, lang: Lang) -> String {
     for r in &s.tasks {
         let _ = write!(o, "<tr{}>", if r.overdue { " class=\"late\"" } else { "" });
         for (i, c) in cells(r, lang).iter().enumerate() {
-            let class = if matches!(i, 0 | 9) {
-                " class=\"n\""
-            } else {
-                ""
+            // Numbers right-aligned; short codes, dates and status words kept on one line.
+            let class = match i {
+                0 | 9 => " class=\"n\"",
+                1 | 2 | 7 | 8 | 10 => " class=\"k\"",
+                _ => "",
             };
             let _ = write!(o, "<td{class}>{}</td>", esc(c));
         }
