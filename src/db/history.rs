@@ -27,19 +27,7 @@ pub fn rows(
     let mut stmt = conn.prepare_cached(sql)?;
     let limit = limit.map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let mut out = stmt
-        .query_map(rusqlite::params![task, since, limit], |r| {
-            Ok(HistoryRow {
-                id: r.get(0)?,
-                change_id: r.get(1)?,
-                task_id: r.get(2)?,
-                at: r.get(3)?,
-                actor: r.get(4)?,
-                field: r.get(5)?,
-                old: r.get(6)?,
-                new: r.get(7)?,
-                note: r.get(8)?,
-            })
-        })?
+        .query_map(rusqlite::params![task, since, limit], row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     out.reverse();
     Ok(out)
@@ -63,18 +51,22 @@ pub fn of_change(conn: &Connection, change: i64) -> Result<Vec<HistoryRow>> {
         "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
          WHERE change_id = ?1 ORDER BY id",
     )?;
-    let rows = stmt.query_map([change], |r| {
-        Ok(HistoryRow {
-            id: r.get(0)?,
-            change_id: r.get(1)?,
-            task_id: r.get(2)?,
-            at: r.get(3)?,
-            actor: r.get(4)?,
-            field: r.get(5)?,
-            old: r.get(6)?,
-            new: r.get(7)?,
-            note: r.get(8)?,
-        })
-    })?;
+    let rows = stmt.query_map([change], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A history row from the columns every query here selects, in this order:
+/// id, change_id, task_id, at, actor, field, old, new, note.
+fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
+    Ok(HistoryRow {
+        id: r.get(0)?,
+        change_id: r.get(1)?,
+        task_id: r.get(2)?,
+        at: r.get(3)?,
+        actor: r.get(4)?,
+        field: r.get(5)?,
+        old: r.get(6)?,
+        new: r.get(7)?,
+        note: r.get(8)?,
+    })
 }
