@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::replay::replay_all;
-use super::tasks::{list, Filter, Sort};
+use super::replay::{replay_each, Rollup};
+use super::tasks::{task_from_row, TASK_COLUMNS};
+use crate::model::Task;
 use crate::Result;
 
 /// Every problem found, one line each; empty when the ledger is sound.
@@ -66,16 +67,8 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
         }
     }
 
-    // Every task's current fields and links equal the replay of its history.
-    let replayed = replay_all(conn, None, None, as_of);
-    let replayed = match replayed {
-        Ok(r) => r,
-        Err(e) => {
-            problems.push(e.to_string());
-            return Ok(problems);
-        }
-    };
-    let current = list(conn, &Filter::default(), Sort::Id, None, as_of)?;
+    // Every task's current fields and links equal the replay of its history. Both sides are
+    // read in id order and compared task by task, so memory holds one task at a time.
     let mut links: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     let mut stmt = conn.prepare("SELECT task_id, shortcoming_id FROM link")?;
     for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
@@ -83,11 +76,32 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
         links.entry(t).or_default().insert(s);
     }
     let empty = BTreeSet::new();
-    for t in &current {
-        let Some(rep) = replayed.get(&t.id) else {
+    let mut stmt = conn.prepare(&format!("SELECT {TASK_COLUMNS} FROM task t ORDER BY t.id"))?;
+    let mut rows = stmt.query([])?;
+    let next = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<Task>> {
+        Ok(match rows.next()? {
+            Some(r) => Some(task_from_row(r, as_of)?),
+            None => None,
+        })
+    };
+    let mut current = next(&mut rows)?;
+    let replayed = replay_each(conn, None, None, as_of, &Rollup::new(), |rep| {
+        while let Some(t) = current.take() {
+            if t.id >= rep.task.id {
+                current = Some(t);
+                break;
+            }
             problems.push(format!("task #{} has no history", t.id));
-            continue;
+            current = next(&mut rows)?;
+        }
+        let Some(t) = current.take() else {
+            return Ok(());
         };
+        if t.id != rep.task.id {
+            // History of a task that is gone: the query above has reported it.
+            current = Some(t);
+            return Ok(());
+        }
         let r = &rep.task;
         let mut differ = Vec::new();
         macro_rules! same {
@@ -126,6 +140,94 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
                 differ.join(", ")
             ));
         }
+        current = next(&mut rows)?;
+        Ok(())
+    });
+    if let Err(e) = replayed {
+        problems.push(e.to_string());
+        return Ok(problems);
+    }
+    while let Some(t) = current {
+        problems.push(format!("task #{} has no history", t.id));
+        current = next(&mut rows)?;
     }
     Ok(problems)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::db::tasks::{insert, NewTask};
+    use crate::db::{ChangeMeta, Ledger};
+    use crate::model::{Kind, Status};
+
+    fn ledger_with_tasks() -> Ledger {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let meta = ChangeMeta {
+            at: "2025-03-01T09:00:00+08:00".into(),
+            actor: "t".into(),
+            command: "test".into(),
+            undoes: None,
+        };
+        for title in ["甲", "乙", "丙"] {
+            let t = NewTask {
+                reference: None,
+                kind: Kind::Task,
+                title: title.into(),
+                body: None,
+                area: None,
+                outline_area: None,
+                owner: None,
+                co_owners: vec![],
+                status: Status::Todo,
+                progress: 0,
+                deadline: None,
+                deadline_text: None,
+                year: 2025,
+                parent_id: None,
+                document_id: None,
+                completed_at: None,
+            };
+            l.write(&meta, |w| insert(w, &t, None)).unwrap();
+        }
+        l
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+    }
+
+    #[test]
+    fn a_sound_ledger_has_no_problems() {
+        let mut l = ledger_with_tasks();
+        assert_eq!(l.read(|c| check(c, day())).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_change_behind_the_history_is_found() {
+        let mut l = ledger_with_tasks();
+        // Someone edits the file with another tool: the row no longer equals its history.
+        l.conn()
+            .execute(
+                "UPDATE task SET title = '改', progress = 50 WHERE id = 2",
+                [],
+            )
+            .unwrap();
+        l.conn()
+            .execute(
+                "INSERT INTO link(task_id, shortcoming_id, created_at) VALUES (1, 3, 'x')",
+                [],
+            )
+            .unwrap();
+        let problems = l.read(|c| check(c, day())).unwrap();
+        assert_eq!(
+            problems,
+            vec![
+                "task #1 differs from the replay of its history in: links".to_string(),
+                "task #2 differs from the replay of its history in: title, own_progress"
+                    .to_string(),
+            ]
+        );
+    }
 }
