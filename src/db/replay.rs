@@ -28,7 +28,9 @@ pub struct Replayed {
 }
 
 /// The wall-clock part of a stored timestamp ("2025-12-31T23:59:59"), which is what cut-offs
-/// compare: an office's history is kept in its own local time.
+/// compare: an office's history is kept in its own local time. Queries compare stamps with
+/// `at <= cutoff || '~'`: '~' sorts after the offset that follows the seconds, so this is
+/// "the first 19 characters are at most the cut-off" without cutting every stamp.
 pub fn end_of_day(d: NaiveDate) -> String {
     format!("{d}T23:59:59")
 }
@@ -112,7 +114,7 @@ pub fn replay_each(
 ) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT task_id, field, old, new, note, at FROM history
-         WHERE ?1 IS NULL OR substr(at, 1, 19) <= ?1
+         WHERE ?1 IS NULL OR at <= ?1 || '~'
          ORDER BY task_id, id",
     )?;
     let mut rows = stmt.query([cutoff])?;
@@ -126,7 +128,7 @@ pub fn replay_each(
     };
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
-        let field: String = r.get(1)?;
+        let field = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
         let new: Option<String> = r.get(3)?;
         let note: Option<String> = r.get(4)?;
         let at: String = r.get(5)?;
@@ -155,7 +157,7 @@ pub fn replay_each(
         if note.is_some() {
             rep.latest_note = note;
         }
-        apply(rep, &field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
+        apply(rep, field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
         note_window(rep, &at, window_start);
     }
     if let Some(done) = current.take() {
@@ -301,7 +303,7 @@ pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
     let mut stmt = conn.prepare(
         "SELECT task_id, field, new FROM history
          WHERE field IN ('created', 'status', 'progress', 'parent_id')
-           AND (?1 IS NULL OR substr(at, 1, 19) <= ?1)
+           AND (?1 IS NULL OR at <= ?1 || '~')
          ORDER BY task_id, id",
     )?;
     let mut rows = stmt.query([cutoff])?;
