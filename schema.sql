@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 3.
+-- taizhang ledger schema, version 4.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -98,6 +98,9 @@ CREATE TABLE history (
 CREATE INDEX history_task ON history(task_id, id);
 CREATE INDEX history_at   ON history(at);
 CREATE INDEX history_change ON history(change_id);
+-- The tasks that were ever moved under (or out from under) a parent: with the current
+-- sub-tasks, they are all a year-end export needs to replay to know parents' progress.
+CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';
 
 -- The audit trail is append-only, and the schema itself enforces it.
 CREATE TRIGGER history_no_update BEFORE UPDATE ON history

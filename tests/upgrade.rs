@@ -161,3 +161,30 @@ fn a_ledger_from_a_newer_taizhang_is_refused_unchanged() {
     }
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
+
+#[test]
+fn every_earlier_version_upgrades_to_a_sound_ledger() {
+    for (v, tasks) in [(1, 3), (2, 3), (3, 26)] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("l.db");
+        std::fs::copy(
+            format!("{}/fixtures/ledger-v{v}.db", env!("CARGO_MANIFEST_DIR")),
+            &db,
+        )
+        .unwrap();
+        assert_eq!(version(&db), v);
+        taizhang(&db).arg("check").assert().success();
+        assert_eq!(version(&db), taizhang::db::schema::CURRENT_VERSION, "v{v}");
+        assert!(dir.path().join(format!("l.db.v{v}.bak")).exists(), "v{v}");
+        let n: i64 = Connection::open(&db)
+            .unwrap()
+            .query_row("SELECT count(*) FROM task", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, tasks, "v{v}");
+        // The year-end export replays the upgraded history.
+        taizhang(&db)
+            .args(["export", "--year", "2025", "--format", "json"])
+            .assert()
+            .success();
+    }
+}

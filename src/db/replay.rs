@@ -300,11 +300,17 @@ pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
         #[serde(default)]
         parent_id: Option<i64>,
     }
+    // Only tasks that are sub-tasks now, or ever changed parent, can have been sub-tasks at
+    // the cut-off (a task created under a parent is a sub-task now unless a parent_id row
+    // moved it): their history is all that is read.
     let mut stmt = conn.prepare(
-        "SELECT task_id, field, new FROM history
-         WHERE field IN ('created', 'status', 'progress', 'parent_id')
-           AND (?1 IS NULL OR at <= ?1 || '~')
-         ORDER BY task_id, id",
+        "WITH kids(id) AS (
+             SELECT id FROM task WHERE parent_id IS NOT NULL
+             UNION SELECT task_id FROM history WHERE field = 'parent_id')
+         SELECT h.task_id, h.field, h.new FROM kids JOIN history h ON h.task_id = kids.id
+         WHERE h.field IN ('created', 'status', 'progress', 'parent_id')
+           AND (?1 IS NULL OR h.at <= ?1 || '~')
+         ORDER BY h.task_id, h.id",
     )?;
     let mut rows = stmt.query([cutoff])?;
     let mut out = Rollup::new();

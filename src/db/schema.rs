@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 3;
+pub const CURRENT_VERSION: i64 = 4;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -37,6 +37,8 @@ const UPGRADES: &[&str] = &[
      CREATE INDEX task_kind     ON task(kind, status, deadline, progress);
      CREATE INDEX task_outline_area ON task(outline_area, status, deadline, progress);
      CREATE INDEX task_parent   ON task(parent_id, status, progress) WHERE parent_id IS NOT NULL;",
+    // 3 → 4: find the tasks that ever changed parent without reading all history.
+    "CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';",
 ];
 
 /// The schema version recorded in a ledger; 0 for an empty database.
