@@ -3,7 +3,7 @@
 //! moment gives the task as it stood then. Exports use it to report a year as it stood on
 //! 31 December, and `check` to prove that the current rows equal their history.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
@@ -21,7 +21,7 @@ pub struct Replayed {
     /// The latest progress note (a note row, or the note of a field change) then.
     pub latest_note: Option<String>,
     /// Whether the task was open (not done, verified or cancelled) at any moment between the
-    /// window start given to `replay_all` and the cut-off.
+    /// window start given to `replay_each` and the cut-off.
     pub open_in_window: bool,
     /// Whether the task was cancelled when the window started.
     pub cancelled_before_window: bool,
@@ -40,30 +40,6 @@ pub fn start_of_day(d: NaiveDate) -> String {
     format!("{d}T00:00:00")
 }
 
-/// Replays the history of every task created up to `cutoff` (a local wall-clock time as
-/// `end_of_day` gives; None for now), in id order. `window_start` opens the window that
-/// `open_in_window` and `cancelled_before_window` describe (None: the window is the task's
-/// whole life). `as_of` is the day overdue is computed for.
-pub fn replay_all(
-    conn: &Connection,
-    cutoff: Option<&str>,
-    window_start: Option<&str>,
-    as_of: NaiveDate,
-) -> Result<BTreeMap<i64, Replayed>> {
-    let mut out: BTreeMap<i64, Replayed> = BTreeMap::new();
-    replay_each(conn, cutoff, window_start, as_of, &Rollup::new(), |r| {
-        out.insert(r.task.id, r);
-        Ok(())
-    })?;
-    // A task with sub-tasks shows the rounded mean progress of those not cancelled, as the
-    // live ledger does.
-    let kids = Rollup::from_tasks(out.values());
-    for rep in out.values_mut() {
-        kids.apply(&mut rep.task);
-    }
-    Ok(out)
-}
-
 /// The progress of sub-tasks per parent: (sum, count) of those not cancelled.
 #[derive(Debug, Default)]
 pub struct Rollup(HashMap<i64, (u32, u32)>);
@@ -80,14 +56,6 @@ impl Rollup {
             e.0 += u32::from(t.own_progress);
             e.1 += 1;
         }
-    }
-
-    fn from_tasks<'a>(tasks: impl Iterator<Item = &'a Replayed>) -> Rollup {
-        let mut r = Rollup::new();
-        for t in tasks {
-            r.add(&t.task);
-        }
-        r
     }
 
     /// Gives a parent the mean of its sub-tasks, rounded half away from zero like SQLite's

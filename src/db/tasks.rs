@@ -427,7 +427,7 @@ pub enum Sort {
 }
 
 /// The SQL order of statuses, as the vocabulary lists them.
-pub const STATUS_ORDER: &str = "CASE t.status WHEN 'todo' THEN 0 WHEN 'doing' THEN 1
+const STATUS_ORDER: &str = "CASE t.status WHEN 'todo' THEN 0 WHEN 'doing' THEN 1
     WHEN 'blocked' THEN 2 WHEN 'done' THEN 3 WHEN 'verified' THEN 4 ELSE 5 END";
 
 /// Builds the WHERE clause of a filter from fixed fragments, with every value a parameter.

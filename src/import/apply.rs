@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
 use super::{decode, parse, suggest_links, Encoding, Item, LinkSuggestion, ParsedReport};
-use crate::db::documents::{self, Document, NewDocument};
+use crate::db::documents::{self, NewDocument};
 use crate::db::tasks::{self, NewTask};
 use crate::db::Writer;
 use crate::model::date::end_of_year;
@@ -211,12 +211,4 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
         created,
         linked,
     })
-}
-
-/// The document a task came from, for `show`.
-pub fn source(conn: &rusqlite::Connection, id: Option<i64>) -> Result<Option<Document>> {
-    match id {
-        Some(id) => documents::get(conn, id),
-        None => Ok(None),
-    }
 }

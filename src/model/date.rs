@@ -205,12 +205,6 @@ impl std::str::FromStr for Outline {
     }
 }
 
-/// Whether a date is in the past relative to `today`: used to warn when a deadline being set
-/// has already passed.
-pub fn is_past(d: NaiveDate, today: NaiveDate) -> bool {
-    d < today
-}
-
 /// The year of a date, for defaults that tie deadlines to plan years.
 pub fn year_of(d: NaiveDate) -> i32 {
     d.year()
