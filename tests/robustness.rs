@@ -716,3 +716,63 @@ fn a_full_disk_fails_cleanly() {
     assert_eq!(dump_db(&l.path), before);
     check_passes(&l.path);
 }
+
+/// Unmounts a bind mount when the test ends, even if it fails.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Process::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_ledger_on_a_read_only_medium_is_read_but_never_written() {
+    let l = Ledger::init();
+    l.add("甲", &["--owner", "区司法局"]);
+    l.checkpoint();
+    // The ledger's folder, mounted again read-only: an archived copy, a read-only share.
+    let ro = l.dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    let folder = l.path.parent().unwrap().to_path_buf();
+    let bound = Process::new("mount")
+        .arg("--bind")
+        .arg(&folder)
+        .arg(&ro)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !bound {
+        eprintln!("skipped: this user cannot make a read-only bind mount");
+        return;
+    }
+    let _guard = Mounted(ro.clone());
+    let remounted = Process::new("mount")
+        .args(["-o", "remount,bind,ro"])
+        .arg(&ro)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(remounted);
+    let db = ro.join("taizhang.db");
+    let before = dump_db(&l.path);
+
+    let out = process(&db, &["add", "乙"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("read-only"), "{stderr}");
+
+    // Reading still works: list, check and an export straight from the read-only copy.
+    let out = process(&db, &["list", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tasks: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(tasks[0]["owner"], "区司法局");
+    check_passes(&db);
+    drop(_guard);
+    assert_eq!(dump_db(&l.path), before);
+}

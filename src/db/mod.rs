@@ -83,8 +83,29 @@ impl Ledger {
             conn,
             path: path.to_path_buf(),
         };
-        ledger.configure().map_err(|e| ledger_error(path, e))?;
-        Ok(ledger)
+        match ledger.configure() {
+            Ok(()) => Ok(ledger),
+            // A WAL ledger on a read-only medium (an archived copy, a read-only share) cannot
+            // get the -shm file SQLite wants beside it. Nobody can write the file there, so it
+            // is read as immutable instead.
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == ErrorCode::CannotOpen => {
+                drop(ledger);
+                let conn = Connection::open_with_flags(
+                    immutable_uri(path),
+                    OpenFlags::SQLITE_OPEN_READ_ONLY
+                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                        | OpenFlags::SQLITE_OPEN_URI,
+                )
+                .map_err(|e| open_error(path, e))?;
+                let ledger = Ledger {
+                    conn,
+                    path: path.to_path_buf(),
+                };
+                ledger.configure().map_err(|e| ledger_error(path, e))?;
+                Ok(ledger)
+            }
+            Err(e) => Err(ledger_error(path, e)),
+        }
     }
 
     fn open_write(path: &Path, now: &str) -> Result<Ledger> {
@@ -200,6 +221,9 @@ impl Ledger {
             match self.try_write(meta, &mut f) {
                 Err(e) if is_busy(&e) && attempt < WRITE_ATTEMPTS => continue,
                 Err(e) if is_busy(&e) => return Err(Error::Busy),
+                // A ledger that opened but cannot be written (a read-only medium whose -shm
+                // file already exists) is said so, not reported as an SQL error.
+                Err(Error::Sqlite(e)) => return Err(ledger_error(&self.path, e)),
                 other => return other,
             }
         }
@@ -364,6 +388,21 @@ pub(crate) fn create_private(path: &Path) -> Result<()> {
     }
 }
 
+/// A `file:` URI that opens `path` as immutable, with the characters URIs reserve escaped.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for c in path.as_os_str().to_string_lossy().chars() {
+        match c {
+            '%' => uri.push_str("%25"),
+            '?' => uri.push_str("%3F"),
+            '#' => uri.push_str("%23"),
+            c => uri.push(c),
+        }
+    }
+    uri.push_str("?immutable=1");
+    uri
+}
+
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Open {
         path: path.to_path_buf(),
@@ -380,7 +419,10 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
             ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
                 return Error::Open {
                     path: path.to_path_buf(),
-                    reason: format!("{e} (check the file's permissions)"),
+                    reason: format!(
+                        "{e}: the file or its folder is read-only, or not yours \
+                         (taizhang keeps -wal and -shm files beside the ledger)"
+                    ),
                 }
             }
             _ => {}
