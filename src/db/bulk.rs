@@ -349,6 +349,7 @@ pub fn import(
     let mut ins_link =
         conn.prepare("INSERT INTO link(task_id, shortcoming_id, created_at) VALUES (?1, ?2, ?3)")?;
 
+    let mut seen = SeenChanges::default();
     let mut buf = String::new();
     let mut n = 0u64;
     let mut saw_header = false;
@@ -365,9 +366,20 @@ pub fn import(
         if text.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| bad_line(n, format!("not JSON ({e})")))?;
-        let kind = v.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+        // Task lines are nearly all of a file: they are parsed straight into their type,
+        // the rest through a JSON value that says which type they are.
+        let fast = saw_header && text.starts_with(r#"{"type":"task","#);
+        let v: serde_json::Value = if fast {
+            serde_json::Value::Null
+        } else {
+            serde_json::from_str(text).map_err(|e| bad_line(n, format!("not JSON ({e})")))?
+        };
+        let kind = if fast {
+            "task"
+        } else {
+            v.get("type").and_then(|t| t.as_str()).unwrap_or_default()
+        }
+        .to_string();
         if !saw_header {
             let h: Header = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
             if h.kind != "header" || h.format != FORMAT {
@@ -385,7 +397,7 @@ pub fn import(
             saw_header = true;
             continue;
         }
-        match kind {
+        match kind.as_str() {
             "document" => {
                 let d: DocumentLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
                 let existing: Option<i64> = conn
@@ -421,7 +433,12 @@ pub fn import(
                 doc_map.insert(d.id, id);
             }
             "task" => {
-                let t: TaskLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+                let t: TaskLine = if fast {
+                    serde_json::from_str(text)
+                } else {
+                    serde_json::from_value(v)
+                }
+                .map_err(|e| bad_line(n, e))?;
                 let id = shift(t.id);
                 let doc = match t.document_id {
                     Some(d) => Some(*doc_map.get(&d).ok_or_else(|| {
@@ -474,13 +491,17 @@ pub fn import(
                     })?;
                 for h in &t.history {
                     let change = h.change_id + change_off;
-                    ins_change.execute(rusqlite::params![
-                        change,
-                        h.at,
-                        h.actor,
-                        h.command,
-                        h.undoes.map(|u| u + change_off)
-                    ])?;
+                    // A change spanning several tasks comes once per task: it is inserted
+                    // the first time, remembered in a bitset of the file's change ids.
+                    if !seen.insert(h.change_id) {
+                        ins_change.execute(rusqlite::params![
+                            change,
+                            h.at,
+                            h.actor,
+                            h.command,
+                            h.undoes.map(|u| u + change_off)
+                        ])?;
+                    }
                     let (old, new) =
                         remap(h, shift, &doc_map, source).map_err(|e| bad_line(n, e))?;
                     ins_hist.execute(rusqlite::params![
@@ -522,6 +543,33 @@ pub fn import(
         )));
     }
     Ok(out)
+}
+
+/// The change ids of a file already inserted: a bitset for the dense ids taizhang writes,
+/// bounded so that a hostile id cannot make it allocate much.
+#[derive(Default)]
+struct SeenChanges {
+    bits: Vec<u64>,
+}
+
+impl SeenChanges {
+    /// Ids at or above this are not remembered (the insert then ignores duplicates itself).
+    const LIMIT: i64 = 1 << 28;
+
+    /// Marks `id` as seen; returns whether it had been seen before. Ids outside the bitset
+    /// are reported unseen, so their insert runs and `INSERT OR IGNORE` keeps it single.
+    fn insert(&mut self, id: i64) -> bool {
+        if !(0..Self::LIMIT).contains(&id) {
+            return false;
+        }
+        let (word, bit) = ((id / 64) as usize, id % 64);
+        if word >= self.bits.len() {
+            self.bits.resize(word + 1, 0);
+        }
+        let seen = self.bits[word] & (1 << bit) != 0;
+        self.bits[word] |= 1 << bit;
+        seen
+    }
 }
 
 /// The old and new values of a history row with the file's ids shifted into this ledger's:
