@@ -54,7 +54,7 @@ pub struct Add {
     #[arg(long, default_value = "todo")]
     pub status: Status,
     /// The starting progress, 0–100.
-    #[arg(long, value_parser = parse_progress, default_value = "0")]
+    #[arg(long, value_parser = parse_progress, default_value = "0", allow_negative_numbers = true)]
     pub progress: u8,
     /// A unique source reference such as 2025-C1.2.
     #[arg(long = "ref", value_parser = parse_name)]

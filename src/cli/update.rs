@@ -24,7 +24,7 @@ pub struct Update {
     #[arg(long)]
     pub status: Option<Status>,
     /// The new progress, 0–100; 100 with no status given makes the task done.
-    #[arg(long, value_parser = parse_progress)]
+    #[arg(long, value_parser = parse_progress, allow_negative_numbers = true)]
     pub progress: Option<u8>,
     /// The new lead unit (牵头单位).
     #[arg(long, value_parser = parse_name)]
