@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 4.
+-- taizhang ledger schema, version 5.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -59,6 +59,21 @@ CREATE INDEX task_kind     ON task(kind, status, deadline, progress);
 CREATE INDEX task_outline_area ON task(outline_area, status, deadline, progress);
 CREATE INDEX task_parent   ON task(parent_id, status, progress) WHERE parent_id IS NOT NULL;
 CREATE INDEX task_document ON task(document_id) WHERE document_id IS NOT NULL;
+
+-- Running counts behind the unfiltered progress table (src/db/tally.rs): per grouping
+-- ('area', 'owner', 'status', 'kind', 'year', 'outline-area'), key (char(0) for none) and
+-- status, how many tasks and the sum of their shown progress. Kept by the writing code in
+-- the same transaction as each change, rebuilt by bulk imports, proved by `check`.
+CREATE TABLE tally (
+    grouping TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    progress REAL NOT NULL,
+    -- The lowest task id ever counted here: areas are listed in the order they first came.
+    first    INTEGER NOT NULL,
+    PRIMARY KEY (grouping, key, status)
+) WITHOUT ROWID;
 
 -- A commitment (or task) that addresses a shortcoming. Many to many.
 CREATE TABLE link (

@@ -288,6 +288,10 @@ fn session(w: &Words) {
     check_report_tables(&l, w);
     check_history(&l);
     check_list_table(&l, w);
+    // The whole session leaves a ledger that proves itself: history replays to every task
+    // and the running counts behind the progress table equal a recount.
+    let out = l.run_ok(&["--lang", "en", "check"]);
+    assert_eq!(out, "The ledger is sound.\n");
 }
 
 #[test]

@@ -67,6 +67,15 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
         }
     }
 
+    // The running counts of the progress table equal a recount.
+    let differ = super::report::tally_differs(conn, as_of)?;
+    if !differ.is_empty() {
+        problems.push(format!(
+            "the progress table's running counts differ from a recount, grouped by: {}",
+            differ.join(", ")
+        ));
+    }
+
     // Every task's current fields and links equal the replay of its history. Both sides are
     // read in id order and compared task by task, so memory holds one task at a time.
     let mut links: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
@@ -224,6 +233,9 @@ mod tests {
         assert_eq!(
             problems,
             vec![
+                "the progress table's running counts differ from a recount, grouped by: \
+                 area, owner, status, kind, year, outline-area"
+                    .to_string(),
                 "task #1 differs from the replay of its history in: links".to_string(),
                 "task #2 differs from the replay of its history in: title, own_progress"
                     .to_string(),

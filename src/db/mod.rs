@@ -9,6 +9,7 @@ pub mod history;
 pub mod replay;
 pub mod report;
 pub mod schema;
+pub mod tally;
 pub mod tasks;
 pub mod undo;
 pub mod warn;

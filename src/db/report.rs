@@ -10,6 +10,7 @@ use rusqlite::types::Value;
 use rusqlite::Connection;
 use serde::Serialize;
 
+use super::tally::NONE_KEY;
 use super::tasks::{where_clause, Filter};
 use crate::model::{Kind, Status, Word};
 use crate::Result;
@@ -125,8 +126,102 @@ fn key(v: Value) -> Option<String> {
     }
 }
 
-/// Computes the progress table of the tasks a filter selects.
+impl GroupBy {
+    /// The name the tally keeps this grouping under.
+    fn tally_name(self) -> &'static str {
+        match self {
+            GroupBy::Area => "area",
+            GroupBy::Owner => "owner",
+            GroupBy::Status => "status",
+            GroupBy::Kind => "kind",
+            GroupBy::Year => "year",
+            GroupBy::OutlineArea => "outline-area",
+        }
+    }
+}
+
+/// Computes the progress table of the tasks a filter selects. Without filters it is read
+/// from the running counts (`tally`), with the overdue tasks counted per group from the
+/// indexes; with filters it is counted from the tasks.
 pub fn report(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Report> {
+    if is_unfiltered(f) {
+        from_tally(conn, by, as_of)
+    } else {
+        count(conn, by, f, as_of)
+    }
+}
+
+fn is_unfiltered(f: &Filter) -> bool {
+    f.statuses.is_empty()
+        && f.kind.is_none()
+        && f.owner.is_none()
+        && f.area.is_none()
+        && f.year.is_none()
+        && !f.overdue
+        && f.due_within.is_none()
+        && f.parent.is_none()
+        && f.search.is_none()
+        && f.document.is_none()
+}
+
+/// The table from the running counts.
+fn from_tally(conn: &Connection, by: GroupBy, as_of: NaiveDate) -> Result<Report> {
+    let mut groups: HashMap<Option<String>, Group> = HashMap::new();
+    let mut open_keys: Vec<(String, Status)> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(
+            "SELECT key, status, n, progress, first FROM tally WHERE grouping = ?1 AND n > 0",
+        )?;
+        let mut rows = stmt.query([by.tally_name()])?;
+        while let Some(r) = rows.next()? {
+            let raw: String = r.get(0)?;
+            let g = (raw != NONE_KEY).then(|| raw.clone());
+            let status: Status = r.get(1)?;
+            let n = r.get::<_, i64>(2)?.max(0) as u64;
+            let progress: f64 = r.get(3)?;
+            let first: i64 = r.get(4)?;
+            let entry = groups.entry(g.clone()).or_insert_with(|| Group {
+                group: g,
+                first_id: first,
+                ..Group::default()
+            });
+            entry.first_id = entry.first_id.min(first);
+            entry.add(status, n, 0, progress);
+            if !status.is_closed() {
+                open_keys.push((raw, status));
+            }
+        }
+    }
+    // Overdue depends on the day: counted per group and open status from the index that
+    // the grouping column leads, (group, status, deadline).
+    let col = by.column();
+    let key_test = match by {
+        GroupBy::Year => format!("{col} = CAST(?1 AS INTEGER)"),
+        _ => format!("{col} = ?1"),
+    };
+    let day = as_of.to_string();
+    let mut with_key = conn.prepare_cached(&format!(
+        "SELECT count(*) FROM task t WHERE {key_test} AND t.status = ?2 AND t.deadline < ?3"
+    ))?;
+    let mut without_key = conn.prepare_cached(&format!(
+        "SELECT count(*) FROM task t WHERE {col} IS NULL AND t.status = ?1 AND t.deadline < ?2"
+    ))?;
+    for (raw, status) in open_keys {
+        let n: i64 = if raw == NONE_KEY {
+            without_key.query_row(rusqlite::params![status, day], |r| r.get(0))?
+        } else {
+            with_key.query_row(rusqlite::params![raw, status, day], |r| r.get(0))?
+        };
+        let g = (raw != NONE_KEY).then_some(raw);
+        if let Some(entry) = groups.get_mut(&g) {
+            entry.overdue += n.max(0) as u64;
+        }
+    }
+    Ok(finish(by, as_of, groups))
+}
+
+/// The table counted from the tasks a filter selects.
+fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Report> {
     let col = by.column();
     let (wh, mut params) = where_clause(f, as_of);
     params.push(Value::Text(as_of.to_string()));
@@ -180,6 +275,11 @@ pub fn report(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> R
         }
     }
 
+    Ok(finish(by, as_of, groups))
+}
+
+/// Orders the groups, works out their means and the total row.
+fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>) -> Report {
     let mut groups: Vec<Group> = groups.into_values().collect();
     let rank = |g: &Group| -> (i64, Option<String>) {
         match by {
@@ -210,10 +310,56 @@ pub fn report(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> R
         total.merge(g);
     }
     total.finish();
-    Ok(Report {
+    Report {
         by,
         as_of,
         groups,
         total,
-    })
+    }
+}
+
+/// Whether the running counts equal a count of the tasks, for `check`: every group's counts
+/// exactly and its progress sum to within rounding. Returns the groupings that differ.
+pub fn tally_differs(conn: &Connection, as_of: NaiveDate) -> Result<Vec<&'static str>> {
+    let all = Filter::default();
+    let mut differ = Vec::new();
+    for by in [
+        GroupBy::Area,
+        GroupBy::Owner,
+        GroupBy::Status,
+        GroupBy::Kind,
+        GroupBy::Year,
+        GroupBy::OutlineArea,
+    ] {
+        let fast = from_tally(conn, by, as_of)?;
+        let slow = count(conn, by, &all, as_of)?;
+        let key = |r: &Report| {
+            let mut v: Vec<(Option<String>, [u64; 8], i64)> = r
+                .groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.group.clone(),
+                        [
+                            g.total,
+                            g.todo,
+                            g.doing,
+                            g.blocked,
+                            g.done,
+                            g.verified,
+                            g.cancelled,
+                            g.overdue,
+                        ],
+                        (g.progress_sum * 1000.0).round() as i64,
+                    )
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        if key(&fast) != key(&slow) {
+            differ.push(by.tally_name());
+        }
+    }
+    Ok(differ)
 }

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 4;
+pub const CURRENT_VERSION: i64 = 5;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -39,6 +39,17 @@ const UPGRADES: &[&str] = &[
      CREATE INDEX task_parent   ON task(parent_id, status, progress) WHERE parent_id IS NOT NULL;",
     // 3 → 4: find the tasks that ever changed parent without reading all history.
     "CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';",
+    // 4 → 5: the running counts of the progress table (filled by `tally::rebuild` right
+    // after this step, in the same transaction).
+    "CREATE TABLE tally (
+         grouping TEXT NOT NULL,
+         key      TEXT NOT NULL,
+         status   TEXT NOT NULL,
+         n        INTEGER NOT NULL,
+         progress REAL NOT NULL,
+         first    INTEGER NOT NULL,
+         PRIMARY KEY (grouping, key, status)
+     ) WITHOUT ROWID;",
 ];
 
 /// The schema version recorded in a ledger; 0 for an empty database.
@@ -110,6 +121,9 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if version(&tx)? == from {
             tx.execute_batch(step)?;
+            if from + 1 == 5 {
+                super::tally::rebuild(&tx)?;
+            }
             tx.pragma_update(None, "user_version", from + 1)?;
         }
         tx.commit()?;

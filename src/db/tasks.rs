@@ -5,9 +5,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
-use super::Writer;
+use super::{tally, Writer};
 use crate::model::{is_overdue, Kind, Status, Task};
 use crate::{Error, Result};
+use std::collections::BTreeSet;
 
 /// The columns every task query selects, in the order `task_from_row` reads them. The shown
 /// progress of a task with sub-tasks is the rounded mean of its sub-tasks that are not cancelled;
@@ -85,6 +86,14 @@ pub fn insert(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
     if let Some(p) = t.parent_id {
         require(w.conn(), p)?;
     }
+    let parent: BTreeSet<i64> = t.parent_id.into_iter().collect();
+    tally::around(w.conn(), parent, || {
+        let id = insert_row(w, t, note)?;
+        Ok((id, vec![id]))
+    })
+}
+
+fn insert_row(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
     let co = serde_json::to_string(&t.co_owners)?;
     let mut stmt = w.conn().prepare_cached(
         "INSERT INTO task(ref, kind, title, body, area, outline_area, owner, co_owners, status,
@@ -216,6 +225,21 @@ fn text<T: ToString>(v: &Option<T>) -> Option<String> {
 /// the new one, writes every changed column and one history row per changed field. Returns the
 /// names of the fields that changed (empty when the change changes nothing).
 pub fn update(
+    w: &Writer,
+    id: i64,
+    c: &Changes,
+    note: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Vec<&'static str>> {
+    require(w.conn(), id)?;
+    let mut moved = tally::affected(w.conn(), id)?;
+    moved.extend(c.parent_id);
+    tally::around(w.conn(), moved, || {
+        update_row(w, id, c, note, as_of).map(|f| (f, Vec::new()))
+    })
+}
+
+fn update_row(
     w: &Writer,
     id: i64,
     c: &Changes,
@@ -575,6 +599,24 @@ fn select(
 /// Sets one field of a task back to a value from its history (for undo), after checking that
 /// it still holds `expected`; logs the change like any other.
 pub fn set_field(
+    w: &Writer,
+    id: i64,
+    field: &str,
+    expected: Option<&str>,
+    value: Option<&str>,
+    note: &str,
+) -> Result<()> {
+    require(w.conn(), id)?;
+    let mut moved = tally::affected(w.conn(), id)?;
+    if field == "parent_id" {
+        moved.extend(value.and_then(|v| v.parse::<i64>().ok()));
+    }
+    tally::around(w.conn(), moved, || {
+        set_field_row(w, id, field, expected, value, note).map(|()| ((), Vec::new()))
+    })
+}
+
+fn set_field_row(
     w: &Writer,
     id: i64,
     field: &str,
