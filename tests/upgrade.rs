@@ -164,7 +164,7 @@ fn a_ledger_from_a_newer_taizhang_is_refused_unchanged() {
 
 #[test]
 fn every_earlier_version_upgrades_to_a_sound_ledger() {
-    for (v, tasks) in [(1, 3), (2, 3), (3, 26)] {
+    for (v, tasks) in [(1, 3), (2, 3), (3, 26), (4, 26)] {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("l.db");
         std::fs::copy(
