@@ -99,7 +99,7 @@ pub fn replay_each(
         let field = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
         let new: Option<String> = r.get(3)?;
         let note: Option<String> = r.get(4)?;
-        let at: String = r.get(5)?;
+        let at = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
         if field == "created" {
             if let Some(done) = current.take() {
                 finish(done, &mut f)?;
@@ -107,8 +107,8 @@ pub fn replay_each(
             let json = new.ok_or_else(|| bad(id, "a creation row without fields"))?;
             let t: NewTask =
                 serde_json::from_str(&json).map_err(|e| bad(id, &format!("creation row: {e}")))?;
-            let mut rep = created(id, t, &at, note);
-            note_window(&mut rep, &at, window_start);
+            let mut rep = created(id, t, at, note);
+            note_window(&mut rep, at, window_start);
             current = Some(rep);
             continue;
         }
@@ -121,12 +121,14 @@ pub fn replay_each(
                 ))
             }
         };
-        rep.task.updated_at = at.clone();
+        // The buffer is reused: this runs once per history row.
+        rep.task.updated_at.clear();
+        rep.task.updated_at.push_str(at);
         if note.is_some() {
             rep.latest_note = note;
         }
         apply(rep, field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
-        note_window(rep, &at, window_start);
+        note_window(rep, at, window_start);
     }
     if let Some(done) = current.take() {
         finish(done, &mut f)?;

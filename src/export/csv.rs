@@ -12,10 +12,10 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Prefixes a text cell that a spreadsheet would run as a formula (it starts with = + - @,
 /// a tab or a carriage return) with a single quote: CSV injection.
-pub fn defuse(s: &str) -> String {
+pub fn defuse(s: &str) -> std::borrow::Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}").into(),
+        _ => s.into(),
     }
 }
 
@@ -33,7 +33,14 @@ pub fn stream(
     w.write_record(columns(lang)).map_err(err)?;
     let status = super::stream(conn, header, false, &mut |r| {
         let row = cells(r, lang);
-        w.write_record(row.iter().map(|c| defuse(c))).map_err(err)
+        for c in &row {
+            match defuse(c) {
+                std::borrow::Cow::Borrowed(b) => w.write_field(b),
+                std::borrow::Cow::Owned(o) => w.write_field(o),
+            }
+            .map_err(err)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(err)
     })?;
     w.flush().map_err(|e| Error::io("writing the CSV", e))?;
     Ok(status)

@@ -153,6 +153,30 @@ fn row(no: usize, r: &Replayed) -> Row {
     }
 }
 
+/// The row of a task, taking its strings rather than copying them.
+fn into_row(no: usize, r: Replayed) -> Row {
+    let t = r.task;
+    Row {
+        no,
+        id: t.id,
+        reference: t.reference,
+        kind: t.kind,
+        area: t.area,
+        outline_area: t.outline_area,
+        title: t.title,
+        owner: t.owner,
+        co_owners: t.co_owners,
+        deadline: t.deadline,
+        deadline_text: t.deadline_text,
+        year: t.year,
+        status: t.status,
+        progress: t.progress,
+        overdue: t.overdue,
+        latest_note: r.latest_note,
+        completed_at: t.completed_at,
+    }
+}
+
 fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
@@ -259,11 +283,18 @@ pub fn stream(
         start.as_deref(),
         header.as_of,
         &kids,
-        |r| {
+        |mut r| {
             let selected = belongs(&r, y);
+            // Links are looked at below; the rest of the task moves into its row uncopied.
+            let addresses = std::mem::take(&mut r.addresses);
+            let id = r.task.id;
+            let mut kept = None;
+            if keep_rows && !addresses.is_empty() {
+                kept = Some(r.clone());
+            }
             if selected {
                 no += 1;
-                let row = row(no, &r);
+                let row = into_row(no, r);
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -277,9 +308,9 @@ pub fn stream(
                     tasks.push(row);
                 }
             }
-            if keep_rows && !r.addresses.is_empty() {
-                let no = numbers.get(&r.task.id).copied().unwrap_or(0);
-                for s in &r.addresses {
+            if let Some(r) = kept {
+                let no = numbers.get(&id).copied().unwrap_or(0);
+                for s in &addresses {
                     addressing.push((*s, row(no, &r)));
                 }
             }
