@@ -144,10 +144,7 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
 
 /// Lets `f` save to a temporary path beside `path`, then renames it over `path`.
 fn save_atomically(path: &Path, f: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = db::folder_of(path);
     let ctx = || format!("cannot write {}", path.display());
     let tmp = tempfile::Builder::new()
         .suffix(".xlsx")
@@ -163,10 +160,7 @@ fn save_atomically(path: &Path, f: impl FnOnce(&Path) -> Result<()>) -> Result<(
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
 fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = db::folder_of(path);
     let ctx = || format!("cannot write {}", path.display());
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(ctx(), e))?;
     {

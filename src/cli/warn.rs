@@ -7,7 +7,7 @@ use super::{emit, emit_json, Ctx, Format};
 use crate::db::warn::{warnings, Colour};
 use crate::db::Ledger;
 use crate::model::Word;
-use crate::report::{fit, none_label, printable};
+use crate::report::{fit, owner_label, printable};
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -96,12 +96,7 @@ impl Warn {
                 Cell::new(task.id),
                 Cell::new(task.reference.as_deref().map(printable).unwrap_or_default()),
                 Cell::new(fit(&task.title, 36)),
-                Cell::new(
-                    task.owner
-                        .as_deref()
-                        .map(|o| fit(o, 16))
-                        .unwrap_or_else(|| none_label(ctx.lang, true).to_string()),
-                ),
+                Cell::new(owner_label(task, ctx.lang)),
                 Cell::new(task.deadline.map(|d| d.to_string()).unwrap_or_default()),
                 Cell::new(w.days_left),
                 Cell::new(task.status.label(ctx.lang)),

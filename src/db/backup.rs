@@ -34,10 +34,7 @@ pub fn backup_to(src: &Connection, dest: &Path) -> Result<()> {
             dest.display()
         )));
     }
-    let parent = dest
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let parent = super::folder_of(dest);
     if !parent.is_dir() {
         return Err(Error::MissingFolder(parent.to_path_buf()));
     }

@@ -167,38 +167,14 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::db::tasks::{insert, NewTask};
-    use crate::db::{ChangeMeta, Ledger};
-    use crate::model::{Kind, Status};
+    use crate::db::tasks::insert;
+    use crate::db::testing::{meta, task};
+    use crate::db::Ledger;
 
     fn ledger_with_tasks() -> Ledger {
         let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
-        let meta = ChangeMeta {
-            at: "2025-03-01T09:00:00+08:00".into(),
-            actor: "t".into(),
-            command: "test".into(),
-            undoes: None,
-        };
         for title in ["甲", "乙", "丙"] {
-            let t = NewTask {
-                reference: None,
-                kind: Kind::Task,
-                title: title.into(),
-                body: None,
-                area: None,
-                outline_area: None,
-                owner: None,
-                co_owners: vec![],
-                status: Status::Todo,
-                progress: 0,
-                deadline: None,
-                deadline_text: None,
-                year: 2025,
-                parent_id: None,
-                document_id: None,
-                completed_at: None,
-            };
-            l.write(&meta, |w| insert(w, &t, None)).unwrap();
+            l.write(&meta(), |w| insert(w, &task(title), None)).unwrap();
         }
         l
     }

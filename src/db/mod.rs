@@ -110,10 +110,7 @@ impl Ledger {
     }
 
     fn open_write(path: &Path, now: &str) -> Result<Ledger> {
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = folder_of(path);
         if !parent.is_dir() {
             return Err(Error::MissingFolder(parent.to_path_buf()));
         }
@@ -442,6 +439,13 @@ pub fn set_outline(w: &Writer, o: Outline) -> Result<()> {
     Ok(())
 }
 
+/// The folder a file is in: "." for a bare file name.
+pub fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 /// Removes a ledger file that holds no change at all (with its -wal and -shm files): what a
 /// failed first command leaves behind. A ledger with any change is never touched.
 pub fn remove_if_empty(path: &Path) {
@@ -465,6 +469,48 @@ pub fn remove_if_empty(path: &Path) {
         let base = path.as_os_str().to_string_lossy().into_owned();
         for p in [base.clone(), format!("{base}-wal"), format!("{base}-shm")] {
             let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Builders shared by the unit tests of this module's children.
+#[cfg(test)]
+pub(crate) mod testing {
+    use chrono::NaiveDate;
+
+    use super::tasks::NewTask;
+    use super::ChangeMeta;
+    use crate::model::{Kind, Status};
+
+    /// The stamp of a test change.
+    pub fn meta() -> ChangeMeta {
+        ChangeMeta {
+            at: "2025-03-01T09:00:00+08:00".into(),
+            actor: "tester".into(),
+            command: "test".into(),
+            undoes: None,
+        }
+    }
+
+    /// A plain task of plan year 2025, due at its end.
+    pub fn task(title: &str) -> NewTask {
+        NewTask {
+            reference: None,
+            kind: Kind::Task,
+            title: title.into(),
+            body: None,
+            area: None,
+            outline_area: None,
+            owner: None,
+            co_owners: vec![],
+            status: Status::Todo,
+            progress: 0,
+            deadline: NaiveDate::from_ymd_opt(2025, 12, 31),
+            deadline_text: None,
+            year: 2025,
+            parent_id: None,
+            document_id: None,
+            completed_at: None,
         }
     }
 }

@@ -144,8 +144,9 @@ mod tests {
     use chrono::NaiveDate;
 
     use crate::db::report::tally_differs;
-    use crate::db::tasks::{insert, update, Changes, NewTask};
-    use crate::db::{ChangeMeta, Ledger};
+    use crate::db::tasks::{insert, update, Changes};
+    use crate::db::testing::{meta, task};
+    use crate::db::Ledger;
     use crate::model::{Kind, Status, Word};
 
     /// Hundreds of random inserts and updates (statuses, progress, owners, areas, years,
@@ -153,12 +154,7 @@ mod tests {
     #[test]
     fn random_changes_keep_the_tally_exact() {
         let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
-        let meta = ChangeMeta {
-            at: "2025-03-01T09:00:00+08:00".into(),
-            actor: "t".into(),
-            command: "test".into(),
-            undoes: None,
-        };
+        let meta = meta();
         let day = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
         let mut seed: u64 = 42;
         let mut next = |n: u64| {
@@ -178,24 +174,15 @@ mod tests {
                 } else {
                     None
                 };
-                let t = NewTask {
-                    reference: None,
-                    kind: Kind::ALL[next(4) as usize],
-                    title: format!("任务{step}"),
-                    body: None,
-                    area: areas[next(4) as usize].map(String::from),
-                    outline_area: None,
-                    owner: owners[next(3) as usize].map(String::from),
-                    co_owners: vec![],
-                    status: Status::ALL[next(5) as usize],
-                    progress: next(101) as u8,
-                    deadline: NaiveDate::from_ymd_opt(2025, 1 + next(12) as u32, 1),
-                    deadline_text: None,
-                    year: 2024 + next(3) as i32,
-                    parent_id: parent,
-                    document_id: None,
-                    completed_at: None,
-                };
+                let mut t = task(&format!("任务{step}"));
+                t.kind = Kind::ALL[next(4) as usize];
+                t.area = areas[next(4) as usize].map(String::from);
+                t.owner = owners[next(3) as usize].map(String::from);
+                t.status = Status::ALL[next(5) as usize];
+                t.progress = next(101) as u8;
+                t.deadline = NaiveDate::from_ymd_opt(2025, 1 + next(12) as u32, 1);
+                t.year = 2024 + next(3) as i32;
+                t.parent_id = parent;
                 ids.push(l.write(&meta, |w| insert(w, &t, None)).unwrap());
             } else {
                 let id = ids[next(ids.len() as u64) as usize];

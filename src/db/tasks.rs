@@ -677,37 +677,9 @@ fn set_field_row(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::db::{ChangeMeta, Ledger};
+    use crate::db::Ledger;
 
-    fn meta() -> ChangeMeta {
-        ChangeMeta {
-            at: "2025-03-01T09:00:00+08:00".into(),
-            actor: "tester".into(),
-            command: "test".into(),
-            undoes: None,
-        }
-    }
-
-    fn new_task(title: &str) -> NewTask {
-        NewTask {
-            reference: None,
-            kind: Kind::Task,
-            title: title.into(),
-            body: None,
-            area: None,
-            outline_area: None,
-            owner: None,
-            co_owners: vec![],
-            status: Status::Todo,
-            progress: 0,
-            deadline: NaiveDate::from_ymd_opt(2025, 12, 31),
-            deadline_text: None,
-            year: 2025,
-            parent_id: None,
-            document_id: None,
-            completed_at: None,
-        }
-    }
+    use crate::db::testing::{meta, task as new_task};
 
     fn day() -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()

@@ -131,26 +131,7 @@ fn belongs(r: &Replayed, y: i32) -> bool {
 }
 
 fn row(no: usize, r: &Replayed) -> Row {
-    let t = &r.task;
-    Row {
-        no,
-        id: t.id,
-        reference: t.reference.clone(),
-        kind: t.kind,
-        area: t.area.clone(),
-        outline_area: t.outline_area.clone(),
-        title: t.title.clone(),
-        owner: t.owner.clone(),
-        co_owners: t.co_owners.clone(),
-        deadline: t.deadline,
-        deadline_text: t.deadline_text.clone(),
-        year: t.year,
-        status: t.status,
-        progress: t.progress,
-        overdue: t.overdue,
-        latest_note: r.latest_note.clone(),
-        completed_at: t.completed_at.clone(),
-    }
+    into_row(no, r.clone())
 }
 
 /// The row of a task, taking its strings rather than copying them.

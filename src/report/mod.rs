@@ -184,12 +184,7 @@ pub fn task_table(tasks: &[Task], style: Style) -> Table {
             Cell::new(task.kind.label(style.lang)),
             Cell::new(task.area.as_deref().map(|a| fit(a, 16)).unwrap_or_default()),
             Cell::new(fit(&task.title, 36)),
-            Cell::new(
-                task.owner
-                    .as_deref()
-                    .map(|o| fit(o, 16))
-                    .unwrap_or_else(|| none_label(style.lang, true).to_string()),
-            ),
+            Cell::new(owner_label(task, style.lang)),
             Cell::new(deadline_label(task, style.lang)),
             Cell::new(task.status.label(style.lang)),
             num_cell(format!("{}%", task.progress)),
@@ -197,6 +192,14 @@ pub fn task_table(tasks: &[Task], style: Style) -> Table {
         ]);
     }
     t
+}
+
+/// The lead unit as a table shows it: shortened, or the word for unassigned.
+pub fn owner_label(task: &Task, lang: Lang) -> String {
+    task.owner
+        .as_deref()
+        .map(|o| fit(o, 16))
+        .unwrap_or_else(|| none_label(lang, true).to_string())
 }
 
 /// The deadline as shown: the date, or the words for continuous work.
