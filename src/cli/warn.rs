@@ -33,32 +33,24 @@ impl Warn {
         }
         let shown = list.len() as u64;
         let all = found.red + found.yellow + found.blue;
+        // Said when the list was cut at --limit.
+        let more = match (shown < all, ctx.lang) {
+            (false, _) => String::new(),
+            (true, crate::model::Lang::Zh) => format!("；列出前 {shown} 项（--limit 0 列出全部）"),
+            (true, crate::model::Lang::En) => {
+                format!("; the first {shown} listed (--limit 0 lists all)")
+            }
+        };
         emit(
             out,
             match ctx.lang {
                 crate::model::Lang::Zh => format!(
                     "三色预警（统计日期 {}）：红 {}，黄 {}，蓝 {}{}",
-                    found.as_of,
-                    found.red,
-                    found.yellow,
-                    found.blue,
-                    if shown < all {
-                        format!("；列出前 {shown} 项（--limit 0 列出全部）")
-                    } else {
-                        String::new()
-                    }
+                    found.as_of, found.red, found.yellow, found.blue, more
                 ),
                 crate::model::Lang::En => format!(
                     "Warnings as of {}: red {}, yellow {}, blue {}{}",
-                    found.as_of,
-                    found.red,
-                    found.yellow,
-                    found.blue,
-                    if shown < all {
-                        format!("; the first {shown} listed (--limit 0 lists all)")
-                    } else {
-                        String::new()
-                    }
+                    found.as_of, found.red, found.yellow, found.blue, more
                 ),
             },
         )?;
