@@ -63,18 +63,6 @@ pub struct Add {
 
 impl Add {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let outline = ledger.outline()?;
-        let year = self.year.unwrap_or(outline.end);
-        let deadline = if self.continuous {
-            None
-        } else {
-            match &self.deadline {
-                Some(d) => Some(d.date),
-                None => Some(end_of_year(year).ok_or_else(|| {
-                    Error::Invalid(format!("{year} has no 31 December in the calendar"))
-                })?),
-            }
-        };
         if self.status == Status::Cancelled {
             return Err(Error::Usage(
                 "a task cannot be added as cancelled; add it, then cancel it with `update --status cancelled --note REASON`"
@@ -89,25 +77,43 @@ impl Add {
         if status.is_finished() && progress == 0 {
             progress = 100;
         }
-        let t = NewTask {
-            reference: self.reference.clone(),
-            kind: self.kind,
-            title: self.title.clone(),
-            body: self.body.clone(),
-            area: self.area.clone(),
-            outline_area: self.outline_area.clone(),
-            owner: self.owner.clone(),
-            co_owners: self.co_owners.clone(),
-            status,
-            progress,
-            deadline,
-            deadline_text: self.deadline.as_ref().and_then(|d| d.words.clone()),
-            year,
-            parent_id: self.parent,
-            document_id: None,
-            completed_at: status.is_finished().then(|| ctx.meta.at.clone()),
-        };
-        let id = ledger.write(&ctx.meta, |w| tasks::insert(w, &t, None))?;
+        // The outline is read in the same transaction as the insert: one command, one
+        // transaction, and the default year cannot change in between.
+        let (id, deadline) = ledger.write(&ctx.meta, |w| {
+            let year = match self.year {
+                Some(y) => y,
+                None => crate::db::outline(w.conn())?.end,
+            };
+            let deadline = if self.continuous {
+                None
+            } else {
+                match &self.deadline {
+                    Some(d) => Some(d.date),
+                    None => Some(end_of_year(year).ok_or_else(|| {
+                        Error::Invalid(format!("{year} has no 31 December in the calendar"))
+                    })?),
+                }
+            };
+            let t = NewTask {
+                reference: self.reference.clone(),
+                kind: self.kind,
+                title: self.title.clone(),
+                body: self.body.clone(),
+                area: self.area.clone(),
+                outline_area: self.outline_area.clone(),
+                owner: self.owner.clone(),
+                co_owners: self.co_owners.clone(),
+                status,
+                progress,
+                deadline,
+                deadline_text: self.deadline.as_ref().and_then(|d| d.words.clone()),
+                year,
+                parent_id: self.parent,
+                document_id: None,
+                completed_at: status.is_finished().then(|| ctx.meta.at.clone()),
+            };
+            Ok((tasks::insert(w, &t, None)?, deadline))
+        })?;
         if let Some(d) = deadline {
             if d < ctx.as_of && !status.is_closed() {
                 ctx.warn(&format!(
