@@ -6,12 +6,18 @@
 // `apply` (turning a parsed report into ledger rows) is written with the database layer; it is
 // declared here because this file is the module root of `crate::import`.
 pub mod apply;
+pub mod body;
+pub mod clauses;
 pub mod deadline;
 pub mod decode;
 pub mod error;
+pub mod extract;
+pub mod lex;
 pub mod links;
+pub mod outline;
 pub mod owners;
 pub mod parse;
+pub mod rules;
 pub mod text;
 
 pub use decode::{content_sha256, decode, Encoding, MAX_INPUT_BYTES};
