@@ -67,7 +67,12 @@ fn summary(file: &str) -> String {
         ),
     ];
     for (sec, i) in &ach {
-        out.push(format!("A {} | {} | {}", text(&i["ref"]), sec, text(&i["title"])));
+        out.push(format!(
+            "A {} | {} | {}",
+            text(&i["ref"]),
+            sec,
+            text(&i["title"])
+        ));
     }
     for i in &short {
         out.push(format!("S {} | {}", text(&i["ref"]), text(&i["title"])));

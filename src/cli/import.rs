@@ -39,6 +39,13 @@ pub struct Import {
     /// its refs ("天宁区/2025-C1.1"), so refs stay unique when ledgers are merged.
     #[arg(long, value_parser = parse_name, value_name = "LABEL")]
     pub source: Option<String>,
+    /// Import even when sentences inside a shortcomings or plans part were not assigned to any
+    /// item (they are listed; by default the import is refused).
+    #[arg(long)]
+    pub accept_unassigned: bool,
+    /// Print the report's outline with the rule that fired for each part, and write nothing.
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// Whether the file is a JSON Lines ledger export rather than a report: by its extension,
@@ -67,6 +74,13 @@ impl Import {
     pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let bytes = apply::read(&self.file)?;
         let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        warn_unmatched(&prepared, ctx);
+        if self.explain {
+            return match ctx.format {
+                Format::Json => emit_json(out, &prepared.report.outline),
+                _ => print_explain(&prepared, ctx, out),
+            };
+        }
         match ctx.format {
             Format::Json => emit_json(
                 out,
@@ -85,6 +99,8 @@ impl Import {
         }
         let bytes = apply::read(&self.file)?;
         let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        warn_unmatched(&prepared, ctx);
+        refuse_unassigned(&prepared, ctx, self.accept_unassigned)?;
         let opts = Options {
             owner: self.owner.clone(),
             link: self.link,
@@ -119,6 +135,7 @@ impl Import {
             ),
         };
         emit(out, headline)?;
+        print_coverage(&prepared, ctx, out)?;
         if !outcome.already_imported {
             print_suggestions(&prepared, ctx, out, self.link)?;
         }
@@ -276,10 +293,120 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ),
     )?;
     print_suggestions(p, ctx, out, false)?;
+    print_coverage(p, ctx, out)?;
     emit(
         out,
         ctx.t("（预览，未写入台账）", "(dry run: nothing was written)"),
     )
+}
+
+/// One line saying where every sentence of the body went, then each sentence no item took,
+/// with its line number.
+fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let c = &p.report.coverage;
+    let line = match ctx.lang {
+        Lang::Zh => format!(
+            "句子覆盖：正文 {} 句，成效 {}，短板 {}，承诺 {}，标题和导语 {}，原因 {}，第一责任人职责 {}，其他情况 {}，未归属 {}",
+            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
+            c.first_responsibility, c.other, c.unassigned
+        ),
+        Lang::En => format!(
+            "Coverage: {} sentences in the body: {} in achievements, {} in shortcomings, {} in commitments, {} headings and intros, {} causes, {} first responsibility, {} other, {} unassigned",
+            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
+            c.first_responsibility, c.other, c.unassigned
+        ),
+    };
+    emit(out, line)?;
+    for u in &p.report.unassigned {
+        let mark = if u.blocking { "!" } else { " " };
+        emit(
+            out,
+            format!(
+                " {mark} {} {}: {}",
+                ctx.t("第", "line"),
+                u.line,
+                fit(&printable(&u.text), 70)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Parts no rule names are reported on stderr, naming their heading.
+fn warn_unmatched(p: &Prepared, ctx: &Ctx) {
+    for (line, title) in &p.report.unmatched_parts {
+        let title = printable(title);
+        ctx.warn(&match ctx.lang {
+            Lang::Zh => format!(
+                "第 {line} 行的部分「{title}」不属于任何已知部分（成效、短板、原因、第一责任人职责、工作安排、其他情况），其中内容未导入；用 --explain 查看结构"
+            ),
+            Lang::En => format!(
+                "the part \"{title}\" at line {line} matches no known part (achievements, shortcomings, causes, first responsibility, plans, other); its text was not imported; see --explain"
+            ),
+        });
+    }
+}
+
+/// Refuses an import that would silently drop sentences of a shortcomings or plans part.
+fn refuse_unassigned(p: &Prepared, ctx: &Ctx, accept: bool) -> Result<()> {
+    let blocking: Vec<_> = p.report.unassigned.iter().filter(|u| u.blocking).collect();
+    if accept || blocking.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = blocking
+        .iter()
+        .take(5)
+        .map(|u| {
+            format!(
+                "{} {}「{}」",
+                ctx.t("第", "line"),
+                u.line,
+                fit(&printable(&u.text), 30)
+            )
+        })
+        .collect();
+    let more = if blocking.len() > 5 { " …" } else { "" };
+    Err(Error::Invalid(match ctx.lang {
+        Lang::Zh => format!(
+            "短板或工作安排部分有 {} 句未归入任何任务（{}{more}）：用 --dry-run 或 --explain 检查结构，确认无误后加 --accept-unassigned 导入",
+            blocking.len(),
+            listed.join("；")
+        ),
+        Lang::En => format!(
+            "{} sentences in shortcomings or plans parts were not assigned to any task ({}{more}): check with --dry-run or --explain, then import with --accept-unassigned if that is right",
+            blocking.len(),
+            listed.join("; ")
+        ),
+    }))
+}
+
+/// `--explain`: the outline, one line per marked line or cue paragraph, with the rule that
+/// fired for each part.
+fn print_explain(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    emit(out, printable(&p.report.title))?;
+    for row in &p.report.outline {
+        let rule = match (&row.rule, row.role) {
+            (Some(name), Some(role)) => {
+                format!("  ← {name} ({})", role.label(ctx.lang == Lang::Zh))
+            }
+            (Some(name), None) => format!(
+                "  ← {name} ({})",
+                ctx.t("未匹配任何规则", "no rule matched")
+            ),
+            _ => String::new(),
+        };
+        emit(
+            out,
+            format!(
+                "{:>5} {}{} {}{rule}",
+                row.line,
+                "  ".repeat(row.depth),
+                row.marker,
+                fit(&printable(&row.title), 50)
+            ),
+        )?;
+    }
+    print_coverage(p, ctx, out)
 }
 
 fn count(sections: &[Section]) -> usize {

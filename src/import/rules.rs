@@ -150,6 +150,10 @@ fn names_later_year(s: &str, report_year: Option<i32>) -> bool {
         .any(|y| !y.range_end && report_year.is_none_or(|r| y.year > r && y.year <= r + 2))
 }
 
+fn trim_colon(s: &str) -> &str {
+    s.trim_end_matches(|c: char| is_colon(c) || c.is_whitespace())
+}
+
 /// Paragraph words that announce shortcomings.
 pub const SHORTCOMING_WORDS: [&str; 7] = [
     "短板",
@@ -179,6 +183,13 @@ pub fn cue(p: &str, report_year: Option<i32>, lists_points: bool) -> Option<(&'s
         .collect();
     if first_clause.contains("原因") {
         return Some(("causes-paragraph", Role::Causes));
+    }
+    // A part heading written without a list marker ("存在的不足", "其他需要报告的情况", "无"
+    // then follows): short, no full stop.
+    if p.chars().count() <= 30 && !p.contains('。') && !lists_points {
+        if let Some(r) = heading_rule(trim_colon(p), report_year) {
+            return Some((r.name, r.role));
+        }
     }
     if SHORTCOMING_WORDS.iter().any(|k| p.contains(k))
         && (lists_points || p.trim_end().ends_with(|c: char| is_colon(c)))
@@ -244,5 +255,13 @@ mod tests {
             Some(Role::Plans)
         );
         assert_eq!(cue("2024年，我区将…", r, false), None);
+        assert_eq!(
+            cue("其他需要报告的情况", r, false).map(|c| c.1),
+            Some(Role::Other)
+        );
+        assert_eq!(
+            cue("存在的主要问题", r, false).map(|c| c.1),
+            Some(Role::Shortcomings)
+        );
     }
 }
