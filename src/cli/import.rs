@@ -46,6 +46,10 @@ pub struct Import {
     /// Print the report's outline with the rule that fired for each part, and write nothing.
     #[arg(long)]
     pub explain: bool,
+    /// The file is a corrected text of a report already imported (same issuer and report
+    /// year): store it and update the titles and bodies of the existing tasks, with history.
+    #[arg(long)]
+    pub new_version: bool,
 }
 
 /// Whether the file is a JSON Lines ledger export rather than a report: by its extension,
@@ -105,6 +109,7 @@ impl Import {
             owner: self.owner.clone(),
             link: self.link,
             path: Some(self.file.display().to_string()),
+            new_version: self.new_version,
         };
         let outcome = ledger.write(&ctx.meta, |w| apply::apply(w, &prepared, &opts, ctx.as_of))?;
         if ctx.format == Format::Json {
@@ -113,6 +118,28 @@ impl Import {
         let r = &prepared.report;
         let title = printable(&r.title);
         let headline = match (ctx.lang, outcome.already_imported) {
+            (Lang::Zh, true) if outcome.same_report => format!(
+                "《{}》已导入过（文档 #{}，发文机关和报告年度相同），未新增任何任务；如为更正稿，加 --new-version 更新原有任务。",
+                title, outcome.document
+            ),
+            (Lang::En, true) if outcome.same_report => format!(
+                "\"{}\" was already imported (document #{}) under the same issuer and report year; nothing was created. If this is a corrected text, import it again with --new-version.",
+                title, outcome.document
+            ),
+            (Lang::Zh, false) if outcome.same_report => format!(
+                "已导入《{}》的新版本（文档 #{}）：更新任务 {} 项，新增 {} 项。",
+                title,
+                outcome.document,
+                outcome.updated.len(),
+                outcome.created.len()
+            ),
+            (Lang::En, false) if outcome.same_report => format!(
+                "Imported a new version of \"{}\" as document #{}: {} tasks updated, {} created.",
+                title,
+                outcome.document,
+                outcome.updated.len(),
+                outcome.created.len()
+            ),
             (Lang::Zh, true) => format!(
                 "《{}》已导入过（文档 #{}），未新增任何任务。",
                 title, outcome.document
