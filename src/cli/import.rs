@@ -9,6 +9,7 @@ use crate::db::report::{report, GroupBy};
 use crate::db::tasks::Filter;
 use crate::db::{bulk, Ledger};
 use crate::import::apply::{self, Options, Prepared};
+use crate::import::review;
 use crate::import::{Encoding, Item, Section};
 use crate::model::Lang;
 use crate::report::{fit, printable};
@@ -50,6 +51,16 @@ pub struct Import {
     /// year): store it and update the titles and bodies of the existing tasks, with history.
     #[arg(long)]
     pub new_version: bool,
+    /// Write a review sheet (审核表, .xlsx) of the items found, for the office to correct in
+    /// Excel or WPS, and write nothing to the ledger; `import SHEET.xlsx` then applies it.
+    #[arg(long, value_name = "XLSX")]
+    pub review: Option<PathBuf>,
+}
+
+/// Whether the file is a review sheet (an .xlsx workbook).
+fn is_review_sheet(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
 /// Whether the file is a JSON Lines ledger export rather than a report: by its extension,
@@ -73,12 +84,53 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Reads the report, or the review sheet the office corrected.
+    fn prepare(&self) -> Result<Prepared> {
+        if is_review_sheet(&self.file) {
+            return match review::read(&self.file)? {
+                Ok(p) => Ok(p),
+                Err(rows) => {
+                    // One line per bad row, then the refusal itself.
+                    for r in &rows {
+                        eprintln!("taizhang: {}", printable(r));
+                    }
+                    Err(Error::Invalid(format!(
+                        "{} was not imported: {} bad rows (listed above); fix them in the sheet and import it again",
+                        self.file.display(),
+                        rows.len()
+                    )))
+                }
+            };
+        }
+        let bytes = apply::read(&self.file)?;
+        apply::prepare(&bytes, self.encoding, self.year)
+    }
+
     /// `--dry-run`: reads and parses the report and prints what was found, without opening
     /// (or creating) the ledger.
     pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let bytes = apply::read(&self.file)?;
-        let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
+        if let Some(sheet) = &self.review {
+            let n = review::write(&prepared, sheet)?;
+            return emit(
+                out,
+                match ctx.lang {
+                    Lang::Zh => format!(
+                        "已写出审核表 {}：{} 行。修改后用 taizhang import {} 导入。",
+                        sheet.display(),
+                        n,
+                        sheet.display()
+                    ),
+                    Lang::En => format!(
+                        "Wrote the review sheet {} with {} rows; correct it, then import it with `taizhang import {}`.",
+                        sheet.display(),
+                        n,
+                        sheet.display()
+                    ),
+                },
+            );
+        }
         if self.explain {
             return match ctx.format {
                 Format::Json => emit_json(out, &prepared.report.outline),
@@ -101,15 +153,17 @@ impl Import {
         if is_jsonl(&self.file) {
             return self.bulk(ledger, ctx, out);
         }
-        let bytes = apply::read(&self.file)?;
-        let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
         refuse_unassigned(&prepared, ctx, self.accept_unassigned)?;
+        let reviewed = is_review_sheet(&self.file);
         let opts = Options {
             owner: self.owner.clone(),
             link: self.link,
             path: Some(self.file.display().to_string()),
             new_version: self.new_version,
+            note: reviewed
+                .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
         };
         let outcome = ledger.write(&ctx.meta, |w| apply::apply(w, &prepared, &opts, ctx.as_of))?;
         if ctx.format == Format::Json {
@@ -162,7 +216,9 @@ impl Import {
             ),
         };
         emit(out, headline)?;
-        print_coverage(&prepared, ctx, out)?;
+        if !reviewed {
+            print_coverage(&prepared, ctx, out)?;
+        }
         if !outcome.already_imported {
             print_suggestions(&prepared, ctx, out, self.link)?;
         }

@@ -380,7 +380,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
-        if c.dry_run || c.explain {
+        if c.dry_run || c.explain || c.review.is_some() {
             return c.preview(&ctx, out);
         }
     }

@@ -102,6 +102,8 @@ pub struct Options {
     /// The file is a corrected text of a report already imported: store it and update the
     /// titles and bodies of the existing tasks.
     pub new_version: bool,
+    /// A note for the history row of every created task ("came through the review sheet").
+    pub note: Option<String>,
 }
 
 /// Stores a prepared report inside the caller's write transaction. Importing content that is
@@ -189,7 +191,10 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
         }
     }
     for item in &r.shortcomings {
-        planned.push((item, base(item, Kind::Shortcoming, SHORTCOMING_AREA)?));
+        let mut t = base(item, Kind::Shortcoming, SHORTCOMING_AREA)?;
+        // The parser gives the plan year's end; a review sheet may have moved it.
+        t.deadline = Some(item.deadline.unwrap_or(plan_end));
+        planned.push((item, t));
     }
     for section in &r.plans {
         for item in &section.items {
@@ -221,7 +226,7 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             by_ref.insert(item.r#ref.as_str(), id);
             continue;
         }
-        let id = tasks::insert(w, t, None)?;
+        let id = tasks::insert(w, t, opts.note.as_deref())?;
         by_ref.insert(item.r#ref.as_str(), id);
         created.push(id);
     }
