@@ -203,6 +203,8 @@ fn not_a_sheet(path: &Path) -> Error {
 /// edited. A bad row (unknown kind, bad date, duplicate ref, empty title) refuses the whole
 /// sheet: the inner error holds one line per bad row, for the caller to print.
 pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
+    // A missing or unreadable file is said as such, not as a sheet of the wrong layout.
+    std::fs::metadata(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     let mut wb = open_workbook_auto(path).map_err(|_| not_a_sheet(path))?;
     let items = wb
         .worksheet_range(ITEMS_SHEET)
