@@ -157,3 +157,28 @@ fn other_matters_under_the_plans_are_not_commitments() {
     assert_eq!(v["report"]["coverage"]["other"], 2);
     assert_eq!(v["report"]["coverage"]["unassigned"], 0);
 }
+
+#[test]
+fn causes_stay_out_of_the_last_shortcoming_and_a_table_stays_in_its_achievement() {
+    let l = Ledger::new();
+    let f = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fixtures/shapes/baishui-2025-web-copy.txt"
+    );
+    let v = l.json(&["import", "--dry-run", f]);
+    let r = &v["report"];
+    assert_eq!(
+        r["shortcomings"][2]["body"],
+        "法治宣传教育针对性不强。普法宣传形式相对单一，以案释法、精准普法不够。"
+    );
+    assert_eq!(r["coverage"]["causes"], 1);
+    let a13 = r["achievements"][0]["items"][2]["body"].as_str().unwrap();
+    assert!(
+        a13.ends_with("\n行政执法案卷优秀率\t78%\t86%\t+8个百分点"),
+        "{a13}"
+    );
+    assert_eq!(r["achievements"][0]["items"].as_array().unwrap().len(), 4);
+    // The web page's footer is not text of the report, and the issue date is found.
+    assert_eq!(r["issued_on"], "2026-02-10");
+    assert_eq!(r["issuer"], "白水县人民政府");
+}

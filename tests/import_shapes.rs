@@ -136,3 +136,8 @@ fn nested_shortcomings_and_causes_sub_parts() {
 fn colon_list_problems_and_plans_without_areas() {
     insta::assert_snapshot!("nanshan", summary("nanshan-2024-colon-list.txt"));
 }
+
+#[test]
+fn heading_only_items_with_paragraphs_and_field_sentences() {
+    insta::assert_snapshot!("beiling", summary("beiling-2024-heading-only-items.txt"));
+}

@@ -186,9 +186,18 @@ pub fn duty_bracket(s: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// The fields of a lead-unit bracket: (lead units, co-operating units, deadline words).
+/// True for a sentence written as lead-unit fields: "责任单位：县司法局、县委编办。".
+pub fn starts_with_field(s: &str) -> bool {
+    DUTY_FIELDS.iter().any(|f| s.trim_start().starts_with(f))
+}
+
+/// The fields of a lead-unit bracket (or of a sentence written as fields): (lead units,
+/// co-operating units, deadline words).
 pub fn bracket_fields(b: &str) -> (Vec<String>, Vec<String>, Option<String>) {
-    let inner = b.trim_matches(|c| matches!(c, '（' | '(' | '）' | ')'));
+    let inner = b
+        .trim()
+        .trim_end_matches(['。', '；', ';'])
+        .trim_matches(|c| matches!(c, '（' | '(' | '）' | ')'));
     let mut lead = Vec::new();
     let mut co = Vec::new();
     let mut due = None;
@@ -199,7 +208,7 @@ pub fn bracket_fields(b: &str) -> (Vec<String>, Vec<String>, Option<String>) {
         let units = || -> Vec<String> {
             value
                 .split(['、', '，', ','])
-                .map(|u| u.trim().trim_end_matches('等').to_string())
+                .map(|u| u.trim().trim_end_matches(['。', '等']).to_string())
                 .filter(|u| has_content(u))
                 .collect()
         };

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::import::clauses::{
     bracket_fields, duty_bracket, is_duty_sentence, is_intro, listed_points, sentence_spans,
+    starts_with_field,
 };
 use crate::import::outline::{NodeKind, Outline, PartRule};
 use crate::import::rules::Role;
@@ -261,7 +262,11 @@ impl<'o, 'a> Ctx<'o, 'a> {
         {
             return Some(rule);
         }
-        let heading_only = self.spans(c).len() <= 1 && !self.o.children(c).is_empty();
+        // A container of items: its own line is only a heading and numbered lines follow it
+        // ("（一）存在的不足" › "1.…" "2.…"); a heading-only item with a paragraph under it
+        // ("（二）基层执法保障不足" › "乡镇执法人员少…") is an item, not a part.
+        let heading_only =
+            self.spans(c).len() <= 1 && self.o.children(c).iter().any(|&k| self.o.is_marked(k));
         let parent_names_it = match rule {
             PartRule::Heading(r) => {
                 role == parent_role || r.words.iter().any(|w| self.o.title(parent).contains(w))
@@ -279,7 +284,10 @@ impl<'o, 'a> Ctx<'o, 'a> {
         self.set_part(id, role);
         match role {
             Role::Achievements => self.achievements_part(id),
-            Role::Shortcomings => self.shortcomings_part(id),
+            Role::Shortcomings => {
+                let items = self.shortcomings_part(id);
+                self.found.shortcomings.extend(items);
+            }
             Role::Plans => self.plans_part(id),
             Role::Causes | Role::FirstResponsibility | Role::Other => {
                 if self.o.is_marked(id) {
@@ -396,22 +404,38 @@ impl<'o, 'a> Ctx<'o, 'a> {
     // -----------------------------------------------------------------------------------------
     // Shortcomings
 
-    fn shortcomings_part(&mut self, id: usize) {
+    /// The shortcomings of a part, in the order written, sub-parts of shortcomings included
+    /// where they stand.
+    fn shortcomings_part(&mut self, id: usize) -> Vec<RawItem> {
         let mut found = Vec::new();
         let mut loose = Vec::new();
         match self.o.kind(id) {
             NodeKind::Cue(..) => self.problem_paragraph(id, false, &mut found, &mut loose),
             _ => {
-                // "二、存在的问题：A；B。" lists its points on the heading line itself.
-                let before = found.len();
-                self.problem_paragraph(id, true, &mut found, &mut loose);
-                if found.len() == before {
-                    loose.retain(|&n| n != id);
+                // "二、存在的问题：A；B。" lists its points on the heading line itself; otherwise
+                // its first sentence is the heading ("存在的不足和原因" is not a cause).
+                if listed_points(self.o.text(id), true).is_empty() {
                     self.mark_sentence(id, 0, Class::Heading);
                 }
+                self.problem_paragraph(id, true, &mut found, &mut loose);
+                loose.retain(|&n| n != id);
             }
         }
-        for c in self.own_children(id, Role::Shortcomings) {
+        let children: Vec<usize> = self.o.children(id).to_vec();
+        for c in children {
+            if let Some(rule) = self.sub_part(id, c, Role::Shortcomings) {
+                if rule.role() == Role::Shortcomings {
+                    self.found
+                        .rules
+                        .insert(c, (rule.name().to_string(), Some(Role::Shortcomings)));
+                    self.set_part(c, Role::Shortcomings);
+                    let items = self.shortcomings_part(c);
+                    found.extend(items);
+                } else {
+                    self.part(c, rule);
+                }
+                continue;
+            }
             if self.o.is_marked(c) {
                 if let Some(it) = self.whole_item(c, first_clause) {
                     self.mark_subtree(c, Class::Shortcoming);
@@ -430,7 +454,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 }
             }
         }
-        self.found.shortcomings.extend(found);
+        found
     }
 
     /// A paragraph in a shortcomings part: its listed points are shortcomings; a sentence about
@@ -602,8 +626,13 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 let only = is_duty_sentence(s);
                 if only || (inline && duty_bracket(s).is_some()) {
                     let d = duty.get_or_insert_with(Duty::default);
-                    if let Some((x, y)) = duty_bracket(s) {
-                        let (lead, co, due) = bracket_fields(s.get(x..y).unwrap_or(""));
+                    let fields = match duty_bracket(s) {
+                        Some((x, y)) => s.get(x..y),
+                        None if starts_with_field(s) => Some(s),
+                        None => None,
+                    };
+                    if let Some(f) = fields {
+                        let (lead, co, due) = bracket_fields(f);
                         d.lead.extend(lead);
                         d.co.extend(co);
                         d.due = d.due.take().or(due);
