@@ -141,3 +141,13 @@ fn colon_list_problems_and_plans_without_areas() {
 fn heading_only_items_with_paragraphs_and_field_sentences() {
     insta::assert_snapshot!("beiling", summary("beiling-2024-heading-only-items.txt"));
 }
+
+#[test]
+fn joint_signature_and_plans_listed_inline_as_yi_shi() {
+    insta::assert_snapshot!("qingshan", summary("qingshan-2025-inline-plan-points.txt"));
+}
+
+#[test]
+fn cue_paragraphs_for_problems_causes_and_plans_with_comma_brackets() {
+    insta::assert_snapshot!("pinghu", summary("pinghu-2024-cues-and-loose-brackets.txt"));
+}

@@ -201,7 +201,19 @@ pub fn bracket_fields(b: &str) -> (Vec<String>, Vec<String>, Option<String>) {
     let mut lead = Vec::new();
     let mut co = Vec::new();
     let mut due = None;
-    for field in inner.split(is_semicolon) {
+    // Fields are separated by "；" or, in looser writing, by "，"; a piece without a colon
+    // continues the field before it ("责任单位：区司法局，区财政局").
+    let mut fields: Vec<String> = Vec::new();
+    for piece in inner.split(['；', ';', '，', ',']) {
+        match fields.last_mut() {
+            Some(last) if !piece.contains(is_colon) => {
+                last.push('、');
+                last.push_str(piece);
+            }
+            _ => fields.push(piece.to_string()),
+        }
+    }
+    for field in &fields {
         let Some((name, value)) = field.split_once(is_colon) else {
             continue;
         };
@@ -326,6 +338,14 @@ mod tests {
                 vec!["县司法局".to_string()],
                 vec!["县政府办公室".to_string(), "县财政局".to_string()],
                 Some("2026年6月底前".to_string())
+            )
+        );
+        assert_eq!(
+            bracket_fields("（责任单位：区司法局，区财政局，完成时限：2025年10月）"),
+            (
+                vec!["区司法局".to_string(), "区财政局".to_string()],
+                vec![],
+                Some("2025年10月".to_string())
             )
         );
     }

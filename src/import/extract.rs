@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::import::clauses::{
-    bracket_fields, duty_bracket, is_duty_sentence, is_intro, listed_points, sentence_spans,
-    starts_with_field,
+    bracket_fields, duty_bracket, is_duty_sentence, is_intro, listed_points, ordinal_points,
+    sentence_spans, starts_with_field,
 };
 use crate::import::outline::{NodeKind, Outline, PartRule};
 use crate::import::rules::Role;
@@ -521,7 +521,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 let intro = spans
                     .last()
                     .and_then(|&(a, b)| text.get(a..b))
-                    .is_some_and(is_intro);
+                    .is_some_and(|x| is_intro(x) && ordinal_points(x).is_empty());
                 if intro || !areas.is_empty() {
                     self.mark_line(id, Class::Heading);
                 } else {
@@ -546,7 +546,10 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 let spans = self.spans(c);
                 let text = self.o.text(c);
                 if let Some(&(a, b)) = spans.first() {
-                    if text.get(a..b).is_some_and(is_intro) {
+                    if text
+                        .get(a..b)
+                        .is_some_and(|x| is_intro(x) && ordinal_points(x).is_empty())
+                    {
                         self.mark_sentence(c, 0, Class::Heading);
                     }
                 }
@@ -669,6 +672,20 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 let s = text.get(a..b).unwrap_or("");
                 self.mark_sentence(n, k, Class::Commitment);
                 if is_duty_sentence(s) {
+                    continue;
+                }
+                // "…重点抓好以下工作：一是…；二是…；三是…。": each point is a commitment.
+                let points = ordinal_points(s);
+                if !points.is_empty() {
+                    for (x, y) in points {
+                        let p = s.get(x..y).unwrap_or("");
+                        out.push(RawItem {
+                            title: trim_trailing_punct(p.trim()).to_string(),
+                            body: p.to_string(),
+                            line: self.line_no(n),
+                            duty: duty.clone(),
+                        });
+                    }
                     continue;
                 }
                 let shown = match duty_bracket(s) {
