@@ -151,3 +151,8 @@ fn joint_signature_and_plans_listed_inline_as_yi_shi() {
 fn cue_paragraphs_for_problems_causes_and_plans_with_comma_brackets() {
     insta::assert_snapshot!("pinghu", summary("pinghu-2024-cues-and-loose-brackets.txt"));
 }
+
+#[test]
+fn web_copy_with_three_levels_and_a_lead_sentence_for_the_whole_area() {
+    insta::assert_snapshot!("shimen", summary("shimen-2024-web-three-levels.txt"));
+}

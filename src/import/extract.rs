@@ -589,9 +589,25 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 g.push((n, true));
             }
         }
+        // "以上工作由县司法局牵头…" closes the area's last item but speaks for the whole area:
+        // items with no lead-unit sentence of their own take it.
+        let area_duty = groups
+            .iter()
+            .flatten()
+            .filter(|&&(n, _)| {
+                let t = self.o.text(n).trim_start();
+                !self.o.is_marked(n) && (t.starts_with("以上") || t.starts_with("上述"))
+            })
+            .find_map(|&(n, _)| self.duty_of(&[(n, true)], false));
         let mut items = Vec::new();
         for g in &groups {
-            items.extend(self.commitments_of(g, true));
+            let mut got = self.commitments_of(g, true);
+            if let Some(d) = &area_duty {
+                for it in got.iter_mut().filter(|it| it.duty.is_none()) {
+                    it.duty = Some(d.clone());
+                }
+            }
+            items.extend(got);
         }
         if items.is_empty() && has_content(&title) {
             let duty = self.duty_of(&groups.concat(), true);
