@@ -380,6 +380,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
+        c.check_input()?;
         if c.dry_run {
             return c.preview(&ctx, out);
         }
