@@ -2,6 +2,7 @@
 //! replaces a ledger with a checked copy.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
@@ -95,13 +96,34 @@ fn finish(b: &Backup<'_, '_>) -> Result<()> {
 /// none can commit between the kept copy and the replacement. On any failure the backup is
 /// dropped before its end, which rolls the ledger back, and no kept copy is left.
 pub fn restore(ledger: &mut Ledger, src: &Connection, kept: &Path) -> Result<()> {
+    restore_within(
+        ledger,
+        src,
+        kept,
+        super::BUSY_TIMEOUT * super::WRITE_ATTEMPTS,
+    )
+}
+
+/// `restore`, giving up as busy when the ledger's write lock is not free within `patience`.
+fn restore_within(
+    ledger: &mut Ledger,
+    src: &Connection,
+    kept: &Path,
+    patience: Duration,
+) -> Result<()> {
     let path = ledger.path.clone();
+    let started = Instant::now();
     let b = Backup::new(src, &mut ledger.conn)?;
     // A step of no pages only takes the locks: the read lock on the source and the write lock
-    // on the ledger, which the backup then keeps until it is done or dropped.
-    match b.step(0)? {
-        StepResult::More | StepResult::Done => {}
-        _ => return Err(Error::Busy),
+    // on the ledger, which the backup then keeps until it is done or dropped. SQLite's busy
+    // handler waits on the first step only (its count is not reset between steps), so later
+    // attempts are spaced here, for as long as a writer would wait in all.
+    loop {
+        match b.step(0)? {
+            StepResult::More | StepResult::Done => break,
+            _ if started.elapsed() < patience => std::thread::sleep(Duration::from_millis(50)),
+            _ => return Err(Error::Busy),
+        }
     }
     let reader = Connection::open_with_flags(
         &path,
@@ -159,19 +181,54 @@ mod tests {
         let mut l = Ledger::open(&path, Access::Write, NOW).unwrap();
         l.write(&meta(), |w| tasks::insert(w, &task("旧"), None))
             .unwrap();
-        l.conn()
-            .busy_timeout(std::time::Duration::from_millis(200))
-            .unwrap();
+        l.conn().busy_timeout(Duration::from_millis(100)).unwrap();
         let holder = Connection::open(&path).unwrap();
         holder.execute_batch("BEGIN IMMEDIATE").unwrap();
         let mut src = Ledger::open_in_memory(NOW).unwrap();
         src.write(&meta(), |w| tasks::insert(w, &task("新"), None))
             .unwrap();
         let kept = dir.path().join("t.db.replaced-1");
-        let e = restore(&mut l, src.conn(), &kept).unwrap_err();
+        let e = restore_within(&mut l, src.conn(), &kept, Duration::from_millis(300)).unwrap_err();
         assert!(matches!(e, Error::Busy), "{e}");
         holder.execute_batch("ROLLBACK").unwrap();
         assert_eq!(titles(l.conn()), vec!["旧"]);
         assert!(!kept.exists());
+    }
+
+    #[test]
+    fn restore_waits_for_a_writer_and_keeps_what_it_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut l = Ledger::open(&path, Access::Write, NOW).unwrap();
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        holder
+            .execute(
+                "INSERT INTO meta(key, value) VALUES ('probe', 'committed')",
+                [],
+            )
+            .unwrap();
+        let writer = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            holder.execute_batch("COMMIT").unwrap();
+        });
+        let src = Ledger::open_in_memory(NOW).unwrap();
+        let kept = dir.path().join("t.db.replaced-1");
+        restore_within(&mut l, src.conn(), &kept, Duration::from_secs(30)).unwrap();
+        writer.join().unwrap();
+        let k = Connection::open(&kept).unwrap();
+        let v: String = k
+            .query_row("SELECT value FROM meta WHERE key = 'probe'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(v, "committed");
+        let n: i64 = l
+            .conn()
+            .query_row("SELECT count(*) FROM meta WHERE key = 'probe'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(n, 0, "the restored ledger is the backup's content");
     }
 }
