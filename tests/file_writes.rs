@@ -825,3 +825,77 @@ fn import_from_stdin_dash_reads_a_report() {
         text(&out.stdout)
     );
 }
+
+/// Fills the disk at `dir` up to about `leave` free bytes: writes until the disk is full,
+/// then gives back `leave` bytes.
+fn fill_leaving(dir: &Path, leave: u64) {
+    let filler = dir.join("filler");
+    let mut f = std::fs::File::create(&filler).unwrap();
+    let chunk = vec![0u8; 4096];
+    let mut written = 0u64;
+    while f.write_all(&chunk).is_ok() {
+        written += 4096;
+        if written > 64 * 1024 * 1024 {
+            break;
+        }
+    }
+    let _ = f.flush();
+    f.set_len(written.saturating_sub(leave)).unwrap();
+}
+
+#[test]
+fn full_disk_during_an_upgrade_copy_or_a_restore_leaves_the_ledger_and_no_debris() {
+    let Some(disk) = SmallDisk::mount("2m") else {
+        eprintln!("SKIPPED: cannot mount a 2 MB tmpfs here (needs root and mount rights)");
+        return;
+    };
+    // An upgrade of a v1 ledger first writes its .v1.bak copy, which does not fit.
+    let old = disk.path().join("old.db");
+    std::fs::copy("fixtures/ledger-v1.db", &old).unwrap();
+    let before = dump_db(&old);
+    fill_leaving(disk.path(), 40 * 1024);
+    let f = proc_fail(&mut process(&old, &["add", "升级时磁盘满"]));
+    assert_eq!(f.code, 1, "{f:?}");
+    assert_eq!(f.stderr.lines().count(), 1, "{f:?}");
+    assert_eq!(dump_db(&old), before, "the ledger changed");
+    let mut names = names_in(disk.path());
+    names.retain(|n| n != "filler" && n != "old.db");
+    assert!(names.is_empty(), "debris: {names:?}");
+    std::fs::remove_file(disk.path().join("filler")).unwrap();
+    std::fs::remove_file(&old).unwrap();
+
+    // A restore whose kept copy does not fit changes nothing and leaves nothing.
+    let l = disk.path().join("taizhang.db");
+    process(&l, &["add", "现有任务"]).output().unwrap();
+    let backup = disk.path().join("bk.db");
+    let out = process(&l, &["backup", backup.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // The ledger grows well past the backup: the checked copy of the backup fits in what is
+    // left, the kept copy of the ledger does not.
+    let body = "整改".repeat(7000);
+    for i in 0..8 {
+        let out = process(&l, &["add", &format!("备份之后{i}"), "--body", &body])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let before = dump_db(&l);
+    let room = std::fs::metadata(&backup).unwrap().len() + 48 * 1024;
+    fill_leaving(disk.path(), room);
+    let f = proc_fail(&mut process(&l, &["restore", backup.to_str().unwrap()]));
+    assert_eq!(f.code, 1, "{f:?}");
+    assert_eq!(f.stderr.lines().count(), 1, "{f:?}");
+    assert!(
+        !f.stderr.contains("not a sound"),
+        "the backup is fine: {f:?}"
+    );
+    assert!(f.stderr.contains("nothing was restored"), "{f:?}");
+    assert_eq!(dump_db(&l), before, "the ledger changed");
+    let stray: Vec<String> = names_in(disk.path())
+        .into_iter()
+        .filter(|n| n.contains("tmp") || n.contains("replaced") || n.ends_with("-journal"))
+        .collect();
+    assert!(stray.is_empty(), "debris: {stray:?}");
+}

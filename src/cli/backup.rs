@@ -79,7 +79,17 @@ impl Restore {
                 self.file.display()
             ))
         };
-        backup::copy_into(&src, copy.path()).map_err(|e| unsound(e.to_string()))?;
+        backup::copy_into(&src, copy.path()).map_err(|e| {
+            if is_disk_error(&e) {
+                Error::Invalid(format!(
+                    "cannot copy {} beside the ledger to check it ({e}); free some space or \
+                     check the folder's permissions; nothing was restored",
+                    self.file.display()
+                ))
+            } else {
+                unsound(e.to_string())
+            }
+        })?;
         drop(src);
         let mut conn = Connection::open_with_flags(
             copy.path(),
@@ -116,7 +126,17 @@ impl Restore {
             .take(14)
             .collect();
         let kept = backup::beside(ledger.path(), &format!("replaced-{stamp}"));
-        backup::restore(ledger, &src.conn, &kept)?;
+        backup::restore(ledger, &src.conn, &kept).map_err(|e| {
+            if is_disk_error(&e) {
+                Error::Invalid(format!(
+                    "cannot write the copy of the ledger to {} or replace it ({e}); free some \
+                     space or check the folder's permissions; nothing was restored",
+                    kept.display()
+                ))
+            } else {
+                e
+            }
+        })?;
         drop(src);
         emit(
             out,
@@ -152,4 +172,21 @@ fn schema_gaps(conn: &Connection) -> Result<Vec<String>> {
         .into_iter()
         .filter(|n| !have.contains(n))
         .collect())
+}
+
+/// Whether an error is the disk's (full, failing, not writable) rather than the data's.
+fn is_disk_error(e: &Error) -> bool {
+    use rusqlite::ErrorCode;
+    match e {
+        Error::Io { .. } => true,
+        Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
+            f.code,
+            ErrorCode::DiskFull
+                | ErrorCode::SystemIoFailure
+                | ErrorCode::CannotOpen
+                | ErrorCode::ReadOnly
+                | ErrorCode::PermissionDenied
+        ),
+        _ => false,
+    }
 }
