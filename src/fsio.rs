@@ -15,8 +15,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::{Error, Result};
 
-/// The mark in every temporary file name: `.{final name}.taizhang-tmp.{pid}.{n}`. SQLite's own
-/// side files of such a file (`…-journal`) carry it too.
+/// The mark in every temporary file name: `.{final name}.taizhang-tmp.{host}-{pid}.{n}`, where
+/// host is a short tag of the machine's name, so that a folder shared between machines is
+/// swept only of this machine's leftovers. SQLite's own side files of such a file
+/// (`…-journal`) carry the mark too.
 pub const TMP_MARK: &str = ".taizhang-tmp.";
 
 /// The path that means standard output for `-o` and standard input for a file read.
@@ -51,7 +53,7 @@ impl Temp {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let pid = std::process::id();
+        let pid = format!("{}-{}", host_tag(), std::process::id());
         let mut last = None;
         for _ in 0..100 {
             let n = COUNTER.fetch_add(1, Ordering::Relaxed);
@@ -201,18 +203,35 @@ pub fn sweep(dir: &Path) {
         return;
     };
     let me = std::process::id();
+    let here = host_tag();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Some((_, rest)) = name.split_once(TMP_MARK) else {
             continue;
         };
-        let Some(pid) = rest.split('.').next().and_then(|p| p.parse::<u32>().ok()) else {
+        let Some((host, pid)) = rest.split('.').next().and_then(|p| p.split_once('-')) else {
             continue;
         };
-        if pid != me && !process_runs(pid) {
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if host == here && pid != me && !process_runs(pid) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// Eight hex digits naming this machine (from its host name; "local" where it cannot be read).
+fn host_tag() -> String {
+    use sha2::{Digest, Sha256};
+    let name = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .unwrap_or_else(|_| "local".into());
+    Sha256::digest(name.trim().as_bytes())
+        .iter()
+        .take(4)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Whether a process with this id runs. Where that cannot be told (no /proc), it is assumed to
@@ -395,22 +414,27 @@ mod tests {
     fn sweep_removes_only_leftovers_of_dead_processes() {
         let dir = tempfile::tempdir().unwrap();
         // Process ids above the kernel's maximum (2^22) never run.
-        let dead = dir.path().join(format!(".bk.db{TMP_MARK}99999999.0"));
+        let h = host_tag();
+        let dead = dir.path().join(format!(".bk.db{TMP_MARK}{h}-99999999.0"));
         let dead_journal = dir
             .path()
-            .join(format!(".bk.db{TMP_MARK}99999999.0-journal"));
+            .join(format!(".bk.db{TMP_MARK}{h}-99999999.0-journal"));
         let mine = dir
             .path()
-            .join(format!(".bk.db{TMP_MARK}{}.7", std::process::id()));
+            .join(format!(".bk.db{TMP_MARK}{h}-{}.7", std::process::id()));
+        // Another machine's leftover in a shared folder is not this machine's to judge.
+        let elsewhere = dir
+            .path()
+            .join(format!(".bk.db{TMP_MARK}0000abcd-99999999.0"));
         let other = dir.path().join("bk.db");
-        for p in [&dead, &dead_journal, &mine, &other] {
+        for p in [&dead, &dead_journal, &mine, &other, &elsewhere] {
             std::fs::write(p, b"x").unwrap();
         }
         sweep(dir.path());
         if Path::new("/proc/self").exists() {
             assert!(!dead.exists() && !dead_journal.exists());
         }
-        assert!(mine.exists() && other.exists());
+        assert!(mine.exists() && other.exists() && elsewhere.exists());
     }
 
     #[test]
