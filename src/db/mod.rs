@@ -247,14 +247,6 @@ impl Ledger {
         Ok(out)
     }
 
-    /// Replaces the whole content of this ledger with that of `src` through SQLite's online
-    /// backup, in one step: other processes see the old ledger or the new one, never a mix.
-    pub fn replace_with(&mut self, src: &Connection) -> Result<()> {
-        let b = rusqlite::backup::Backup::new(src, &mut self.conn)?;
-        b.step(-1)?;
-        Ok(())
-    }
-
     /// The connection, for the read-only helpers of this module (backup, check).
     pub fn conn(&self) -> &Connection {
         &self.conn
