@@ -163,12 +163,65 @@ pub fn write_with(
     tmp.commit(place)
 }
 
-/// Writes `dest` whole or not at all through `f`, which writes the file at the path it is
-/// given (for libraries that only save to a path).
-pub fn save_with(dest: &Path, place: Place, f: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let tmp = Temp::beside(dest)?;
-    f(tmp.path())?;
+/// Writes `dest` whole or not at all through `f`, which gets the open file itself (for
+/// writers that seek, such as the workbook's zip).
+pub fn write_file_with(
+    dest: &Path,
+    place: Place,
+    f: impl FnOnce(&mut File) -> Result<()>,
+) -> Result<()> {
+    let mut tmp = Temp::beside(dest)?;
+    f(tmp.file()?)?;
     tmp.commit(place)
+}
+
+/// A writer that keeps the first write error instead of returning it, and takes (and drops)
+/// everything after it. For libraries that unwrap their write results (the workbook writer
+/// panics on a full disk): they run to their end, and `finish` then reports the error, so the
+/// file is discarded with one clear line instead of a panic.
+pub struct Latch<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W> Latch<W> {
+    pub fn new(inner: W) -> Latch<W> {
+        Latch { inner, error: None }
+    }
+
+    /// The first write error, if there was one.
+    pub fn finish(self) -> std::io::Result<()> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<W: Write> Write for Latch<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.error.is_none() {
+            if let Err(e) = self.inner.write_all(buf) {
+                self.error = Some(e);
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.error.is_none() {
+            if let Err(e) = self.inner.flush() {
+                self.error = Some(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<W: std::io::Seek> std::io::Seek for Latch<W> {
+    fn seek(&mut self, pos: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(pos)
+    }
 }
 
 fn write_error(dest: &Path, e: std::io::Error) -> Error {

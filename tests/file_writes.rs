@@ -732,7 +732,22 @@ fn full_disk_during_backup_and_export_leaves_nothing_behind() {
     ));
     assert_eq!(f.code, 1, "{f:?}");
     assert_eq!(f.stderr.lines().count(), 1, "{f:?}");
-    assert_eq!(names_in(disk.path()), vec!["filler".to_string()]);
+    // The year formats, streamed (csv), rendered (md) and saved by path (xlsx), on a disk
+    // with 8 KB left.
+    fill_named(disk.path(), "filler2", 8 * 1024);
+    for name in ["y.csv", "y.md", "y.xlsx"] {
+        let ex = disk.path().join(name);
+        let f = proc_fail(&mut process(
+            &l.path,
+            &["export", "--year", "2025", "-o", ex.to_str().unwrap()],
+        ));
+        assert_eq!(f.code, 1, "{name}: {f:?}");
+        assert_eq!(f.stderr.lines().count(), 1, "{name}: {f:?}");
+    }
+    assert_eq!(
+        names_in(disk.path()),
+        vec!["filler".to_string(), "filler2".to_string()]
+    );
     check_passes(&l.path);
 }
 
@@ -854,7 +869,12 @@ fn import_from_stdin_dash_reads_a_report() {
 /// Fills the disk at `dir` up to about `leave` free bytes: writes until the disk is full,
 /// then gives back `leave` bytes.
 fn fill_leaving(dir: &Path, leave: u64) {
-    let filler = dir.join("filler");
+    fill_named(dir, "filler", leave);
+}
+
+/// `fill_leaving` with the filler file named.
+fn fill_named(dir: &Path, name: &str, leave: u64) {
+    let filler = dir.join(name);
     let mut f = std::fs::File::create(&filler).unwrap();
     let chunk = vec![0u8; 4096];
     let mut written = 0u64;

@@ -110,7 +110,14 @@ impl Export {
             Format::Xlsx => {
                 let mut wb = ledger.read(|c| export::xlsx::workbook(c, header(c)?, lang))?;
                 match output {
-                    Some(p) => save_atomically(p, |tmp| wb.save(tmp).map_err(xlsx_error)),
+                    // The workbook writer panics on a write error (a full disk), so it
+                    // writes through a latch that keeps the error for after it is done.
+                    Some(p) => fsio::write_file_with(p, Place::Replace, |file| {
+                        let mut w = fsio::Latch::new(file);
+                        wb.save_to_writer(&mut w).map_err(xlsx_error)?;
+                        w.finish()
+                            .map_err(|e| Error::io(format!("cannot write {}", p.display()), e))
+                    }),
                     None => {
                         let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
                         out.write_all(&bytes)
@@ -149,12 +156,6 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
             "export writes csv, xlsx, md, html, json or jsonl".into(),
         )),
     }
-}
-
-/// Lets `f` save to a temporary path beside `path`, then renames it over `path` (the
-/// temporary file is removed on every error path).
-fn save_atomically(path: &Path, f: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    fsio::save_with(path, Place::Replace, f)
 }
 
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.

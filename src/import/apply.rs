@@ -38,10 +38,14 @@ pub struct Prepared {
 /// it whole: a folder or special file is refused unread, and reading stops one byte past the
 /// limit, so neither `/dev/zero` nor an endless pipe is read into memory.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
+    let name = if path.as_os_str() == crate::fsio::DASH {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
     let too_large = |size: String| {
         Error::Invalid(format!(
-            "{} is {size}, over the 10 MB a report can be; is it the right file?",
-            path.display()
+            "{name} is {size}, over the 10 MB a report can be; is it the right file?"
         ))
     };
     crate::fsio::check_input(path)?;
