@@ -52,7 +52,8 @@ fn is_jsonl(path: &std::path::Path) -> bool {
         return true;
     }
     // Only a regular file is opened to look: opening a FIFO would wait for a writer.
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+    if path.as_os_str() == crate::fsio::DASH || !std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    {
         return false;
     }
     let mut head = [0u8; 32];

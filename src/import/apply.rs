@@ -38,7 +38,8 @@ pub struct Prepared {
 /// it whole: a folder or special file is refused unread, and reading stops one byte past the
 /// limit, so neither `/dev/zero` nor an endless pipe is read into memory.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    let name = if path.as_os_str() == crate::fsio::DASH {
+    let stdin = path.as_os_str() == crate::fsio::DASH;
+    let name = if stdin {
         "standard input".to_string()
     } else {
         path.display().to_string()
@@ -50,7 +51,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     };
     crate::fsio::check_input(path)?;
     if let Ok(meta) = std::fs::metadata(path) {
-        if meta.is_file() && meta.len() > MAX_BYTES {
+        if !stdin && meta.is_file() && meta.len() > MAX_BYTES {
             return Err(too_large(format!("{} bytes", meta.len())));
         }
     }
