@@ -301,6 +301,13 @@ fn process_runs(pid: u32) -> bool {
 /// upgrade copies and `.replaced-…` copies), or that exists and is not a regular file (a
 /// symlink, a device, a FIFO, a folder). A new file in an existing folder is fine.
 pub fn check_output(dest: &Path, ledger: &Path) -> Result<()> {
+    let dir = crate::db::folder_of(dest);
+    if !dir.is_dir() {
+        return Err(Error::Invalid(format!(
+            "the folder {} does not exist; create it first or choose another output path",
+            dir.display()
+        )));
+    }
     if let Ok(m) = std::fs::symlink_metadata(dest) {
         if m.file_type().is_symlink() {
             return Err(Error::Invalid(format!(

@@ -43,7 +43,10 @@ pub fn backup_to(src: &Connection, dest: &Path) -> Result<()> {
     }
     let parent = super::folder_of(dest);
     if !parent.is_dir() {
-        return Err(Error::MissingFolder(parent.to_path_buf()));
+        return Err(Error::Invalid(format!(
+            "the folder {} does not exist; create it first or choose another path for the copy",
+            parent.display()
+        )));
     }
     let tmp = Temp::beside(dest)?;
     copy_into(src, tmp.path())?;
