@@ -600,7 +600,7 @@ fn sigkill_during_backup_and_export_leaves_whole_files_or_none() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(rng.next(full * 3 / 2 + 1)));
+        std::thread::sleep(Duration::from_micros(rng.next(full * 5 / 2 + 1)));
         let _ = child.kill();
         let _ = child.wait();
         if !dest.exists() {
