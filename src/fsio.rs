@@ -531,4 +531,37 @@ mod tests {
         #[cfg(unix)]
         assert!(read_limited(Path::new("/dev/zero"), 10).is_err());
     }
+
+    /// A writer with room for `room` bytes, like a disk about to be full.
+    struct Small {
+        room: usize,
+    }
+
+    impl Write for Small {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if buf.len() > self.room {
+                return Err(std::io::Error::other("No space left on device"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_latch_keeps_the_first_write_error_for_the_end() {
+        let mut l = Latch::new(Small { room: 10 });
+        l.write_all(b"12345").unwrap();
+        // The library sees success and runs to its end …
+        l.write_all(b"too much for the rest").unwrap();
+        l.write_all(b"more").unwrap();
+        l.flush().unwrap();
+        // … and the error comes out once, afterwards.
+        assert!(l.finish().unwrap_err().to_string().contains("No space"));
+        let mut ok = Latch::new(Small { room: 10 });
+        ok.write_all(b"fits").unwrap();
+        assert!(ok.finish().is_ok());
+    }
 }
