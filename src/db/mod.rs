@@ -663,13 +663,13 @@ fn temp_beside(path: &Path, tag: &str) -> Result<tempfile::TempPath> {
         .map(tempfile::NamedTempFile::into_temp_path)
         .map_err(|e| Error::Open {
             path: path.to_path_buf(),
-            reason: if matches!(
-                e.kind(),
-                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
-            ) {
-                format!("{e}: its folder is read-only, or not yours")
-            } else {
-                e.to_string()
+            // tempfile's message names the temporary file, which means nothing to the user.
+            reason: match e.kind() {
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    "its folder is read-only, or not yours (taizhang makes its files beside the ledger)"
+                        .into()
+                }
+                _ => std::io::Error::from(e.kind()).to_string(),
             },
         })
 }
