@@ -223,13 +223,22 @@ impl Ledger {
             .tempdir()
             .map_err(fail)?;
         let copy = dir.path().join("ledger.db");
-        copy_private(path, &copy).map_err(fail)?;
-        // The -shm file is never copied: it is only an index of the WAL, rebuilt from it.
-        for suffix in ["-wal", "-journal"] {
-            let side = sidecar(path, suffix);
-            if side.exists() {
-                copy_private(&side, &sidecar(&copy, suffix)).map_err(fail)?;
+        // Where nobody can write (a read-only medium) the files cannot change while they are
+        // copied. Where someone else can (a shared folder this user may only read), a copy
+        // taken while they write could mix two states: the files are compared before and
+        // after, and copied again if they changed.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let before = file_states(path);
+            copy_with_sidecars(path, &copy).map_err(fail)?;
+            if file_states(path) == before {
+                break;
             }
+            if attempt == WRITE_ATTEMPTS {
+                return Err(Error::Busy);
+            }
+            std::thread::sleep(Duration::from_millis(200));
         }
         // Errors name the ledger the user gave, not the private copy.
         let named = |e: Error| match e {
@@ -632,6 +641,33 @@ fn recover_hot_journal(path: &Path) -> rusqlite::Result<()> {
         r.get::<_, i64>(0)
     })?;
     Ok(())
+}
+
+/// Copies the ledger with its -wal and -journal files to `copy` (and the same suffixes), each
+/// replacing what an earlier attempt left. The -shm file is never copied: it is only an index
+/// of the WAL, rebuilt from it.
+fn copy_with_sidecars(path: &Path, copy: &Path) -> std::io::Result<()> {
+    for suffix in ["", "-wal", "-journal"] {
+        let (from, to) = (sidecar(path, suffix), sidecar(copy, suffix));
+        let _ = std::fs::remove_file(&to);
+        if suffix.is_empty() || from.exists() {
+            copy_private(&from, &to)?;
+        }
+    }
+    Ok(())
+}
+
+/// The length and modification time of the ledger and its -wal and -journal files, to notice
+/// a change while they are copied.
+fn file_states(path: &Path) -> Vec<Option<(u64, Option<std::time::SystemTime>)>> {
+    ["", "-wal", "-journal"]
+        .iter()
+        .map(|suffix| {
+            std::fs::metadata(sidecar(path, suffix))
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        })
+        .collect()
 }
 
 /// Copies a file into a new file readable and writable by its owner only.
