@@ -143,21 +143,28 @@ fn listed_ids(out: &Output) -> Vec<i64> {
 // ---------------------------------------------------------------------------------------------
 // Case 1: creation race.
 
-/// Bounded stress: one import and three failing first commands start at once on a new ledger,
-/// round after round. Whenever the import says it imported, the ledger is there with its tasks
-/// and passes `check`; the failing commands leave nothing of their own behind.
+/// Bounded stress: one import, two adds and three failing first commands start at once on a
+/// new ledger, round after round. Whenever a command says it saved, its work is in the ledger,
+/// which passes `check`; the failing commands leave nothing of their own behind.
 #[test]
 fn parallel_first_commands_on_a_new_ledger_never_lose_a_reported_success() {
     const ROUNDS: usize = 12;
     let report = fixture("tianning-2024-report.txt");
+    let imported = {
+        let l = Ledger::new();
+        l.run_ok(&["import", report.to_str().unwrap()]);
+        common::count(&l.path, "task")
+    };
     let mut lost = Vec::new();
     for round in 0..ROUNDS {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("taizhang.db");
         let mut children = Vec::new();
-        for i in 0..4 {
+        for i in 0..6 {
             let args: Vec<String> = if i == 1 {
                 vec!["import".into(), report.display().to_string()]
+            } else if i >= 4 {
+                vec!["add".into(), format!("新增{i}")]
             } else {
                 // A first command that fails inside its transaction: the parent does not exist.
                 vec![
@@ -181,8 +188,8 @@ fn parallel_first_commands_on_a_new_ledger_never_lose_a_reported_success() {
             .map(|c| c.wait_with_output().unwrap())
             .collect();
         for (i, out) in outs.iter().enumerate() {
-            if i == 1 {
-                assert!(out.status.success(), "import: {}", text(&out.stderr));
+            if i == 1 || i >= 4 {
+                assert!(out.status.success(), "{i}: {}", text(&out.stderr));
             } else {
                 assert_one_line_failure(out, "#999");
             }
@@ -192,8 +199,8 @@ fn parallel_first_commands_on_a_new_ledger_never_lose_a_reported_success() {
         } else {
             0
         };
-        if tasks == 0 {
-            lost.push(round);
+        if tasks != imported + 2 {
+            lost.push((round, tasks));
             continue;
         }
         let check = process(&db, &["check"]).output().unwrap();
@@ -210,7 +217,9 @@ fn parallel_first_commands_on_a_new_ledger_never_lose_a_reported_success() {
     }
     assert!(
         lost.is_empty(),
-        "the import said \"Imported\" but the ledger was gone in rounds {lost:?} of {ROUNDS}"
+        "commands reported success but the ledger lacks their tasks in (round, tasks found) \
+         {lost:?} of {ROUNDS} rounds; expected {} tasks",
+        imported + 2
     );
 }
 
@@ -273,6 +282,20 @@ fn a_fifo_as_the_ledger_is_refused_and_left_alone() {
         .unwrap()
         .file_type()
         .is_fifo());
+    assert_eq!(names_in(l.dir.path()), vec!["taizhang.db".to_string()]);
+}
+
+/// A link to a file that does not exist is refused: SQLite would otherwise create a ledger
+/// wherever the link points.
+#[cfg(unix)]
+#[test]
+fn a_link_to_nothing_as_the_ledger_is_refused() {
+    let l = Ledger::new();
+    let target = l.sibling("elsewhere.db");
+    std::os::unix::fs::symlink(&target, &l.path).unwrap();
+    let out = process(&l.path, &["add", "甲"]).output().unwrap();
+    assert_one_line_failure(&out, "symbolic link");
+    assert!(!target.exists());
     assert_eq!(names_in(l.dir.path()), vec!["taizhang.db".to_string()]);
 }
 
