@@ -104,9 +104,12 @@ fn can_mount_read_only() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Runs taizhang on `folder/taizhang.db` with `folder` mounted read-only over `mnt`.
+/// Runs taizhang on `folder/taizhang.db` with `folder` mounted read-only over `mnt`, with
+/// "tmp" beside `mnt` as its temporary folder (where private copies go).
 fn run_read_only(folder: &Path, mnt: &Path, args: &[&str]) -> Output {
     let db = mnt.join("taizhang.db");
+    let tmp = mnt.with_file_name("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
     let mut p = Process::new("unshare");
     p.args(["-m", "--propagation", "private", "sh", "-c"])
         .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && exec "$@""#)
@@ -122,6 +125,7 @@ fn run_read_only(folder: &Path, mnt: &Path, args: &[&str]) -> Output {
         .env_remove("LC_ALL")
         .env("TAIZHANG_NOW", common::NOW)
         .env("TAIZHANG_USER", common::USER)
+        .env("TMPDIR", &tmp)
         .stdin(Stdio::null());
     p.output().unwrap()
 }
@@ -381,9 +385,10 @@ fn wal_content_on_a_read_only_medium_is_read_never_silently_stale() {
     assert!(out.status.success(), "backup: {}", text(&out.stderr));
     assert_eq!(common::count(&bk, "task"), 3);
 
-    // Nothing was written beside the read-only ledger (the mount refused it anyway) and the
-    // writable original folder is as it was.
+    // Nothing was written beside the read-only ledger (the mount refused it anyway), and the
+    // private copies are gone from the temporary folder.
     assert_eq!(names_in(&folder), before);
+    assert!(names_in(&copy.path().join("tmp")).is_empty());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -486,6 +491,7 @@ fn an_old_ledger_with_a_hot_journal_on_a_read_only_medium_is_read() {
         before,
         "the read-only files are untouched"
     );
+    assert!(names_in(&work.path().join("tmp")).is_empty());
 }
 
 #[test]
