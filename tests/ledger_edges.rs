@@ -85,33 +85,43 @@ fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Option<Outpu
 // Read-only media: a folder bind-mounted read-only in a private mount namespace, so that the
 // mount disappears with the process even when a test fails.
 
-/// Whether this machine lets the tests bind-mount a folder read-only in a private mount
-/// namespace (root, or a user namespace with mount rights). Checked once per test.
-fn can_mount_read_only() -> bool {
+/// How `unshare` gives this test a private mount namespace where it may bind-mount a folder
+/// read-only: as root directly, else inside a user namespace (`-r`). None when neither works
+/// on this machine.
+fn read_only_mounter() -> Option<&'static [&'static str]> {
+    const WAYS: [&[&str]; 2] = [
+        &["-m", "--propagation", "private"],
+        &["-r", "-m", "--propagation", "private"],
+    ];
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path().join("src");
     let mnt = dir.path().join("mnt");
     std::fs::create_dir(&src).unwrap();
     std::fs::create_dir(&mnt).unwrap();
-    Process::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-c"])
-        .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && ! touch "$2/probe" 2>/dev/null"#)
-        .arg("sh")
-        .arg(&src)
-        .arg(&mnt)
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    WAYS.into_iter().find(|way| {
+        Process::new("unshare")
+            .args(*way)
+            .args(["sh", "-c"])
+            .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && ! touch "$2/probe" 2>/dev/null"#)
+            .arg("sh")
+            .arg(&src)
+            .arg(&mnt)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
 }
 
 /// Runs taizhang on `folder/taizhang.db` with `folder` mounted read-only over `mnt`, with
 /// "tmp" beside `mnt` as its temporary folder (where private copies go).
 fn run_read_only(folder: &Path, mnt: &Path, args: &[&str]) -> Output {
+    let way = read_only_mounter().expect("checked by the test");
     let db = mnt.join("taizhang.db");
     let tmp = mnt.with_file_name("tmp");
     std::fs::create_dir_all(&tmp).unwrap();
     let mut p = Process::new("unshare");
-    p.args(["-m", "--propagation", "private", "sh", "-c"])
+    p.args(way)
+        .args(["sh", "-c"])
         .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && exec "$@""#)
         .arg("sh")
         .arg(folder)
@@ -360,7 +370,7 @@ fn ledger_with_wal_content() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn wal_content_on_a_read_only_medium_is_read_never_silently_stale() {
-    if !can_mount_read_only() {
+    if read_only_mounter().is_none() {
         eprintln!("SKIPPED: this machine cannot bind-mount a folder read-only (needs root or a user namespace)");
         return;
     }
@@ -472,7 +482,7 @@ fn a_hot_journal_is_rolled_back_before_reading() {
 
 #[test]
 fn an_old_ledger_with_a_hot_journal_on_a_read_only_medium_is_read() {
-    if !can_mount_read_only() {
+    if read_only_mounter().is_none() {
         eprintln!("SKIPPED: this machine cannot bind-mount a folder read-only (needs root or a user namespace)");
         return;
     }
@@ -496,7 +506,7 @@ fn an_old_ledger_with_a_hot_journal_on_a_read_only_medium_is_read() {
 
 #[test]
 fn an_old_ledger_on_a_read_only_medium_is_read() {
-    if !can_mount_read_only() {
+    if read_only_mounter().is_none() {
         eprintln!("SKIPPED: this machine cannot bind-mount a folder read-only (needs root or a user namespace)");
         return;
     }
