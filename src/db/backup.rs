@@ -160,11 +160,17 @@ mod tests {
             .unwrap()
     }
 
+    /// A new ledger at `path`, made the way a first command makes one, then opened.
+    fn new_ledger(path: &std::path::Path) -> Ledger {
+        Ledger::create_with(path, NOW, |_| Ok(())).unwrap();
+        Ledger::open(path, Access::Write, NOW).unwrap()
+    }
+
     #[test]
     fn restore_keeps_the_old_content_and_replaces_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let mut l = Ledger::open(&path, Access::Write, NOW).unwrap();
+        let mut l = new_ledger(&path);
         l.write(&meta(), |w| tasks::insert(w, &task("旧"), None))
             .unwrap();
         let mut src = Ledger::open_in_memory(NOW).unwrap();
@@ -181,7 +187,7 @@ mod tests {
     fn restore_while_another_writer_holds_the_ledger_is_busy_and_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let mut l = Ledger::open(&path, Access::Write, NOW).unwrap();
+        let mut l = new_ledger(&path);
         l.write(&meta(), |w| tasks::insert(w, &task("旧"), None))
             .unwrap();
         l.conn().busy_timeout(Duration::from_millis(100)).unwrap();
@@ -202,7 +208,7 @@ mod tests {
     fn restore_waits_for_a_writer_and_keeps_what_it_committed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.db");
-        let mut l = Ledger::open(&path, Access::Write, NOW).unwrap();
+        let mut l = new_ledger(&path);
         let holder = Connection::open(&path).unwrap();
         holder.execute_batch("BEGIN IMMEDIATE").unwrap();
         holder

@@ -544,27 +544,6 @@ pub fn typed_busy(e: Error) -> Error {
     }
 }
 
-/// Creates an empty ledger file that only its owner can read and write: these are government
-/// working papers.
-pub(crate) fn create_private(path: &Path) -> Result<()> {
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    match opts.open(path) {
-        Ok(_) => Ok(()),
-        // Another process created it first: fine, it is opened next.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        }),
-    }
-}
-
 /// A `file:` URI that opens `path` as immutable, with the characters URIs reserve escaped.
 fn immutable_uri(path: &Path) -> String {
     let mut uri = String::from("file:");
