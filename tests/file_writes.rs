@@ -465,7 +465,7 @@ fn export_refuses_symlinks_and_special_files_and_writes_stdout_for_dash() {
             .file_type()
             .is_fifo());
     } else {
-        eprintln!("SKIPPED: mkfifo is not available here");
+        common::skip("mkfifo is not available here");
     }
     // A character device node (a private copy of /dev/null) stays a device.
     let dev = l.sibling("null");
@@ -490,7 +490,7 @@ fn export_refuses_symlinks_and_special_files_and_writes_stdout_for_dash() {
             .file_type()
             .is_char_device());
     } else {
-        eprintln!("SKIPPED: cannot create a device node here (mknod refused)");
+        common::skip("cannot create a device node here (mknod refused)");
     }
     // `-o -` is stdout.
     let out = l.run_ok(&["export", "--year", "2025", "--format", "md", "-o", "-"]);
@@ -717,7 +717,7 @@ impl Drop for SmallDisk {
 #[test]
 fn full_disk_during_backup_and_export_leaves_nothing_behind() {
     let Some(disk) = SmallDisk::mount("2m") else {
-        eprintln!("SKIPPED: cannot mount a 2 MB tmpfs here (needs root and mount rights)");
+        common::skip("cannot mount a 2 MB tmpfs here (needs root and mount rights)");
         return;
     };
     let l = Ledger::new();
@@ -799,7 +799,7 @@ fn import_of_a_fifo_does_not_hang() {
         .status()
         .is_ok_and(|s| s.success())
     {
-        eprintln!("SKIPPED: mkfifo is not available here");
+        common::skip("mkfifo is not available here");
         return;
     }
     let child = process(&l.path, &["import", fifo.to_str().unwrap()])
@@ -895,7 +895,7 @@ fn fill_named(dir: &Path, name: &str, leave: u64) {
 #[test]
 fn full_disk_during_an_upgrade_copy_or_a_restore_leaves_the_ledger_and_no_debris() {
     let Some(disk) = SmallDisk::mount("2m") else {
-        eprintln!("SKIPPED: cannot mount a 2 MB tmpfs here (needs root and mount rights)");
+        common::skip("cannot mount a 2 MB tmpfs here (needs root and mount rights)");
         return;
     };
     // An upgrade of a v1 ledger first writes its .v1.bak copy, which does not fit.
