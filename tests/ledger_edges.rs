@@ -107,6 +107,9 @@ fn listed_ids(out: &Output) -> Vec<i64> {
 /// which passes `check`; the failing commands leave nothing of their own behind.
 #[test]
 fn parallel_first_commands_on_a_new_ledger_never_lose_a_reported_success() {
+    if common::skip_slow("a bounded stress race") {
+        return;
+    }
     const ROUNDS: usize = 12;
     let report = fixture("tianning-2024-report.txt");
     let imported = {
@@ -265,6 +268,9 @@ fn a_link_to_nothing_as_the_ledger_is_refused() {
 /// import does: a writer started meanwhile waits and then succeeds.
 #[test]
 fn a_writer_started_during_a_long_write_waits_and_succeeds() {
+    if common::skip_slow("a race with a long write") {
+        return;
+    }
     let l = Ledger::init();
     l.add("甲", &[]);
     let holder = Connection::open(&l.path).unwrap();

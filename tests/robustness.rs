@@ -45,6 +45,9 @@ fn check_passes(db: &Path) {
 
 #[test]
 fn eight_processes_times_fifty_updates_all_land() {
+    if common::skip_slow("a stress loop of concurrent writers") {
+        return;
+    }
     let l = Ledger::init();
     for i in 0..9 {
         l.add(&format!("任务{i}"), &[]);
@@ -95,6 +98,9 @@ fn eight_processes_times_fifty_updates_all_land() {
 
 #[test]
 fn two_people_changing_different_fields_of_one_task_both_keep_their_change() {
+    if common::skip_slow("a race between writers") {
+        return;
+    }
     let l = Ledger::init();
     l.add("共同任务", &[]);
     let db = l.path.clone();
@@ -198,6 +204,9 @@ fn bulk_file(path: &Path, n: i64) {
 
 #[test]
 fn sigkill_during_a_bulk_write_leaves_all_or_nothing() {
+    if common::skip_slow("SIGKILL rounds") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bulk.jsonl");
     const N: i64 = 100_000;
@@ -347,6 +356,9 @@ fn undo_is_refused_when_someone_changed_the_task_since() {
 
 #[test]
 fn backup_of_a_ledger_being_written_restores_and_checks() {
+    if common::skip_slow("a race between backup and writers") {
+        return;
+    }
     let l = Ledger::init();
     for i in 0..20 {
         l.add(&format!("任务{i}"), &[]);
@@ -690,6 +702,9 @@ fn control_characters_in_data_are_shown_escaped() {
 
 #[test]
 fn a_full_disk_fails_cleanly() {
+    if common::skip_slow("a full-disk round") {
+        return;
+    }
     let l = Ledger::init();
     l.add("甲", &[]);
     let file = l.dir.path().join("bulk.jsonl");
