@@ -292,29 +292,26 @@ fn dry_run_json_describes_the_report() {
     assert_eq!(r["plan_year"], 2025);
     // Each section as "part | area title | item refs": 5 achievement areas of 3 items, the
     // shortcomings, and 3 plan areas of 2 commitments.
+    let refs = |items: &Value| -> String {
+        let refs: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| s(&i["ref"]))
+            .collect();
+        refs.join(" ")
+    };
     let mut sections = Vec::new();
     for part in ["achievements", "plans"] {
         for sec in r[part].as_array().unwrap() {
-            let refs: Vec<&str> = sec["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|i| s(&i["ref"]))
-                .collect();
             sections.push(format!(
                 "{part} | {} | {}",
                 s(&sec["title"]),
-                refs.join(" ")
+                refs(&sec["items"])
             ));
         }
     }
-    let sh: Vec<&str> = r["shortcomings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| s(&i["ref"]))
-        .collect();
-    sections.push(format!("shortcomings | {}", sh.join(" ")));
+    sections.push(format!("shortcomings | {}", refs(&r["shortcomings"])));
     insta::assert_snapshot!("reference_dry_run_sections", sections.join("\n"));
     assert_eq!(
         v["suggested_links"],
