@@ -349,57 +349,10 @@ pub fn leading_year(s: &str) -> Option<i32> {
         .map(|h| h.year)
 }
 
-/// Reads a year of four ASCII, full-width or Chinese digits ("二〇二五") at the start of `s`.
-fn take_year(s: &str) -> Option<(i32, &str)> {
-    let mut value = 0i32;
-    let mut used = 0;
-    for (n, c) in s.chars().enumerate() {
-        if n == 4 {
-            break;
-        }
-        let d = arabic_digit(c).or_else(|| cn_digit(c))?;
-        value = value * 10 + i32::try_from(d).ok()?;
-        used += c.len_utf8();
-    }
-    if used == 0 {
-        return None;
-    }
-    let rest = s.get(used..)?;
-    if rest.chars().next().and_then(arabic_digit).is_some() {
-        return None;
-    }
-    Some((value, rest))
-}
-
-/// Reads a month or day number (Arabic or Chinese) at the start of `s`.
-fn take_small(s: &str) -> Option<(u32, &str)> {
-    let (n, used) = leading_arabic_number(s).or_else(|| leading_cn_number(s))?;
-    Some((n, s.get(used..)?))
-}
-
 /// Parses a line that is only a date, as reports sign off: "2025年2月21日",
-/// "２０２５年２月２１日" or "二〇二五年二月二十一日".
+/// "２０２５年２月２１日" or "二〇二五年二月二十一日". The one date grammar reads it.
 pub fn date_line(line: &str) -> Option<NaiveDate> {
-    let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let (y, rest) = take_year(&s)?;
-    let rest = rest.strip_prefix('年')?;
-    let (m, rest) = take_small(rest)?;
-    let rest = rest.strip_prefix('月')?;
-    let (d, rest) = take_small(rest)?;
-    let rest = rest
-        .strip_prefix('日')
-        .or_else(|| rest.strip_prefix('号'))?;
-    if !rest.is_empty() {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
-/// The last day of a month, or None for an impossible month.
-pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    (28..=31)
-        .rev()
-        .find_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+    crate::model::date::full_day(line)
 }
 
 #[cfg(test)]
@@ -458,7 +411,5 @@ mod tests {
         assert_eq!(date_line("二〇二四年三月三十一日"), d(2024, 3, 31));
         assert_eq!(date_line("2025年2月30日"), None);
         assert_eq!(date_line("2025年2月21日召开"), None);
-        assert_eq!(month_end(2024, 2), d(2024, 2, 29));
-        assert_eq!(month_end(2025, 13), None);
     }
 }

@@ -103,6 +103,20 @@ pub fn find_all(sentence: &str, year: i32) -> Vec<(NaiveDate, String, usize)> {
     out
 }
 
+/// A text that is exactly one day written in full in Chinese, as reports sign off:
+/// "2025年2月21日", "２０２６年１月２０日", "二〇二四年三月三十一日" (spaces ignored).
+pub fn full_day(text: &str) -> Option<NaiveDate> {
+    let s: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let c = Chars::new(&s);
+    let (y, j) = c.year(0, true)?;
+    let (m, k) = c.month(j, true, true)?;
+    let (d, end) = c.day(k)?;
+    if end != c.cs.len() {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
 /// Replaces full-width digits and the full-width hyphen with their ASCII forms, so that text
 /// typed with a Chinese input method parses like ASCII.
 pub fn ascii_digits(s: &str) -> String {
@@ -268,14 +282,18 @@ impl<'a> Chars<'a> {
             .unwrap_or(false)
     }
 
-    /// A four-digit year followed by "年" at `i`, not part of a longer number.
-    fn year(&self, i: usize) -> Option<(i32, usize)> {
+    /// A four-digit year followed by "年" at `i`, not part of a longer number. Chinese digits
+    /// ("二〇二五年") are read in whole values only: in a report sentence they would be new
+    /// deadlines that the importer has never found.
+    fn year(&self, i: usize, whole: bool) -> Option<(i32, usize)> {
         if i > 0 && self.is_digit_at(i - 1) {
             return None;
         }
         let mut y = 0i32;
         for k in i..i + 4 {
-            y = y * 10 + i32::try_from(self.at(k).and_then(arabic_digit)?).ok()?;
+            let c = self.at(k)?;
+            let digit = arabic_digit(c).or_else(|| cn_digit(c).filter(|_| whole))?;
+            y = y * 10 + i32::try_from(digit).ok()?;
         }
         if self.at(i + 4)? != '年' {
             return None;
@@ -365,7 +383,7 @@ impl<'a> Chars<'a> {
         whole: bool,
     ) -> Option<(Option<NaiveDate>, usize)> {
         let start = i;
-        let (year, j) = match self.year(i) {
+        let (year, j) = match self.year(i, whole) {
             Some((y, j)) => (Some(y), j),
             None => (None, i),
         };
@@ -510,6 +528,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn full_days_as_reports_sign_off() {
+        assert_eq!(full_day("2025年2月21日"), Some(d(2025, 2, 21)));
+        assert_eq!(full_day("２０２６年１月２０日"), Some(d(2026, 1, 20)));
+        assert_eq!(full_day("二〇二四年三月三十一日"), Some(d(2024, 3, 31)));
+        assert_eq!(full_day(" 2025 年 2 月 21 日 "), Some(d(2025, 2, 21)));
+        assert_eq!(full_day("2025年2月30日"), None);
+        assert_eq!(full_day("2025年2月21日召开"), None);
+        assert_eq!(full_day("2025年2月21日前"), None);
+        assert_eq!(full_day("2025年2月"), None);
+        assert_eq!(end_of_month(2024, 2), Some(d(2024, 2, 29)));
+        assert_eq!(end_of_month(2025, 13), None);
     }
 
     #[test]
