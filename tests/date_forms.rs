@@ -139,5 +139,9 @@ fn as_of_and_since_read_the_same_grammar() {
     // 2025.7.1 is after the deadline: the task is overdue on that day.
     let out = l.json(&["--as-of", "2025.7.1", "list", "--overdue"]);
     assert_eq!(out.as_array().map(Vec::len), Some(1), "{out}");
+    // A form without a year belongs to no task: it is in the current year (the clock is
+    // pinned to 2025-03-01), so 7月底前 is 2025-07-31 and the task is overdue then.
+    let out = l.json(&["--as-of", "7月底前", "list", "--overdue"]);
+    assert_eq!(out.as_array().map(Vec::len), Some(1), "{out}");
     l.run_ok(&["history", "--since", "2025/1/1"]);
 }

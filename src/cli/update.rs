@@ -32,7 +32,8 @@ pub struct Update {
     /// The co-owners (配合单位), replacing the current list; repeat for several.
     #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
-    /// A new deadline (an extension, 延期): needs --note with the reason.
+    /// A new deadline (an extension, 延期): needs --note with the reason. A form without a
+    /// year (6月底前) is in each task's own plan year.
     #[arg(long)]
     pub deadline: Option<DeadlineArg>,
     /// A new title.
