@@ -12,7 +12,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::import::text::{arabic_digit, cn_digit, leading_arabic_number, leading_cn_number};
+use crate::model::numerals::{arabic_digit, cn_digit, leading_arabic_number, leading_cn_number};
 use crate::model::Lang;
 
 /// Phrases that mark work as continuous, without a date. In a report sentence only these three
