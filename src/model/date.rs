@@ -417,8 +417,14 @@ impl<'a> Chars<'a> {
             return Some((end_of_month(y, 12), self.suffix(k, &BEFORE)));
         }
         if year.is_some() {
-            // "2025年底前" / "2025年末" / "2025年内": the year is already consumed.
-            let k = ["底", "末", "内"].iter().find_map(|w| self.eat(j, w))?;
+            // "2025年底前" / "2025年末" / "2025年内": the year is already consumed. A whole value
+            // may also repeat the year ("2025年年底前"); in a sentence that stays as it was
+            // read before, as a bare "年底前" in the plan year.
+            let mut words = vec!["底", "末", "内"];
+            if whole {
+                words.extend(["年底", "年末", "年内"]);
+            }
+            let k = words.iter().filter_map(|w| self.eat(j, w)).max()?;
             return Some((end_of_month(y, 12), self.suffix(k, &BEFORE)));
         }
         if self.at(i) == Some('年') {
