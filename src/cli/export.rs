@@ -47,6 +47,19 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
 
 impl Export {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        // An export read on a terminal is escaped like every table: the text of a report
+        // must not drive the terminal. Piped or written with -o, it keeps the text exactly.
+        if self.output.is_none() && std::io::stdout().is_terminal() {
+            use crate::report::escape::{Escaping, Mode};
+            let json = matches!(ctx.format_given, Some(Format::Json | Format::Jsonl));
+            let mut w = Escaping::new(out, if json { Mode::Json } else { Mode::Text });
+            self.export(ledger, ctx, &mut w)?;
+            return w.finish().map_err(|e| Error::io("writing the export", e));
+        }
+        self.export(ledger, ctx, out)
+    }
+
+    fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let format = pick_format(ctx.format_given, self.output.as_deref())?;
         if format == Format::Xlsx && self.output.is_none() && std::io::stdout().is_terminal() {
             return Err(Error::Usage(

@@ -102,8 +102,8 @@ impl Show {
                 "parent_id",
                 t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
             ),
-            ("created_at", t.created_at.clone()),
-            ("updated_at", t.updated_at.clone()),
+            ("created_at", printable(&t.created_at)),
+            ("updated_at", printable(&t.updated_at)),
             ("completed_at", opt(&t.completed_at)),
             ("body", opt(&t.body)),
         ];
