@@ -403,3 +403,56 @@ fn random_bit_flips_are_caught() {
         "check missed provable damage: {missed:#?}"
     );
 }
+
+/// A JSON Lines ledger of `n` tasks, each the sub-task of the one before: a chain `n` deep.
+fn chain_jsonl(path: &Path, n: i64) {
+    use std::io::Write;
+    let mut f = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    let at = NOW;
+    let header = serde_json::json!({"type": "header", "format": "taizhang-jsonl", "version": 1,
+        "outline": "2021-2025", "year": null});
+    writeln!(f, "{header}").unwrap();
+    for i in 1..=n {
+        let parent = (i > 1).then_some(i - 1);
+        let title = format!("任务{i}");
+        let mut created = serde_json::json!({"kind": "task", "title": title, "status": "todo",
+            "progress": i % 101, "deadline": "2025-12-31", "year": 2025});
+        if let Some(p) = parent {
+            created["parent_id"] = p.into();
+        }
+        let line = serde_json::json!({"type": "task", "id": i, "ref": null, "kind": "task",
+            "title": title, "body": null, "area": null, "outline_area": null, "owner": null,
+            "co_owners": [], "status": "todo", "progress": i % 101, "deadline": "2025-12-31",
+            "deadline_text": null, "year": 2025, "parent_id": parent, "document_id": null,
+            "created_at": at, "updated_at": at, "completed_at": null, "links": [],
+            "history": [{"id": i, "change_id": i, "at": at, "actor": USER,
+                "command": format!("add {title}"), "undoes": null, "field": "created",
+                "old": null, "new": created.to_string(), "note": null}]});
+        writeln!(f, "{line}").unwrap();
+    }
+}
+
+#[test]
+fn a_cycle_deeper_than_ten_thousand_is_found() {
+    // The cycle check used to walk up from every sub-task, at most 10,000 steps: quadratic in
+    // the depth (30 s for a 10,000-deep chain), and blind to a longer cycle. It now walks
+    // down from the top-level tasks once.
+    const DEPTH: i64 = 10_050;
+    let l = Ledger::new();
+    let file = l.sibling("chain.jsonl");
+    chain_jsonl(&file, DEPTH);
+    l.run_ok(&["import", file.to_str().unwrap()]);
+    l.run_ok(&["check"]);
+    let copy = tampered(
+        &l,
+        "cycle",
+        &format!("UPDATE task SET parent_id = {DEPTH} WHERE id = 1"),
+    );
+    let problems = check_file(&copy).expect("check must fail");
+    assert!(
+        problems.contains("task #1 is its own ancestor")
+            && problems.contains(&format!("task #{DEPTH} is its own ancestor")),
+        "{}",
+        &problems[..problems.len().min(2000)]
+    );
+}
