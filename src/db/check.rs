@@ -571,6 +571,29 @@ mod tests {
     }
 
     #[test]
+    fn only_the_tasks_on_a_cycle_are_named() {
+        let mut l = ledger_with_tasks();
+        l.write(&meta(), |w| insert(w, &task("丁"), None)).unwrap();
+        // 1 → 3 → 2 → 1 is a cycle; 4 hangs under it without being on it.
+        l.conn()
+            .execute_batch(
+                "UPDATE task SET parent_id = 3 WHERE id = 1;
+                 UPDATE task SET parent_id = 1 WHERE id = 2;
+                 UPDATE task SET parent_id = 2 WHERE id = 3;
+                 UPDATE task SET parent_id = 3 WHERE id = 4;",
+            )
+            .unwrap();
+        let mut found = Vec::new();
+        l.read(|c| cycles(c, &mut found)).unwrap();
+        assert_eq!(
+            found,
+            (1..=3)
+                .map(|i| format!("task #{i} is its own ancestor (a cycle of sub-tasks)"))
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
     fn a_change_behind_the_history_is_found() {
         let mut l = ledger_with_tasks();
         // Someone edits the file with another tool: the row no longer equals its history.
