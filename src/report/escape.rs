@@ -141,6 +141,12 @@ impl<'a> Escaping<'a> {
 
 impl Write for Escaping<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        // Most writes (JSON syntax, numbers, Latin text) are plain printable ASCII: they go
+        // straight through.
+        let plain = |b: &u8| (0x20..0x7f).contains(b) || *b == b'\n';
+        if self.pending.is_empty() && buf.iter().all(plain) {
+            return self.inner.write_all(buf).map(|()| buf.len());
+        }
         self.pending.extend_from_slice(buf);
         self.drain(false)?;
         Ok(buf.len())
