@@ -18,7 +18,8 @@ use crate::{Error, Result};
 pub struct Import {
     #[command(flatten)]
     pub who: super::Who,
-    /// The report as a text file (UTF-8 or GBK; LF, CRLF or CR line ends). 年度报告文本
+    /// The report as a text file (UTF-8 or GBK; LF, CRLF or CR line ends), or - for standard
+    /// input (at most 10 MB). 年度报告文本
     pub file: PathBuf,
     /// Print what was found (parts, sections, items with refs and deadlines) and write nothing.
     #[arg(long)]
@@ -50,6 +51,11 @@ fn is_jsonl(path: &std::path::Path) -> bool {
     {
         return true;
     }
+    // Only a regular file is opened to look: opening a FIFO would wait for a writer.
+    if path.as_os_str() == crate::fsio::DASH || !std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    {
+        return false;
+    }
     let mut head = [0u8; 32];
     std::fs::File::open(path)
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
@@ -62,6 +68,12 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Refuses a report path that cannot be read with a limit (a folder, device, FIFO or
+    /// socket) before the ledger is opened, so such a command creates no ledger.
+    pub fn check_input(&self) -> Result<()> {
+        crate::fsio::check_input(&self.file)
+    }
+
     /// `--dry-run`: reads and parses the report and prints what was found, without opening
     /// (or creating) the ledger.
     pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {

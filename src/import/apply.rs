@@ -34,24 +34,29 @@ pub struct Prepared {
     pub suggestions: Vec<LinkSuggestion>,
 }
 
-/// Reads a report file, refusing what cannot be one before reading it whole.
+/// Reads a report file (`-` is standard input), refusing what cannot be one before reading
+/// it whole: a folder or special file is refused unread, and reading stops one byte past the
+/// limit, so neither `/dev/zero` nor an endless pipe is read into memory.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    if meta.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} is a directory; give the report's text file",
-            path.display()
-        )));
+    let stdin = path.as_os_str() == crate::fsio::DASH;
+    let name = if stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let too_large = |size: String| {
+        Error::Invalid(format!(
+            "{name} is {size}, over the 10 MB a report can be; is it the right file?"
+        ))
+    };
+    crate::fsio::check_input(path)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !stdin && meta.is_file() && meta.len() > MAX_BYTES {
+            return Err(too_large(format!("{} bytes", meta.len())));
+        }
     }
-    if meta.len() > MAX_BYTES {
-        return Err(Error::Invalid(format!(
-            "{} is {} bytes, over the 10 MB a report can be; is it the right file?",
-            path.display(),
-            meta.len()
-        )));
-    }
-    std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))
+    crate::fsio::read_limited(path, MAX_BYTES)?
+        .ok_or_else(|| too_large(format!("more than {MAX_BYTES} bytes")))
 }
 
 /// Decodes and parses a report.
