@@ -163,7 +163,7 @@ fn each_class_of_damage_is_found() {
         ),
         (
             "change command shape",
-            "UPDATE change SET command = '--db x frobnicate 7' WHERE id = 2",
+            "UPDATE change SET command = command || printf('%.501c', 'x') WHERE id = 2",
             "change #2",
         ),
         (
