@@ -248,3 +248,13 @@ fn exports_to_a_terminal_are_escaped() {
         }
     }
 }
+
+#[test]
+fn backup_and_restore_messages_escape_the_paths() {
+    let l = hostile();
+    let file = l.sibling(&format!("备份{RLO}gpj.db"));
+    let out = l.run_ok(&["backup", file.to_str().unwrap()]);
+    assert_clean("backup", &out);
+    let out = l.run_ok(&["restore", file.to_str().unwrap()]);
+    assert_clean("restore", &out);
+}
