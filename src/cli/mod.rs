@@ -260,7 +260,11 @@ impl Ctx {
 
     /// Prints a warning on stderr: it goes to the person, not into piped output.
     pub fn warn(&self, msg: &str) {
-        eprintln!("taizhang: {}: {msg}", self.t("注意", "warning"));
+        eprintln!(
+            "taizhang: {}: {}",
+            self.t("注意", "warning"),
+            crate::report::escape::one_line(msg)
+        );
     }
 }
 
@@ -269,9 +273,12 @@ pub fn emit(out: &mut dyn Write, s: impl std::fmt::Display) -> Result<()> {
     writeln!(out, "{s}").map_err(|e| Error::io("writing output", e))
 }
 
-/// Writes a value as pretty JSON.
+/// Writes a value as pretty JSON. Control and bidi characters in strings are written as
+/// JSON escapes (`\u202e`): the same text, which can never drive a terminal.
 pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
+    let mut w = crate::report::escape::Escaping::new(out, crate::report::escape::Mode::Json);
+    serde_json::to_writer_pretty(&mut w, v)?;
+    w.finish().map_err(|e| Error::io("writing output", e))?;
     emit(out, "")
 }
 
