@@ -7,6 +7,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{emit, Ctx};
 use crate::db::{backup, check, schema, Ledger};
 use crate::fsio::{self, Temp};
+use crate::report::printable;
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -28,7 +29,7 @@ impl Backup {
             format!(
                 "{} {}",
                 ctx.t("已备份到", "Backed up to"),
-                self.file.display()
+                printable(&self.file.display().to_string())
             ),
         )
     }
@@ -143,10 +144,10 @@ impl Restore {
             format!(
                 "{} {}{}{} {}",
                 ctx.t("已从备份恢复：", "Restored from"),
-                self.file.display(),
+                printable(&self.file.display().to_string()),
                 ctx.t("；", "; "),
                 ctx.t("原台账保存在", "the replaced ledger is kept at"),
-                kept.display()
+                printable(&kept.display().to_string())
             ),
         )
     }

@@ -49,6 +49,23 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
 
 impl Export {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        // An export read on a terminal is escaped like every table: the text of a report
+        // must not drive the terminal. Piped or written with -o, it keeps the text exactly.
+        let to_stdout = self
+            .output
+            .as_deref()
+            .is_none_or(|p| p.as_os_str() == fsio::DASH);
+        if to_stdout && std::io::stdout().is_terminal() {
+            use crate::report::escape::{Escaping, Mode};
+            let json = matches!(ctx.format_given, Some(Format::Json | Format::Jsonl));
+            let mut w = Escaping::new(out, if json { Mode::Json } else { Mode::Text });
+            self.export(ledger, ctx, &mut w)?;
+            return w.finish().map_err(|e| Error::io("writing the export", e));
+        }
+        self.export(ledger, ctx, out)
+    }
+
+    fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let output = self
             .output
             .as_deref()

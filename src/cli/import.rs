@@ -312,7 +312,9 @@ fn print_suggestions(p: &Prepared, ctx: &Ctx, out: &mut dyn Write, applied: bool
             out,
             format!(
                 "  {} → {}  「{}」",
-                s.commitment_ref, s.shortcoming_ref, s.phrase
+                printable(&s.commitment_ref),
+                printable(&s.shortcoming_ref),
+                printable(&s.phrase)
             ),
         )?;
     }
@@ -543,7 +545,7 @@ fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> R
         out,
         format!(
             "    {:<12} {:<10} {}{owner}",
-            it.r#ref,
+            printable(&it.r#ref),
             due,
             fit(&it.title, 60)
         ),

@@ -26,7 +26,6 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::db::{Access, ChangeMeta, Ledger};
-use crate::model::date::parse_deadline;
 use crate::model::Lang;
 use crate::report::Style;
 use crate::{clock, Error, Result};
@@ -153,9 +152,10 @@ impl Command {
     }
 }
 
-/// Parses a date argument in any of the accepted forms.
+/// Parses a date argument in any of the accepted forms; a form without a year ("6月底前")
+/// means the current year, since such an argument belongs to no task.
 pub fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
-    parse_deadline(s)
+    crate::model::date::parse_day(s, crate::model::date::current_year())
 }
 
 /// Parses a progress figure: a whole number from 0 to 100, with or without "%".
@@ -260,7 +260,11 @@ impl Ctx {
 
     /// Prints a warning on stderr: it goes to the person, not into piped output.
     pub fn warn(&self, msg: &str) {
-        eprintln!("taizhang: {}: {msg}", self.t("注意", "warning"));
+        eprintln!(
+            "taizhang: {}: {}",
+            self.t("注意", "warning"),
+            crate::report::escape::one_line(msg)
+        );
     }
 }
 
@@ -269,9 +273,12 @@ pub fn emit(out: &mut dyn Write, s: impl std::fmt::Display) -> Result<()> {
     writeln!(out, "{s}").map_err(|e| Error::io("writing output", e))
 }
 
-/// Writes a value as pretty JSON.
+/// Writes a value as pretty JSON. Control and bidi characters in strings are written as
+/// JSON escapes (`\u202e`): the same text, which can never drive a terminal.
 pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
+    let mut w = crate::report::escape::Escaping::new(out, crate::report::escape::Mode::Json);
+    serde_json::to_writer_pretty(&mut w, v)?;
+    w.finish().map_err(|e| Error::io("writing output", e))?;
     emit(out, "")
 }
 
