@@ -5,6 +5,7 @@
 mod add;
 mod backup;
 mod check;
+mod choices;
 mod completions;
 mod export;
 mod history;

@@ -16,7 +16,9 @@ use crate::model::{Kind, Status, Word};
 use crate::Result;
 
 /// What the progress table groups by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, Serialize)]
+/// The one list of groupings: the command line (cli/choices.rs), the running counts (tally) and
+/// `check` all iterate `GroupBy::ALL`, so a new grouping is one variant here plus its arms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum GroupBy {
     #[default]
@@ -29,6 +31,29 @@ pub enum GroupBy {
 }
 
 impl GroupBy {
+    /// Every grouping, in the order the command line lists them.
+    pub const ALL: [GroupBy; 6] = [
+        GroupBy::Area,
+        GroupBy::Owner,
+        GroupBy::Status,
+        GroupBy::Kind,
+        GroupBy::Year,
+        GroupBy::OutlineArea,
+    ];
+
+    /// The expression the tally keys a task by: the column as text, `?2` (the none key) for
+    /// tasks without a value. Every grouping names `?2`, so one parameter list fits them all.
+    pub(crate) fn tally_key(self) -> &'static str {
+        match self {
+            GroupBy::Area => "COALESCE(t.area, ?2)",
+            GroupBy::Owner => "COALESCE(t.owner, ?2)",
+            GroupBy::Status => "COALESCE(t.status, ?2)",
+            GroupBy::Kind => "COALESCE(t.kind, ?2)",
+            GroupBy::Year => "COALESCE(CAST(t.year AS TEXT), ?2)",
+            GroupBy::OutlineArea => "COALESCE(t.outline_area, ?2)",
+        }
+    }
+
     fn column(self) -> &'static str {
         match self {
             GroupBy::Area => "t.area",
@@ -127,8 +152,8 @@ fn key(v: Value) -> Option<String> {
 }
 
 impl GroupBy {
-    /// The name the tally keeps this grouping under.
-    fn tally_name(self) -> &'static str {
+    /// The name on the command line and in the tally (`--by outline-area`).
+    pub fn name(self) -> &'static str {
         match self {
             GroupBy::Area => "area",
             GroupBy::Owner => "owner",
@@ -172,7 +197,7 @@ fn from_tally(conn: &Connection, by: GroupBy, as_of: NaiveDate) -> Result<Report
         let mut stmt = conn.prepare_cached(
             "SELECT key, status, n, progress, first FROM tally WHERE grouping = ?1 AND n > 0",
         )?;
-        let mut rows = stmt.query([by.tally_name()])?;
+        let mut rows = stmt.query([by.name()])?;
         while let Some(r) = rows.next()? {
             let raw: String = r.get(0)?;
             let g = (raw != NONE_KEY).then(|| raw.clone());
@@ -323,14 +348,7 @@ fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>)
 pub fn tally_differs(conn: &Connection, as_of: NaiveDate) -> Result<Vec<&'static str>> {
     let all = Filter::default();
     let mut differ = Vec::new();
-    for by in [
-        GroupBy::Area,
-        GroupBy::Owner,
-        GroupBy::Status,
-        GroupBy::Kind,
-        GroupBy::Year,
-        GroupBy::OutlineArea,
-    ] {
+    for by in GroupBy::ALL {
         let fast = from_tally(conn, by, as_of)?;
         let slow = count(conn, by, &all, as_of)?;
         let key = |r: &Report| {
@@ -358,7 +376,7 @@ pub fn tally_differs(conn: &Connection, as_of: NaiveDate) -> Result<Vec<&'static
             v
         };
         if key(&fast) != key(&slow) {
-            differ.push(by.tally_name());
+            differ.push(by.name());
         }
     }
     Ok(differ)

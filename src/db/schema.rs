@@ -18,13 +18,16 @@ pub const CURRENT_VERSION: i64 = 5;
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
 /// current one; `fixtures/ledger-v*.db` keep a ledger of each earlier version for the tests.
-const UPGRADES: &[&str] = &[
+const UPGRADES: &[Step] = &[
     // 1 → 2: undo records which change it takes back.
-    "ALTER TABLE change ADD COLUMN undoes INTEGER REFERENCES change(id);
+    Step::Sql(
+        "ALTER TABLE change ADD COLUMN undoes INTEGER REFERENCES change(id);
      CREATE UNIQUE INDEX change_undoes ON change(undoes) WHERE undoes IS NOT NULL;
      CREATE INDEX change_actor ON change(actor, id);",
+    ),
     // 2 → 3: covering indexes that let the progress table count from indexes alone.
-    "DROP INDEX task_status;
+    Step::Sql(
+        "DROP INDEX task_status;
      DROP INDEX task_owner;
      DROP INDEX task_area;
      DROP INDEX task_year;
@@ -37,20 +40,43 @@ const UPGRADES: &[&str] = &[
      CREATE INDEX task_kind     ON task(kind, status, deadline, progress);
      CREATE INDEX task_outline_area ON task(outline_area, status, deadline, progress);
      CREATE INDEX task_parent   ON task(parent_id, status, progress) WHERE parent_id IS NOT NULL;",
+    ),
     // 3 → 4: find the tasks that ever changed parent without reading all history.
-    "CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';",
+    Step::Sql("CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';"),
     // 4 → 5: the running counts of the progress table (filled by `tally::rebuild` right
-    // after this step, in the same transaction).
-    "CREATE TABLE tally (
-         grouping TEXT NOT NULL,
-         key      TEXT NOT NULL,
-         status   TEXT NOT NULL,
-         n        INTEGER NOT NULL,
-         progress REAL NOT NULL,
-         first    INTEGER NOT NULL,
-         PRIMARY KEY (grouping, key, status)
-     ) WITHOUT ROWID;",
+    // after this step, in the same transaction). Its DDL is read from schema.sql, which stays
+    // the one place the table is written.
+    Step::Table("tally"),
 ];
+
+/// One upgrade step.
+enum Step {
+    /// Statements written here: they change what already exists.
+    Sql(&'static str),
+    /// A new table, created by its `CREATE TABLE` statement in schema.sql.
+    Table(&'static str),
+}
+
+impl Step {
+    fn sql(&self) -> Result<&'static str> {
+        match self {
+            Step::Sql(sql) => Ok(sql),
+            Step::Table(name) => create_table_sql(name).ok_or_else(|| {
+                Error::Invalid(format!(
+                    "schema.sql has no CREATE TABLE {name}; this build of taizhang is broken"
+                ))
+            }),
+        }
+    }
+}
+
+/// The `CREATE TABLE name (…);` statement of schema.sql, up to its closing semicolon.
+fn create_table_sql(name: &str) -> Option<&'static str> {
+    let head = format!("CREATE TABLE {name} (");
+    let start = SCHEMA_SQL.find(&head)?;
+    let len = SCHEMA_SQL[start..].find(';')?;
+    Some(&SCHEMA_SQL[start..=start + len])
+}
 
 /// The schema version recorded in a ledger; 0 for an empty database.
 pub fn version(conn: &Connection) -> Result<i64> {
@@ -128,7 +154,7 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
         }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if version(&tx)? == from {
-            tx.execute_batch(step)?;
+            tx.execute_batch(step.sql()?)?;
             if from + 1 == 5 {
                 super::tally::rebuild(&tx)?;
             }
@@ -137,4 +163,24 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The upgrade to version 5 creates the tally from schema.sql's own statement.
+    #[test]
+    fn the_tally_step_reads_its_table_from_schema_sql() {
+        let sql = create_table_sql("tally").unwrap();
+        assert!(sql.starts_with("CREATE TABLE tally ("));
+        assert!(sql.ends_with(") WITHOUT ROWID;"), "{sql}");
+        assert!(sql.contains("PRIMARY KEY (grouping, key, status)"));
+        assert!(create_table_sql("no_such_table").is_none());
+        let conn = Connection::open_in_memory().unwrap();
+        for step in UPGRADES.iter().skip(3) {
+            conn.execute_batch(step.sql().unwrap()).unwrap();
+        }
+    }
 }

@@ -10,29 +10,21 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension};
 
+use super::report::GroupBy;
 use crate::Result;
 
 /// The key stored for tasks with no value of a grouping (no owner, no area…).
 pub const NONE_KEY: &str = "\u{0}";
 
-/// The groupings the tally keeps, with the task column each reads.
-pub const GROUPINGS: [(&str, &str); 6] = [
-    ("area", "t.area"),
-    ("owner", "t.owner"),
-    ("status", "t.status"),
-    ("kind", "t.kind"),
-    ("year", "CAST(t.year AS TEXT)"),
-    ("outline-area", "t.outline_area"),
-];
-
 /// Recomputes the whole tally from the tasks.
 pub fn rebuild(conn: &Connection) -> Result<()> {
     conn.execute("DELETE FROM tally", [])?;
-    for (grouping, col) in GROUPINGS {
+    for by in GroupBy::ALL {
+        let key = by.tally_key();
         conn.execute(
             &format!(
                 "INSERT INTO tally(grouping, key, status, n, progress, first)
-                 SELECT ?1, COALESCE({col}, ?2), t.status, count(*),
+                 SELECT ?1, {key}, t.status, count(*),
                         total(CASE WHEN t.status <> 'cancelled'
                                    THEN COALESCE(k.p, t.progress) END),
                         min(t.id)
@@ -42,7 +34,7 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
                  ) k ON k.pid = t.id
                  GROUP BY 2, 3"
             ),
-            rusqlite::params![grouping, NONE_KEY],
+            rusqlite::params![by.name(), NONE_KEY],
         )?;
     }
     Ok(())
@@ -51,35 +43,42 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
 /// What one task adds to the tally: its key in each grouping, its status, and its shown
 /// progress when it counts towards the mean.
 struct Share {
-    keys: [String; 6],
+    keys: [String; GroupBy::ALL.len()],
     status: String,
     progress: f64,
 }
 
-fn share(conn: &Connection, id: i64) -> Result<Option<Share>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT COALESCE(t.area, ?2), COALESCE(t.owner, ?2), t.status, t.kind,
-                    CAST(t.year AS TEXT), COALESCE(t.outline_area, ?2),
+/// The query behind `share`: the status, the shown progress, then one key per grouping in
+/// the order of `GroupBy::ALL`. Built once per process, so the per-write cost is unchanged.
+fn share_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let keys: Vec<&str> = GroupBy::ALL.iter().map(|b| b.tally_key()).collect();
+        format!(
+            "SELECT t.status,
                     CASE WHEN t.status = 'cancelled' THEN 0.0 ELSE
                         COALESCE((SELECT avg(c.progress) FROM task c
                                   WHERE c.parent_id = t.id AND c.status <> 'cancelled'),
-                                 t.progress) END
+                                 t.progress) END,
+                    {}
              FROM task t WHERE t.id = ?1",
-        )?
+            keys.join(", ")
+        )
+    })
+}
+
+fn share(conn: &Connection, id: i64) -> Result<Option<Share>> {
+    Ok(conn
+        .prepare_cached(share_sql())?
         .query_row(rusqlite::params![id, NONE_KEY], |r| {
-            let status: String = r.get(2)?;
+            let mut keys: [String; GroupBy::ALL.len()] = Default::default();
+            for (i, k) in keys.iter_mut().enumerate() {
+                *k = r.get(i + 2)?;
+            }
             Ok(Share {
-                keys: [
-                    r.get(0)?,
-                    r.get(1)?,
-                    status.clone(),
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ],
-                status,
-                progress: r.get(6)?,
+                keys,
+                status: r.get(0)?,
+                progress: r.get(1)?,
             })
         })
         .optional()?)
@@ -98,9 +97,9 @@ fn apply(conn: &Connection, ids: &BTreeSet<i64>, sign: i64) -> Result<()> {
         let Some(s) = share(conn, id)? else {
             continue;
         };
-        for ((grouping, _), key) in GROUPINGS.iter().zip(&s.keys) {
+        for (by, key) in GroupBy::ALL.iter().zip(&s.keys) {
             stmt.execute(rusqlite::params![
-                grouping,
+                by.name(),
                 key,
                 s.status,
                 sign,

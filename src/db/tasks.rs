@@ -441,13 +441,28 @@ pub struct Filter {
 }
 
 /// How `list` orders its rows.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
     #[default]
     Id,
     Deadline,
     Progress,
     Status,
+}
+
+impl Sort {
+    /// Every order, as the command line lists them.
+    pub const ALL: [Sort; 4] = [Sort::Id, Sort::Deadline, Sort::Progress, Sort::Status];
+
+    /// The name on the command line (`--sort deadline`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Id => "id",
+            Sort::Deadline => "deadline",
+            Sort::Progress => "progress",
+            Sort::Status => "status",
+        }
+    }
 }
 
 /// The SQL order of statuses, as the vocabulary lists them.

@@ -15,13 +15,24 @@ pub use status::Status;
 pub use words::Word;
 
 /// The language of labels, headers and status words in printed output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     Zh,
     En,
 }
 
 impl Lang {
+    /// Both languages, in the order the command line lists them.
+    pub const ALL: [Lang; 2] = [Lang::Zh, Lang::En];
+
+    /// The name on the command line (`--lang zh`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     /// Chinese when the locale (LC_ALL, else LANG) is a Chinese one, else English.
     pub fn from_env() -> Lang {
         let locale = ["LC_ALL", "LANG"]
