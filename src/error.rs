@@ -1,7 +1,42 @@
 //! The library's one error type. Every variant renders as a single line that names the problem
-//! and, where there is one, the way to fix it: the binary prints it as it is.
+//! and, where there is one, the way to fix it: the binary prints it as it is. Each variant
+//! belongs to one `ErrorKind`, and the kind alone decides the exit code; errors of other crates
+//! are kept as the `#[source]` of the variant that wraps them, not flattened into its text.
 
 use std::path::PathBuf;
+
+/// What sort of failure an error is: what a caller (or a script reading the exit code) can do
+/// about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The command line is wrong: fix the arguments.
+    Usage,
+    /// Something named does not exist (a task, a change, a ledger, a folder).
+    NotFound,
+    /// The request is well formed but a rule of the ledger or of the input refuses it.
+    Refused,
+    /// The request clashes with what the ledger or the disk holds now (a ref taken, a change
+    /// made since, a file already there).
+    Conflict,
+    /// Another process holds the ledger: try again.
+    Busy,
+    /// The ledger (or a backup) is damaged or fails its checks.
+    Corrupt,
+    /// Reading or writing failed below us (disk, permissions, SQLite).
+    Io,
+}
+
+impl ErrorKind {
+    /// The process exit code of this kind: 2 for usage errors, like clap's own, 1 for every
+    /// other failure. Scripts that drive taizhang only tell "try again" from "failed" by the
+    /// message today, and the tests and README promise exit 1, so the other kinds share it.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::Usage => 2,
+            _ => 1,
+        }
+    }
+}
 
 /// Every failure a command can end with.
 #[derive(Debug, thiserror::Error)]
@@ -14,8 +49,38 @@ pub enum Error {
     #[error("task #{0} does not exist (`taizhang list` shows the ids)")]
     NoSuchTask(i64),
 
+    /// A rule refuses the request; the message says which and how to proceed.
     #[error("{0}")]
-    Invalid(String),
+    Refused(String),
+
+    /// The request clashes with the ledger's (or the disk's) current state.
+    #[error("{0}")]
+    Conflict(String),
+
+    /// Something named in the request does not exist (a folder, a change to undo).
+    #[error("{0}")]
+    NotFound(String),
+
+    /// The ledger or a backup is damaged; the message names what and how to recover.
+    #[error("{0}")]
+    Corrupt(String),
+
+    /// An output could not be written by the crate that formats it (CSV, workbook).
+    #[error("cannot write {what}: {source}")]
+    Write {
+        what: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
+    /// An I/O failure with a hint on how to fix it: "{what} ({source}); {fix}".
+    #[error("{what} ({source}); {fix}")]
+    IoFix {
+        what: String,
+        fix: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 
     #[error("the folder for the ledger {0} does not exist; create it first or choose another path with --db")]
     MissingFolder(PathBuf),
@@ -60,11 +125,44 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error: 2 for usage errors, 1 for everything else.
-    pub fn exit_code(&self) -> i32 {
+    /// The sort of failure this is.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Usage(_) => 2,
-            _ => 1,
+            Error::Usage(_) => ErrorKind::Usage,
+            Error::NoSuchTask(_)
+            | Error::NotFound(_)
+            | Error::MissingFolder(_)
+            | Error::NoLedger(_) => ErrorKind::NotFound,
+            Error::Refused(_)
+            | Error::NotALedger(_)
+            | Error::ForeignDatabase(_)
+            | Error::NewerSchema { .. }
+            | Error::Import(_) => ErrorKind::Refused,
+            Error::Conflict(_) => ErrorKind::Conflict,
+            Error::Busy => ErrorKind::Busy,
+            Error::Corrupt(_) => ErrorKind::Corrupt,
+            Error::Sqlite(e) => sqlite_kind(e),
+            Error::Write { .. }
+            | Error::IoFix { .. }
+            | Error::Io { .. }
+            | Error::Open { .. }
+            | Error::Json(_) => ErrorKind::Io,
+        }
+    }
+
+    /// The process exit code for this error, from its kind.
+    pub fn exit_code(&self) -> i32 {
+        self.kind().exit_code()
+    }
+
+    /// Wraps an error of the crate that formats an output (CSV, workbook).
+    pub fn write(
+        what: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Write {
+            what: what.into(),
+            source: source.into(),
         }
     }
 
@@ -77,4 +175,52 @@ impl Error {
     }
 }
 
+/// SQLite's own codes say whether a failure is a lock, damage, or the disk.
+fn sqlite_kind(e: &rusqlite::Error) -> ErrorKind {
+    use rusqlite::ErrorCode as C;
+    match e.sqlite_error_code() {
+        Some(C::DatabaseBusy | C::DatabaseLocked) => ErrorKind::Busy,
+        Some(C::DatabaseCorrupt | C::NotADatabase) => ErrorKind::Corrupt,
+        Some(C::ConstraintViolation) => ErrorKind::Conflict,
+        _ => ErrorKind::Io,
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The exit code follows the kind: usage 2, every other kind 1; wrapped errors keep their
+    /// source.
+    #[test]
+    fn the_kind_decides_the_exit_code_and_sources_are_kept() {
+        use std::error::Error as _;
+        assert_eq!(Error::Usage("x".into()).exit_code(), 2);
+        for e in [
+            Error::NoSuchTask(1),
+            Error::Refused("x".into()),
+            Error::Conflict("x".into()),
+            Error::Corrupt("x".into()),
+            Error::Busy,
+        ] {
+            assert_eq!(e.exit_code(), 1, "{e}");
+        }
+        assert_eq!(Error::NoSuchTask(1).kind(), ErrorKind::NotFound);
+        let e = Error::write("the CSV", std::io::Error::other("disk full"));
+        assert_eq!(e.kind(), ErrorKind::Io);
+        assert_eq!(e.to_string(), "cannot write the CSV: disk full");
+        assert!(e.source().is_some());
+        let e = Error::IoFix {
+            what: "cannot copy b.db".into(),
+            fix: "free some space",
+            source: Box::new(std::io::Error::other("disk full")),
+        };
+        assert_eq!(
+            e.to_string(),
+            "cannot copy b.db (disk full); free some space"
+        );
+        assert!(e.source().is_some());
+    }
+}

@@ -115,7 +115,7 @@ impl Temp {
             Place::New => match std::fs::hard_link(&self.path, &dest) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    return Err(Error::Invalid(format!(
+                    return Err(Error::Conflict(format!(
                         "{} already exists; choose a new file name",
                         dest.display()
                     )));
@@ -124,7 +124,7 @@ impl Temp {
                 // and then renamed to, which is atomic for the content if not for the check.
                 Err(_) => {
                     if std::fs::symlink_metadata(&dest).is_ok() {
-                        return Err(Error::Invalid(format!(
+                        return Err(Error::Conflict(format!(
                             "{} already exists; choose a new file name",
                             dest.display()
                         )));
@@ -303,20 +303,20 @@ fn process_runs(pid: u32) -> bool {
 pub fn check_output(dest: &Path, ledger: &Path) -> Result<()> {
     let dir = crate::db::folder_of(dest);
     if !dir.is_dir() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::NotFound(format!(
             "the folder {} does not exist; create it first or choose another output path",
             dir.display()
         )));
     }
     if let Ok(m) = std::fs::symlink_metadata(dest) {
         if m.file_type().is_symlink() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Refused(format!(
                 "{} is a symbolic link; give the path of a plain file to write",
                 dest.display()
             )));
         }
         if !m.is_file() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Refused(format!(
                 "{} is not a regular file (a folder, device or pipe); give the path of a plain \
                  file to write, or - for standard output",
                 dest.display()
@@ -345,7 +345,7 @@ pub fn check_output(dest: &Path, ledger: &Path) -> Result<()> {
 }
 
 fn refuse_ledger(dest: &Path, ledger: &Path) -> Error {
-    Error::Invalid(format!(
+    Error::Refused(format!(
         "{} is the ledger {} or one of its own files (-wal, -shm, -journal, kept copies); \
          choose another output file",
         dest.display(),
@@ -392,13 +392,13 @@ pub fn check_input(path: &Path) -> Result<()> {
     let m = std::fs::metadata(path)
         .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     if m.is_dir() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "{} is a directory; give the path of a file",
             path.display()
         )));
     }
     if !m.is_file() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "{} is not a regular file (a device, pipe or socket); give the path of a file, or - \
              to read standard input",
             path.display()
@@ -424,7 +424,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
         let f = File::open(path).map_err(err)?;
         // The file may have been swapped for a special one since it was checked.
         if !f.metadata().map_err(err)?.is_file() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Refused(format!(
                 "{} is not a regular file; give the path of a file",
                 path.display()
             )));
@@ -451,7 +451,7 @@ mod tests {
         let dest = dir.path().join("out.md");
         let r = write_with(&dest, Place::Replace, |w| {
             w.write_all(b"half").map_err(|e| Error::io("x", e))?;
-            Err(Error::Invalid("stop".into()))
+            Err(Error::Refused("stop".into()))
         });
         assert!(r.is_err());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);

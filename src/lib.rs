@@ -14,6 +14,6 @@ pub mod fsio;
 pub mod model;
 pub mod report;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub mod export;
 pub mod import;

@@ -94,7 +94,7 @@ impl Add {
                         .map_err(|_| bad_for_year(ctx, d, year))?
                         .day(),
                     None => Some(end_of_year(year).ok_or_else(|| {
-                        Error::Invalid(format!("{year} has no 31 December in the calendar"))
+                        Error::Refused(format!("{year} has no 31 December in the calendar"))
                     })?),
                 }
             };

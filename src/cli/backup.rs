@@ -56,7 +56,7 @@ impl Restore {
     /// and then it must pass every check `check` runs and hold the schema of a new ledger.
     pub fn check_source(&self, ledger: &Ledger, ctx: &Ctx) -> Result<Verified> {
         if !self.file.is_file() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Refused(format!(
                 "{} is not a file; give the path of a backup",
                 self.file.display()
             )));
@@ -75,18 +75,21 @@ impl Restore {
         })?;
         let copy = Temp::beside(ledger.path())?;
         let unsound = |reason: String| {
-            Error::Invalid(format!(
+            Error::Corrupt(format!(
                 "{} is not a sound ledger backup ({reason}); nothing was restored",
                 self.file.display()
             ))
         };
         backup::copy_into(&src, copy.path()).map_err(|e| {
             if is_disk_error(&e) {
-                Error::Invalid(format!(
-                    "cannot copy {} beside the ledger to check it ({e}); free some space or \
-                     check the folder's permissions; nothing was restored",
-                    self.file.display()
-                ))
+                Error::IoFix {
+                    what: format!(
+                        "cannot copy {} beside the ledger to check it",
+                        self.file.display()
+                    ),
+                    fix: "free some space or check the folder's permissions; nothing was restored",
+                    source: Box::new(e),
+                }
             } else {
                 unsound(e.to_string())
             }
@@ -108,7 +111,7 @@ impl Restore {
         }
         let problems = check::check(&conn, ctx.as_of).map_err(|e| unsound(e.to_string()))?;
         if let Some(first) = problems.first() {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Corrupt(format!(
                 "{} fails the ledger check ({} problem(s), first: {first}); nothing was restored",
                 self.file.display(),
                 problems.len()
@@ -129,11 +132,14 @@ impl Restore {
         let kept = backup::beside(ledger.path(), &format!("replaced-{stamp}"));
         backup::restore(ledger, &src.conn, &kept).map_err(|e| {
             if is_disk_error(&e) {
-                Error::Invalid(format!(
-                    "cannot write the copy of the ledger to {} or replace it ({e}); free some \
-                     space or check the folder's permissions; nothing was restored",
-                    kept.display()
-                ))
+                Error::IoFix {
+                    what: format!(
+                        "cannot write the copy of the ledger to {} or replace it",
+                        kept.display()
+                    ),
+                    fix: "free some space or check the folder's permissions; nothing was restored",
+                    source: Box::new(e),
+                }
             } else {
                 e
             }

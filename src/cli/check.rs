@@ -27,7 +27,7 @@ impl Check {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(Error::Invalid(format!(
+            Err(Error::Corrupt(format!(
                 "the ledger has {} problem(s); restore a backup with `taizhang restore FILE`",
                 problems.len()
             )))

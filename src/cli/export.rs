@@ -93,7 +93,7 @@ impl Export {
             ));
         };
         let year_end = end_of_year(year)
-            .ok_or_else(|| Error::Invalid(format!("{year} is not a usable year")))?;
+            .ok_or_else(|| Error::Refused(format!("{year} is not a usable year")))?;
         // As it stood at the year's end, unless a day was asked for; a year not over yet is
         // shown as it stands today.
         let as_of = if ctx.as_of_given {
@@ -155,7 +155,7 @@ impl Export {
 }
 
 fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
-    Error::Invalid(format!("cannot write the workbook: {e}"))
+    Error::write("the workbook", e)
 }
 
 /// The document formats, rendered from the whole yearly status.

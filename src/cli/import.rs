@@ -100,7 +100,7 @@ impl Import {
                     for r in &rows {
                         eprintln!("taizhang: {}", printable(r));
                     }
-                    Err(Error::Invalid(format!(
+                    Err(Error::Refused(format!(
                         "{} was not imported: {} bad rows (listed above); fix them in the sheet and import it again",
                         self.file.display(),
                         rows.len()
@@ -463,7 +463,7 @@ fn refuse_unassigned(p: &Prepared, ctx: &Ctx, accept: bool) -> Result<()> {
         })
         .collect();
     let more = if blocking.len() > 5 { " …" } else { "" };
-    Err(Error::Invalid(match ctx.lang {
+    Err(Error::Refused(match ctx.lang {
         Lang::Zh => format!(
             "短板或工作安排部分有 {} 句未归入任何任务（{}{more}）：用 --dry-run 或 --explain 检查结构，确认无误后加 --accept-unassigned 导入",
             blocking.len(),

@@ -69,7 +69,7 @@ impl Undo {
         let n = ledger.write(&meta, |w| {
             let fresh = undo::plan(w.conn(), &actor)?;
             if fresh.change_id != plan.change_id {
-                return Err(Error::Invalid(
+                return Err(Error::Conflict(
                     "the ledger changed while undo was waiting; run it again".into(),
                 ));
             }

@@ -36,14 +36,14 @@ pub fn upgrade_copy_path(path: &Path, v: i64) -> PathBuf {
 /// leaves no partial copy that looks like a good one.
 pub fn backup_to(src: &Connection, dest: &Path) -> Result<()> {
     if std::fs::symlink_metadata(dest).is_ok() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Conflict(format!(
             "{} already exists; choose a new file name for the backup",
             dest.display()
         )));
     }
     let parent = super::folder_of(dest);
     if !parent.is_dir() {
-        return Err(Error::Invalid(format!(
+        return Err(Error::NotFound(format!(
             "the folder {} does not exist; create it first or choose another path for the copy",
             parent.display()
         )));
@@ -67,7 +67,7 @@ pub(crate) fn copy_into(src: &Connection, path: &Path) -> Result<()> {
     dst.pragma_update(None, "journal_mode", "DELETE")?;
     let ok: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
     if ok != "ok" {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Corrupt(format!(
             "the copy failed its integrity check: {ok}"
         )));
     }

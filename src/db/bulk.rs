@@ -279,7 +279,7 @@ fn max_id(conn: &Connection, table: &str) -> Result<i64> {
 }
 
 fn bad_line(n: u64, what: impl std::fmt::Display) -> Error {
-    Error::Invalid(format!(
+    Error::Refused(format!(
         "line {n} of the file: {what}; nothing was imported"
     ))
 }
@@ -527,7 +527,7 @@ pub fn import(
         }
     }
     if !saw_header {
-        return Err(Error::Invalid(
+        return Err(Error::Refused(
             "the file is empty; nothing was imported".into(),
         ));
     }
@@ -540,7 +540,7 @@ pub fn import(
         r.get(0)
     })?;
     if broken > 0 {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "the file refers to {broken} task(s) or change(s) it does not contain; nothing was imported"
         )));
     }

@@ -440,7 +440,7 @@ pub fn outline(conn: &Connection) -> Result<Outline> {
         let v: String =
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))?;
         v.parse()
-            .map_err(|_| Error::Invalid(format!("the ledger's {key} setting '{v}' is not a year")))
+            .map_err(|_| Error::Corrupt(format!("the ledger's {key} setting '{v}' is not a year")))
     };
     Ok(Outline {
         start: get("outline_start")?,
@@ -735,7 +735,7 @@ fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> 
         dst.pragma_update(None, "journal_mode", "DELETE")?;
         let ok: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if ok != "ok" {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Corrupt(format!(
                 "the copy of {} taken before upgrading it failed its integrity check: {ok}",
                 path.display()
             )));
@@ -757,7 +757,7 @@ fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> 
             }
         }
     }
-    Err(Error::Invalid(format!(
+    Err(Error::Conflict(format!(
         "no free name for the copy of {} taken before upgrading it; move the old .bak files away",
         path.display()
     )))

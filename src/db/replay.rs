@@ -155,7 +155,7 @@ fn wall(at: &str) -> &str {
 }
 
 fn bad(id: i64, what: &str) -> Error {
-    Error::Invalid(format!(
+    Error::Corrupt(format!(
         "the history of task #{id} cannot be replayed: {what}"
     ))
 }

@@ -62,7 +62,7 @@ impl Step {
         match self {
             Step::Sql(sql) => Ok(sql),
             Step::Table(name) => create_table_sql(name).ok_or_else(|| {
-                Error::Invalid(format!(
+                Error::Corrupt(format!(
                     "schema.sql has no CREATE TABLE {name}; this build of taizhang is broken"
                 ))
             }),

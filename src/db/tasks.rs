@@ -129,7 +129,7 @@ fn insert_row(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
 fn unique_ref_error(e: rusqlite::Error, reference: Option<&str>) -> Error {
     if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
         if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("task.ref") {
-            return Error::Invalid(format!(
+            return Error::Conflict(format!(
                 "a task with ref '{}' already exists; refs are unique",
                 reference.unwrap_or_default()
             ));
@@ -292,7 +292,7 @@ fn update_row(
     if let Some(p) = c.parent_id {
         require(w.conn(), p)?;
         if would_cycle(w.conn(), id, p)? {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Refused(format!(
                 "task #{p} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
             )));
         }
@@ -384,14 +384,14 @@ pub fn note(w: &Writer, id: i64, text: &str) -> Result<()> {
 /// Links a task to the shortcoming it addresses. Returns false when the link already existed.
 pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<bool> {
     if id == shortcoming {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "task #{id} cannot address itself; link it to a shortcoming"
         )));
     }
     require(w.conn(), id)?;
     let target = get(w.conn(), shortcoming, as_of)?;
     if target.kind != Kind::Shortcoming {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "task #{shortcoming} is a {}, not a shortcoming; --addresses takes the id of a shortcoming",
             target.kind
         )));
@@ -654,7 +654,7 @@ fn set_field_row(
         "parent_id" => ("parent_id", true),
         "completed_at" => ("completed_at", false),
         other => {
-            return Err(Error::Invalid(format!(
+            return Err(Error::Corrupt(format!(
                 "the field '{other}' of task #{id} cannot be set back"
             )))
         }
@@ -669,7 +669,7 @@ fn set_field_row(
         .optional()?
         .ok_or(Error::NoSuchTask(id))?;
     if current.as_deref() != expected {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Conflict(format!(
             "task #{id}'s {field} is no longer what that change left; nothing was undone"
         )));
     }
@@ -677,7 +677,7 @@ fn set_field_row(
         (None, _) => Value::Null,
         (Some(s), true) => Value::Integer(
             s.parse()
-                .map_err(|_| Error::Invalid(format!("history holds '{s}' for {field}")))?,
+                .map_err(|_| Error::Corrupt(format!("history holds '{s}' for {field}")))?,
         ),
         (Some(s), false) => Value::Text(s.to_string()),
     };

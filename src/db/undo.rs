@@ -34,7 +34,7 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         })
         .optional()?;
     let Some((change_id, at, actor, command)) = found else {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "{actor} has no change left to undo (undo takes back your own last command; --by names you)"
         )));
     };
@@ -57,7 +57,7 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         })
         .optional()?;
     if let Some((task, c, who, cmd)) = later {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Conflict(format!(
             "cannot undo change #{change_id} ({command}): task #{task} was changed since by {who} \
              in change #{c} ({cmd})"
         )));
@@ -91,7 +91,7 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
             "addresses" => {
                 let id = |v: &Option<String>| -> Result<i64> {
                     v.as_deref().and_then(|s| s.parse().ok()).ok_or_else(|| {
-                        Error::Invalid(format!("history row #{} is malformed", h.id))
+                        Error::Corrupt(format!("history row #{} is malformed", h.id))
                     })
                 };
                 if h.old.is_none() {

@@ -29,7 +29,7 @@ pub fn stream(
     out.write_all(BOM)
         .map_err(|e| Error::io("writing the CSV", e))?;
     let mut w = ::csv::WriterBuilder::new().from_writer(out);
-    let err = |e: ::csv::Error| Error::Invalid(format!("cannot write the CSV: {e}"));
+    let err = |e: ::csv::Error| Error::write("the CSV", e);
     w.write_record(columns(lang)).map_err(err)?;
     let status = super::stream(conn, header, false, &mut |r| {
         let row = cells(r, lang);

@@ -12,7 +12,7 @@ use crate::model::{Lang, Status, Word};
 use crate::{Error, Result};
 
 fn xerr(e: XlsxError) -> Error {
-    Error::Invalid(format!("cannot write the workbook: {e}"))
+    Error::write("the workbook", e)
 }
 
 /// Column widths in Excel's character units for the ledger columns, chosen for Chinese text
@@ -62,7 +62,7 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     }
     let status = super::stream(conn, h, false, &mut |task| {
         let r = u32::try_from(task.no)
-            .map_err(|_| Error::Invalid("too many rows for one Excel sheet".into()))?;
+            .map_err(|_| Error::Refused("too many rows for one Excel sheet".into()))?;
         let (tf, pf) = if task.overdue {
             (&late, &late_pct)
         } else {

@@ -45,7 +45,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
         path.display().to_string()
     };
     let too_large = |size: String| {
-        Error::Invalid(format!(
+        Error::Refused(format!(
             "{name} is {size}, over the 10 MB a report can be; is it the right file?"
         ))
     };
@@ -149,7 +149,7 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
         },
     )?;
     let year_end =
-        |y: i32| end_of_year(y).ok_or_else(|| Error::Invalid(format!("{y} is not a usable year")));
+        |y: i32| end_of_year(y).ok_or_else(|| Error::Refused(format!("{y} is not a usable year")));
     let report_end = year_end(r.report_year)?;
     let plan_end = year_end(r.plan_year)?;
 

@@ -55,7 +55,7 @@ const PIECE: usize = 30_000;
 const CONTINUOUS: &str = "长期";
 
 fn xlsx_error(path: &Path, e: XlsxError) -> Error {
-    Error::Invalid(format!("cannot write {}: {e}", path.display()))
+    Error::write(path.display().to_string(), e)
 }
 
 /// One row per item, in report order: (kind word, area, item).
@@ -193,7 +193,7 @@ fn excel_date(serial: f64) -> Option<NaiveDate> {
 }
 
 fn not_a_sheet(path: &Path) -> Error {
-    Error::Invalid(format!(
+    Error::Refused(format!(
         "{} is not a review sheet written by `taizhang import REPORT --review FILE.xlsx` (no {ITEMS_SHEET} and {REPORT_SHEET} sheets of this layout); write one with --review",
         path.display()
     ))
@@ -238,7 +238,7 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
         .map(|b| format!("{b:02x}"))
         .collect();
     if got != sha {
-        return Err(Error::Invalid(format!(
+        return Err(Error::Refused(format!(
             "{}: the report text in the hidden {REPORT_SHEET} sheet was changed; edit only the {ITEMS_SHEET} sheet, or write a new sheet with --review",
             path.display()
         )));
