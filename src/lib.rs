@@ -11,6 +11,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod fsio;
+pub mod ledger;
 pub mod model;
 pub mod report;
 

@@ -6,12 +6,11 @@ use super::{
     emit, emit_json, parse_name, parse_outline_area, parse_progress, parse_text, parse_title, Ctx,
     Format,
 };
-use crate::db::tasks::{self, NewTask};
 use crate::db::Ledger;
-use crate::model::date::end_of_year;
+use crate::ledger::tasks::AddRequest;
 use crate::model::date::DeadlineArg;
 use crate::model::{Kind, Status};
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct Add {
@@ -64,93 +63,39 @@ pub struct Add {
 
 impl Add {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        if self.status == Status::Cancelled {
-            return Err(Error::Usage(
-                "a task cannot be added as cancelled; add it, then cancel it with `update --status cancelled --note REASON`"
-                    .into(),
+        let req = AddRequest {
+            reference: self.reference.clone(),
+            kind: self.kind,
+            title: self.title.clone(),
+            body: self.body.clone(),
+            area: self.area.clone(),
+            outline_area: self.outline_area.clone(),
+            owner: self.owner.clone(),
+            co_owners: self.co_owners.clone(),
+            deadline: self.deadline.clone(),
+            continuous: self.continuous,
+            year: self.year,
+            parent_id: self.parent,
+            status: self.status,
+            progress: self.progress,
+        };
+        let task = crate::ledger::tasks::add(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang)?;
+        if let (Some(d), true) = (task.deadline, task.overdue) {
+            ctx.warn(&format!(
+                "{} {d} {}",
+                ctx.t("截止日期", "the deadline"),
+                ctx.t(
+                    "已过，任务已记为逾期",
+                    "has already passed; the task is overdue"
+                ),
             ));
         }
-        let mut status = self.status;
-        let mut progress = self.progress;
-        if progress == 100 && status == Status::Todo {
-            status = Status::Done;
-        }
-        if status.is_finished() && progress == 0 {
-            progress = 100;
-        }
-        // The outline is read in the same transaction as the insert: one command, one
-        // transaction, and the default year cannot change in between.
-        let (id, deadline) = ledger.write(&ctx.meta, |w| {
-            let year = match self.year {
-                Some(y) => y,
-                None => crate::db::outline(w.conn())?.end,
-            };
-            let deadline = if self.continuous {
-                None
-            } else {
-                match &self.deadline {
-                    Some(d) => d
-                        .resolve(year)
-                        .map_err(|_| bad_for_year(ctx, d, year))?
-                        .day(),
-                    None => Some(end_of_year(year).ok_or_else(|| {
-                        Error::Refused(format!("{year} has no 31 December in the calendar"))
-                    })?),
-                }
-            };
-            let t = NewTask {
-                reference: self.reference.clone(),
-                kind: self.kind,
-                title: self.title.clone(),
-                body: self.body.clone(),
-                area: self.area.clone(),
-                outline_area: self.outline_area.clone(),
-                owner: self.owner.clone(),
-                co_owners: self.co_owners.clone(),
-                status,
-                progress,
-                deadline,
-                deadline_text: self.deadline.as_ref().and_then(|d| d.words()),
-                year,
-                parent_id: self.parent,
-                document_id: None,
-                completed_at: status.is_finished().then(|| ctx.meta.at.clone()),
-            };
-            Ok((tasks::insert(w, &t, None)?, deadline))
-        })?;
-        if let Some(d) = deadline {
-            if d < ctx.as_of && !status.is_closed() {
-                ctx.warn(&format!(
-                    "{} {d} {}",
-                    ctx.t("截止日期", "the deadline"),
-                    ctx.t(
-                        "已过，任务已记为逾期",
-                        "has already passed; the task is overdue"
-                    ),
-                ));
-            }
-        }
         match ctx.format {
-            Format::Json => {
-                let task = ledger.read(|c| tasks::get(c, id, ctx.as_of))?;
-                emit_json(out, &task)
-            }
-            _ => emit(out, format!("{} #{id}", ctx.t("已新增任务", "Added task"))),
+            Format::Json => emit_json(out, &task),
+            _ => emit(
+                out,
+                format!("{} #{}", ctx.t("已新增任务", "Added task"), task.id),
+            ),
         }
     }
-}
-
-/// The refusal of a deadline that is well formed but names no day in the plan year it is read
-/// in ("2月29日" in 2025).
-pub(super) fn bad_for_year(ctx: &Ctx, d: &DeadlineArg, year: i32) -> Error {
-    Error::Usage(format!(
-        "{} '{}' {} {year}{}",
-        ctx.t("截止日期", "the deadline"),
-        d.text,
-        ctx.t("不是计划年度", "is not a day of the plan year"),
-        ctx.t(
-            "中的日期；请写出完整日期，如 2025-06-30",
-            "; give a full date such as 2025-06-30"
-        ),
-    ))
 }

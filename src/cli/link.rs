@@ -3,7 +3,6 @@ use std::io::Write;
 use clap::Args;
 
 use super::{emit, Ctx};
-use crate::db::tasks;
 use crate::db::Ledger;
 use crate::Result;
 
@@ -27,14 +26,14 @@ impl Link {
         out: &mut dyn Write,
         add: bool,
     ) -> Result<()> {
-        let as_of = ctx.as_of;
-        let changed = ledger.write(&ctx.meta, |w| {
-            if add {
-                tasks::link(w, self.id, self.addresses, as_of)
-            } else {
-                tasks::unlink(w, self.id, self.addresses)
-            }
-        })?;
+        let changed = crate::ledger::tasks::set_link(
+            ledger,
+            &ctx.meta,
+            self.id,
+            self.addresses,
+            add,
+            ctx.as_of,
+        )?;
         let msg = match (add, changed) {
             (true, true) => ctx.t("已关联短板", "now addresses"),
             (true, false) => ctx.t("已关联过，无变化：", "already addresses, nothing changed:"),

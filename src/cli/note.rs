@@ -3,7 +3,6 @@ use std::io::Write;
 use clap::Args;
 
 use super::{emit, parse_text, Ctx};
-use crate::db::tasks;
 use crate::db::Ledger;
 use crate::Result;
 
@@ -20,7 +19,7 @@ pub struct Note {
 
 impl Note {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        ledger.write(&ctx.meta, |w| tasks::note(w, self.id, &self.text))?;
+        crate::ledger::tasks::note(ledger, &ctx.meta, self.id, &self.text)?;
         emit(
             out,
             format!("#{}: {}", self.id, ctx.t("已记录进展", "note recorded")),

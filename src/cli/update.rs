@@ -6,12 +6,13 @@ use super::{
     emit, emit_json, parse_name, parse_outline_area, parse_progress, parse_text, parse_title, Ctx,
     Format,
 };
-use crate::db::tasks::{self, Changes};
 use crate::db::Ledger;
+use crate::ledger::tasks::UpdateRequest;
 use crate::model::date::DeadlineArg;
-use crate::model::Status;
+use crate::model::rules::Changes;
+use crate::model::{Status, Task};
 use crate::report::field_label;
-use crate::{Error, Result};
+use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct Update {
@@ -56,67 +57,31 @@ pub struct Update {
 
 impl Update {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        if self.note.is_none() {
-            if self.deadline.is_some() {
-                return Err(Error::Usage(
-                    "changing a deadline needs --note with the reason (延期须说明理由)".into(),
-                ));
-            }
-            if self.status == Some(Status::Cancelled) {
-                return Err(Error::Usage(
-                    "cancelling a task needs --note with the reason (取消须说明理由)".into(),
-                ));
-            }
-        }
-        let mut changes = Changes {
-            status: self.status,
-            progress: self.progress,
-            owner: self.owner.clone(),
-            co_owners: (!self.co_owners.is_empty()).then(|| self.co_owners.clone()),
-            deadline: None,
-            deadline_text: self.deadline.as_ref().and_then(|d| d.words()),
-            title: self.title.clone(),
-            area: self.area.clone(),
-            outline_area: self.outline_area.clone(),
-            parent_id: self.parent,
-            body: None,
+        let req = UpdateRequest {
+            ids: self.ids.clone(),
+            changes: Changes {
+                status: self.status,
+                progress: self.progress,
+                owner: self.owner.clone(),
+                co_owners: (!self.co_owners.is_empty()).then(|| self.co_owners.clone()),
+                deadline: None,
+                deadline_text: None,
+                title: self.title.clone(),
+                area: self.area.clone(),
+                outline_area: self.outline_area.clone(),
+                parent_id: self.parent,
+                body: None,
+            },
+            deadline: self.deadline.clone(),
+            note: self.note.clone(),
         };
-        // The same id given twice is one task to change, not two changes.
-        let mut seen = std::collections::HashSet::new();
-        let ids: Vec<i64> = self
-            .ids
-            .iter()
-            .copied()
-            .filter(|id| seen.insert(*id))
-            .collect();
-        let mut new_deadlines = Vec::new();
-        let changed = ledger.write(&ctx.meta, |w| {
-            ids.iter()
-                .map(|&id| {
-                    // A deadline without a year ("6月底前") means that month of each task's own
-                    // plan year, so it is resolved task by task.
-                    if let Some(d) = &self.deadline {
-                        let year = tasks::get(w.conn(), id, ctx.as_of)?.year;
-                        let due = d
-                            .resolve(year)
-                            .map_err(|_| super::add::bad_for_year(ctx, d, year))?;
-                        let Some(day) = due.day() else {
-                            return Err(Error::Usage(
-                                ctx.t(
-                                    "update 不能把截止日期改为长期；请给出日期，如 2025-06-30",
-                                    "update cannot make a deadline continuous; give a date such as 2025-06-30",
-                                )
-                                .into(),
-                            ));
-                        };
-                        changes.deadline = Some(day);
-                        new_deadlines.push(day);
-                    }
-                    tasks::update(w, id, &changes, self.note.as_deref(), ctx.as_of).map(|f| (id, f))
-                })
-                .collect::<Result<Vec<_>>>()
-        })?;
-        if let Some(&d) = new_deadlines.iter().min() {
+        let updated = crate::ledger::tasks::update(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang)?;
+        let new_deadline = self
+            .deadline
+            .is_some()
+            .then(|| updated.iter().filter_map(|u| u.task.deadline).min())
+            .flatten();
+        if let Some(d) = new_deadline {
             if d < ctx.as_of {
                 ctx.warn(&format!(
                     "{} {d} {}",
@@ -127,23 +92,20 @@ impl Update {
         }
         match ctx.format {
             Format::Json => {
-                let tasks = ledger.read(|c| {
-                    ids.iter()
-                        .map(|&id| tasks::get(c, id, ctx.as_of))
-                        .collect::<Result<Vec<_>>>()
-                })?;
+                let tasks: Vec<&Task> = updated.iter().map(|u| &u.task).collect();
                 emit_json(out, &tasks)
             }
             _ => {
-                for (id, fields) in changed {
-                    if fields.is_empty() {
+                for u in &updated {
+                    let id = u.task.id;
+                    if u.fields.is_empty() {
                         emit(
                             out,
                             format!("#{id}: {}", ctx.t("无变化", "nothing changed")),
                         )?;
                     } else {
                         let names: Vec<String> =
-                            fields.iter().map(|f| field_label(f, ctx.lang)).collect();
+                            u.fields.iter().map(|f| field_label(f, ctx.lang)).collect();
                         emit(
                             out,
                             format!("#{id}: {} {}", ctx.t("已更新", "updated"), names.join(", ")),

@@ -199,22 +199,8 @@ pub fn would_cycle(conn: &Connection, child: i64, parent: i64) -> Result<bool> {
     Ok(stmt.query_row([parent, child], |r| r.get(0))?)
 }
 
-/// The fields of a task that `update` may change, with their new values.
-#[derive(Debug, Clone, Default)]
-pub struct Changes {
-    pub status: Option<Status>,
-    pub progress: Option<u8>,
-    pub owner: Option<String>,
-    pub co_owners: Option<Vec<String>>,
-    pub deadline: Option<NaiveDate>,
-    /// The words the new deadline was given in, when not a plain date.
-    pub deadline_text: Option<String>,
-    pub title: Option<String>,
-    pub area: Option<String>,
-    pub outline_area: Option<String>,
-    pub parent_id: Option<i64>,
-    pub body: Option<String>,
-}
+/// What `update` may change; kept in model/ with the rules that apply it.
+pub use crate::model::rules::Changes;
 
 /// A field's value as history stores it: plain text, with lists as JSON.
 fn text<T: ToString>(v: &Option<T>) -> Option<String> {
@@ -247,48 +233,6 @@ fn update_row(
     as_of: NaiveDate,
 ) -> Result<Vec<&'static str>> {
     let old = get(w.conn(), id, as_of)?;
-    let mut new = old.clone();
-    if let Some(s) = c.status {
-        new.status = s;
-    }
-    if let Some(p) = c.progress {
-        new.own_progress = p;
-        // Reaching 100 without a word on status means the work is done.
-        if p == 100 && c.status.is_none() && !old.status.is_closed() {
-            new.status = Status::Done;
-        }
-    }
-    // Finished work is complete work: done without a progress figure means 100.
-    if new.status.is_finished() && !old.status.is_finished() && c.progress.is_none() {
-        new.own_progress = 100;
-    }
-    if new.status.is_finished() && !old.status.is_finished() {
-        new.completed_at = Some(w.at().to_string());
-    } else if !new.status.is_finished() {
-        new.completed_at = None;
-    }
-    if let Some(o) = &c.owner {
-        new.owner = Some(o.clone());
-    }
-    if let Some(co) = &c.co_owners {
-        new.co_owners = co.clone();
-    }
-    if let Some(d) = c.deadline {
-        new.deadline = Some(d);
-        new.deadline_text = c.deadline_text.clone();
-    }
-    if let Some(t) = &c.title {
-        new.title = t.clone();
-    }
-    if let Some(a) = &c.area {
-        new.area = Some(a.clone());
-    }
-    if let Some(a) = &c.outline_area {
-        new.outline_area = Some(a.clone());
-    }
-    if let Some(b) = &c.body {
-        new.body = Some(b.clone());
-    }
     if let Some(p) = c.parent_id {
         require(w.conn(), p)?;
         if would_cycle(w.conn(), id, p)? {
@@ -296,8 +240,8 @@ fn update_row(
                 "task #{p} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
             )));
         }
-        new.parent_id = Some(p);
     }
+    let new = crate::model::rules::apply(&old, c, w.at());
 
     let co_json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
     let fields: [(&'static str, Option<String>, Option<String>); 12] = [

@@ -3,6 +3,7 @@
 pub mod date;
 pub mod kind;
 pub mod numerals;
+pub mod rules;
 pub mod status;
 pub mod words;
 

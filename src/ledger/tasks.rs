@@ -1,0 +1,297 @@
+//! Operations on single tasks: add, update, note, link and unlink.
+
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
+
+use crate::db::tasks::{self, NewTask};
+use crate::db::{ChangeMeta, Ledger};
+use crate::model::date::{end_of_year, DeadlineArg};
+use crate::model::rules::{starting_state, Changes};
+use crate::model::{Kind, Lang, Status, Task};
+use crate::{Error, Result};
+
+/// A task to add, as the command line gives it.
+#[derive(Debug, Clone)]
+pub struct AddRequest {
+    pub reference: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    pub body: Option<String>,
+    pub area: Option<String>,
+    pub outline_area: Option<String>,
+    pub owner: Option<String>,
+    pub co_owners: Vec<String>,
+    /// The deadline as typed; `None` means 31 December of the plan year.
+    pub deadline: Option<DeadlineArg>,
+    /// Continuous work with no deadline (长期坚持).
+    pub continuous: bool,
+    /// The plan year; `None` means the closing year of the ledger's outline period.
+    pub year: Option<i32>,
+    pub parent_id: Option<i64>,
+    pub status: Status,
+    pub progress: u8,
+}
+
+/// Adds one task and returns it as stored.
+pub fn add(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    req: &AddRequest,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Result<Task> {
+    if req.status == Status::Cancelled {
+        return Err(Error::Usage(
+            "a task cannot be added as cancelled; add it, then cancel it with `update --status cancelled --note REASON`"
+                .into(),
+        ));
+    }
+    let (status, progress) = starting_state(req.status, req.progress);
+    // The outline is read in the same transaction as the insert: one command, one
+    // transaction, and the default year cannot change in between.
+    ledger.write(meta, |w| {
+        let year = match req.year {
+            Some(y) => y,
+            None => crate::db::outline(w.conn())?.end,
+        };
+        let deadline = if req.continuous {
+            None
+        } else {
+            match &req.deadline {
+                Some(d) => d
+                    .resolve(year)
+                    .map_err(|_| bad_for_year(lang, d, year))?
+                    .day(),
+                None => Some(end_of_year(year).ok_or_else(|| {
+                    Error::Refused(format!("{year} has no 31 December in the calendar"))
+                })?),
+            }
+        };
+        let t = NewTask {
+            reference: req.reference.clone(),
+            kind: req.kind,
+            title: req.title.clone(),
+            body: req.body.clone(),
+            area: req.area.clone(),
+            outline_area: req.outline_area.clone(),
+            owner: req.owner.clone(),
+            co_owners: req.co_owners.clone(),
+            status,
+            progress,
+            deadline,
+            deadline_text: req.deadline.as_ref().and_then(|d| d.words()),
+            year,
+            parent_id: req.parent_id,
+            document_id: None,
+            completed_at: status.is_finished().then(|| w.at().to_string()),
+        };
+        let id = tasks::insert(w, &t, None)?;
+        tasks::get(w.conn(), id, as_of)
+    })
+}
+
+/// A change to one or more tasks, as the command line gives it.
+#[derive(Debug, Clone)]
+pub struct UpdateRequest {
+    /// The tasks to change; all change or none does. An id given twice is changed once.
+    pub ids: Vec<i64>,
+    /// The new values; its deadline is filled per task from `deadline`.
+    pub changes: Changes,
+    /// A new deadline as typed: a form without a year is in each task's own plan year.
+    pub deadline: Option<DeadlineArg>,
+    /// The reason, required for a new deadline or a cancellation.
+    pub note: Option<String>,
+}
+
+/// What `update` did to one task.
+#[derive(Debug, Clone)]
+pub struct Updated {
+    /// The task as the whole command left it.
+    pub task: Task,
+    /// The names of the fields that changed; empty when nothing did.
+    pub fields: Vec<&'static str>,
+}
+
+/// Changes tasks in one transaction and returns each as the change left it.
+pub fn update(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    req: &UpdateRequest,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Result<Vec<Updated>> {
+    if req.note.is_none() {
+        if req.deadline.is_some() {
+            return Err(Error::Usage(
+                "changing a deadline needs --note with the reason (延期须说明理由)".into(),
+            ));
+        }
+        if req.changes.status == Some(Status::Cancelled) {
+            return Err(Error::Usage(
+                "cancelling a task needs --note with the reason (取消须说明理由)".into(),
+            ));
+        }
+    }
+    let mut seen = HashSet::new();
+    let ids: Vec<i64> = req
+        .ids
+        .iter()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    // The closure may run again when the ledger was busy, so it keeps no state between runs.
+    ledger.write(meta, |w| {
+        let mut fields = Vec::with_capacity(ids.len());
+        for &id in &ids {
+            let mut changes = req.changes.clone();
+            // A deadline without a year ("6月底前") means that month of each task's own plan
+            // year, so it is resolved task by task.
+            if let Some(d) = &req.deadline {
+                let year = tasks::get(w.conn(), id, as_of)?.year;
+                let due = d.resolve(year).map_err(|_| bad_for_year(lang, d, year))?;
+                let Some(day) = due.day() else {
+                    return Err(Error::Usage(
+                        lang.pick(
+                            "update 不能把截止日期改为长期；请给出日期，如 2025-06-30",
+                            "update cannot make a deadline continuous; give a date such as 2025-06-30",
+                        )
+                        .into(),
+                    ));
+                };
+                changes.deadline = Some(day);
+                changes.deadline_text = d.words();
+            }
+            fields.push(tasks::update(w, id, &changes, req.note.as_deref(), as_of)?);
+        }
+        // Read after every change, so that a parent shows the progress its sub-tasks now give.
+        ids.iter()
+            .zip(fields)
+            .map(|(&id, fields)| {
+                Ok(Updated {
+                    task: tasks::get(w.conn(), id, as_of)?,
+                    fields,
+                })
+            })
+            .collect()
+    })
+}
+
+/// Records a progress note on a task.
+pub fn note(ledger: &mut Ledger, meta: &ChangeMeta, id: i64, text: &str) -> Result<()> {
+    ledger.write(meta, |w| tasks::note(w, id, text))
+}
+
+/// Links a task to the shortcoming it addresses (`add`) or removes the link. Returns false
+/// when there was nothing to do.
+pub fn set_link(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    id: i64,
+    shortcoming: i64,
+    add: bool,
+    as_of: NaiveDate,
+) -> Result<bool> {
+    ledger.write(meta, |w| {
+        if add {
+            tasks::link(w, id, shortcoming, as_of)
+        } else {
+            tasks::unlink(w, id, shortcoming)
+        }
+    })
+}
+
+/// The refusal of a deadline that is well formed but names no day in the plan year it is read
+/// in ("2月29日" in 2025).
+fn bad_for_year(lang: Lang, d: &DeadlineArg, year: i32) -> Error {
+    Error::Usage(format!(
+        "{} '{}' {} {year}{}",
+        lang.pick("截止日期", "the deadline"),
+        d.text,
+        lang.pick("不是计划年度", "is not a day of the plan year"),
+        lang.pick(
+            "中的日期；请写出完整日期，如 2025-06-30",
+            "; give a full date such as 2025-06-30"
+        ),
+    ))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::db::testing::meta;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, 1).unwrap()
+    }
+
+    fn request(title: &str) -> AddRequest {
+        AddRequest {
+            reference: None,
+            kind: Kind::Task,
+            title: title.into(),
+            body: None,
+            area: None,
+            outline_area: None,
+            owner: None,
+            co_owners: vec![],
+            deadline: None,
+            continuous: false,
+            year: Some(2025),
+            parent_id: None,
+            status: Status::Todo,
+            progress: 0,
+        }
+    }
+
+    /// `add` applies the starting rules and returns the task as stored; `update` returns each
+    /// task once, as the whole command left it, with the fields that changed.
+    #[test]
+    fn operations_return_what_they_changed() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let mut r = request("甲");
+        r.progress = 100;
+        let t = add(&mut l, &meta(), &r, day(), Lang::En).unwrap();
+        assert_eq!((t.status, t.progress), (Status::Done, 100));
+        assert_eq!(t.deadline, NaiveDate::from_ymd_opt(2025, 12, 31));
+        assert!(t.completed_at.is_some());
+
+        let parent = add(&mut l, &meta(), &request("乙"), day(), Lang::En).unwrap();
+        let req = UpdateRequest {
+            ids: vec![t.id, t.id],
+            changes: Changes {
+                progress: Some(40),
+                status: Some(Status::Doing),
+                parent_id: Some(parent.id),
+                ..Changes::default()
+            },
+            deadline: None,
+            note: None,
+        };
+        let u = update(&mut l, &meta(), &req, day(), Lang::En).unwrap();
+        assert_eq!(u.len(), 1);
+        assert_eq!(u[0].task.progress, 40);
+        assert_eq!(u[0].task.completed_at, None);
+        assert_eq!(
+            u[0].fields,
+            ["status", "progress", "parent_id", "completed_at"]
+        );
+
+        let mut cancelled = request("丙");
+        cancelled.status = Status::Cancelled;
+        let e = add(&mut l, &meta(), &cancelled, day(), Lang::En).unwrap_err();
+        assert_eq!(e.exit_code(), 2, "{e}");
+        let req = UpdateRequest {
+            ids: vec![t.id],
+            changes: Changes {
+                status: Some(Status::Cancelled),
+                ..Changes::default()
+            },
+            deadline: None,
+            note: None,
+        };
+        let e = update(&mut l, &meta(), &req, day(), Lang::En).unwrap_err();
+        assert!(e.to_string().contains("needs --note"), "{e}");
+    }
+}

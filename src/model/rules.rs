@@ -1,0 +1,105 @@
+//! The rules that tie a task's status, progress and completion together, as pure functions
+//! on plain types. `add` and `update` (src/ledger/) and undo (through db::tasks::update) all
+//! go through these, so each rule is written once.
+
+use chrono::NaiveDate;
+
+use super::{Status, Task};
+
+/// The fields of a task that `update` may change, with their new values.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub status: Option<Status>,
+    pub progress: Option<u8>,
+    pub owner: Option<String>,
+    pub co_owners: Option<Vec<String>>,
+    pub deadline: Option<NaiveDate>,
+    /// The words the new deadline was given in, when not a plain date.
+    pub deadline_text: Option<String>,
+    pub title: Option<String>,
+    pub area: Option<String>,
+    pub outline_area: Option<String>,
+    pub parent_id: Option<i64>,
+    pub body: Option<String>,
+}
+
+/// The status and progress a new task starts with: 100 without a word on status means done,
+/// and finished work without a progress figure is complete (100).
+pub fn starting_state(status: Status, progress: u8) -> (Status, u8) {
+    let status = if progress == 100 && status == Status::Todo {
+        Status::Done
+    } else {
+        status
+    };
+    let progress = if status.is_finished() && progress == 0 {
+        100
+    } else {
+        progress
+    };
+    (status, progress)
+}
+
+/// The task as `changes` leave it, stamped `at` if it becomes finished. The parent is taken as
+/// given: whether it exists and makes no cycle is asked of the ledger by the caller.
+pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
+    let mut new = old.clone();
+    if let Some(s) = c.status {
+        new.status = s;
+    }
+    if let Some(p) = c.progress {
+        new.own_progress = p;
+        // Reaching 100 without a word on status means the work is done.
+        if p == 100 && c.status.is_none() && !old.status.is_closed() {
+            new.status = Status::Done;
+        }
+    }
+    // Finished work is complete work: done without a progress figure means 100.
+    if new.status.is_finished() && !old.status.is_finished() && c.progress.is_none() {
+        new.own_progress = 100;
+    }
+    if new.status.is_finished() && !old.status.is_finished() {
+        new.completed_at = Some(at.to_string());
+    } else if !new.status.is_finished() {
+        new.completed_at = None;
+    }
+    if let Some(o) = &c.owner {
+        new.owner = Some(o.clone());
+    }
+    if let Some(co) = &c.co_owners {
+        new.co_owners = co.clone();
+    }
+    if let Some(d) = c.deadline {
+        new.deadline = Some(d);
+        new.deadline_text = c.deadline_text.clone();
+    }
+    if let Some(t) = &c.title {
+        new.title = t.clone();
+    }
+    if let Some(a) = &c.area {
+        new.area = Some(a.clone());
+    }
+    if let Some(a) = &c.outline_area {
+        new.outline_area = Some(a.clone());
+    }
+    if let Some(b) = &c.body {
+        new.body = Some(b.clone());
+    }
+    if let Some(p) = c.parent_id {
+        new.parent_id = Some(p);
+    }
+    new
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_task_at_100_is_done_and_a_finished_one_is_at_100() {
+        assert_eq!(starting_state(Status::Todo, 100), (Status::Done, 100));
+        assert_eq!(starting_state(Status::Done, 0), (Status::Done, 100));
+        assert_eq!(starting_state(Status::Verified, 0), (Status::Verified, 100));
+        assert_eq!(starting_state(Status::Doing, 100), (Status::Doing, 100));
+        assert_eq!(starting_state(Status::Todo, 30), (Status::Todo, 30));
+    }
+}
