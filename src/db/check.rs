@@ -7,6 +7,7 @@ use rusqlite::Connection;
 
 use super::replay::{replay_each, Rollup};
 use super::tasks::{task_from_row, NewTask, TASK_COLUMNS};
+use crate::model::field::Field;
 use crate::model::Task;
 use crate::Result;
 
@@ -379,24 +380,10 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// The fields a history row can change, in the text form the writers store them in.
-const FIELDS: [&str; 12] = [
-    "status",
-    "progress",
-    "owner",
-    "co_owners",
-    "deadline",
-    "deadline_text",
-    "title",
-    "area",
-    "outline_area",
-    "body",
-    "parent_id",
-    "completed_at",
-];
-
-/// A task's fields as history stores them, from its creation row.
-fn stored_fields(t: NewTask) -> Result<[Option<String>; 12]> {
+/// A task's fields as history stores them, from its creation row, in the order of
+/// `Field::ALL` (the creation row holds a NewTask, which has no Task to ask `Field::text`;
+/// the unit test `stored_fields_follow_the_field_list` holds the two orders together).
+fn stored_fields(t: NewTask) -> Result<[Option<String>; Field::ALL.len()]> {
     Ok([
         Some(t.status.to_string()),
         Some(t.progress.to_string()),
@@ -416,7 +403,7 @@ fn stored_fields(t: NewTask) -> Result<[Option<String>; 12]> {
 /// Where one task's history has got to in `history_chain`.
 struct Chain {
     task: i64,
-    fields: [Option<String>; 12],
+    fields: [Option<String>; Field::ALL.len()],
     links: BTreeSet<i64>,
     /// The time of the latest row, and of the latest row other than a link: writers stamp a
     /// task's updated_at with the latter, bulk files may carry the former.
@@ -525,7 +512,7 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
             }
             f => {
                 // Unknown fields are reported by the replay.
-                if let Some(i) = FIELDS.iter().position(|&k| k == f) {
+                if let Some(i) = Field::from_name(f).map(|f| f as usize) {
                     if c.fields[i] != old {
                         problems.push(wrong("its old value is not what the task held before it"));
                     }
@@ -543,6 +530,32 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+
+    /// The creation row's fields line up with the one list of fields: each holds what
+    /// `Field::text` gives for the same task.
+    #[test]
+    fn stored_fields_follow_the_field_list() {
+        use crate::db::testing::{meta, task};
+        use crate::db::Ledger;
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let mut t = task("甲");
+        t.owner = Some("区司法局".into());
+        t.co_owners = vec!["区城管局".into()];
+        t.area = Some("执法".into());
+        t.outline_area = Some("FZ01".into());
+        t.body = Some("全文".into());
+        t.deadline_text = Some("6月底前".into());
+        let parent = l.write(&meta(), |w| insert(w, &task("乙"), None)).unwrap();
+        t.parent_id = Some(parent);
+        let id = l.write(&meta(), |w| insert(w, &t, None)).unwrap();
+        let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+        let stored = l.read(|c| crate::db::tasks::get(c, id, day)).unwrap();
+        let fields = stored_fields(t).unwrap();
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i);
+            assert_eq!(fields[i], f.text(&stored), "{}", f.name());
+        }
+    }
     use super::*;
     use crate::db::tasks::insert;
     use crate::db::testing::{meta, task};

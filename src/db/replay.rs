@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::tasks::NewTask;
+use crate::model::field::Field;
 use crate::model::{is_overdue, Status, Task};
 use crate::{Error, Result};
 
@@ -223,26 +224,10 @@ fn apply(
     old: Option<String>,
     new: Option<String>,
 ) -> std::result::Result<(), String> {
-    let t = &mut rep.task;
+    if let Some(f) = Field::from_name(field) {
+        return f.set(&mut rep.task, new);
+    }
     match field {
-        "status" => t.status = parse(&new, field)?,
-        "progress" => {
-            t.own_progress = parse(&new, field)?;
-            t.progress = t.own_progress;
-        }
-        "owner" => t.owner = new,
-        "co_owners" => {
-            let s = new.unwrap_or_else(|| "[]".into());
-            t.co_owners = serde_json::from_str(&s).map_err(|e| format!("co_owners: {e}"))?;
-        }
-        "deadline" => t.deadline = parse_opt(&new, field)?,
-        "deadline_text" => t.deadline_text = new,
-        "title" => t.title = new.ok_or("'title' set to nothing")?,
-        "area" => t.area = new,
-        "outline_area" => t.outline_area = new,
-        "body" => t.body = new,
-        "parent_id" => t.parent_id = parse_opt(&new, field)?,
-        "completed_at" => t.completed_at = new,
         "addresses" => match (&old, &new) {
             (None, Some(_)) => {
                 rep.addresses.insert(parse(&new, field)?);

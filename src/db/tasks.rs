@@ -6,6 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{tally, Writer};
+use crate::model::field::{Field, Stored};
 use crate::model::{is_overdue, Kind, Status, Task};
 use crate::{Error, Result};
 use std::collections::BTreeSet;
@@ -202,11 +203,6 @@ pub fn would_cycle(conn: &Connection, child: i64, parent: i64) -> Result<bool> {
 /// What `update` may change; kept in model/ with the rules that apply it.
 pub use crate::model::rules::Changes;
 
-/// A field's value as history stores it: plain text, with lists as JSON.
-fn text<T: ToString>(v: &Option<T>) -> Option<String> {
-    v.as_ref().map(|x| x.to_string())
-}
-
 /// Applies `changes` to one task inside the write transaction: reads the current row, works out
 /// the new one, writes every changed column and one history row per changed field. Returns the
 /// names of the fields that changed (empty when the change changes nothing).
@@ -243,76 +239,55 @@ fn update_row(
     }
     let new = crate::model::rules::apply(&old, c, w.at());
 
-    let co_json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_default();
-    let fields: [(&'static str, Option<String>, Option<String>); 12] = [
-        (
-            "status",
-            Some(old.status.to_string()),
-            Some(new.status.to_string()),
-        ),
-        (
-            "progress",
-            Some(old.own_progress.to_string()),
-            Some(new.own_progress.to_string()),
-        ),
-        ("owner", old.owner.clone(), new.owner.clone()),
-        (
-            "co_owners",
-            Some(co_json(&old.co_owners)),
-            Some(co_json(&new.co_owners)),
-        ),
-        ("deadline", text(&old.deadline), text(&new.deadline)),
-        (
-            "deadline_text",
-            old.deadline_text.clone(),
-            new.deadline_text.clone(),
-        ),
-        ("title", Some(old.title.clone()), Some(new.title.clone())),
-        ("area", old.area.clone(), new.area.clone()),
-        (
-            "outline_area",
-            old.outline_area.clone(),
-            new.outline_area.clone(),
-        ),
-        ("body", old.body.clone(), new.body.clone()),
-        ("parent_id", text(&old.parent_id), text(&new.parent_id)),
-        (
-            "completed_at",
-            old.completed_at.clone(),
-            new.completed_at.clone(),
-        ),
-    ];
-    let changed: Vec<_> = fields.iter().filter(|(_, o, n)| o != n).collect();
+    let changed: Vec<(Field, Option<String>, Option<String>)> = Field::ALL
+        .iter()
+        .map(|&f| (f, f.text(&old), f.text(&new)))
+        .filter(|(_, o, n)| o != n)
+        .collect();
     if changed.is_empty() {
         return Ok(Vec::new());
     }
+    // Every changeable column is written (the unchanged ones with their own value), so that
+    // one cached statement serves every update.
+    let mut values: Vec<Value> = Field::ALL.iter().map(|&f| stored(f, &new)).collect();
+    values.push(Value::Integer(id));
+    values.push(Value::Text(w.at().to_string()));
     w.conn()
-        .prepare_cached(
-            "UPDATE task SET status = ?2, progress = ?3, owner = ?4, co_owners = ?5, deadline = ?6,
-                 deadline_text = ?7, title = ?8, area = ?9, outline_area = ?10, body = ?11,
-                 parent_id = ?12, completed_at = ?13, updated_at = ?14
-             WHERE id = ?1",
-        )?
-        .execute(rusqlite::params![
-            id,
-            new.status,
-            new.own_progress,
-            new.owner,
-            co_json(&new.co_owners),
-            new.deadline,
-            new.deadline_text,
-            new.title,
-            new.area,
-            new.outline_area,
-            new.body,
-            new.parent_id,
-            new.completed_at,
-            w.at(),
-        ])?;
+        .prepare_cached(update_sql())?
+        .execute(rusqlite::params_from_iter(values))?;
     for (field, o, n) in &changed {
-        w.log(id, field, o.as_deref(), n.as_deref(), note)?;
+        w.log(id, field.name(), o.as_deref(), n.as_deref(), note)?;
     }
-    Ok(changed.iter().map(|(f, _, _)| *f).collect())
+    Ok(changed.iter().map(|(f, _, _)| f.name()).collect())
+}
+
+/// `UPDATE task SET <every changeable column>, updated_at WHERE id`, with the columns in the
+/// order of `Field::ALL` as ?1…?12, then the id and the time. Built once per process.
+fn update_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let n = Field::ALL.len();
+        let sets: Vec<String> = Field::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{} = ?{}", f.column(), i + 1))
+            .collect();
+        format!(
+            "UPDATE task SET {}, updated_at = ?{} WHERE id = ?{}",
+            sets.join(", "),
+            n + 2,
+            n + 1
+        )
+    })
+}
+
+/// A field's value of a task as its column holds it.
+fn stored(f: Field, t: &Task) -> Value {
+    match (f.text(t), f.stored()) {
+        (None, _) => Value::Null,
+        (Some(s), Stored::Integer) => s.parse().map_or(Value::Text(s), Value::Integer),
+        (Some(s), _) => Value::Text(s),
+    }
 }
 
 /// Records a progress note: a history row that changes no field.
@@ -583,26 +558,13 @@ fn set_field_row(
     value: Option<&str>,
     note: &str,
 ) -> Result<()> {
-    // The column name comes from this fixed list, never from the caller's text.
-    let (column, integer) = match field {
-        "status" => ("status", false),
-        "progress" => ("progress", true),
-        "owner" => ("owner", false),
-        "co_owners" => ("co_owners", false),
-        "deadline" => ("deadline", false),
-        "deadline_text" => ("deadline_text", false),
-        "title" => ("title", false),
-        "area" => ("area", false),
-        "outline_area" => ("outline_area", false),
-        "body" => ("body", false),
-        "parent_id" => ("parent_id", true),
-        "completed_at" => ("completed_at", false),
-        other => {
-            return Err(Error::Corrupt(format!(
-                "the field '{other}' of task #{id} cannot be set back"
-            )))
-        }
+    // The column name comes from the fixed list of fields, never from the caller's text.
+    let Some(f) = Field::from_name(field) else {
+        return Err(Error::Corrupt(format!(
+            "the field '{field}' of task #{id} cannot be set back"
+        )));
     };
+    let (column, integer) = (f.column(), f.stored() == Stored::Integer);
     let current: Option<String> = w
         .conn()
         .query_row(

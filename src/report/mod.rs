@@ -254,20 +254,13 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Table {
 
 /// The name of a task field in the given language.
 pub fn field_label(field: &str, lang: Lang) -> String {
+    if let Some(f) = crate::model::field::Field::from_name(field) {
+        return f.label(lang).to_string();
+    }
+    // History rows that are not fields (created, addresses, note) and the columns no history
+    // row changes.
     let zh = match field {
         "created" => "创建",
-        "status" => "状态",
-        "progress" => "进度",
-        "owner" => "牵头单位",
-        "co_owners" => "配合单位",
-        "deadline" => "完成时限",
-        "deadline_text" => "时限原文",
-        "title" => "任务",
-        "area" => "领域",
-        "outline_area" => "纲要领域",
-        "body" => "内容",
-        "parent_id" => "上级任务",
-        "completed_at" => "完成时间",
         "addresses" => "针对短板",
         "note" => "进展情况",
         "kind" => "类型",

@@ -1,0 +1,199 @@
+//! The one description of a task's changeable fields: the name history and JSON use, the
+//! column, the Chinese and English labels, how the value is stored (text, integer or a JSON
+//! list), how it is read from a task and how a history value is replayed onto one. Row
+//! updates (db::tasks), undo (db::tasks::set_field), replay (db::replay), `check`
+//! (db::check) and the labels of show/history (render::field_label) iterate this list, so a
+//! new changeable field is one variant here (plus its arms below) and its schema step.
+
+use super::{Lang, Task};
+
+/// A field of a task that a history row can change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Status,
+    Progress,
+    Owner,
+    CoOwners,
+    Deadline,
+    DeadlineText,
+    Title,
+    Area,
+    OutlineArea,
+    Body,
+    ParentId,
+    CompletedAt,
+}
+
+/// How a field's value is held in its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// Text (dates as YYYY-MM-DD, statuses as their English word).
+    Text,
+    /// An integer column; history holds its decimal text.
+    Integer,
+    /// A JSON array of strings in a text column.
+    JsonList,
+}
+
+impl Field {
+    /// Every changeable field, in the order history and `update` list them.
+    pub const ALL: [Field; 12] = [
+        Field::Status,
+        Field::Progress,
+        Field::Owner,
+        Field::CoOwners,
+        Field::Deadline,
+        Field::DeadlineText,
+        Field::Title,
+        Field::Area,
+        Field::OutlineArea,
+        Field::Body,
+        Field::ParentId,
+        Field::CompletedAt,
+    ];
+
+    /// The name in history rows and JSON; also the column's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Status => "status",
+            Field::Progress => "progress",
+            Field::Owner => "owner",
+            Field::CoOwners => "co_owners",
+            Field::Deadline => "deadline",
+            Field::DeadlineText => "deadline_text",
+            Field::Title => "title",
+            Field::Area => "area",
+            Field::OutlineArea => "outline_area",
+            Field::Body => "body",
+            Field::ParentId => "parent_id",
+            Field::CompletedAt => "completed_at",
+        }
+    }
+
+    /// The column of the `task` table that holds the field.
+    pub fn column(self) -> &'static str {
+        self.name()
+    }
+
+    /// The field with this history name, if it is one.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Some(match name {
+            "status" => Field::Status,
+            "progress" => Field::Progress,
+            "owner" => Field::Owner,
+            "co_owners" => Field::CoOwners,
+            "deadline" => Field::Deadline,
+            "deadline_text" => Field::DeadlineText,
+            "title" => Field::Title,
+            "area" => Field::Area,
+            "outline_area" => Field::OutlineArea,
+            "body" => Field::Body,
+            "parent_id" => Field::ParentId,
+            "completed_at" => Field::CompletedAt,
+            _ => return None,
+        })
+    }
+
+    /// The Chinese label, as the ledger's tables head the column.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Field::Status => "状态",
+            Field::Progress => "进度",
+            Field::Owner => "牵头单位",
+            Field::CoOwners => "配合单位",
+            Field::Deadline => "完成时限",
+            Field::DeadlineText => "时限原文",
+            Field::Title => "任务",
+            Field::Area => "领域",
+            Field::OutlineArea => "纲要领域",
+            Field::Body => "内容",
+            Field::ParentId => "上级任务",
+            Field::CompletedAt => "完成时间",
+        }
+    }
+
+    /// The label in the given language (English labels are the field names).
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.pick(self.zh(), self.name())
+    }
+
+    /// How the column holds the value.
+    pub fn stored(self) -> Stored {
+        match self {
+            Field::Progress | Field::ParentId => Stored::Integer,
+            Field::CoOwners => Stored::JsonList,
+            _ => Stored::Text,
+        }
+    }
+
+    /// The value as history stores it (the task's own progress, not the rolled-up one).
+    pub fn text(self, t: &Task) -> Option<String> {
+        match self {
+            Field::Status => Some(t.status.to_string()),
+            Field::Progress => Some(t.own_progress.to_string()),
+            Field::Owner => t.owner.clone(),
+            Field::CoOwners => Some(serde_json::to_string(&t.co_owners).unwrap_or_default()),
+            Field::Deadline => t.deadline.map(|d| d.to_string()),
+            Field::DeadlineText => t.deadline_text.clone(),
+            Field::Title => Some(t.title.clone()),
+            Field::Area => t.area.clone(),
+            Field::OutlineArea => t.outline_area.clone(),
+            Field::Body => t.body.clone(),
+            Field::ParentId => t.parent_id.map(|p| p.to_string()),
+            Field::CompletedAt => t.completed_at.clone(),
+        }
+    }
+
+    /// Sets the field of a replayed task from a history value. Progress sets the shown
+    /// progress too: the caller rolls sub-tasks up afterwards.
+    pub fn set(self, t: &mut Task, new: Option<String>) -> Result<(), String> {
+        match self {
+            Field::Status => t.status = parse(&new, self)?,
+            Field::Progress => {
+                t.own_progress = parse(&new, self)?;
+                t.progress = t.own_progress;
+            }
+            Field::Owner => t.owner = new,
+            Field::CoOwners => {
+                let s = new.unwrap_or_else(|| "[]".into());
+                t.co_owners = serde_json::from_str(&s).map_err(|e| format!("co_owners: {e}"))?;
+            }
+            Field::Deadline => t.deadline = new.as_ref().map(|_| parse(&new, self)).transpose()?,
+            Field::DeadlineText => t.deadline_text = new,
+            Field::Title => t.title = new.ok_or("'title' set to nothing")?,
+            Field::Area => t.area = new,
+            Field::OutlineArea => t.outline_area = new,
+            Field::Body => t.body = new,
+            Field::ParentId => t.parent_id = new.as_ref().map(|_| parse(&new, self)).transpose()?,
+            Field::CompletedAt => t.completed_at = new,
+        }
+        Ok(())
+    }
+}
+
+/// A history value parsed as the field's type.
+fn parse<T: std::str::FromStr>(v: &Option<String>, field: Field) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    let name = field.name();
+    let s = v
+        .as_deref()
+        .ok_or_else(|| format!("'{name}' set to nothing"))?;
+    s.parse::<T>()
+        .map_err(|e| format!("'{name}' value '{s}': {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every field's name leads back to it, and names are unique.
+    #[test]
+    fn names_round_trip() {
+        for f in Field::ALL {
+            assert_eq!(Field::from_name(f.name()), Some(f));
+        }
+        assert_eq!(Field::from_name("note"), None);
+    }
+}
