@@ -13,7 +13,7 @@ pub mod error;
 pub mod fsio;
 pub mod ledger;
 pub mod model;
-pub mod report;
+pub mod render;
 
 pub use error::{Error, ErrorKind, Result};
 pub mod export;

@@ -59,7 +59,7 @@ fn clap_exit(e: clap::Error) -> ExitCode {
 /// A message as one printable line: user text quoted in it may hold newlines, terminal
 /// escape sequences or bidi overrides, which are written as escapes.
 fn one_line_text(s: &str) -> String {
-    taizhang::report::escape::one_line(s).into_owned()
+    taizhang::render::escape::one_line(s).into_owned()
 }
 
 /// Joins the lines of clap's message up to its usage hint: "error: the following required

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OpenFlags};
 use super::{emit, Ctx};
 use crate::db::{backup, check, schema, Ledger};
 use crate::fsio::{self, Temp};
-use crate::report::printable;
+use crate::render::printable;
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]

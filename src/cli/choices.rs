@@ -5,7 +5,7 @@
 use clap::builder::PossibleValue;
 use clap::ValueEnum;
 
-use crate::db::report::GroupBy;
+use crate::db::progress::GroupBy;
 use crate::db::tasks::Sort;
 use crate::model::Lang;
 

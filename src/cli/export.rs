@@ -56,7 +56,7 @@ impl Export {
             .as_deref()
             .is_none_or(|p| p.as_os_str() == fsio::DASH);
         if to_stdout && std::io::stdout().is_terminal() {
-            use crate::report::escape::{Escaping, Mode};
+            use crate::render::escape::{Escaping, Mode};
             let json = matches!(ctx.format_given, Some(Format::Json | Format::Jsonl));
             let mut w = Escaping::new(out, if json { Mode::Json } else { Mode::Text });
             self.export(ledger, ctx, &mut w)?;

@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::{history, tasks, Ledger};
-use crate::report::history_table;
+use crate::render::history_table;
 use crate::Result;
 
 #[derive(Debug, Args)]

@@ -5,14 +5,14 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{emit, emit_json, parse_name, Ctx, Format};
-use crate::db::report::{report, GroupBy};
+use crate::db::progress::{self, GroupBy};
 use crate::db::tasks::Filter;
 use crate::db::{bulk, Ledger};
 use crate::import::apply::{self, Options, Prepared};
 use crate::import::review;
 use crate::import::{Encoding, Item, Section};
 use crate::model::Lang;
-use crate::report::{fit, printable};
+use crate::render::{fit, printable};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -238,7 +238,7 @@ impl Import {
             document: Some(outcome.document),
             ..Filter::default()
         };
-        let table = ledger.read(|c| report(c, GroupBy::Area, &f, ctx.as_of))?;
+        let table = ledger.read(|c| progress::compute(c, GroupBy::Area, &f, ctx.as_of))?;
         super::report::print(&table, ctx, out)
     }
 }

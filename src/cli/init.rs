@@ -34,7 +34,7 @@ impl Init {
                 format!(
                     "{} {} ({} {outline})",
                     ctx.t("台账文件：", "Ledger:"),
-                    crate::report::printable(&path),
+                    crate::render::printable(&path),
                     ctx.t("纲要期间", "outline period"),
                 ),
             ),

@@ -6,7 +6,7 @@ use super::{emit, emit_json, Ctx, Format};
 use crate::db::tasks::{self, Filter, Sort};
 use crate::db::Ledger;
 use crate::model::{Kind, Status};
-use crate::report::task_table;
+use crate::render::task_table;
 use crate::Result;
 
 /// The filters `list` and `report` share.

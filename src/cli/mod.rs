@@ -28,7 +28,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::db::{Access, ChangeMeta, Ledger};
 use crate::model::Lang;
-use crate::report::Style;
+use crate::render::Style;
 use crate::{clock, Error, Result};
 
 /// taizhang (台账): track the commitments, shortcomings and achievements of a rule-of-law
@@ -264,7 +264,7 @@ impl Ctx {
         eprintln!(
             "taizhang: {}: {}",
             self.t("注意", "warning"),
-            crate::report::escape::one_line(msg)
+            crate::render::escape::one_line(msg)
         );
     }
 }
@@ -277,7 +277,7 @@ pub fn emit(out: &mut dyn Write, s: impl std::fmt::Display) -> Result<()> {
 /// Writes a value as pretty JSON. Control and bidi characters in strings are written as
 /// JSON escapes (`\u202e`): the same text, which can never drive a terminal.
 pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
-    let mut w = crate::report::escape::Escaping::new(out, crate::report::escape::Mode::Json);
+    let mut w = crate::render::escape::Escaping::new(out, crate::render::escape::Mode::Json);
     serde_json::to_writer_pretty(&mut w, v)?;
     w.finish().map_err(|e| Error::io("writing output", e))?;
     emit(out, "")

@@ -4,9 +4,9 @@ use clap::Args;
 
 use super::list::FilterArgs;
 use super::{emit, emit_json, Ctx, Format};
-use crate::db::report::{report, GroupBy, Report};
+use crate::db::progress::{self, GroupBy, Progress};
 use crate::db::Ledger;
-use crate::report::progress_table;
+use crate::render::progress_table;
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -21,7 +21,7 @@ pub struct ReportCmd {
 impl ReportCmd {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let f = self.filter.filter();
-        let r = ledger.read(|c| report(c, self.by, &f, ctx.as_of))?;
+        let r = ledger.read(|c| progress::compute(c, self.by, &f, ctx.as_of))?;
         match ctx.format {
             Format::Json => emit_json(out, &r),
             _ => print(&r, ctx, out),
@@ -30,7 +30,7 @@ impl ReportCmd {
 }
 
 /// Prints the progress table under a line that names its as-of date.
-pub fn print(r: &Report, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+pub fn print(r: &Progress, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let heading = match ctx.lang {
         crate::model::Lang::Zh => format!("进度汇总（统计日期 {}）", r.as_of),
         crate::model::Lang::En => format!("Progress as of {}", r.as_of),

@@ -8,7 +8,7 @@ use super::{emit, emit_json, Ctx, Format};
 use crate::db::documents::{self, Document};
 use crate::db::{history, tasks, Ledger};
 use crate::model::{HistoryRow, Task, Word};
-use crate::report::{
+use crate::render::{
     deadline_label, field_label, history_table, none_label, printable, task_table,
 };
 use crate::Result;

@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::{undo, Ledger};
-use crate::report::{field_label, fit, printable};
+use crate::render::{field_label, fit, printable};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ use crate::ledger::tasks::UpdateRequest;
 use crate::model::date::DeadlineArg;
 use crate::model::rules::Changes;
 use crate::model::{Status, Task};
-use crate::report::field_label;
+use crate::render::field_label;
 use crate::Result;
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use super::{emit, emit_json, Ctx, Format};
 use crate::db::warn::{warnings, Colour};
 use crate::db::Ledger;
 use crate::model::Word;
-use crate::report::{fit, owner_label, printable};
+use crate::render::{fit, owner_label, printable};
 use crate::Result;
 
 #[derive(Debug, Args)]

@@ -68,7 +68,7 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     history_chain(conn, &mut problems)?;
 
     // The running counts of the progress table equal a recount.
-    let differ = super::report::tally_differs(conn, as_of)?;
+    let differ = super::progress::tally_differs(conn, as_of)?;
     if !differ.is_empty() {
         problems.push(format!(
             "the progress table's running counts differ from a recount, grouped by: {}",

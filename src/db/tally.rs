@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::report::GroupBy;
+use super::progress::GroupBy;
 use crate::Result;
 
 /// The key stored for tasks with no value of a grouping (no owner, no area…).
@@ -142,7 +142,7 @@ pub fn around<T>(
 mod tests {
     use chrono::NaiveDate;
 
-    use crate::db::report::tally_differs;
+    use crate::db::progress::tally_differs;
     use crate::db::tasks::{insert, update, Changes};
     use crate::db::testing::{meta, task};
     use crate::db::Ledger;

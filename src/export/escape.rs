@@ -1,11 +1,11 @@
 //! The escapers the template engine applies to every value of the Markdown and HTML pages
 //! (registered in `askama.toml` for the `md` and `html` extensions). Both first show
 //! control and bidi characters as visible escapes (`\u{202e}`), as everywhere text reaches a
-//! person (`report::escape`), and then make the text inert in the format.
+//! person (`render::escape`), and then make the text inert in the format.
 
 use std::fmt::{self, Write};
 
-use crate::report::escape::is_hazard;
+use crate::render::escape::is_hazard;
 
 /// Escapes text for a Markdown document: a hazard becomes a visible escape, a line break a
 /// space (a break would end the table row or list item), and the characters Markdown gives a

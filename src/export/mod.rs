@@ -411,5 +411,5 @@ pub fn yes(b: bool, lang: Lang) -> &'static str {
 pub fn group_name(g: &Group, owner: bool, lang: Lang) -> String {
     g.name
         .clone()
-        .unwrap_or_else(|| crate::report::none_label(lang, owner).to_string())
+        .unwrap_or_else(|| crate::render::none_label(lang, owner).to_string())
 }

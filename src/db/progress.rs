@@ -133,7 +133,7 @@ impl Group {
 
 /// The whole progress table.
 #[derive(Debug, Clone, Serialize)]
-pub struct Report {
+pub struct Progress {
     pub by: GroupBy,
     pub as_of: NaiveDate,
     pub groups: Vec<Group>,
@@ -168,7 +168,7 @@ impl GroupBy {
 /// Computes the progress table of the tasks a filter selects. Without filters it is read
 /// from the running counts (`tally`), with the overdue tasks counted per group from the
 /// indexes; with filters it is counted from the tasks.
-pub fn report(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Report> {
+pub fn compute(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Progress> {
     if is_unfiltered(f) {
         from_tally(conn, by, as_of)
     } else {
@@ -190,7 +190,7 @@ fn is_unfiltered(f: &Filter) -> bool {
 }
 
 /// The table from the running counts.
-fn from_tally(conn: &Connection, by: GroupBy, as_of: NaiveDate) -> Result<Report> {
+fn from_tally(conn: &Connection, by: GroupBy, as_of: NaiveDate) -> Result<Progress> {
     let mut groups: HashMap<Option<String>, Group> = HashMap::new();
     let mut open_keys: Vec<(String, Status)> = Vec::new();
     {
@@ -246,7 +246,7 @@ fn from_tally(conn: &Connection, by: GroupBy, as_of: NaiveDate) -> Result<Report
 }
 
 /// The table counted from the tasks a filter selects.
-fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Report> {
+fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Progress> {
     let col = by.column();
     let (wh, mut params) = where_clause(f, as_of);
     params.push(Value::Text(as_of.to_string()));
@@ -304,7 +304,7 @@ fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result
 }
 
 /// Orders the groups, works out their means and the total row.
-fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>) -> Report {
+fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>) -> Progress {
     let mut groups: Vec<Group> = groups.into_values().collect();
     let rank = |g: &Group| -> (i64, Option<String>) {
         match by {
@@ -335,7 +335,7 @@ fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>)
         total.merge(g);
     }
     total.finish();
-    Report {
+    Progress {
         by,
         as_of,
         groups,
@@ -351,7 +351,7 @@ pub fn tally_differs(conn: &Connection, as_of: NaiveDate) -> Result<Vec<&'static
     for by in GroupBy::ALL {
         let fast = from_tally(conn, by, as_of)?;
         let slow = count(conn, by, &all, as_of)?;
-        let key = |r: &Report| {
+        let key = |r: &Progress| {
             let mut v: Vec<(Option<String>, [u64; 8], i64)> = r
                 .groups
                 .iter()

@@ -5,7 +5,7 @@
 use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
 use unicode_width::UnicodeWidthStr;
 
-use crate::db::report::{GroupBy, Report};
+use crate::db::progress::{GroupBy, Progress};
 use crate::model::{HistoryRow, Lang, Task, Word};
 
 pub mod escape;
@@ -82,7 +82,7 @@ pub fn none_label(lang: Lang, owner: bool) -> &'static str {
 }
 
 /// The progress table.
-pub fn progress_table(r: &Report, style: Style) -> Table {
+pub fn progress_table(r: &Progress, style: Style) -> Table {
     let first = match r.by {
         GroupBy::Area => style.t("领域", "Area"),
         GroupBy::Owner => style.t("牵头单位", "Owner"),
@@ -101,7 +101,7 @@ pub fn progress_table(r: &Report, style: Style) -> Table {
         "",
     ]);
     let mut t = table(style, headers);
-    let mut rows: Vec<(String, &crate::db::report::Group)> = r
+    let mut rows: Vec<(String, &crate::db::progress::Group)> = r
         .groups
         .iter()
         .map(|g| {
