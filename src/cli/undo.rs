@@ -3,7 +3,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
-use crate::db::{undo, Ledger};
+use crate::db::Ledger;
+use crate::ledger::undo;
 use crate::render::{field_label, fit, printable};
 use crate::{Error, Result};
 
@@ -18,8 +19,7 @@ pub struct Undo {
 
 impl Undo {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let actor = ctx.meta.actor.clone();
-        let plan = ledger.read(|c| undo::plan(c, &actor))?;
+        let plan = undo::plan(ledger, &ctx.meta.actor)?;
         if ctx.format == Format::Table {
             emit(
                 out,
@@ -62,19 +62,7 @@ impl Undo {
                 return emit(out, ctx.t("未撤销。", "Nothing was undone."));
             }
         }
-        let mut meta = ctx.meta.clone();
-        meta.undoes = Some(plan.change_id);
-        // The plan is checked again inside the write transaction: someone may have changed
-        // the same tasks while the question was on screen.
-        let n = ledger.write(&meta, |w| {
-            let fresh = undo::plan(w.conn(), &actor)?;
-            if fresh.change_id != plan.change_id {
-                return Err(Error::Conflict(
-                    "the ledger changed while undo was waiting; run it again".into(),
-                ));
-            }
-            undo::apply(w, &fresh, ctx.as_of)
-        })?;
+        let n = undo::apply(ledger, &ctx.meta, &plan, ctx.as_of)?;
         match ctx.format {
             Format::Json => emit_json(
                 out,

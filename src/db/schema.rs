@@ -165,6 +165,28 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
     Ok(())
 }
 
+/// The tables, indexes and triggers a new ledger has that `conn` lacks (by type and name), so
+/// that a backup with a dropped trigger or table is not taken for a ledger.
+pub fn missing_objects(conn: &Connection) -> Result<Vec<String>> {
+    let fresh = Connection::open_in_memory()?;
+    fresh.execute_batch(SCHEMA_SQL)?;
+    let names = |c: &Connection| -> Result<std::collections::BTreeSet<String>> {
+        let mut s = c.prepare(
+            "SELECT type || ' ' || name FROM sqlite_schema
+             WHERE type IN ('table', 'index', 'trigger') AND name NOT LIKE 'sqlite_%'",
+        )?;
+        let v = s
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(v)
+    };
+    let have = names(conn)?;
+    Ok(names(&fresh)?
+        .into_iter()
+        .filter(|n| !have.contains(n))
+        .collect())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
