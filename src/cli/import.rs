@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{emit, emit_json, parse_name, Ctx, Format};
 use crate::db::progress::{self, GroupBy};
 use crate::db::tasks::Filter;
-use crate::db::{bulk, Ledger};
+use crate::db::Ledger;
 use crate::import::apply::{self, Options, Prepared};
 use crate::import::review;
 use crate::import::{Encoding, Item, Section};
@@ -177,7 +177,8 @@ impl Import {
             note: reviewed
                 .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
         };
-        let outcome = ledger.write(&ctx.meta, |w| apply::apply(w, &prepared, &opts, ctx.as_of))?;
+        let outcome =
+            crate::ledger::import::report(ledger, &ctx.meta, &prepared, &opts, ctx.as_of)?;
         if ctx.format == Format::Json {
             return emit_json(out, &outcome);
         }
@@ -263,15 +264,23 @@ impl Import {
         } else {
             ProgressBar::hidden()
         };
-        let done = ledger.write(&ctx.meta, |w| {
-            let mut reader = std::io::BufReader::with_capacity(1 << 20, bar.wrap_read(open()?));
-            let mut tick = |n: u64| {
-                if n % 1000 == 0 {
-                    bar.set_message(format!("{n}"));
-                }
-            };
-            bulk::import(w, &mut reader, self.source.as_deref(), &mut tick)
-        })?;
+        let mut tick = |n: u64| {
+            if n % 1000 == 0 {
+                bar.set_message(format!("{n}"));
+            }
+        };
+        let done = crate::ledger::import::jsonl(
+            ledger,
+            &ctx.meta,
+            || {
+                Ok(std::io::BufReader::with_capacity(
+                    1 << 20,
+                    bar.wrap_read(open()?),
+                ))
+            },
+            self.source.as_deref(),
+            &mut tick,
+        )?;
         bar.finish_and_clear();
         match ctx.format {
             Format::Json => emit_json(out, &done),
