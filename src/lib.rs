@@ -5,6 +5,12 @@
 //! else lives here. The tests in tests/ run the binary as users do; a few (file_writes,
 //! robustness, upgrade) and the examples use the library only to build large ledgers or read
 //! schema constants, and the library's own unit tests sit beside the code.
+//!
+//! Layers, each using only those below it: `cli` (arguments in, rendered text out, one
+//! operation per command) → `ledger` (each operation's rules, in one write transaction,
+//! returning what changed) → `db` (all SQL) → `model` (plain types, the task's fields in
+//! `model::field`, the pure status/progress rules in `model::rules`). `render` draws tables;
+//! `export` and `import` read and write files.
 
 pub mod cli;
 pub mod clock;

@@ -13,6 +13,7 @@ pub mod tally;
 pub mod tasks;
 pub mod undo;
 pub mod warn;
+mod words;
 
 use std::cell::Cell;
 use std::fs::OpenOptions;

@@ -2,8 +2,6 @@
 //! words are accepted on input; English is what the database and JSON hold, so that a ledger
 //! reads the same whatever language its users type in.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-
 use super::Lang;
 
 /// A value of a closed vocabulary.
@@ -56,7 +54,8 @@ pub trait Word: Sized + Copy + 'static {
 }
 
 /// Implements the traits every vocabulary needs once `Word` is implemented: `FromStr` (so clap
-/// parses it), `Display`, serde as the English word, and SQLite conversion as the English word.
+/// parses it), `Display` and serde as the English word. SQLite conversion (also the English
+/// word) is in db/words.rs, so that model/ does not depend on rusqlite.
 macro_rules! word_impls {
     ($t:ty) => {
         impl std::str::FromStr for $t {
@@ -81,29 +80,6 @@ macro_rules! word_impls {
                 <$t as $crate::model::words::Word>::parse_word(&s).map_err(serde::de::Error::custom)
             }
         }
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                $crate::model::words::to_sql(*self)
-            }
-        }
-        impl rusqlite::types::FromSql for $t {
-            fn column_result(
-                v: rusqlite::types::ValueRef<'_>,
-            ) -> rusqlite::types::FromSqlResult<Self> {
-                $crate::model::words::from_sql(v)
-            }
-        }
     };
 }
 pub(crate) use word_impls;
-
-pub(crate) fn to_sql<W: Word>(w: W) -> rusqlite::Result<ToSqlOutput<'static>> {
-    Ok(ToSqlOutput::Borrowed(ValueRef::Text(w.en().as_bytes())))
-}
-
-pub(crate) fn from_sql<W: Word>(v: ValueRef<'_>) -> FromSqlResult<W> {
-    let s = <String as FromSql>::column_result(v)?;
-    W::ALL.iter().copied().find(|w| w.en() == s).ok_or_else(|| {
-        FromSqlError::Other(format!("unknown {} '{s}' in the ledger", W::WHAT).into())
-    })
-}
