@@ -124,6 +124,7 @@ impl Ledger {
             Err(e) => Err(Error::Open {
                 path: path.to_path_buf(),
                 reason: format!("the new ledger could not be put in place: {e}"),
+                source: Some(Box::new(e)),
             }),
         }
     }
@@ -218,6 +219,7 @@ impl Ledger {
             reason: format!(
                 "it cannot be read in place and a private copy to read could not be made: {e}"
             ),
+            source: Some(Box::new(e)),
         };
         let dir = tempfile::Builder::new()
             .prefix("taizhang-read-")
@@ -252,9 +254,10 @@ impl Ledger {
                 found,
                 supported,
             },
-            Error::Open { reason, .. } => Error::Open {
+            Error::Open { reason, source, .. } => Error::Open {
                 path: path.to_path_buf(),
                 reason,
+                source,
             },
             e => e,
         };
@@ -331,6 +334,7 @@ impl Ledger {
             return Err(Error::Open {
                 path: path.to_path_buf(),
                 reason: format!("its journal cannot be switched to WAL (it is {mode})"),
+                source: None,
             });
         }
         schema::prepare(&mut ledger.conn, path, now).map_err(|e| match e {
@@ -568,6 +572,7 @@ fn check_file_kind(path: &Path) -> Result<()> {
         Err(Error::Open {
             path: path.to_path_buf(),
             reason: reason.into(),
+            source: None,
         })
     };
     match std::fs::metadata(path) {
@@ -679,6 +684,7 @@ fn temp_beside(path: &Path, tag: &str) -> Result<tempfile::TempPath> {
                 }
                 _ => std::io::Error::from(e.kind()).to_string(),
             },
+            source: Some(Box::new(e)),
         })
 }
 
@@ -768,6 +774,7 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Open {
         path: path.to_path_buf(),
         reason: e.to_string(),
+        source: Some(Box::new(e)),
     }
 }
 
@@ -785,6 +792,7 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
                         "{e}: the file or its folder is read-only, or not yours \
                          (taizhang keeps -wal and -shm files beside the ledger)"
                     ),
+                    source: Some(Box::new(e)),
                 }
             }
             _ => {}
