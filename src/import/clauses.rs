@@ -159,13 +159,25 @@ pub fn listed_points(p: &str, headed: bool) -> Vec<(usize, usize)> {
 }
 
 /// Words whose bracket says who leads and by when: "（牵头单位：X；配合单位：Y；完成时限：Z）".
-const DUTY_FIELDS: [&str; 6] = [
+/// A department's own report names its offices instead of units ("责任处室：法规处"), and some
+/// write the deadline as "完成时间" or "时间节点".
+const DUTY_FIELDS: [&str; 16] = [
     "牵头单位",
     "责任单位",
     "配合单位",
     "责任部门",
     "牵头部门",
+    "配合部门",
+    "协同单位",
+    "责任处室",
+    "牵头处室",
+    "配合处室",
+    "责任科室",
+    "牵头科室",
+    "配合科室",
     "完成时限",
+    "完成时间",
+    "时间节点",
 ];
 
 /// The byte range (brackets included) of a lead-unit bracket inside a sentence.

@@ -372,6 +372,17 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
         None => (it.body.clone(), None),
     };
     let mut d = deadline_for(&own_text, plan_year);
+    // A deadline field ("完成时限：2025年11月底前") names the item's deadline outright, so it
+    // wins over the looser words of the sentence ("年内组织培训不少于4期").
+    let field_due = [own_bracket.as_ref(), it.duty.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.due.as_deref())
+        .map(|w| deadline_for(w, plan_year))
+        .find(|x| x.text.is_some());
+    if let Some(f) = field_due {
+        d = f;
+    }
     let (mut owner, mut co_owners) = owners(&own_text);
     for duty in [own_bracket.as_ref(), it.duty.as_ref()]
         .into_iter()

@@ -78,6 +78,14 @@ pub const RULES: &[Rule] = &[
         words: &["其他需要报告", "其他需要说明", "其他事项", "其他情况"],
         future_year: false,
     },
+    // Reports of departments and cities often give the result of last year's assessment
+    // ("2024年度法治政府建设工作考核情况", "上年度考核结果运用情况"): a fact, never a task.
+    Rule {
+        name: "assessment-results",
+        role: Role::Other,
+        words: &["考核情况", "考核结果", "考评情况", "考评结果", "评估结果"],
+        future_year: false,
+    },
     Rule {
         name: "plans",
         role: Role::Plans,
@@ -231,6 +239,7 @@ mod tests {
         );
         assert_eq!(role("其他需要报告的情况：无"), Some(Role::Other));
         assert_eq!(role("主要举措和成效"), Some(Role::Achievements));
+        assert_eq!(role("2024年度法治政府建设工作考核情况"), Some(Role::Other));
         assert_eq!(role("深化改革加快政府职能转变"), None);
     }
 

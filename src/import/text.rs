@@ -193,8 +193,10 @@ pub fn heading(line: &str) -> Option<Heading<'_>> {
         let sep = after.chars().next()?;
         if matches!(sep, '.' | '．' | '、') {
             let rest = after.get(sep.len_utf8()..)?;
-            // "1.5亿元" is a figure, not a list number.
-            if rest.chars().next().and_then(arabic_digit).is_some() {
+            // "1.5亿元" is a figure, not a list number; "1.2024年主要工作" is a list number
+            // before a year, as parts numbered "1." "2." begin.
+            if rest.chars().next().and_then(arabic_digit).is_some() && leading_year(rest).is_none()
+            {
                 return None;
             }
             return Some(Heading {
