@@ -298,7 +298,21 @@ pub fn recurring(s: &str) -> Option<String> {
 /// True for a sentence that introduces what follows ("…重点抓好以下工作：").
 pub fn is_intro(s: &str) -> bool {
     let t = s.trim_end();
-    t.ends_with(|c: char| is_colon(c)) || t.contains("以下") || t.contains("如下")
+    t.ends_with(|c: char| is_colon(c))
+        || t.contains("如下")
+        || t.match_indices("以下").any(|(i, _)| !bounds_a_figure(t, i))
+}
+
+/// True when the "以下" at byte `i` closes a figure or a rank ("35岁以下", "5万元以下",
+/// "县级以下") rather than announcing a list ("抓好以下工作").
+fn bounds_a_figure(t: &str, i: usize) -> bool {
+    let before: Vec<char> = t.get(..i).unwrap_or("").chars().rev().take(3).collect();
+    before.first() == Some(&'级')
+        || before.iter().any(|&c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || "一二三四五六七八九十百千万两".contains(c)
+        })
 }
 
 #[cfg(test)]
@@ -325,6 +339,18 @@ mod tests {
         assert_eq!(texts(p, &listed_points(p, false)), ["A一", "B二", "C三"]);
         let p = "问题：一是甲；二是乙。原因在于丙。";
         assert_eq!(texts(p, &listed_points(p, true)), ["甲", "乙"]);
+    }
+
+    #[test]
+    fn intros() {
+        assert!(is_intro("2025年，我局将重点抓好以下工作。"));
+        assert!(is_intro("主要执法数据如下。"));
+        assert!(is_intro("还存在一些短板："));
+        assert!(!is_intro(
+            "执法人员年龄结构偏大，35岁以下执法人员不足两成。"
+        ));
+        assert!(!is_intro("对罚款5万元以下的案件实行简易程序。"));
+        assert!(!is_intro("科级以下干部轮训全覆盖。"));
     }
 
     #[test]
