@@ -280,7 +280,38 @@ pub fn is_duty_sentence(s: &str) -> bool {
             return true;
         }
     }
-    has_content(t) && t.split(['，', ',', '；', ';']).all(is_duty_clause)
+    if !has_content(t) {
+        return false;
+    }
+    let clauses: Vec<&str> = t.split(['，', ',', '；', ';']).collect();
+    if clauses.iter().all(|c| is_duty_clause(c)) {
+        return true;
+    }
+    // "由法规科牵头，执法大队配合，2025年3月底前完成计划编制": after a lead clause, a deadline
+    // clause may name in a word or two what is to be finished; the sentence still only sets
+    // owner and deadline for the item's content sentence.
+    let leads = clauses
+        .iter()
+        .any(|c| c.trim().starts_with('由') && is_duty_clause(c));
+    leads
+        && clauses
+            .iter()
+            .all(|c| is_duty_clause(c) || is_short_deadline_clause(c))
+}
+
+/// "2025年3月底前完成计划编制": a deadline, "前", then a verb and at most a few characters.
+fn is_short_deadline_clause(c: &str) -> bool {
+    let c = c.trim();
+    let Some(i) = c.rfind('前') else {
+        return false;
+    };
+    let after = c.get(i + '前'.len_utf8()..).unwrap_or("");
+    const VERBS: [&str; 5] = ["完成", "到位", "印发", "出台", "建成"];
+    after.chars().count() <= 6
+        && VERBS.iter().any(|v| after.starts_with(v))
+        && deadline_for(c.get(..i + '前'.len_utf8()).unwrap_or(""), 2000)
+            .text
+            .is_some()
 }
 
 /// Words of recurring work.
@@ -362,6 +393,13 @@ mod tests {
             "（牵头单位：县司法局；配合单位：各乡镇人民政府；完成时限：2026年12月底前）"
         ));
         assert!(is_duty_sentence("由县司法局负责，长期坚持。"));
+        assert!(is_duty_sentence(
+            "由法规科牵头，执法大队配合，2025年3月底前完成计划编制。"
+        ));
+        assert!(!is_duty_sentence("2025年3月底前完成计划编制。"));
+        assert!(!is_duty_sentence(
+            "由法规科牵头，2025年3月底前完成全市执法检查计划的编制和公布工作。"
+        ));
         assert!(is_duty_sentence("局网监科牵头，2025年9月底前完成。"));
         assert!(!is_duty_sentence(
             "县司法局牵头，各执法部门配合，二季度建立行政执法监督员制度。"
