@@ -299,16 +299,16 @@ pub fn is_duty_sentence(s: &str) -> bool {
             .all(|c| is_duty_clause(c) || is_short_deadline_clause(c))
 }
 
-/// "2025年3月底前完成计划编制": a deadline, "前", then a verb and at most a few characters.
+/// "2025年3月底前完成计划编制": a deadline, "前完成", then at most a few characters. Other
+/// verbs name a deliverable of their own ("6月底前出台实施方案" is a commitment).
 fn is_short_deadline_clause(c: &str) -> bool {
     let c = c.trim();
     let Some(i) = c.rfind('前') else {
         return false;
     };
     let after = c.get(i + '前'.len_utf8()..).unwrap_or("");
-    const VERBS: [&str; 5] = ["完成", "到位", "印发", "出台", "建成"];
     after.chars().count() <= 6
-        && VERBS.iter().any(|v| after.starts_with(v))
+        && after.starts_with("完成")
         && deadline_for(c.get(..i + '前'.len_utf8()).unwrap_or(""), 2000)
             .text
             .is_some()
@@ -397,6 +397,7 @@ mod tests {
             "由法规科牵头，执法大队配合，2025年3月底前完成计划编制。"
         ));
         assert!(!is_duty_sentence("2025年3月底前完成计划编制。"));
+        assert!(!is_duty_sentence("由区司法局负责，6月底前出台实施方案。"));
         assert!(!is_duty_sentence(
             "由法规科牵头，2025年3月底前完成全市执法检查计划的编制和公布工作。"
         ));

@@ -506,12 +506,20 @@ impl<'o, 'a> Ctx<'o, 'a> {
             self.found.plan_year_text.push(self.o.text(id).to_string());
         }
         let children = self.own_children(id, Role::Plans);
-        let areas: Vec<usize> = children
+        let mut areas: Vec<usize> = children
             .iter()
             .copied()
             .filter(|&c| self.o.is_marked(c))
             .collect();
         let mut direct: Vec<RawItem> = Vec::new();
+        // "（1）充实执法力量，2025年内补充执法人员3名。": numbered lines that are each one
+        // sentence with clauses, and nothing under them, are the plan's items, not area
+        // headings; the part is their one area.
+        if !areas.is_empty() && areas.iter().all(|&a| self.is_sentence_item(a)) {
+            for a in std::mem::take(&mut areas) {
+                direct.extend(self.commitments_of(&[(a, true)], false));
+            }
+        }
         // The part's own line: a cue paragraph introduces; a heading's sentences after its
         // lead phrase are commitments ("一、第1方面工作安排。推进…。推进…。").
         match self.o.kind(id) {
@@ -572,6 +580,16 @@ impl<'o, 'a> Ctx<'o, 'a> {
             let s = self.area(a);
             self.found.plans.push(s);
         }
+    }
+
+    /// A numbered line that is one sentence with clauses ("，") and has nothing under it: an
+    /// item written in full, where an area heading is a short phrase ("加强法治队伍建设").
+    fn is_sentence_item(&self, id: usize) -> bool {
+        let text = self.o.text(id);
+        self.o.children(id).is_empty()
+            && self.spans(id).len() == 1
+            && lead_phrase(text) == trim_trailing_punct(text.trim())
+            && lead_phrase(text).contains(['，', ','])
     }
 
     /// One plan area: the sentences of its line after the lead phrase and of everything
