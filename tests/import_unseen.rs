@@ -136,3 +136,24 @@ fn full_width_digits_and_spaces_with_crlf() {
 fn gbk_file_with_half_width_brackets_and_sentence_plan_items() {
     insta::assert_snapshot!("hongyuan", summary("hongyuan-wjj-2024-gbk.txt"));
 }
+
+#[test]
+fn two_line_title_numeral_date_and_problems_in_one_paragraph() {
+    insta::assert_snapshot!("xiangyang", summary("xiangyang-qu-2024-two-line-title.txt"));
+}
+
+#[test]
+fn achievement_areas_with_numbered_items_and_joint_leads() {
+    insta::assert_snapshot!(
+        "fengcheng",
+        summary("fengcheng-sfj-2025-areas-with-subitems.txt")
+    );
+}
+
+#[test]
+fn problems_and_plans_in_one_part_with_page_numbers() {
+    insta::assert_snapshot!(
+        "taoyuan",
+        summary("taoyuan-2023-combined-part-page-numbers.txt")
+    );
+}

@@ -71,10 +71,30 @@ const CHROME_WORDS: [&str; 12] = [
     "索引号",
 ];
 
+/// A page number left by a copy from Word or PDF ("— 3 —", "-3-", "第3页 共12页"): print
+/// chrome, wherever it stands.
+fn is_page_number(compact: &str) -> bool {
+    let digits = compact
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    (1..=6).contains(&digits)
+        && compact.chars().all(|c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || matches!(
+                    c,
+                    '—' | '-' | '－' | '–' | '─' | '第' | '页' | '共' | '/' | '／'
+                )
+        })
+        && (digits <= 3 || compact.contains('页'))
+}
+
 /// A line of web-page chrome.
 pub fn is_chrome(line: &str) -> bool {
     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    CHROME_PREFIXES.iter().any(|p| compact.starts_with(p))
+    is_page_number(&compact)
+        || CHROME_PREFIXES.iter().any(|p| compact.starts_with(p))
         || CHROME_WORDS.iter().any(|w| compact.contains(w))
         // The site's name above the page ("安平县人民政府门户网站").
         || (compact.chars().count() <= 30 && compact.ends_with("网站"))
@@ -281,6 +301,16 @@ mod tests {
         let h = read_header(&lines);
         assert_eq!(h.end, 5);
         assert_eq!(h.title.as_deref(), Some("白水县2025年法治政府建设年度报告"));
+    }
+
+    #[test]
+    fn page_numbers_are_chrome() {
+        for l in ["— 3 —", "-12-", "－ ２ －", "3", "第3页 共12页", "3/12"] {
+            assert!(is_chrome(l), "{l}");
+        }
+        for l in ["2024", "2025年1月20日", "一是加强执法。", "1.5"] {
+            assert!(!is_chrome(l), "{l}");
+        }
     }
 
     #[test]

@@ -193,7 +193,17 @@ pub fn build<'a>(
         let complete = lists_points(l.text);
         if let Some((name, role)) = cue(l.text, report_year, complete) {
             match top_role {
-                Some(r) if r == role => {}
+                Some(r) if r == role => {
+                    // "二、存在的问题及下一步打算" › "存在的问题：一是…" › "下一步，我县将…": a
+                    // cue of the part's own role after a nested cue of another role closes
+                    // the nested one and goes on as text of the part.
+                    let nested_other = stack.get(2).is_some_and(|s| {
+                        matches!(o.node(s.id).map(|n| n.kind), Some(NodeKind::Cue(_, nr)) if nr != role)
+                    });
+                    if top_is_heading && nested_other {
+                        stack.truncate(2);
+                    }
+                }
                 Some(_) if top_is_heading && stack.len() > 1 => {
                     stack.truncate(2);
                     let parent = stack.last().map_or(0, |s| s.id);

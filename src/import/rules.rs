@@ -100,6 +100,11 @@ pub const RULES: &[Rule] = &[
             "展望",
             "努力方向",
             "整改措施",
+            "改进措施",
+            "下一年度",
+            "下阶段",
+            "下一阶段",
+            "明年",
         ],
         future_year: false,
     },
@@ -240,6 +245,9 @@ mod tests {
         assert_eq!(role("其他需要报告的情况：无"), Some(Role::Other));
         assert_eq!(role("主要举措和成效"), Some(Role::Achievements));
         assert_eq!(role("2024年度法治政府建设工作考核情况"), Some(Role::Other));
+        assert_eq!(role("下一年度工作重点"), Some(Role::Plans));
+        assert_eq!(role("下阶段工作重点"), Some(Role::Plans));
+        assert_eq!(role("改进措施"), Some(Role::Plans));
         assert_eq!(role("深化改革加快政府职能转变"), None);
     }
 
