@@ -157,3 +157,8 @@ fn problems_and_plans_in_one_part_with_page_numbers() {
         summary("taoyuan-2023-combined-part-page-numbers.txt")
     );
 }
+
+#[test]
+fn spaced_markers_and_lead_fields_on_their_own_lines() {
+    insta::assert_snapshot!("heping", summary("heping-scjgj-2024-field-lines.txt"));
+}

@@ -227,6 +227,14 @@ mod tests {
         );
         assert_eq!(fam("最后，深化"), (Some(Family::Sequence), 9, "深化"));
         assert_eq!(
+            fam("二 、存在的问题"),
+            (Some(Family::CnTop), 2, "存在的问题")
+        );
+        assert_eq!(
+            fam("（ 三 ）规范执法"),
+            (Some(Family::CnParen), 3, "规范执法")
+        );
+        assert_eq!(
             fam("1.2024年法治政府建设主要工作"),
             (Some(Family::Arabic), 1, "2024年法治政府建设主要工作")
         );
