@@ -162,3 +162,13 @@ fn problems_and_plans_in_one_part_with_page_numbers() {
 fn spaced_markers_and_lead_fields_on_their_own_lines() {
     insta::assert_snapshot!("heping", summary("heping-scjgj-2024-field-lines.txt"));
 }
+
+/// The same report copied out of a PDF, every line broken at the page width in the middle of
+/// sentences: it must give exactly what the unbroken text gives.
+#[test]
+fn pdf_copy_broken_at_the_page_width_reads_as_the_unbroken_text() {
+    assert_eq!(
+        summary("guanghe-2025-pdf-wrapped.txt"),
+        summary("guanghe-2025-shiwuwu.txt")
+    );
+}

@@ -20,6 +20,7 @@ pub mod parse;
 pub mod review;
 pub mod rules;
 pub mod text;
+pub mod wrap;
 
 pub use decode::{decode, Encoding, MAX_INPUT_BYTES};
 pub use error::ImportError;

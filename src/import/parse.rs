@@ -123,11 +123,14 @@ pub fn parse(text: &str, plan_year_override: Option<i32>) -> Result<ParsedReport
     let body_text = normalised
         .strip_prefix('\u{FEFF}')
         .unwrap_or(normalised.as_str());
+    // Lines broken at a page width are joined first; each keeps the number of the source
+    // line it starts on.
+    let (unwrapped, source_lines) = crate::import::wrap::unwrap_lines(body_text);
     // Non-empty lines with their 1-based line numbers.
-    let numbered: Vec<(usize, &str)> = body_text
+    let numbered: Vec<(usize, &str)> = unwrapped
         .split('\n')
         .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
+        .map(|(i, l)| (source_lines.get(i).copied().unwrap_or(i + 1), l.trim()))
         .filter(|(_, l)| !l.is_empty())
         .collect();
     let lines: Vec<&str> = numbered.iter().map(|&(_, l)| l).collect();
