@@ -172,3 +172,8 @@ fn pdf_copy_broken_at_the_page_width_reads_as_the_unbroken_text() {
         summary("guanghe-2025-shiwuwu.txt")
     );
 }
+
+#[test]
+fn part_headings_without_markers_and_points_as_sentences() {
+    insta::assert_snapshot!("shiqiao", summary("shiqiao-zhen-2024-bare-headings.txt"));
+}

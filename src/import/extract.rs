@@ -240,6 +240,15 @@ impl<'o, 'a> Ctx<'o, 'a> {
         }
     }
 
+    /// A part heading written without a marker ("存在的不足", "下一步工作打算"): a cue that a
+    /// rule of the table named by its heading, not a paragraph that opens a part with text.
+    fn is_heading_cue(&self, id: usize) -> bool {
+        match self.o.kind(id) {
+            NodeKind::Cue(name, _) => !name.ends_with("-paragraph"),
+            _ => false,
+        }
+    }
+
     fn spans(&self, id: usize) -> Vec<(usize, usize)> {
         self.acc
             .spans
@@ -410,6 +419,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
         let mut found = Vec::new();
         let mut loose = Vec::new();
         match self.o.kind(id) {
+            NodeKind::Cue(..) if self.is_heading_cue(id) => self.mark_line(id, Class::Heading),
             NodeKind::Cue(..) => self.problem_paragraph(id, false, &mut found, &mut loose),
             _ => {
                 // "二、存在的问题：A；B。" lists its points on the heading line itself; otherwise
@@ -523,6 +533,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
         // The part's own line: a cue paragraph introduces; a heading's sentences after its
         // lead phrase are commitments ("一、第1方面工作安排。推进…。推进…。").
         match self.o.kind(id) {
+            NodeKind::Cue(..) if self.is_heading_cue(id) => self.mark_line(id, Class::Heading),
             NodeKind::Cue(..) => {
                 let spans = self.spans(id);
                 let text = self.o.text(id);
@@ -568,7 +579,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
         }
         if !direct.is_empty() || areas.is_empty() {
             let title = match self.o.kind(id) {
-                NodeKind::Cue(..) => "工作安排".to_string(),
+                NodeKind::Cue(..) if !self.is_heading_cue(id) => "工作安排".to_string(),
                 _ => self.o.title(id).to_string(),
             };
             self.found.plans.push(RawSection {
@@ -728,7 +739,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                     }
                     None => s.to_string(),
                 };
-                let title = trim_trailing_punct(shown.trim()).to_string();
+                let title = trim_trailing_punct(strip_ordinal_word(shown.trim())).to_string();
                 if !has_content(&title) {
                     continue;
                 }
@@ -741,6 +752,20 @@ impl<'o, 'a> Ctx<'o, 'a> {
             }
         }
         out
+    }
+}
+
+/// "二是充实执法力量，…" › "充实执法力量，…": a sentence of a "一是…。二是…。" paragraph
+/// starts with its point's ordinal word, which is a marker, not part of the commitment.
+fn strip_ordinal_word(s: &str) -> &str {
+    let Some((n, used)) = crate::import::text::leading_cn_number(s) else {
+        return s;
+    };
+    match s.get(used..).and_then(|r| r.strip_prefix('是')) {
+        Some(rest) if n >= 1 && has_content(rest) => {
+            rest.trim_start_matches(['，', ',', '：', ':', ' ', '\u{3000}'])
+        }
+        _ => s,
     }
 }
 
