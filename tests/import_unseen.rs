@@ -177,3 +177,8 @@ fn pdf_copy_broken_at_the_page_width_reads_as_the_unbroken_text() {
 fn part_headings_without_markers_and_points_as_sentences() {
     insta::assert_snapshot!("shiqiao", summary("shiqiao-zhen-2024-bare-headings.txt"));
 }
+
+#[test]
+fn plans_as_a_task_table_with_lead_and_deadline_columns() {
+    insta::assert_snapshot!("qingxi", summary("qingxi-rsj-2025-task-table.txt"));
+}

@@ -12,6 +12,7 @@ use crate::import::clauses::{
 };
 use crate::import::outline::{NodeKind, Outline, PartRule};
 use crate::import::rules::Role;
+use crate::import::tables::{task_tables, TableLine};
 use crate::import::text::{has_content, lead_phrase, trim_trailing_punct};
 
 /// Where a sentence of the body went.
@@ -103,6 +104,8 @@ struct Ctx<'o, 'a> {
     report_year: Option<i32>,
     acc: Account,
     found: Found,
+    /// For each line, its place in a task table, if it is in one.
+    tables: Vec<Option<TableLine>>,
 }
 
 /// Runs stage two over the outline.
@@ -118,6 +121,7 @@ pub fn extract(o: &Outline<'_>, report_year: Option<i32>) -> (Found, Account) {
             part: vec![None; o.lines.len()],
         },
         found: Found::default(),
+        tables: task_tables(o.lines.iter().map(|l| l.raw)),
     };
     let mut seen_part = false;
     let mut last_role: Option<Role> = None;
@@ -700,6 +704,29 @@ impl<'o, 'a> Ctx<'o, 'a> {
         let duty = self.duty_of(group, inline);
         let mut out = Vec::new();
         for &(n, whole) in group {
+            // A row of a task table is one commitment whose cells name its owner and deadline.
+            match self.tables.get(self.line_of(n)).cloned().flatten() {
+                Some(TableLine::Header) => {
+                    self.mark_line(n, Class::Heading);
+                    continue;
+                }
+                Some(TableLine::Row(row)) => {
+                    self.mark_line(n, Class::Commitment);
+                    out.push(RawItem {
+                        title: row.task,
+                        body: self.o.text(n).to_string(),
+                        line: self.line_no(n),
+                        duty: Some(Duty {
+                            sentence: None,
+                            lead: row.lead,
+                            co: row.co,
+                            due: row.due,
+                        }),
+                    });
+                    continue;
+                }
+                None => {}
+            }
             let text = self.o.text(n);
             for (k, &(a, b)) in self.spans(n).iter().enumerate() {
                 if k == 0 && !whole {

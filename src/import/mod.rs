@@ -19,6 +19,7 @@ pub mod owners;
 pub mod parse;
 pub mod review;
 pub mod rules;
+pub mod tables;
 pub mod text;
 pub mod wrap;
 
