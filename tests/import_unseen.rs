@@ -182,3 +182,8 @@ fn part_headings_without_markers_and_points_as_sentences() {
 fn plans_as_a_task_table_with_lead_and_deadline_columns() {
     insta::assert_snapshot!("qingxi", summary("qingxi-rsj-2025-task-table.txt"));
 }
+
+#[test]
+fn plan_points_inline_as_circled_numbers_and_sequence_words() {
+    insta::assert_snapshot!("yanling", summary("yanling-jyj-2024-inline-circled.txt"));
+}

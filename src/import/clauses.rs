@@ -71,10 +71,24 @@ fn trim_range(p: &str, a: usize, b: usize) -> Option<(usize, usize)> {
 /// "一是…；二是…；三是…": at least "一是" and "二是" in order, each at the start or after
 /// punctuation (so that "统一是" is not a marker). The last point ends at its full stop.
 pub fn ordinal_points(p: &str) -> Vec<(usize, usize)> {
+    let words = points_marked_by(p, ordinal_word);
+    if !words.is_empty() {
+        return words;
+    }
+    // "①年内培训执法人员；②6月底前完成换证；③…。": circled numbers list points the same way.
+    points_marked_by(p, |n| {
+        n.checked_sub(1)
+            .and_then(|k| char::from_u32(0x2460 + k))
+            .map(String::from)
+    })
+}
+
+/// Points introduced by the markers `marker(1)`, `marker(2)`, … in order.
+fn points_marked_by(p: &str, marker: impl Fn(u32) -> Option<String>) -> Vec<(usize, usize)> {
     let mut positions: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
     for n in 1..=20 {
-        let Some(m) = ordinal_word(n) else { break };
+        let Some(m) = marker(n) else { break };
         let hay = p.get(from..).unwrap_or("");
         let found = hay
             .match_indices(m.as_str())
@@ -315,7 +329,16 @@ fn is_short_deadline_clause(c: &str) -> bool {
 }
 
 /// Words of recurring work.
-const RECURRING: [&str; 6] = ["每季度", "每半年", "每月", "每年", "每周", "每两年"];
+const RECURRING: [&str; 8] = [
+    "每季度",
+    "每个季度",
+    "每半年",
+    "每学期",
+    "每月",
+    "每年",
+    "每周",
+    "每两年",
+];
 
 /// The recurring-work words a sentence uses ("每季度"), if any.
 pub fn recurring(s: &str) -> Option<String> {
@@ -370,6 +393,11 @@ mod tests {
         assert_eq!(texts(p, &listed_points(p, false)), ["A一", "B二", "C三"]);
         let p = "问题：一是甲；二是乙。原因在于丙。";
         assert_eq!(texts(p, &listed_points(p, true)), ["甲", "乙"]);
+        let p = "①年内培训执法人员；②6月底前完成换证；③每季度评查。";
+        assert_eq!(
+            texts(p, &ordinal_points(p)),
+            ["年内培训执法人员", "6月底前完成换证", "每季度评查"]
+        );
     }
 
     #[test]

@@ -785,6 +785,16 @@ impl<'o, 'a> Ctx<'o, 'a> {
 /// "二是充实执法力量，…" › "充实执法力量，…": a sentence of a "一是…。二是…。" paragraph
 /// starts with its point's ordinal word, which is a marker, not part of the commitment.
 fn strip_ordinal_word(s: &str) -> &str {
+    // "首先，…" "其次，…": the sequence words are markers too.
+    for w in ["首先", "其次", "再次", "最后"] {
+        if let Some(rest) = s.strip_prefix(w) {
+            if let Some(r) = rest.strip_prefix(['，', ',']) {
+                if has_content(r) {
+                    return r.trim_start();
+                }
+            }
+        }
+    }
     let Some((n, used)) = crate::import::text::leading_cn_number(s) else {
         return s;
     };
