@@ -187,3 +187,8 @@ fn plans_as_a_task_table_with_lead_and_deadline_columns() {
 fn plan_points_inline_as_circled_numbers_and_sequence_words() {
     insta::assert_snapshot!("yanling", summary("yanling-jyj-2024-inline-circled.txt"));
 }
+
+#[test]
+fn achievement_areas_that_name_the_problems_they_solved() {
+    insta::assert_snapshot!("nanhu", summary("nanhu-2024-areas-naming-problems.txt"));
+}

@@ -58,6 +58,9 @@ pub struct Rule {
     pub role: Role,
     /// Words of which one must be in the heading's lead phrase.
     pub words: &'static [&'static str],
+    /// Words that keep the rule from matching: an achievement area that names what it solved
+    /// ("着力解决群众急难愁盼问题") is not a part about problems.
+    pub unless: &'static [&'static str],
     /// True when the heading must also name a year after the report year ("2026年重点任务").
     pub future_year: bool,
 }
@@ -70,12 +73,14 @@ pub const RULES: &[Rule] = &[
         name: "first-responsibility",
         role: Role::FirstResponsibility,
         words: &["第一责任人"],
+        unless: &[],
         future_year: false,
     },
     Rule {
         name: "other-matters",
         role: Role::Other,
         words: &["其他需要报告", "其他需要说明", "其他事项", "其他情况"],
+        unless: &[],
         future_year: false,
     },
     // Reports of departments and cities often give the result of last year's assessment
@@ -84,6 +89,7 @@ pub const RULES: &[Rule] = &[
         name: "assessment-results",
         role: Role::Other,
         words: &["考核情况", "考核结果", "考评情况", "考评结果", "评估结果"],
+        unless: &[],
         future_year: false,
     },
     Rule {
@@ -106,24 +112,41 @@ pub const RULES: &[Rule] = &[
             "下一阶段",
             "明年",
         ],
+        unless: &[],
         future_year: false,
     },
     Rule {
         name: "plans-of-a-later-year",
         role: Role::Plans,
         words: &["重点", "任务", "目标", "工作"],
+        unless: &[],
         future_year: true,
     },
     Rule {
         name: "shortcomings",
         role: Role::Shortcomings,
-        words: &["不足", "问题", "短板", "差距", "薄弱", "困难", "弱项"],
+        words: &[
+            "不足",
+            "问题",
+            "短板",
+            "差距",
+            "薄弱",
+            "弱项",
+            "存在的困难",
+            "面临的困难",
+            "面临的挑战",
+        ],
+        unless: &[
+            "解决", "化解", "破解", "帮扶", "补齐", "补足", "补强", "弥补", "整改", "整治", "聚焦",
+            "回应", "缩小", "克服", "纠正", "查处", "治理", "排查",
+        ],
         future_year: false,
     },
     Rule {
         name: "causes",
         role: Role::Causes,
         words: &["原因"],
+        unless: &[],
         future_year: false,
     },
     Rule {
@@ -144,7 +167,9 @@ pub const RULES: &[Rule] = &[
             "完成情况",
             "回顾",
             "主要措施",
+            "整改情况",
         ],
+        unless: &[],
         future_year: false,
     },
 ];
@@ -153,6 +178,7 @@ pub const RULES: &[Rule] = &[
 pub fn heading_rule(title: &str, report_year: Option<i32>) -> Option<&'static Rule> {
     RULES.iter().find(|r| {
         r.words.iter().any(|w| title.contains(w))
+            && !r.unless.iter().any(|w| title.contains(w))
             && (!r.future_year || names_later_year(title, report_year))
     })
 }
@@ -248,6 +274,11 @@ mod tests {
         assert_eq!(role("下一年度工作重点"), Some(Role::Plans));
         assert_eq!(role("下阶段工作重点"), Some(Role::Plans));
         assert_eq!(role("改进措施"), Some(Role::Plans));
+        assert_eq!(role("着力解决群众急难愁盼问题"), None);
+        assert_eq!(role("补齐基层执法短板"), None);
+        assert_eq!(role("督察反馈问题整改情况"), Some(Role::Achievements));
+        assert_eq!(role("存在的困难和问题"), Some(Role::Shortcomings));
+        assert_eq!(role("面临的挑战"), Some(Role::Shortcomings));
         assert_eq!(role("深化改革加快政府职能转变"), None);
     }
 
