@@ -61,9 +61,20 @@ pub struct Rule {
     /// Words that keep the rule from matching: an achievement area that names what it solved
     /// ("着力解决群众急难愁盼问题") is not a part about problems.
     pub unless: &'static [&'static str],
+    /// Verbs that keep the rule from matching when the heading starts with one: a heading
+    /// that starts with a verb names a piece of work ("加强统筹安排，压实法治建设责任" is an
+    /// achievement area), where a plans part is named by a noun ("2025年工作安排").
+    pub unless_starts: &'static [&'static str],
     /// True when the heading must also name a year after the report year ("2026年重点任务").
     pub future_year: bool,
 }
+
+/// Verbs that start the headings of achievement areas ("加强…" "推进…" "完善…").
+const AREA_VERBS: &[&str] = &[
+    "加强", "推进", "推动", "完善", "深化", "坚持", "健全", "强化", "提升", "提高", "规范", "优化",
+    "严格", "落实", "着力", "持续", "扎实", "统筹", "创新", "压实", "夯实", "构建", "建立", "筑牢",
+    "加快", "注重", "突出",
+];
 
 /// The table, in the order rules are tried: the narrower names come first, so that
 /// "存在的不足及原因" is a shortcomings part with a causes paragraph, and "第一责任人职责情况" is
@@ -74,6 +85,7 @@ pub const RULES: &[Rule] = &[
         role: Role::FirstResponsibility,
         words: &["第一责任人"],
         unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
@@ -81,6 +93,7 @@ pub const RULES: &[Rule] = &[
         role: Role::Other,
         words: &["其他需要报告", "其他需要说明", "其他事项", "其他情况"],
         unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     // Reports of departments and cities often give the result of last year's assessment
@@ -90,6 +103,7 @@ pub const RULES: &[Rule] = &[
         role: Role::Other,
         words: &["考核情况", "考核结果", "考评情况", "考评结果", "评估结果"],
         unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
@@ -113,6 +127,7 @@ pub const RULES: &[Rule] = &[
             "明年",
         ],
         unless: &[],
+        unless_starts: AREA_VERBS,
         future_year: false,
     },
     Rule {
@@ -120,6 +135,7 @@ pub const RULES: &[Rule] = &[
         role: Role::Plans,
         words: &["重点", "任务", "目标", "工作"],
         unless: &[],
+        unless_starts: AREA_VERBS,
         future_year: true,
     },
     Rule {
@@ -140,6 +156,7 @@ pub const RULES: &[Rule] = &[
             "解决", "化解", "破解", "帮扶", "补齐", "补足", "补强", "弥补", "整改", "整治", "聚焦",
             "回应", "缩小", "克服", "纠正", "查处", "治理", "排查",
         ],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
@@ -147,6 +164,7 @@ pub const RULES: &[Rule] = &[
         role: Role::Causes,
         words: &["原因"],
         unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
@@ -170,6 +188,7 @@ pub const RULES: &[Rule] = &[
             "整改情况",
         ],
         unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
 ];
@@ -179,6 +198,7 @@ pub fn heading_rule(title: &str, report_year: Option<i32>) -> Option<&'static Ru
     RULES.iter().find(|r| {
         r.words.iter().any(|w| title.contains(w))
             && !r.unless.iter().any(|w| title.contains(w))
+            && !r.unless_starts.iter().any(|w| title.starts_with(w))
             && (!r.future_year || names_later_year(title, report_year))
     })
 }
@@ -274,6 +294,8 @@ mod tests {
         assert_eq!(role("下一年度工作重点"), Some(Role::Plans));
         assert_eq!(role("下阶段工作重点"), Some(Role::Plans));
         assert_eq!(role("改进措施"), Some(Role::Plans));
+        assert_eq!(role("加强统筹安排，压实法治建设责任"), None);
+        assert_eq!(role("完善工作机制，推动年度立法计划落实"), None);
         assert_eq!(role("着力解决群众急难愁盼问题"), None);
         assert_eq!(role("补齐基层执法短板"), None);
         assert_eq!(role("督察反馈问题整改情况"), Some(Role::Achievements));
