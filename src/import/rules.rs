@@ -209,6 +209,27 @@ fn names_later_year(s: &str, report_year: Option<i32>) -> bool {
         .any(|y| !y.range_end && report_year.is_none_or(|r| y.year > r && y.year <= r + 2))
 }
 
+/// True when the year at the start of `p` is followed by a month ("2025年1月", "2025年元月").
+fn names_a_month(p: &str) -> bool {
+    let Some(i) = p.find('年') else {
+        return false;
+    };
+    let after: String = p
+        .get(i + '年'.len_utf8()..)
+        .unwrap_or("")
+        .chars()
+        .take(4)
+        .collect();
+    let Some(m) = after.find('月') else {
+        return false;
+    };
+    let before = after.get(..m).unwrap_or("");
+    !before.is_empty()
+        && before.chars().all(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || "元一二三四五六七八九十".contains(c)
+        })
+}
+
 fn trim_colon(s: &str) -> &str {
     s.trim_end_matches(|c: char| is_colon(c) || c.is_whitespace())
 }
@@ -255,7 +276,9 @@ pub fn cue(p: &str, report_year: Option<i32>, lists_points: bool) -> Option<(&'s
     {
         return Some(("shortcomings-paragraph", Role::Shortcomings));
     }
-    if let Some(y) = leading_year(p) {
+    // "2025年是…" "2025年，我县将…" open the plans; "2025年1月，我县通过…验收" tells of a
+    // result dated early in the next year, inside the achievements.
+    if let Some(y) = leading_year(p).filter(|_| !names_a_month(p)) {
         let later = report_year.is_none_or(|r| y > r && y <= r + 2);
         if later && PLAN_WORDS.iter().any(|k| p.contains(k)) {
             return Some(("plans-paragraph", Role::Plans));
@@ -325,6 +348,18 @@ mod tests {
             Some(Role::Plans)
         );
         assert_eq!(cue("2024年，我区将…", r, false), None);
+        assert_eq!(
+            cue(
+                "2025年1月，我县通过示范创建评估，完成创建目标任务。",
+                r,
+                false
+            ),
+            None
+        );
+        assert_eq!(
+            cue("2025年，我县将重点抓好以下工作：", r, false).map(|c| c.1),
+            Some(Role::Plans)
+        );
         assert_eq!(
             cue("其他需要报告的情况", r, false).map(|c| c.1),
             Some(Role::Other)
