@@ -192,3 +192,8 @@ fn plan_points_inline_as_circled_numbers_and_sequence_words() {
 fn achievement_areas_that_name_the_problems_they_solved() {
     insta::assert_snapshot!("nanhu", summary("nanhu-2024-areas-naming-problems.txt"));
 }
+
+#[test]
+fn lead_units_written_in_prose_brackets_and_clauses() {
+    insta::assert_snapshot!("baiyun", summary("baiyun-2024-prose-lead-brackets.txt"));
+}

@@ -203,7 +203,12 @@ pub fn duty_bracket(s: &str) -> Option<(usize, usize)> {
             let close = rest.char_indices().find(|&(_, d)| matches!(d, '）' | ')'));
             if let Some((j, d)) = close {
                 let inner = rest.get(..j).unwrap_or("");
-                if DUTY_FIELDS.iter().any(|f| inner.contains(f)) {
+                // Fields ("牵头单位：X") or prose that only names units and a deadline
+                // ("县司法局牵头，各乡镇配合").
+                let prose = has_content(inner)
+                    && inner.split(['，', ',', '；', ';']).all(is_duty_clause)
+                    && inner.split(['，', ',', '；', ';']).any(is_lead_clause);
+                if DUTY_FIELDS.iter().any(|f| inner.contains(f)) || prose {
                     return Some((i, inner_start + j + d.len_utf8()));
                 }
             }
@@ -259,6 +264,12 @@ pub fn bracket_fields(b: &str) -> (Vec<String>, Vec<String>, Option<String>) {
         }
     }
     (lead, co, due)
+}
+
+/// A clause that names who leads: "由X牵头" "X负责".
+fn is_lead_clause(c: &str) -> bool {
+    let c = c.trim();
+    ["牵头", "负责"].iter().any(|e| c.ends_with(e)) && c.chars().count() > 2
 }
 
 /// A clause that only names who leads, who helps, or by when: "由X牵头" "Y等配合"
@@ -426,6 +437,11 @@ mod tests {
         ));
         assert!(!is_duty_sentence("2025年3月底前完成计划编制。"));
         assert!(!is_duty_sentence("由区司法局负责，6月底前出台实施方案。"));
+        assert!(is_duty_sentence("（县数据局负责）"));
+        let s = "年内培训执法人员200人（县司法局牵头，各乡镇配合）。";
+        let (a, b) = duty_bracket(s).unwrap();
+        assert_eq!(&s[a..b], "（县司法局牵头，各乡镇配合）");
+        assert_eq!(duty_bracket("建成平台（2025年）。"), None);
         assert!(!is_duty_sentence(
             "由法规科牵头，2025年3月底前完成全市执法检查计划的编制和公布工作。"
         ));

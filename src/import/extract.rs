@@ -683,13 +683,23 @@ impl<'o, 'a> Ctx<'o, 'a> {
                         None if starts_with_field(s) => Some(s),
                         None => None,
                     };
-                    if let Some(f) = fields {
-                        let (lead, co, due) = bracket_fields(f);
+                    let named = fields.map(bracket_fields);
+                    let prose = named
+                        .as_ref()
+                        .is_none_or(|(l, c, due)| l.is_empty() && c.is_empty() && due.is_none());
+                    if let Some((lead, co, due)) = named {
                         d.lead.extend(lead);
                         d.co.extend(co);
                         d.due = d.due.take().or(due);
-                    } else if only && d.sentence.is_none() {
-                        d.sentence = Some(s.to_string());
+                    }
+                    // A sentence or a bracket in prose ("（县数据局负责）") names its units in
+                    // words; a prose bracket inside a commitment sentence speaks for the item.
+                    if prose && d.sentence.is_none() {
+                        d.sentence = if only {
+                            Some(s.to_string())
+                        } else {
+                            fields.map(str::to_string)
+                        };
                     }
                 }
             }

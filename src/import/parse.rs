@@ -365,7 +365,12 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
                 due: None,
             })
             .map(|mut d| {
-                let (lead, co, due) = bracket_fields(it.body.get(x..y).unwrap_or(""));
+                let bracket = it.body.get(x..y).unwrap_or("");
+                let (lead, co, due) = bracket_fields(bracket);
+                if lead.is_empty() && co.is_empty() && due.is_none() {
+                    // A bracket in prose ("（县司法局牵头，各乡镇配合）") is read as a sentence.
+                    d.sentence = Some(bracket.to_string());
+                }
                 d.lead = lead;
                 d.co = co;
                 d.due = due;
