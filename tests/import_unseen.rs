@@ -197,3 +197,11 @@ fn achievement_areas_that_name_the_problems_they_solved() {
 fn lead_units_written_in_prose_brackets_and_clauses() {
     insta::assert_snapshot!("baiyun", summary("baiyun-2024-prose-lead-brackets.txt"));
 }
+
+#[test]
+fn plan_paragraphs_led_by_a_title_sentence() {
+    insta::assert_snapshot!(
+        "lushan",
+        summary("lushan-zhen-2025-titled-plan-paragraphs.txt")
+    );
+}

@@ -556,6 +556,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 direct.extend(self.commitments_of(&[(id, false)], false));
             }
         }
+        let mut titled: Vec<RawSection> = Vec::new();
         for &c in &children {
             if self.o.is_marked(c) {
                 continue;
@@ -564,6 +565,14 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 self.found.plan_year_text.push(self.o.text(c).to_string());
             }
             if areas.is_empty() {
+                // "加强执法队伍建设。年内培训…。": a paragraph led by a short title sentence is
+                // an area written without a marker.
+                if let Some(title) = self.paragraph_title(c) {
+                    self.mark_sentence(c, 0, Class::Heading);
+                    let items = self.commitments_of(&[(c, true)], false);
+                    titled.push(RawSection { title, items });
+                    continue;
+                }
                 // Without area headings every sentence is a commitment, after an opening
                 // sentence that introduces them.
                 let spans = self.spans(c);
@@ -581,7 +590,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 self.mark_line(c, Class::Heading);
             }
         }
-        if !direct.is_empty() || areas.is_empty() {
+        if !direct.is_empty() || (areas.is_empty() && titled.is_empty()) {
             let title = match self.o.kind(id) {
                 NodeKind::Cue(..) if !self.is_heading_cue(id) => "工作安排".to_string(),
                 _ => self.o.title(id).to_string(),
@@ -591,10 +600,30 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 items: direct,
             });
         }
+        self.found.plans.extend(titled);
         for a in areas {
             let s = self.area(a);
             self.found.plans.push(s);
         }
+    }
+
+    /// The title of a plans paragraph that starts with one: a short first sentence without
+    /// clauses, figures or a deadline ("加强执法队伍建设。"), with more sentences after it.
+    fn paragraph_title(&self, id: usize) -> Option<String> {
+        let spans = self.spans(id);
+        if spans.len() < 2 {
+            return None;
+        }
+        let text = self.o.text(id);
+        let first = spans.first().and_then(|&(a, b)| text.get(a..b))?;
+        let t = trim_trailing_punct(first.trim());
+        let short = (2..=16).contains(&t.chars().count());
+        let plain = !t.chars().any(|c| {
+            matches!(c, '，' | ',' | '；' | ';' | '：' | ':')
+                || c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+        });
+        (short && plain && !is_intro(first) && strip_ordinal_word(t) == t).then(|| t.to_string())
     }
 
     /// A numbered line that is one sentence with clauses ("，") and has nothing under it: an
