@@ -244,3 +244,14 @@ fn undo_after_a_merge_takes_back_the_whole_import() {
     }
     l.run_ok(&["check"]);
 }
+
+#[test]
+fn a_history_row_whose_old_value_was_never_held_is_refused() {
+    // Task 2's progress went 0 → 30; a file that says it went 55 → 30 would make `undo` refuse
+    // the row later and the trail tell something that never was.
+    let mut ls = lines();
+    let progress = history(&mut ls[2]).last_mut().unwrap();
+    assert_eq!(progress["field"], "progress");
+    progress["old"] = json!("55");
+    refused(&ls, &["line 3", "old value"]);
+}

@@ -148,8 +148,13 @@ pub struct RowRef<'a> {
 
 /// Replays one task from its rows, in order, by the same rules as `replay_each`: a bulk import
 /// proves with it that a file's history gives the fields the file states, before writing
-/// anything. The first row must be the creation and no other row may be one.
-pub fn replay_rows<'a>(id: i64, rows: impl IntoIterator<Item = RowRef<'a>>) -> Result<Replayed> {
+/// anything. The first row must be the creation and no other row may be one. `before` sees the
+/// task as it stands before each later row, and may refuse the row.
+pub fn replay_rows<'a>(
+    id: i64,
+    rows: impl IntoIterator<Item = RowRef<'a>>,
+    mut before: impl FnMut(&Replayed, &RowRef<'a>) -> std::result::Result<(), String>,
+) -> Result<Replayed> {
     let mut current: Option<Replayed> = None;
     for r in rows {
         if r.field == "created" {
@@ -170,6 +175,7 @@ pub fn replay_rows<'a>(id: i64, rows: impl IntoIterator<Item = RowRef<'a>>) -> R
                 &format!("a '{}' row before the task's creation", r.field),
             ));
         };
+        before(rep, &r).map_err(|e| bad(id, &e))?;
         rep.task.updated_at.clear();
         rep.task.updated_at.push_str(r.at);
         if let Some(n) = r.note {

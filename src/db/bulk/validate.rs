@@ -390,7 +390,7 @@ pub fn task(t: &TaskLine) -> Result<Vec<Ref>, String> {
         note: h.note.as_deref(),
         at: &h.at,
     });
-    let rep = replay_rows(t.id, rows).map_err(|e| e.to_string())?;
+    let rep = replay_rows(t.id, rows, old_value).map_err(|e| e.to_string())?;
     created_fields(t, origin, &mut refs)?;
     let differ = differences(t, &rep);
     if !differ.is_empty() {
@@ -508,6 +508,55 @@ fn row(
         }
     }
     Ok(())
+}
+
+/// Checks that a row's old value is what the task held before it, in the text form history
+/// keeps (as `update` and `undo` write it): otherwise `undo` would refuse to take the row
+/// back, and the trail would say something that never was.
+fn old_value(rep: &Replayed, r: &RowRef<'_>) -> Result<(), String> {
+    let t = &rep.task;
+    let held: Option<String> = match r.field {
+        "status" => Some(t.status.to_string()),
+        "progress" => Some(t.own_progress.to_string()),
+        "owner" => t.owner.clone(),
+        "co_owners" => Some(serde_json::to_string(&t.co_owners).map_err(|e| e.to_string())?),
+        "deadline" => t.deadline.map(|d| d.to_string()),
+        "deadline_text" => t.deadline_text.clone(),
+        "title" => Some(t.title.clone()),
+        "area" => t.area.clone(),
+        "outline_area" => t.outline_area.clone(),
+        "body" => t.body.clone(),
+        "parent_id" => t.parent_id.map(|p| p.to_string()),
+        "completed_at" => t.completed_at.clone(),
+        "addresses" => {
+            let linked = |v: Option<&str>| {
+                v.and_then(|s| s.parse::<i64>().ok())
+                    .is_some_and(|s| rep.addresses.contains(&s))
+            };
+            return match (r.old, r.new) {
+                (None, new) if linked(new) => Err(format!(
+                    "an addresses row links {} again",
+                    new.unwrap_or_default()
+                )),
+                (Some(old), _) if !linked(Some(old)) => Err(format!(
+                    "an addresses row removes {old}, which was not linked"
+                )),
+                _ => Ok(()),
+            };
+        }
+        // Notes and a merge's marks hold no old value; `row` has checked that.
+        _ => return Ok(()),
+    };
+    if held.as_deref() == r.old {
+        Ok(())
+    } else {
+        Err(format!(
+            "a '{}' row's old value '{}' is not what the task held ('{}')",
+            r.field,
+            clip(r.old.unwrap_or("∅")),
+            clip(held.as_deref().unwrap_or("∅"))
+        ))
+    }
 }
 
 /// The fields in which a task line differs from the replay of its history: the comparison
