@@ -255,3 +255,15 @@ fn a_history_row_whose_old_value_was_never_held_is_refused() {
     progress["old"] = json!("55");
     refused(&ls, &["line 3", "old value"]);
 }
+
+#[test]
+fn the_first_bad_line_is_named_even_when_found_later() {
+    // Task 1 is put under task 2, which the file leaves out; task 3 (now line 3) is bad too.
+    // Line 2 is the first bad line, though only line 3 shows that task 2 never comes.
+    let mut ls = lines();
+    ls[1]["parent_id"] = json!(2);
+    history(&mut ls[1]).push(row(100, "parent_id", json!(null), json!("2")));
+    ls[3]["deadline"] = json!("9999-99-99");
+    ls.remove(2);
+    refused(&ls, &["line 2", "task 2", "not in the file"]);
+}

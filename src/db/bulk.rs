@@ -610,6 +610,7 @@ fn import_line(
                 serde_json::from_value(v)
             }
             .map_err(|e| bad_line(n, e))?;
+            c.tree.reach(t.id);
             let refs = validate::task(&t).map_err(|e| bad_line(n, e))?;
             c.tree.add(&t, n, refs).map_err(|e| bad_line(n, e))?;
             let id = (c.shifted)(t.id, c.task_off, n, "task id")?;

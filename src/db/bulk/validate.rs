@@ -635,6 +635,9 @@ struct Seen {
 pub struct Tree {
     seen: Vec<Seen>,
     pending: Vec<(u64, i64, Ref)>,
+    /// The id of the task line being read: with ids in order, every task below it that the
+    /// file holds has been read.
+    reached: i64,
 }
 
 impl Tree {
@@ -666,6 +669,11 @@ impl Tree {
         Ok(())
     }
 
+    /// Notes that a task line with this id is being read (before it is checked).
+    pub fn reach(&mut self, id: i64) {
+        self.reached = self.reached.max(id);
+    }
+
     fn resolve(&self, from: i64, r: Ref) -> Result<(), String> {
         let found = self
             .seen
@@ -689,7 +697,11 @@ impl Tree {
     /// the last one read is known. Lets an error found later in the file give way to one on
     /// an earlier line.
     pub fn earlier_error(&self, line: u64) -> Option<(u64, String)> {
-        let last = self.seen.last()?.id;
+        let last = self
+            .seen
+            .last()
+            .map_or(0, |s| s.id)
+            .max(self.reached.saturating_sub(1));
         self.pending
             .iter()
             .filter(|(l, _, r)| *l < line && r.target <= last)
