@@ -769,3 +769,87 @@ impl Tree {
         self.seen.iter().map(|s| s.id)
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn line(id: i64, parent: Option<i64>) -> TaskLine {
+        serde_json::from_value(serde_json::json!({
+            "type": "task", "id": id, "ref": null, "kind": "task", "title": "t", "body": null,
+            "area": null, "outline_area": null, "owner": null, "co_owners": [],
+            "status": "todo", "progress": 0, "deadline": null, "deadline_text": null,
+            "year": 2025, "parent_id": parent, "document_id": null,
+            "created_at": "2025-01-01T00:00:00+08:00", "updated_at": "2025-01-01T00:00:00+08:00",
+            "completed_at": null, "links": [], "history": []
+        }))
+        .unwrap()
+    }
+
+    fn parent_ref(p: i64) -> Vec<Ref> {
+        vec![Ref {
+            target: p,
+            need: Need::Task,
+            what: "parent_id",
+        }]
+    }
+
+    #[test]
+    fn a_loop_is_named_by_its_first_line() {
+        let mut t = Tree::default();
+        // 1 → 3 → 2 → 1, on lines 10, 11, 12; 4 hangs under the loop without being in it.
+        for (n, (id, p)) in [(1, 3), (2, 1), (3, 2), (4, 1)].into_iter().enumerate() {
+            t.add(&line(id, Some(p)), 10 + n as u64, parent_ref(p))
+                .unwrap();
+        }
+        let (l, msg) = t.finish().unwrap_err();
+        assert_eq!(l, 10);
+        assert!(msg.contains("cycle"), "{msg}");
+    }
+
+    #[test]
+    fn a_deep_chain_is_checked_in_linear_time() {
+        // 50,000 tasks each under the one before: each task is walked once.
+        let mut t = Tree::default();
+        t.add(&line(1, None), 1, Vec::new()).unwrap();
+        for id in 2..=50_000 {
+            t.add(&line(id, Some(id - 1)), id as u64, parent_ref(id - 1))
+                .unwrap();
+        }
+        t.finish().unwrap();
+    }
+
+    #[test]
+    fn ids_must_rise_and_references_must_be_found() {
+        let mut t = Tree::default();
+        t.add(&line(5, None), 2, Vec::new()).unwrap();
+        assert!(t.add(&line(5, None), 3, Vec::new()).is_err());
+        t.add(&line(6, Some(9)), 4, parent_ref(9)).unwrap();
+        let (l, msg) = t.finish().unwrap_err();
+        assert_eq!(l, 4);
+        assert!(msg.contains("task 9"), "{msg}");
+    }
+
+    #[test]
+    fn values_are_held_to_the_typed_commands_rules() {
+        let mut refs = Vec::new();
+        let mut v = |f: &str, x: &str| value(f, Some(x), Origin::Typed, &mut refs);
+        assert!(v("status", "exploded").is_err());
+        assert!(
+            v("status", "已完成").is_err(),
+            "history keeps the English word"
+        );
+        assert!(v("status", "done").is_ok());
+        assert!(v("progress", "101").is_err());
+        assert!(v("progress", "07").is_err());
+        assert!(v("deadline", "9999-99-99").is_err());
+        assert!(v("deadline", "+12345-01-01").is_err());
+        assert!(v("deadline", "2025-06-30").is_ok());
+        assert!(v("outline_area", "fz05").is_err());
+        assert!(v("title", &"长".repeat(501)).is_err());
+        assert!(v("title", " ").is_err());
+        assert!(v("parent_id", "0").is_err());
+        assert!(v("kind", "task").is_err(), "kind never changes");
+    }
+}
