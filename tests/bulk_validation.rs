@@ -267,3 +267,24 @@ fn the_first_bad_line_is_named_even_when_found_later() {
     ls.remove(2);
     refused(&ls, &["line 2", "task 2", "not in the file"]);
 }
+
+#[test]
+fn a_document_whose_text_does_not_match_its_sha256_is_refused() {
+    let l = Ledger::init();
+    l.run_ok(&[
+        "import",
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/tianning-2024-report.txt"
+        ),
+    ]);
+    let mut ls: Vec<Value> = l
+        .run_ok(&["export", "--format", "jsonl"])
+        .lines()
+        .map(|s| serde_json::from_str(s).unwrap())
+        .collect();
+    assert_eq!(ls[1]["type"], "document");
+    let text = ls[1]["text"].as_str().unwrap().replacen("法治", "人治", 1);
+    ls[1]["text"] = json!(text);
+    refused(&ls, &["line 2", "sha256"]);
+}

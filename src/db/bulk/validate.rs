@@ -604,8 +604,14 @@ pub fn document(d: &DocumentLine) -> Result<(), String> {
             d.text.len()
         ));
     }
-    if d.sha256.len() != 64 || !d.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(format!("sha256 '{}' is not a SHA-256", clip(&d.sha256)));
+    // The digest a report import stores: of the text with its line ends made "\n". It is what
+    // recognises a report imported twice, so it must be the text's own.
+    let normalised = d.text.replace("\r\n", "\n").replace('\r', "\n");
+    if crate::import::content_sha256(normalised.as_bytes()) != d.sha256 {
+        return Err(format!(
+            "sha256 '{}' is not the SHA-256 of its text",
+            clip(&d.sha256)
+        ));
     }
     for y in [d.report_year, d.plan_year].into_iter().flatten() {
         year(y)?;
