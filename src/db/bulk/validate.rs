@@ -11,8 +11,7 @@ use chrono::NaiveDate;
 use super::{DocumentLine, HistoryLine, TaskLine};
 use crate::cli::{parse_name, parse_outline_area, parse_text, parse_title, MAX_NAME, MAX_TEXT};
 use crate::db::replay::{replay_rows, Replayed, RowRef};
-use crate::db::tasks::NewTask;
-use crate::model::{Kind, Status, Word};
+use crate::model::{Kind, Status, Task, Word};
 
 /// The longest line read, in bytes. A task line holds its body twice (the column and the
 /// creation row) and a document line a whole report (at most `MAX_INPUT_BYTES`, 10 MB), so no
@@ -250,8 +249,9 @@ fn value<'a>(
     Ok(())
 }
 
-/// Checks the fields of a creation row, by the same rules as the current columns.
-fn creation(t: &NewTask, id: i64, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String> {
+/// Checks the fields of a creation row (the task as its creation left it), by the same rules
+/// as the current columns.
+fn creation(t: &Task, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String> {
     if t.status == Status::Cancelled {
         // `add` refuses it too: a task is cancelled by a later change, with a reason.
         return Err("a creation row with status cancelled".into());
@@ -265,14 +265,14 @@ fn creation(t: &NewTask, id: i64, origin: Origin, refs: &mut Vec<Ref>) -> Result
             outline_area: t.outline_area.as_deref(),
             owner: t.owner.as_deref(),
             co_owners: &t.co_owners,
-            progress: t.progress,
+            progress: t.own_progress,
             deadline: t.deadline.map(|d| d.to_string()).as_deref(),
             deadline_text: t.deadline_text.as_deref(),
             year: t.year,
             parent_id: t.parent_id,
             completed_at: t.completed_at.as_deref(),
         },
-        id,
+        t.id,
         origin,
         "the creation row's",
         refs,
@@ -390,8 +390,23 @@ pub fn task(t: &TaskLine) -> Result<Vec<Ref>, String> {
         note: h.note.as_deref(),
         at: &h.at,
     });
-    let rep = replay_rows(t.id, rows, old_value).map_err(|e| e.to_string())?;
-    created_fields(t, origin, &mut refs)?;
+    // The creation row's fields are checked on the task as the creation left it: before the
+    // second row, or at the end when there is none (the creation JSON is parsed once).
+    let first_row = t.history.first().map_or(0, |h| h.id);
+    let mut created_checked = false;
+    let rep = replay_rows(t.id, rows, |rep, r| {
+        if !created_checked {
+            created_checked = true;
+            creation(&rep.task, origin, &mut refs)
+                .map_err(|e| format!("history row {first_row}: {e}"))?;
+        }
+        old_value(rep, r)
+    })
+    .map_err(|e| e.to_string())?;
+    if !created_checked {
+        creation(&rep.task, origin, &mut refs)
+            .map_err(|e| format!("history row {first_row}: {e}"))?;
+    }
     let differ = differences(t, &rep);
     if !differ.is_empty() {
         return Err(format!(
@@ -401,17 +416,6 @@ pub fn task(t: &TaskLine) -> Result<Vec<Ref>, String> {
         ));
     }
     Ok(refs)
-}
-
-/// Checks the fields of a task's creation row (known to be its first row).
-fn created_fields(t: &TaskLine, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String> {
-    let Some(h) = t.history.first() else {
-        return Ok(());
-    };
-    let json = h.new.as_deref().unwrap_or("null");
-    let n: NewTask =
-        serde_json::from_str(json).map_err(|e| format!("creation row {}: {e}", h.id))?;
-    creation(&n, t.id, origin, refs).map_err(|e| format!("history row {}: {e}", h.id))
 }
 
 /// Checks the history rows of a task line: ids, changes, stamps, and each value.
