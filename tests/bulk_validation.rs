@@ -288,3 +288,23 @@ fn a_document_whose_text_does_not_match_its_sha256_is_refused() {
     ls[1]["text"] = json!(text);
     refused(&ls, &["line 2", "sha256"]);
 }
+
+#[test]
+fn the_highest_id_allowed_leaves_room_for_later_tasks() {
+    // 2^53 - 1 is the last id a file may hold: the ledger can still add after it, where an id
+    // of 2^63 - 1 made every later `add` fail with "database or disk is full".
+    let mut ls = lines();
+    let max = (1_i64 << 53) - 1;
+    ls[3]["id"] = json!(max);
+    let l = Ledger::new();
+    let file = write(&l, "max.jsonl", &ls);
+    l.run_ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(l.add("之后的任务", &[]), max + 1);
+    l.run_ok(&["check"]);
+    // Merged into a ledger with tasks, the same id would be shifted past the limit: refused.
+    let city = city();
+    let before = dump_db(&city.path);
+    city.fail(&["import", file.to_str().unwrap(), "--source", "外区"])
+        .check(1, &["line 4", "beyond"]);
+    assert_eq!(dump_db(&city.path), before);
+}
