@@ -79,10 +79,11 @@ fn refused(lines: &[Value], needles: &[&str]) {
     );
 }
 
-/// A history row of a change of its own.
+/// A history row of a change of its own, at the time every row of `source()` has (so the
+/// task's updated_at stays that of its latest row).
 fn row(id: i64, field: &str, old: Value, new: Value) -> Value {
     json!({
-        "id": id, "change_id": id, "at": "2025-03-02T09:00:00+08:00", "actor": "外区",
+        "id": id, "change_id": id, "at": "2025-03-01T09:00:00+08:00", "actor": "外区",
         "command": "update", "undoes": null, "field": field, "old": old, "new": new, "note": null
     })
 }
@@ -307,4 +308,47 @@ fn the_highest_id_allowed_leaves_room_for_later_tasks() {
     city.fail(&["import", file.to_str().unwrap(), "--source", "外区"])
         .check(1, &["line 4", "beyond"]);
     assert_eq!(dump_db(&city.path), before);
+}
+
+/// Rows and changes as `check` proves them across a ledger: a change's rows share its time
+/// and actor, rows never go back to an earlier change, a task's updated_at is its latest
+/// row's time, and times are RFC 3339.
+#[test]
+fn history_rows_that_disagree_with_their_change_are_refused() {
+    // A second row of the note's change, an hour later.
+    let mut ls = lines();
+    let mut again = history(&mut ls[3]).last().unwrap().clone();
+    again["id"] = json!(100);
+    again["at"] = json!("2025-03-01T10:00:00+08:00");
+    history(&mut ls[3]).push(again);
+    ls[3]["updated_at"] = json!("2025-03-01T10:00:00+08:00");
+    refused(&ls, &["line 4", "time", "change"]);
+
+    // A note of change 1 (the creation of task 1) after rows of later changes.
+    let mut ls = lines();
+    let mut early = history(&mut ls[3]).last().unwrap().clone();
+    let first = ls[1]["history"][0].clone();
+    early["id"] = json!(100);
+    early["change_id"] = json!(1);
+    early["at"] = first["at"].clone();
+    early["actor"] = first["actor"].clone();
+    early["command"] = first["command"].clone();
+    history(&mut ls[3]).push(early);
+    refused(&ls, &["line 4", "later change"]);
+}
+
+#[test]
+fn an_updated_at_that_no_history_row_has_is_refused() {
+    let mut ls = lines();
+    ls[3]["updated_at"] = json!("2025-03-02T00:00:00+08:00");
+    refused(&ls, &["line 4", "updated_at"]);
+}
+
+#[test]
+fn a_history_time_that_is_not_rfc_3339_is_refused() {
+    let mut ls = lines();
+    let note = history(&mut ls[3]).last_mut().unwrap();
+    note["at"] = json!("2025-03-01T09:00:00");
+    ls[3]["updated_at"] = json!("2025-03-01T09:00:00");
+    refused(&ls, &["line 4", "RFC 3339"]);
 }

@@ -473,6 +473,7 @@ pub fn import(
         ));
     }
     tree.finish().map_err(|(line, msg)| bad_line(line, msg))?;
+    changes_agree(conn, &tree, task_off, hist_off, change_off)?;
     drop((ins_task, ins_hist, ins_change, ins_link));
     if merge && out.tasks > 0 {
         // The import as one change of its own, after every change of the file (so its id is
@@ -500,6 +501,64 @@ pub fn import(
         )));
     }
     Ok(out)
+}
+
+/// What `check` proves of a change across the lines of a file, proved on the rows just
+/// written (two passes over them, by primary key): every row of a change has the change's time
+/// and actor (the change row was written from its first row), and rows in id order never go
+/// back to an earlier change. The first bad line is the line of the first task concerned.
+fn changes_agree(
+    conn: &Connection,
+    tree: &validate::Tree,
+    task_off: i64,
+    hist_off: i64,
+    change_off: i64,
+) -> Result<()> {
+    let first = |sql: &str| -> Result<Option<(i64, i64, i64, String)>> {
+        Ok(conn
+            .query_row(sql, [hist_off], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?)
+    };
+    let disagree = first(
+        "SELECT h.id, h.task_id, h.change_id,
+                CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
+         FROM history h JOIN change c ON c.id = h.change_id
+         WHERE h.id > ?1 AND (h.at IS NOT c.at OR h.actor IS NOT c.actor)
+         ORDER BY h.task_id, h.id LIMIT 1",
+    )?;
+    let back = first(
+        "SELECT id, task_id, change_id, CAST(prev AS TEXT) FROM (
+             SELECT id, task_id, change_id, max(change_id) OVER (ORDER BY id
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev
+             FROM history WHERE id > ?1)
+         WHERE change_id < prev ORDER BY task_id, id LIMIT 1",
+    )?;
+    let line = |task: i64| tree.line_of(task - task_off).unwrap_or(0);
+    match (disagree, back) {
+        (Some((h, t, c, what)), other) if other.as_ref().is_none_or(|o| line(t) <= line(o.1)) => {
+            Err(bad_line(
+                line(t),
+                format!(
+                    "history row {} has another {what} than the first row of its change {}",
+                    h - hist_off,
+                    c - change_off
+                ),
+            ))
+        }
+        (_, Some((h, t, c, prev))) => Err(bad_line(
+            line(t),
+            format!(
+                "history row {} of change {} comes after a row of the later change {}; \
+                 a change's rows are numbered before the next change's",
+                h - hist_off,
+                c - change_off,
+                prev.parse::<i64>().map_or(0, |p| p - change_off)
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// What each line of an import works with.

@@ -80,6 +80,19 @@ fn stamp(v: &str, what: &str) -> Result<(), String> {
     }
 }
 
+/// A time stamp as commands record them (`clock::stamp`): RFC 3339, which is what `check`
+/// requires of a change's time and a document's import time.
+fn rfc3339(v: &str, what: &str) -> Result<(), String> {
+    if v.len() <= 64 && chrono::DateTime::parse_from_rfc3339(v).is_ok() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{what} '{}' is not an RFC 3339 time (2025-12-31T17:00:00+08:00)",
+            clip(v)
+        ))
+    }
+}
+
 /// A value cut short for a message, so that a huge field never makes a huge message.
 fn clip(v: &str) -> String {
     let mut s: String = v.chars().take(40).collect();
@@ -407,6 +420,21 @@ pub fn task(t: &TaskLine) -> Result<Vec<Ref>, String> {
         creation(&rep.task, origin, &mut refs)
             .map_err(|e| format!("history row {first_row}: {e}"))?;
     }
+    // Every command that changes a task sets its updated_at to the change's time; a link
+    // sets none (link and unlink leave it), so either of the last two is what it holds.
+    let last_change = t
+        .history
+        .iter()
+        .rev()
+        .find(|h| h.field != "addresses")
+        .map(|h| h.at.as_str());
+    if t.updated_at != rep.task.updated_at && Some(t.updated_at.as_str()) != last_change {
+        return Err(format!(
+            "task {}'s updated_at '{}' is not the time of its latest history row",
+            t.id,
+            clip(&t.updated_at)
+        ));
+    }
     let differ = differences(t, &rep);
     if !differ.is_empty() {
         return Err(format!(
@@ -472,7 +500,7 @@ fn row(
             ));
         }
     }
-    stamp(&h.at, "at")?;
+    rfc3339(&h.at, "at")?;
     for (v, what) in [(&h.actor, "actor"), (&h.command, "command")] {
         if v.trim().is_empty() || v.chars().count() > MAX_STAMP_TEXT {
             return Err(format!("{what} must be 1–{MAX_STAMP_TEXT} characters"));
@@ -625,7 +653,7 @@ pub fn document(d: &DocumentLine) -> Result<(), String> {
             return Err(format!("issued_on '{}' is not a date", clip(i)));
         }
     }
-    stamp(&d.imported_at, "imported_at")
+    rfc3339(&d.imported_at, "imported_at")
 }
 
 /// One task of the file, as the end-of-file checks need it: 24 bytes, so a million tasks hold
@@ -772,6 +800,12 @@ impl Tree {
             Some(e) => Err(e),
             None => Ok(()),
         }
+    }
+
+    /// The line a task of the file was read on.
+    pub fn line_of(&self, id: i64) -> Option<u64> {
+        let i = self.seen.binary_search_by_key(&id, |s| s.id).ok()?;
+        self.seen.get(i).map(|s| u64::from(s.line))
     }
 
     /// The tasks read, by the file's ids, in order.
