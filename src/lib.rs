@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod error;
+pub mod fsio;
 pub mod model;
 pub mod report;
 

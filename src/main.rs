@@ -56,18 +56,10 @@ fn clap_exit(e: clap::Error) -> ExitCode {
     }
 }
 
-/// A message as one printable line: user text quoted in it may hold newlines or terminal
-/// escape sequences, which are written as escapes.
+/// A message as one printable line: user text quoted in it may hold newlines, terminal
+/// escape sequences or bidi overrides, which are written as escapes.
 fn one_line_text(s: &str) -> String {
-    s.chars()
-        .flat_map(|c| {
-            if c.is_control() {
-                c.escape_default().collect::<Vec<_>>()
-            } else {
-                vec![c]
-            }
-        })
-        .collect()
+    taizhang::report::escape::one_line(s).into_owned()
 }
 
 /// Joins the lines of clap's message up to its usage hint: "error: the following required

@@ -21,7 +21,7 @@ impl Check {
             emit(out, ctx.t("台账完好。", "The ledger is sound."))?;
         } else {
             for p in &problems {
-                emit(out, p)?;
+                emit(out, crate::report::printable(p))?;
             }
         }
         if problems.is_empty() {

@@ -6,6 +6,7 @@ use clap::Args;
 use super::{emit_json, Ctx, Format};
 use crate::db::{self, bulk, Ledger};
 use crate::export::{self, YearStatus};
+use crate::fsio::{self, Place};
 use crate::model::date::end_of_year;
 use crate::{Error, Result};
 
@@ -15,8 +16,9 @@ pub struct Export {
     /// With --format jsonl it is optional and limits the export to that plan year.
     #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
     pub year: Option<i32>,
-    /// Write to FILE (atomically) instead of stdout; its extension picks the format when
-    /// --format is not given.
+    /// Write to FILE (atomically) instead of stdout ("-" is stdout); its extension picks the
+    /// format when --format is not given. It is never the ledger or one of its files, and
+    /// never a symlink, device or pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
@@ -47,14 +49,38 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
 
 impl Export {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let format = pick_format(ctx.format_given, self.output.as_deref())?;
-        if format == Format::Xlsx && self.output.is_none() && std::io::stdout().is_terminal() {
+        // An export read on a terminal is escaped like every table: the text of a report
+        // must not drive the terminal. Piped or written with -o, it keeps the text exactly.
+        let to_stdout = self
+            .output
+            .as_deref()
+            .is_none_or(|p| p.as_os_str() == fsio::DASH);
+        if to_stdout && std::io::stdout().is_terminal() {
+            use crate::report::escape::{Escaping, Mode};
+            let json = matches!(ctx.format_given, Some(Format::Json | Format::Jsonl));
+            let mut w = Escaping::new(out, if json { Mode::Json } else { Mode::Text });
+            self.export(ledger, ctx, &mut w)?;
+            return w.finish().map_err(|e| Error::io("writing the export", e));
+        }
+        self.export(ledger, ctx, out)
+    }
+
+    fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let output = self
+            .output
+            .as_deref()
+            .filter(|p| p.as_os_str() != fsio::DASH);
+        if let Some(p) = output {
+            fsio::check_output(p, ledger.path())?;
+        }
+        let format = pick_format(ctx.format_given, output)?;
+        if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
             return Err(Error::Usage(
                 "an Excel workbook is binary: write it to a file with -o FILE.xlsx".into(),
             ));
         }
         if format == Format::Jsonl {
-            return match &self.output {
+            return match output {
                 Some(p) => write_atomically(p, |w| {
                     ledger.read(|c| bulk::export(c, self.year, w)).map(|_| ())
                 }),
@@ -93,15 +119,22 @@ impl Export {
                 let mut run = |w: &mut dyn Write| {
                     ledger.read(|c| export::csv::stream(c, header(c)?, lang, w).map(|_| ()))
                 };
-                match &self.output {
+                match output {
                     Some(p) => write_atomically(p, run),
                     None => run(out),
                 }
             }
             Format::Xlsx => {
                 let mut wb = ledger.read(|c| export::xlsx::workbook(c, header(c)?, lang))?;
-                match &self.output {
-                    Some(p) => save_atomically(p, |tmp| wb.save(tmp).map_err(xlsx_error)),
+                match output {
+                    // The workbook writer panics on a write error (a full disk), so it
+                    // writes through a latch that keeps the error for after it is done.
+                    Some(p) => fsio::write_file_with(p, Place::Replace, |file| {
+                        let mut w = fsio::Latch::new(file);
+                        wb.save_to_writer(&mut w).map_err(xlsx_error)?;
+                        w.finish()
+                            .map_err(|e| Error::io(format!("cannot write {}", p.display()), e))
+                    }),
                     None => {
                         let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
                         out.write_all(&bytes)
@@ -112,7 +145,7 @@ impl Export {
             _ => {
                 let status =
                     ledger.read(|c| export::stream(c, header(c)?, true, &mut |_| Ok(())))?;
-                match &self.output {
+                match output {
                     Some(p) => write_atomically(p, |w| render(&status, format, ctx, w)),
                     None => render(&status, format, ctx, out),
                 }
@@ -142,33 +175,7 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
     }
 }
 
-/// Lets `f` save to a temporary path beside `path`, then renames it over `path`.
-fn save_atomically(path: &Path, f: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
-    let dir = db::folder_of(path);
-    let ctx = || format!("cannot write {}", path.display());
-    let tmp = tempfile::Builder::new()
-        .suffix(".xlsx")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx(), e))?;
-    f(tmp.path())?;
-    std::fs::File::open(tmp.path())
-        .and_then(|f| f.sync_all())
-        .map_err(|e| Error::io(ctx(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(ctx(), e.error))?;
-    Ok(())
-}
-
 /// Writes a file whole or not at all: into a temporary file beside it, then renamed over it.
 fn write_atomically(path: &Path, f: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<()> {
-    let dir = db::folder_of(path);
-    let ctx = || format!("cannot write {}", path.display());
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(ctx(), e))?;
-    {
-        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-        f(&mut w)?;
-        w.flush().map_err(|e| Error::io(ctx(), e))?;
-    }
-    tmp.as_file().sync_all().map_err(|e| Error::io(ctx(), e))?;
-    tmp.persist(path).map_err(|e| Error::io(ctx(), e.error))?;
-    Ok(())
+    fsio::write_with(path, Place::Replace, f)
 }

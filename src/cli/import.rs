@@ -9,6 +9,7 @@ use crate::db::report::{report, GroupBy};
 use crate::db::tasks::Filter;
 use crate::db::{bulk, Ledger};
 use crate::import::apply::{self, Options, Prepared};
+use crate::import::review;
 use crate::import::{Encoding, Item, Section};
 use crate::model::Lang;
 use crate::report::{fit, printable};
@@ -18,7 +19,8 @@ use crate::{Error, Result};
 pub struct Import {
     #[command(flatten)]
     pub who: super::Who,
-    /// The report as a text file (UTF-8 or GBK; LF, CRLF or CR line ends). 年度报告文本
+    /// The report as a text file (UTF-8 or GBK; LF, CRLF or CR line ends), or - for standard
+    /// input (at most 10 MB). 年度报告文本
     pub file: PathBuf,
     /// Print what was found (parts, sections, items with refs and deadlines) and write nothing.
     #[arg(long)]
@@ -39,6 +41,27 @@ pub struct Import {
     /// its refs ("天宁区/2025-C1.1"), so refs stay unique when ledgers are merged.
     #[arg(long, value_parser = parse_name, value_name = "LABEL")]
     pub source: Option<String>,
+    /// Import even when sentences inside a shortcomings or plans part were not assigned to any
+    /// item (they are listed; by default the import is refused).
+    #[arg(long)]
+    pub accept_unassigned: bool,
+    /// Print the report's outline with the rule that fired for each part, and write nothing.
+    #[arg(long)]
+    pub explain: bool,
+    /// The file is a corrected text of a report already imported (same issuer and report
+    /// year): store it and update the titles and bodies of the existing tasks, with history.
+    #[arg(long)]
+    pub new_version: bool,
+    /// Write a review sheet (审核表, .xlsx) of the items found, for the office to correct in
+    /// Excel or WPS, and write nothing to the ledger; `import SHEET.xlsx` then applies it.
+    #[arg(long, value_name = "XLSX")]
+    pub review: Option<PathBuf>,
+}
+
+/// Whether the file is a review sheet (an .xlsx workbook).
+fn is_review_sheet(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
 /// Whether the file is a JSON Lines ledger export rather than a report: by its extension,
@@ -49,6 +72,11 @@ fn is_jsonl(path: &std::path::Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("jsonl"))
     {
         return true;
+    }
+    // Only a regular file is opened to look: opening a FIFO would wait for a writer.
+    if path.as_os_str() == crate::fsio::DASH || !std::fs::metadata(path).is_ok_and(|m| m.is_file())
+    {
+        return false;
     }
     let mut head = [0u8; 32];
     std::fs::File::open(path)
@@ -62,11 +90,65 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Reads the report, or the review sheet the office corrected.
+    fn prepare(&self) -> Result<Prepared> {
+        if is_review_sheet(&self.file) {
+            return match review::read(&self.file)? {
+                Ok(p) => Ok(p),
+                Err(rows) => {
+                    // One line per bad row, then the refusal itself.
+                    for r in &rows {
+                        eprintln!("taizhang: {}", printable(r));
+                    }
+                    Err(Error::Invalid(format!(
+                        "{} was not imported: {} bad rows (listed above); fix them in the sheet and import it again",
+                        self.file.display(),
+                        rows.len()
+                    )))
+                }
+            };
+        }
+        let bytes = apply::read(&self.file)?;
+        apply::prepare(&bytes, self.encoding, self.year)
+    }
+
+    /// Refuses a report path that cannot be read with a limit (a folder, device, FIFO or
+    /// socket) before the ledger is opened, so such a command creates no ledger.
+    pub fn check_input(&self) -> Result<()> {
+        crate::fsio::check_input(&self.file)
+    }
+
     /// `--dry-run`: reads and parses the report and prints what was found, without opening
     /// (or creating) the ledger.
     pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let bytes = apply::read(&self.file)?;
-        let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        let prepared = self.prepare()?;
+        warn_unmatched(&prepared, ctx);
+        if let Some(sheet) = &self.review {
+            let n = review::write(&prepared, sheet)?;
+            return emit(
+                out,
+                match ctx.lang {
+                    Lang::Zh => format!(
+                        "已写出审核表 {}：{} 行。修改后用 taizhang import {} 导入。",
+                        sheet.display(),
+                        n,
+                        sheet.display()
+                    ),
+                    Lang::En => format!(
+                        "Wrote the review sheet {} with {} rows; correct it, then import it with `taizhang import {}`.",
+                        sheet.display(),
+                        n,
+                        sheet.display()
+                    ),
+                },
+            );
+        }
+        if self.explain {
+            return match ctx.format {
+                Format::Json => emit_json(out, &prepared.report.outline),
+                _ => print_explain(&prepared, ctx, out),
+            };
+        }
         match ctx.format {
             Format::Json => emit_json(
                 out,
@@ -83,12 +165,17 @@ impl Import {
         if is_jsonl(&self.file) {
             return self.bulk(ledger, ctx, out);
         }
-        let bytes = apply::read(&self.file)?;
-        let prepared = apply::prepare(&bytes, self.encoding, self.year)?;
+        let prepared = self.prepare()?;
+        warn_unmatched(&prepared, ctx);
+        refuse_unassigned(&prepared, ctx, self.accept_unassigned)?;
+        let reviewed = is_review_sheet(&self.file);
         let opts = Options {
             owner: self.owner.clone(),
             link: self.link,
             path: Some(self.file.display().to_string()),
+            new_version: self.new_version,
+            note: reviewed
+                .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
         };
         let outcome = ledger.write(&ctx.meta, |w| apply::apply(w, &prepared, &opts, ctx.as_of))?;
         if ctx.format == Format::Json {
@@ -97,6 +184,28 @@ impl Import {
         let r = &prepared.report;
         let title = printable(&r.title);
         let headline = match (ctx.lang, outcome.already_imported) {
+            (Lang::Zh, true) if outcome.same_report => format!(
+                "《{}》已导入过（文档 #{}，发文机关和报告年度相同），未新增任何任务；如为更正稿，加 --new-version 更新原有任务。",
+                title, outcome.document
+            ),
+            (Lang::En, true) if outcome.same_report => format!(
+                "\"{}\" was already imported (document #{}) under the same issuer and report year; nothing was created. If this is a corrected text, import it again with --new-version.",
+                title, outcome.document
+            ),
+            (Lang::Zh, false) if outcome.same_report => format!(
+                "已导入《{}》的新版本（文档 #{}）：更新任务 {} 项，新增 {} 项。",
+                title,
+                outcome.document,
+                outcome.updated.len(),
+                outcome.created.len()
+            ),
+            (Lang::En, false) if outcome.same_report => format!(
+                "Imported a new version of \"{}\" as document #{}: {} tasks updated, {} created.",
+                title,
+                outcome.document,
+                outcome.updated.len(),
+                outcome.created.len()
+            ),
             (Lang::Zh, true) => format!(
                 "《{}》已导入过（文档 #{}），未新增任何任务。",
                 title, outcome.document
@@ -119,6 +228,9 @@ impl Import {
             ),
         };
         emit(out, headline)?;
+        if !reviewed {
+            print_coverage(&prepared, ctx, out)?;
+        }
         if !outcome.already_imported {
             print_suggestions(&prepared, ctx, out, self.link)?;
         }
@@ -200,7 +312,9 @@ fn print_suggestions(p: &Prepared, ctx: &Ctx, out: &mut dyn Write, applied: bool
             out,
             format!(
                 "  {} → {}  「{}」",
-                s.commitment_ref, s.shortcoming_ref, s.phrase
+                printable(&s.commitment_ref),
+                printable(&s.shortcoming_ref),
+                printable(&s.phrase)
             ),
         )?;
     }
@@ -276,10 +390,120 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ),
     )?;
     print_suggestions(p, ctx, out, false)?;
+    print_coverage(p, ctx, out)?;
     emit(
         out,
         ctx.t("（预览，未写入台账）", "(dry run: nothing was written)"),
     )
+}
+
+/// One line saying where every sentence of the body went, then each sentence no item took,
+/// with its line number.
+fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let c = &p.report.coverage;
+    let line = match ctx.lang {
+        Lang::Zh => format!(
+            "句子覆盖：正文 {} 句，成效 {}，短板 {}，承诺 {}，标题和导语 {}，原因 {}，第一责任人职责 {}，其他情况 {}，未归属 {}",
+            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
+            c.first_responsibility, c.other, c.unassigned
+        ),
+        Lang::En => format!(
+            "Coverage: {} sentences in the body: {} in achievements, {} in shortcomings, {} in commitments, {} headings and intros, {} causes, {} first responsibility, {} other, {} unassigned",
+            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
+            c.first_responsibility, c.other, c.unassigned
+        ),
+    };
+    emit(out, line)?;
+    for u in &p.report.unassigned {
+        let mark = if u.blocking { "!" } else { " " };
+        emit(
+            out,
+            format!(
+                " {mark} {} {}: {}",
+                ctx.t("第", "line"),
+                u.line,
+                fit(&printable(&u.text), 70)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// Parts no rule names are reported on stderr, naming their heading.
+fn warn_unmatched(p: &Prepared, ctx: &Ctx) {
+    for (line, title) in &p.report.unmatched_parts {
+        let title = printable(title);
+        ctx.warn(&match ctx.lang {
+            Lang::Zh => format!(
+                "第 {line} 行的部分「{title}」不属于任何已知部分（成效、短板、原因、第一责任人职责、工作安排、其他情况），其中内容未导入；用 --explain 查看结构"
+            ),
+            Lang::En => format!(
+                "the part \"{title}\" at line {line} matches no known part (achievements, shortcomings, causes, first responsibility, plans, other); its text was not imported; see --explain"
+            ),
+        });
+    }
+}
+
+/// Refuses an import that would silently drop sentences of a shortcomings or plans part.
+fn refuse_unassigned(p: &Prepared, ctx: &Ctx, accept: bool) -> Result<()> {
+    let blocking: Vec<_> = p.report.unassigned.iter().filter(|u| u.blocking).collect();
+    if accept || blocking.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = blocking
+        .iter()
+        .take(5)
+        .map(|u| {
+            format!(
+                "{} {}「{}」",
+                ctx.t("第", "line"),
+                u.line,
+                fit(&printable(&u.text), 30)
+            )
+        })
+        .collect();
+    let more = if blocking.len() > 5 { " …" } else { "" };
+    Err(Error::Invalid(match ctx.lang {
+        Lang::Zh => format!(
+            "短板或工作安排部分有 {} 句未归入任何任务（{}{more}）：用 --dry-run 或 --explain 检查结构，确认无误后加 --accept-unassigned 导入",
+            blocking.len(),
+            listed.join("；")
+        ),
+        Lang::En => format!(
+            "{} sentences in shortcomings or plans parts were not assigned to any task ({}{more}): check with --dry-run or --explain, then import with --accept-unassigned if that is right",
+            blocking.len(),
+            listed.join("; ")
+        ),
+    }))
+}
+
+/// `--explain`: the outline, one line per marked line or cue paragraph, with the rule that
+/// fired for each part.
+fn print_explain(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    emit(out, printable(&p.report.title))?;
+    for row in &p.report.outline {
+        let rule = match (&row.rule, row.role) {
+            (Some(name), Some(role)) => {
+                format!("  ← {name} ({})", role.label(ctx.lang == Lang::Zh))
+            }
+            (Some(name), None) => format!(
+                "  ← {name} ({})",
+                ctx.t("未匹配任何规则", "no rule matched")
+            ),
+            _ => String::new(),
+        };
+        emit(
+            out,
+            format!(
+                "{:>5} {}{} {}{rule}",
+                row.line,
+                "  ".repeat(row.depth),
+                row.marker,
+                fit(&printable(&row.title), 50)
+            ),
+        )?;
+    }
+    print_coverage(p, ctx, out)
 }
 
 fn count(sections: &[Section]) -> usize {
@@ -321,7 +545,7 @@ fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> R
         out,
         format!(
             "    {:<12} {:<10} {}{owner}",
-            it.r#ref,
+            printable(&it.r#ref),
             due,
             fit(&it.title, 60)
         ),

@@ -32,8 +32,9 @@ impl Init {
             _ => emit(
                 out,
                 format!(
-                    "{} {path} ({} {outline})",
+                    "{} {} ({} {outline})",
                     ctx.t("台账文件：", "Ledger:"),
+                    crate::report::printable(&path),
                     ctx.t("纲要期间", "outline period"),
                 ),
             ),

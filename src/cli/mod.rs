@@ -260,7 +260,11 @@ impl Ctx {
 
     /// Prints a warning on stderr: it goes to the person, not into piped output.
     pub fn warn(&self, msg: &str) {
-        eprintln!("taizhang: {}: {msg}", self.t("注意", "warning"));
+        eprintln!(
+            "taizhang: {}: {}",
+            self.t("注意", "warning"),
+            crate::report::escape::one_line(msg)
+        );
     }
 }
 
@@ -269,9 +273,12 @@ pub fn emit(out: &mut dyn Write, s: impl std::fmt::Display) -> Result<()> {
     writeln!(out, "{s}").map_err(|e| Error::io("writing output", e))
 }
 
-/// Writes a value as pretty JSON.
+/// Writes a value as pretty JSON. Control and bidi characters in strings are written as
+/// JSON escapes (`\u202e`): the same text, which can never drive a terminal.
 pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v)?;
+    let mut w = crate::report::escape::Escaping::new(out, crate::report::escape::Mode::Json);
+    serde_json::to_writer_pretty(&mut w, v)?;
+    w.finish().map_err(|e| Error::io("writing output", e))?;
     emit(out, "")
 }
 
@@ -380,47 +387,68 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
-        if c.dry_run {
+        c.check_input()?;
+        if c.dry_run || c.explain || c.review.is_some() {
             return c.preview(&ctx, out);
         }
     }
-    let existed = path.exists();
-    let result = dispatch(&cli.command, &path, access, &ctx, out);
-    if result.is_err() && !existed && access == Access::Write {
-        // A command that failed leaves no new, empty ledger behind (a mistyped --db would
-        // otherwise litter files).
-        crate::db::remove_if_empty(&path);
-    }
-    result
+    let missing = path
+        .symlink_metadata()
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    let result = if missing && access == Access::Write {
+        first_command(&cli.command, &path, &ctx, out)
+    } else {
+        Ledger::open(&path, access, &ctx.meta.at)
+            .and_then(|mut ledger| dispatch(&cli.command, &mut ledger, &ctx, out))
+    };
+    result.map_err(crate::db::typed_busy)
 }
 
-fn dispatch(
+/// Runs a writing command on a ledger that does not exist yet: on a new ledger built aside and
+/// put in place only when the command succeeds, so that a failed first command leaves nothing
+/// (and removes nothing). Its output is held back until then. When another process created
+/// the ledger meanwhile, the command runs again on that one.
+fn first_command(
     command: &Command,
     path: &std::path::Path,
-    access: Access,
     ctx: &Ctx,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let mut ledger = Ledger::open(path, access, &ctx.meta.at)?;
+    let mut held = Vec::new();
+    let created = Ledger::create_with(path, &ctx.meta.at, |ledger| {
+        dispatch(command, ledger, ctx, &mut held)
+    })?;
+    match created {
+        Some(()) => out
+            .write_all(&held)
+            .map_err(|e| Error::io("writing output", e)),
+        None => {
+            let mut ledger = Ledger::open(path, Access::Write, &ctx.meta.at)?;
+            dispatch(command, &mut ledger, ctx, out)
+        }
+    }
+}
+
+fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let ctx = ctx.clone();
     match command {
-        Command::Init(c) => c.run(&mut ledger, &ctx, out),
-        Command::Import(c) => c.run(&mut ledger, &ctx, out),
-        Command::Add(c) => c.run(&mut ledger, &ctx, out),
-        Command::Update(c) => c.run(&mut ledger, &ctx, out),
-        Command::Note(c) => c.run(&mut ledger, &ctx, out),
-        Command::Link(c) => c.run(&mut ledger, &ctx, out, true),
-        Command::Unlink(c) => c.run(&mut ledger, &ctx, out, false),
-        Command::List(c) => c.run(&mut ledger, &ctx, out),
-        Command::Show(c) => c.run(&mut ledger, &ctx, out),
-        Command::Report(c) => c.run(&mut ledger, &ctx, out),
-        Command::History(c) => c.run(&mut ledger, &ctx, out),
-        Command::Export(c) => c.run(&mut ledger, &ctx, out),
-        Command::Warn(c) => c.run(&mut ledger, &ctx, out),
-        Command::Check(c) => c.run(&mut ledger, &ctx, out),
-        Command::Undo(c) => c.run(&mut ledger, &ctx, out),
-        Command::Backup(c) => c.run(&mut ledger, &ctx, out),
-        Command::Restore(c) => c.run(&mut ledger, &ctx, out),
+        Command::Init(c) => c.run(ledger, &ctx, out),
+        Command::Import(c) => c.run(ledger, &ctx, out),
+        Command::Add(c) => c.run(ledger, &ctx, out),
+        Command::Update(c) => c.run(ledger, &ctx, out),
+        Command::Note(c) => c.run(ledger, &ctx, out),
+        Command::Link(c) => c.run(ledger, &ctx, out, true),
+        Command::Unlink(c) => c.run(ledger, &ctx, out, false),
+        Command::List(c) => c.run(ledger, &ctx, out),
+        Command::Show(c) => c.run(ledger, &ctx, out),
+        Command::Report(c) => c.run(ledger, &ctx, out),
+        Command::History(c) => c.run(ledger, &ctx, out),
+        Command::Export(c) => c.run(ledger, &ctx, out),
+        Command::Warn(c) => c.run(ledger, &ctx, out),
+        Command::Check(c) => c.run(ledger, &ctx, out),
+        Command::Undo(c) => c.run(ledger, &ctx, out),
+        Command::Backup(c) => c.run(ledger, &ctx, out),
+        Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
     }
 }

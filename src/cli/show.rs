@@ -13,6 +13,19 @@ use crate::report::{
 };
 use crate::Result;
 
+/// The most characters of one value the table shows. A task imported from a report written
+/// as one paragraph can hold megabytes in its title and body; laying them out would take
+/// seconds and fill the screen. `--format json` prints every value whole.
+const MAX_SHOWN: usize = 2_000;
+
+/// A value cut to `MAX_SHOWN` characters, and whether it was cut.
+fn capped(s: String) -> (String, bool) {
+    match s.char_indices().nth(MAX_SHOWN) {
+        Some((end, _)) => (format!("{}…", &s[..end]), true),
+        None => (s, false),
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct Show {
     /// The task.
@@ -102,17 +115,38 @@ impl Show {
                 "parent_id",
                 t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
             ),
-            ("created_at", t.created_at.clone()),
-            ("updated_at", t.updated_at.clone()),
+            ("created_at", printable(&t.created_at)),
+            ("updated_at", printable(&t.updated_at)),
             ("completed_at", opt(&t.completed_at)),
             ("body", opt(&t.body)),
         ];
+        let mut cut = Vec::new();
         for (field, value) in rows {
             if !value.is_empty() {
+                let (value, was_cut) = capped(value);
+                if was_cut {
+                    cut.push(field_label(field, lang));
+                }
                 kv.add_row(vec![field_label(field, lang), value]);
             }
         }
         emit(out, kv)?;
+        if !cut.is_empty() {
+            let json = format!("taizhang show {} --format json", t.id);
+            emit(
+                out,
+                match lang {
+                    crate::model::Lang::Zh => format!(
+                        "（{}过长，只显示前 {MAX_SHOWN} 个字符；全文请用 `{json}`）",
+                        cut.join("、")
+                    ),
+                    crate::model::Lang::En => format!(
+                        "({} cut at {MAX_SHOWN} characters; `{json}` prints the whole text)",
+                        cut.join(", ")
+                    ),
+                },
+            )?;
+        }
         let sections = [
             (ctx.t("子任务", "Sub-tasks"), &d.children),
             (ctx.t("针对的短板", "Addresses"), &d.addresses),

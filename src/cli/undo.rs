@@ -4,7 +4,7 @@ use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::{undo, Ledger};
-use crate::report::{field_label, fit};
+use crate::report::{field_label, fit, printable};
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -27,8 +27,8 @@ impl Undo {
                     "{} #{} ({}, {}): {}",
                     ctx.t("将撤销变更", "Undoing change"),
                     plan.change_id,
-                    plan.at,
-                    plan.actor,
+                    printable(&plan.at),
+                    printable(&plan.actor),
                     fit(&plan.command, 60)
                 ),
             )?;
@@ -38,7 +38,7 @@ impl Undo {
                     format!(
                         "  #{} {}: {} → {}",
                         h.task_id,
-                        field_label(&h.field, ctx.lang),
+                        printable(&field_label(&h.field, ctx.lang)),
                         fit(h.new.as_deref().unwrap_or("∅"), 30),
                         fit(h.old.as_deref().unwrap_or("∅"), 30)
                     ),

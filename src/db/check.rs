@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::replay::{replay_each, Rollup};
-use super::tasks::{task_from_row, TASK_COLUMNS};
+use super::tasks::{task_from_row, NewTask, TASK_COLUMNS};
 use crate::model::Task;
 use crate::Result;
 
@@ -42,7 +42,7 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
         ));
     }
 
-    let simple: [&str; 5] = [
+    let simple: [&str; 4] = [
         "SELECT 'history row #' || h.id || ' refers to missing task #' || h.task_id
              FROM history h LEFT JOIN task t ON t.id = h.task_id WHERE t.id IS NULL",
         "SELECT 'ref ' || ref || ' is used by ' || count(*) || ' tasks'
@@ -52,13 +52,6 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
         "SELECT 'task #' || t.id || ' has ' || count(h.id) || ' creation rows in its history'
              FROM task t LEFT JOIN history h ON h.task_id = t.id AND h.field = 'created'
              GROUP BY t.id HAVING count(h.id) <> 1",
-        "WITH RECURSIVE up(start, id, depth) AS (
-                 SELECT id, parent_id, 1 FROM task WHERE parent_id IS NOT NULL
-                 UNION ALL
-                 SELECT up.start, t.parent_id, up.depth + 1 FROM up JOIN task t ON t.id = up.id
-                 WHERE t.parent_id IS NOT NULL AND up.id <> up.start AND up.depth < 10000)
-             SELECT DISTINCT 'task #' || start || ' is its own ancestor (a cycle of sub-tasks)'
-             FROM up WHERE id = start",
     ];
     for sql in simple {
         let mut stmt = conn.prepare(sql)?;
@@ -66,6 +59,12 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
             problems.push(row?);
         }
     }
+
+    cycles(conn, &mut problems)?;
+    documents(conn, &mut problems)?;
+    changes(conn, &mut problems)?;
+    settings(conn, &mut problems)?;
+    history_chain(conn, &mut problems)?;
 
     // The running counts of the progress table equal a recount.
     let differ = super::report::tally_differs(conn, as_of)?;
@@ -163,6 +162,384 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     Ok(problems)
 }
 
+/// Sub-task cycles, found in time linear in the number of tasks whatever the depth of the
+/// tree: every task reached by walking down from the top-level tasks is on no cycle, so when
+/// all are reached (a sound ledger) nothing more is read. Otherwise the unreached tasks hang
+/// on or under a cycle (or under a missing parent, which the foreign-key check names), and
+/// following their parents once each finds the cycles.
+fn cycles(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    const DOWN: &str = "WITH RECURSIVE down(id) AS (
+             SELECT id FROM task WHERE parent_id IS NULL
+             UNION ALL
+             SELECT t.id FROM down JOIN task t ON t.parent_id = down.id)";
+    let (all, reached): (i64, i64) = conn.query_row(
+        &format!("{DOWN} SELECT (SELECT count(*) FROM task), (SELECT count(*) FROM down)"),
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if all == reached {
+        return Ok(());
+    }
+    let mut stmt = conn.prepare(&format!(
+        "{DOWN} SELECT id, parent_id FROM task
+         WHERE parent_id IS NOT NULL AND id NOT IN (SELECT id FROM down)"
+    ))?;
+    let parent: BTreeMap<i64, i64> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    // 1: on the path being followed; 2: finished.
+    let mut state: BTreeMap<i64, u8> = BTreeMap::new();
+    let mut on_cycle = BTreeSet::new();
+    for &start in parent.keys() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(id) = at {
+            match state.get(&id) {
+                Some(2) => break,
+                Some(_) => {
+                    // Back on the path: the part of it from `id` on is a cycle.
+                    let from = path.iter().position(|&p| p == id).unwrap_or(0);
+                    on_cycle.extend(path[from..].iter().copied());
+                    break;
+                }
+                None => {
+                    state.insert(id, 1);
+                    path.push(id);
+                    at = parent.get(&id).copied();
+                }
+            }
+        }
+        for id in path {
+            state.insert(id, 2);
+        }
+    }
+    for id in on_cycle {
+        problems.push(format!(
+            "task #{id} is its own ancestor (a cycle of sub-tasks)"
+        ));
+    }
+    Ok(())
+}
+
+/// The hex SHA-256 an import stores for a document: of its text with line ends made "\n".
+fn text_sha256(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = if text.contains('\r') {
+        Sha256::digest(text.replace("\r\n", "\n").replace('\r', "\n").as_bytes())
+    } else {
+        Sha256::digest(text.as_bytes())
+    };
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn is_stamp(s: &str) -> bool {
+    chrono::DateTime::parse_from_rfc3339(s).is_ok()
+}
+
+/// Each stored document's text against the SHA-256 recorded when it was imported, one
+/// document in memory at a time.
+fn documents(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let mut stmt =
+        conn.prepare("SELECT id, sha256, text, imported_at FROM document ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let sha = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        let text = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+        if text_sha256(text) != sha {
+            problems.push(format!(
+                "document #{id}'s text does not match its sha256: the stored report was changed"
+            ));
+        }
+        let at = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
+        if !is_stamp(at) {
+            problems.push(format!(
+                "document #{id}'s import time is not an RFC 3339 time"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The longest command line a change records (the command line is cut there when stored).
+const MAX_COMMAND: usize = 500;
+
+/// Change rows well-formed and in agreement with their history rows: a valid time, an actor,
+/// a command line of 1 to 500 characters, an undo naming an earlier change, at least one
+/// history row, each history row stamped with its change's time and actor, and the rows in
+/// the order of their changes. Times need not grow with ids: back-filled changes
+/// (TAIZHANG_NOW) and merged ledgers carry earlier times than the changes before them.
+fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT id, at, actor, command, undoes FROM change ORDER BY id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
+        };
+        if !is_stamp(text(1)?) {
+            problems.push(format!("change #{id}'s time is not an RFC 3339 time"));
+        }
+        if text(2)?.trim().is_empty() {
+            problems.push(format!("change #{id} names no actor"));
+        }
+        let command = text(3)?;
+        if command.trim().is_empty() {
+            problems.push(format!("change #{id} records no command"));
+        } else if command.chars().count() > MAX_COMMAND {
+            // The command line is cut at 500 characters when stored (and programs that write
+            // through the library record their own short description), so nothing longer
+            // is ever written.
+            problems.push(format!(
+                "change #{id} records a command line longer than {MAX_COMMAND} characters"
+            ));
+        }
+        if let Some(u) = r.get::<_, Option<i64>>(4)? {
+            if u >= id {
+                problems.push(format!(
+                    "change #{id} undoes change #{u}, which is not earlier"
+                ));
+            }
+        }
+    }
+    let checks = [
+        "SELECT 'change #' || c.id || ' has no history rows' FROM change c
+         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
+        "SELECT 'history row #' || h.id || ' disagrees with its change #' || h.change_id
+                || ' on the ' || CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
+         FROM history h JOIN change c ON c.id = h.change_id
+         WHERE h.at IS NOT c.at OR h.actor IS NOT c.actor",
+        "SELECT 'history row #' || id || ' of change #' || change_id
+                || ' comes after a row of the later change #' || prev
+         FROM (SELECT id, change_id, max(change_id) OVER (ORDER BY id
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM history)
+         WHERE change_id < prev",
+        "SELECT 'the highest ' || s.name || ' id is above the ledger''s counter for it'
+         FROM sqlite_sequence s
+         WHERE s.name IN ('task', 'history', 'change', 'document')
+           AND s.seq < CASE s.name WHEN 'task' THEN (SELECT max(id) FROM task)
+                                   WHEN 'history' THEN (SELECT max(id) FROM history)
+                                   WHEN 'change' THEN (SELECT max(id) FROM change)
+                                   ELSE (SELECT max(id) FROM document) END",
+        "SELECT 'a ' || name || ' id is below 1' FROM (
+             SELECT 'task' AS name, min(id) AS low FROM task
+             UNION ALL SELECT 'history', min(id) FROM history
+             UNION ALL SELECT 'change', min(id) FROM change
+             UNION ALL SELECT 'document', min(id) FROM document)
+         WHERE low < 1",
+        // Rows of the running counts that no recount reads: a grouping or status taizhang
+        // does not know, or a negative count.
+        "SELECT 'the progress table''s running counts hold a malformed row'
+         FROM tally
+         WHERE grouping NOT IN ('area', 'owner', 'status', 'kind', 'year', 'outline-area')
+            OR status NOT IN ('todo', 'doing', 'blocked', 'done', 'verified', 'cancelled')
+            OR n < 0
+         LIMIT 1",
+    ];
+    for sql in checks {
+        let mut stmt = conn.prepare(sql)?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            problems.push(row?);
+        }
+    }
+    Ok(())
+}
+
+/// The ledger's settings: the outline period, and when the ledger was made.
+fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT key, value FROM meta ORDER BY key")?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let get = |k: &str| {
+        rows.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    match (get("outline_start"), get("outline_end")) {
+        (Some(a), Some(b)) => {
+            if format!("{a}-{b}").parse::<crate::model::Outline>().is_err() {
+                problems.push(format!(
+                    "the outline period setting '{a}-{b}' is not a period"
+                ));
+            }
+        }
+        _ => problems.push("the outline period setting is missing".into()),
+    }
+    for (key, value) in &rows {
+        match key.as_str() {
+            "outline_start" | "outline_end" => {}
+            "created_at" if is_stamp(value) => {}
+            "created_at" => {
+                problems.push("the ledger's creation time is not an RFC 3339 time".into())
+            }
+            other => problems.push(format!("unknown setting '{other}'")),
+        }
+    }
+    Ok(())
+}
+
+/// The fields a history row can change, in the text form the writers store them in.
+const FIELDS: [&str; 12] = [
+    "status",
+    "progress",
+    "owner",
+    "co_owners",
+    "deadline",
+    "deadline_text",
+    "title",
+    "area",
+    "outline_area",
+    "body",
+    "parent_id",
+    "completed_at",
+];
+
+/// A task's fields as history stores them, from its creation row.
+fn stored_fields(t: NewTask) -> Result<[Option<String>; 12]> {
+    Ok([
+        Some(t.status.to_string()),
+        Some(t.progress.to_string()),
+        t.owner,
+        Some(serde_json::to_string(&t.co_owners)?),
+        t.deadline.map(|d| d.to_string()),
+        t.deadline_text,
+        Some(t.title),
+        t.area,
+        t.outline_area,
+        t.body,
+        t.parent_id.map(|p| p.to_string()),
+        t.completed_at,
+    ])
+}
+
+/// Where one task's history has got to in `history_chain`.
+struct Chain {
+    task: i64,
+    fields: [Option<String>; 12],
+    links: BTreeSet<i64>,
+    /// The time of the latest row, and of the latest row other than a link: writers stamp a
+    /// task's updated_at with the latter, bulk files may carry the former.
+    last_at: String,
+    last_change_at: String,
+}
+
+/// Every history row against the state the rows before it leave: a field's `old` value is
+/// what the task held, a link added was not there and a link removed was, a note changes no
+/// field, and the task's updated_at is the time of its latest row. Reads history in task
+/// order beside the task rows, holding one task at a time.
+fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    let mut tasks = conn.prepare("SELECT id, updated_at FROM task ORDER BY id")?;
+    let mut tasks = tasks.query([])?;
+    let mut task: Option<(i64, String)> = None;
+    // Compares a finished chain with its task row (rows of missing tasks are reported
+    // elsewhere).
+    let finish = |c: Chain,
+                  tasks: &mut rusqlite::Rows<'_>,
+                  task: &mut Option<(i64, String)>,
+                  problems: &mut Vec<String>|
+     -> Result<()> {
+        while task.as_ref().is_none_or(|(id, _)| *id < c.task) {
+            match tasks.next()? {
+                Some(r) => *task = Some((r.get(0)?, r.get(1)?)),
+                None => return Ok(()),
+            }
+        }
+        if let Some((id, updated)) = task.as_ref() {
+            if *id == c.task && *updated != c.last_at && *updated != c.last_change_at {
+                problems.push(format!(
+                    "task #{id}'s updated_at is not the time of its latest history row"
+                ));
+            }
+        }
+        Ok(())
+    };
+    let mut stmt =
+        conn.prepare("SELECT id, task_id, field, old, new, at FROM history ORDER BY task_id, id")?;
+    let mut rows = stmt.query([])?;
+    let mut chain: Option<Chain> = None;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let task_id: i64 = r.get(1)?;
+        let field = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
+        let old: Option<String> = r.get(3)?;
+        let new: Option<String> = r.get(4)?;
+        let at = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        if field == "created" {
+            if let Some(done) = chain.take() {
+                finish(done, &mut tasks, &mut task, problems)?;
+            }
+            if old.is_some() {
+                problems.push(format!(
+                    "history row #{id} is a creation row with an old value"
+                ));
+            }
+            // A creation row that does not parse is reported by the replay; the rows after
+            // it cannot be proved.
+            let parsed = new
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<NewTask>(j).ok());
+            if let Some(t) = parsed {
+                chain = Some(Chain {
+                    task: task_id,
+                    fields: stored_fields(t)?,
+                    links: BTreeSet::new(),
+                    last_at: at.to_string(),
+                    last_change_at: at.to_string(),
+                });
+            }
+            continue;
+        }
+        let Some(c) = chain.as_mut().filter(|c| c.task == task_id) else {
+            // Rows before a creation row are reported by the replay.
+            continue;
+        };
+        let wrong = |what: &str| format!("history row #{id} (task #{task_id}, {field}): {what}");
+        c.last_at.clear();
+        c.last_at.push_str(at);
+        if field != "addresses" {
+            c.last_change_at.clear();
+            c.last_change_at.push_str(at);
+        }
+        match field {
+            "note" => {
+                if old.is_some() || new.is_some() {
+                    problems.push(wrong("a progress note with a field value"));
+                }
+            }
+            "addresses" => {
+                let num = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<i64>().ok());
+                match (num(&old), num(&new), &old, &new) {
+                    (None, Some(s), None, _) => {
+                        if !c.links.insert(s) {
+                            problems.push(wrong("adds a link that was already there"));
+                        }
+                    }
+                    (Some(s), None, _, None) => {
+                        if !c.links.remove(&s) {
+                            problems.push(wrong("removes a link that was not there"));
+                        }
+                    }
+                    _ => problems.push(wrong("neither adds nor removes one link")),
+                }
+            }
+            f => {
+                // Unknown fields are reported by the replay.
+                if let Some(i) = FIELDS.iter().position(|&k| k == f) {
+                    if c.fields[i] != old {
+                        problems.push(wrong("its old value is not what the task held before it"));
+                    }
+                    c.fields[i] = new;
+                }
+            }
+        }
+    }
+    if let Some(done) = chain.take() {
+        finish(done, &mut tasks, &mut task, problems)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -187,6 +564,29 @@ mod tests {
     fn a_sound_ledger_has_no_problems() {
         let mut l = ledger_with_tasks();
         assert_eq!(l.read(|c| check(c, day())).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn only_the_tasks_on_a_cycle_are_named() {
+        let mut l = ledger_with_tasks();
+        l.write(&meta(), |w| insert(w, &task("丁"), None)).unwrap();
+        // 1 → 3 → 2 → 1 is a cycle; 4 hangs under it without being on it.
+        l.conn()
+            .execute_batch(
+                "UPDATE task SET parent_id = 3 WHERE id = 1;
+                 UPDATE task SET parent_id = 1 WHERE id = 2;
+                 UPDATE task SET parent_id = 2 WHERE id = 3;
+                 UPDATE task SET parent_id = 3 WHERE id = 4;",
+            )
+            .unwrap();
+        let mut found = Vec::new();
+        l.read(|c| cycles(c, &mut found)).unwrap();
+        assert_eq!(
+            found,
+            (1..=3)
+                .map(|i| format!("task #{i} is its own ancestor (a cycle of sub-tasks)"))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -59,6 +59,31 @@ pub fn by_sha256(conn: &Connection, sha: &str) -> Result<Option<Document>> {
         .optional()?)
 }
 
+/// The first document imported for an issuer's report of a year: the same report in other
+/// bytes (another encoding, full-width digits, a web copy) has the same issuer and year.
+pub fn by_issuer_year(conn: &Connection, issuer: &str, year: i32) -> Result<Option<Document>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM document WHERE issuer = ?1 AND report_year = ?2 ORDER BY id LIMIT 1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(rusqlite::params![issuer, year], from_row)
+        .optional()?)
+}
+
+/// The task with this ref among the tasks imported from any version of an issuer's report of
+/// a year.
+pub fn task_of_report(conn: &Connection, issuer: &str, year: i32, r: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT t.id FROM task t JOIN document d ON d.id = t.document_id
+             WHERE d.issuer = ?1 AND d.report_year = ?2 AND t.ref = ?3
+             ORDER BY t.id LIMIT 1",
+        )?
+        .query_row(rusqlite::params![issuer, year, r], |row| row.get(0))
+        .optional()?)
+}
+
 /// One document by id.
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Document>> {
     let sql = format!("SELECT {COLUMNS} FROM document WHERE id = ?1");

@@ -19,14 +19,19 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{ffi, Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::model::Outline;
 use crate::{Error, Result};
 
 /// How long one attempt waits for another writer before giving up; the whole transaction is then
-/// retried, up to `WRITE_ATTEMPTS` times.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// retried, up to `WRITE_ATTEMPTS` times. The unit tests wait a few milliseconds instead, so
+/// that they can show what happens when the wait runs out.
+const BUSY_TIMEOUT: Duration = if cfg!(test) {
+    Duration::from_millis(50)
+} else {
+    Duration::from_secs(5)
+};
 const WRITE_ATTEMPTS: u32 = 4;
 
 /// Whether a command only reads the ledger or changes it.
@@ -40,32 +45,43 @@ pub enum Access {
 pub struct Ledger {
     conn: Connection,
     path: PathBuf,
+    /// The private folder of the copy this ledger is read from when the file cannot be read
+    /// in place (see `open_private_copy`). It is declared after `conn` so that the connection
+    /// is closed before the folder is removed.
+    _private: Option<tempfile::TempDir>,
 }
 
 impl Ledger {
-    /// Opens the ledger at `path`. For writing, a missing file is created (readable and writable
-    /// by its owner only) and an older schema is upgraded; for reading, the file must exist and
-    /// is opened read-only, so that a read never writes to it.
+    /// Opens the existing ledger at `path`. For writing, an older schema is upgraded; for
+    /// reading, the file is opened read-only, so that a read never writes to it (except to roll
+    /// back a hot journal, which SQLite needs before anyone can read). A missing file is an
+    /// error: new ledgers are made whole by `create_with`.
     pub fn open(path: &Path, access: Access, now: &str) -> Result<Ledger> {
-        if path.is_dir() {
-            return Err(Error::Open {
-                path: path.to_path_buf(),
-                reason: "it is a directory; give the path of a file".into(),
-            });
+        check_file_kind(path)?;
+        if !path.exists() {
+            return Err(Error::NoLedger(path.to_path_buf()));
         }
         match access {
             Access::Write => Self::open_write(path, now),
             Access::Read => {
-                if !path.exists() {
-                    return Err(Error::NoLedger(path.to_path_buf()));
-                }
-                let ledger = Self::open_read(path)?;
+                let ledger = Self::open_read(path, now)?;
                 match schema::check_readable(&ledger.conn, path) {
                     Ok(v) if v < schema::CURRENT_VERSION => {
                         // An older ledger is upgraded once, by a writing connection, then read.
                         drop(ledger);
-                        drop(Self::open_write(path, now)?);
-                        Self::open_read(path)
+                        match Self::open_write(path, now) {
+                            Ok(w) => {
+                                drop(w);
+                                Self::open_read(path, now)
+                            }
+                            // A writer holds the ledger: copying it now could catch it
+                            // half-written, so the reader says it is busy instead.
+                            Err(e) if is_busy(&e) => Err(Error::Busy),
+                            // Where the ledger cannot be upgraded in place (a read-only
+                            // medium, a folder that is not ours), a private copy is upgraded
+                            // and read instead: reading must not depend on writing.
+                            Err(_) => Self::open_private_copy(path, now),
+                        }
                     }
                     Ok(_) => Ok(ledger),
                     Err(e) => Err(e),
@@ -74,49 +90,208 @@ impl Ledger {
         }
     }
 
-    fn open_read(path: &Path) -> Result<Ledger> {
+    /// Creates a new ledger at `path` and runs `f` on it, so that a first command either
+    /// leaves a whole ledger with its work or nothing at all. The ledger is built and `f` runs
+    /// under a temporary name in the same folder; only when `f` succeeds is the file linked
+    /// to `path`, which fails if the name is taken. So a ledger appears at `path` whole, two
+    /// first commands never share a half-made file, and a failure only ever removes this
+    /// process's own temporary file, never a ledger another process could have opened.
+    ///
+    /// Returns `None` when another process created the ledger first: nothing of `f`'s work is
+    /// kept, and the caller runs its command again on that ledger.
+    pub fn create_with<T>(
+        path: &Path,
+        now: &str,
+        f: impl FnOnce(&mut Ledger) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let folder = folder_of(path);
+        if !folder.is_dir() {
+            return Err(Error::MissingFolder(folder.to_path_buf()));
+        }
+        let temp = temp_beside(path, "new")?;
+        let _sidecars = Sidecars(temp.to_path_buf());
+        let out = {
+            let mut ledger = Self::open_write(&temp, now)?;
+            ledger.path = path.to_path_buf();
+            let out = f(&mut ledger)?;
+            ledger.seal()?;
+            out
+        };
+        match publish(&temp, path) {
+            Ok(true) => Ok(Some(out)),
+            Ok(false) => Ok(None),
+            Err(e) => Err(Error::Open {
+                path: path.to_path_buf(),
+                reason: format!("the new ledger could not be put in place: {e}"),
+            }),
+        }
+    }
+
+    /// Folds everything into the main file and closes it, so that the file alone is the whole
+    /// ledger (before it is linked into place).
+    fn seal(self) -> Result<()> {
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| ledger_error(&self.path, e))?;
+        if busy != 0 {
+            // Nobody else knows the temporary file, so this does not happen; if it did, the
+            // WAL would still hold part of the ledger and the file must not be published.
+            return Err(Error::Busy);
+        }
+        self.conn
+            .close()
+            .map_err(|(_, e)| ledger_error(&self.path, e))
+    }
+
+    fn open_read(path: &Path, now: &str) -> Result<Ledger> {
+        match Self::open_read_in_place(path) {
+            Ok(ledger) => Ok(ledger),
+            Err(e) => match sqlite_code(&e) {
+                // A WAL ledger on a read-only medium (an archived copy, a read-only share)
+                // cannot get the -shm file SQLite wants beside it. Nobody can write the file
+                // there, so with an empty WAL it is read as immutable. A WAL with content
+                // would be ignored by an immutable reader: a silently stale answer. Then the
+                // ledger and its WAL are copied to a private folder and read there.
+                Some((ErrorCode::CannotOpen, _)) => {
+                    if has_content(&sidecar(path, "-wal")) {
+                        Self::open_private_copy(path, now)
+                    } else {
+                        Self::open_immutable(path)
+                    }
+                }
+                // A hot journal left by a write that was cut short (a killed upgrade): a
+                // read-only connection cannot roll it back. A writing connection does, where
+                // it can; elsewhere the ledger and its journal are rolled back in a private
+                // copy.
+                Some((ErrorCode::ReadOnly, ffi::SQLITE_READONLY_ROLLBACK)) => {
+                    if recover_hot_journal(path).is_ok() {
+                        Self::open_read_in_place(path).map_err(|e| ledger_error(path, e))
+                    } else {
+                        Self::open_private_copy(path, now)
+                    }
+                }
+                _ => Err(ledger_error(path, e)),
+            },
+        }
+    }
+
+    fn open_read_in_place(path: &Path) -> rusqlite::Result<Ledger> {
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let ledger = Ledger {
+            conn,
+            path: path.to_path_buf(),
+            _private: None,
+        };
+        ledger.configure()?;
+        Ok(ledger)
+    }
+
+    fn open_immutable(path: &Path) -> Result<Ledger> {
+        let conn = Connection::open_with_flags(
+            immutable_uri(path),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI,
         )
         .map_err(|e| open_error(path, e))?;
         let ledger = Ledger {
             conn,
             path: path.to_path_buf(),
+            _private: None,
         };
-        match ledger.configure() {
-            Ok(()) => Ok(ledger),
-            // A WAL ledger on a read-only medium (an archived copy, a read-only share) cannot
-            // get the -shm file SQLite wants beside it. Nobody can write the file there, so it
-            // is read as immutable instead.
-            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == ErrorCode::CannotOpen => {
-                drop(ledger);
-                let conn = Connection::open_with_flags(
-                    immutable_uri(path),
-                    OpenFlags::SQLITE_OPEN_READ_ONLY
-                        | OpenFlags::SQLITE_OPEN_NO_MUTEX
-                        | OpenFlags::SQLITE_OPEN_URI,
-                )
-                .map_err(|e| open_error(path, e))?;
-                let ledger = Ledger {
-                    conn,
-                    path: path.to_path_buf(),
-                };
-                ledger.configure().map_err(|e| ledger_error(path, e))?;
-                Ok(ledger)
+        ledger.configure().map_err(|e| ledger_error(path, e))?;
+        Ok(ledger)
+    }
+
+    /// Reads the ledger from a private copy: the file with its -wal or -journal copied into a
+    /// new folder of the system's temporary folder (mode 0700, files 0600), where SQLite can
+    /// replay the WAL, roll back the journal and upgrade an older schema. The copy is opened
+    /// query-only and removed when the ledger is closed; the original is never written.
+    fn open_private_copy(path: &Path, now: &str) -> Result<Ledger> {
+        let fail = |e: std::io::Error| Error::Open {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it cannot be read in place and a private copy to read could not be made: {e}"
+            ),
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("taizhang-read-")
+            .tempdir()
+            .map_err(fail)?;
+        let copy = dir.path().join("ledger.db");
+        // Where nobody can write (a read-only medium) the files cannot change while they are
+        // copied. Where someone else can (a shared folder this user may only read), a copy
+        // taken while they write could mix two states: the files are compared before and
+        // after, and copied again if they changed.
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let before = file_states(path);
+            copy_with_sidecars(path, &copy).map_err(fail)?;
+            if file_states(path) == before {
+                break;
             }
-            Err(e) => Err(ledger_error(path, e)),
+            if attempt == WRITE_ATTEMPTS {
+                return Err(Error::Busy);
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        // Errors name the ledger the user gave, not the private copy.
+        let named = |e: Error| match e {
+            Error::NotALedger(_) => Error::NotALedger(path.to_path_buf()),
+            Error::ForeignDatabase(_) => Error::ForeignDatabase(path.to_path_buf()),
+            Error::NewerSchema {
+                found, supported, ..
+            } => Error::NewerSchema {
+                path: path.to_path_buf(),
+                found,
+                supported,
+            },
+            Error::Open { reason, .. } => Error::Open {
+                path: path.to_path_buf(),
+                reason,
+            },
+            e => e,
+        };
+        let mut ledger = Self::open_write_as(&copy, now, false).map_err(named)?;
+        ledger
+            .conn
+            .pragma_update(None, "query_only", true)
+            .map_err(|e| ledger_error(path, e))?;
+        ledger.path = path.to_path_buf();
+        ledger._private = Some(dir);
+        Ok(ledger)
+    }
+
+    /// Opens an existing ledger for writing, upgrading an older schema. Busy results anywhere
+    /// on the way (the journal mode, an upgrade step) retry the whole opening, like a write.
+    fn open_write(path: &Path, now: &str) -> Result<Ledger> {
+        Self::open_write_as(path, now, true)
+    }
+
+    fn open_write_as(path: &Path, now: &str, keep_copy: bool) -> Result<Ledger> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match Self::try_open_write(path, now, keep_copy) {
+                Err(e) if is_busy(&e) && attempt < WRITE_ATTEMPTS => continue,
+                Err(e) if is_busy(&e) => return Err(Error::Busy),
+                other => return other,
+            }
         }
     }
 
-    fn open_write(path: &Path, now: &str) -> Result<Ledger> {
+    fn try_open_write(path: &Path, now: &str, keep_copy: bool) -> Result<Ledger> {
         let parent = folder_of(path);
         if !parent.is_dir() {
             return Err(Error::MissingFolder(parent.to_path_buf()));
         }
-        if !path.exists() {
-            create_private(path)?;
-        }
+        // The file is never created here (SQLITE_OPEN_CREATE is not given): a new ledger
+        // comes into being whole through `create_with`.
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -125,6 +300,7 @@ impl Ledger {
         let mut ledger = Ledger {
             conn,
             path: path.to_path_buf(),
+            _private: None,
         };
         ledger.configure().map_err(|e| ledger_error(path, e))?;
         // Nothing is written to a ledger this binary cannot handle, not even the journal mode.
@@ -142,10 +318,9 @@ impl Ledger {
         if version == 0 && schema::has_tables(&ledger.conn)? {
             return Err(Error::ForeignDatabase(path.to_path_buf()));
         }
-        if version > 0 && version < schema::CURRENT_VERSION {
+        if keep_copy && version > 0 && version < schema::CURRENT_VERSION {
             // An upgrade changes the file for good: keep the ledger as it was beside it first.
-            let copy = backup::upgrade_copy_path(path, version);
-            backup::backup_to(&ledger.conn, &copy)?;
+            keep_upgrade_copy(&ledger.conn, path, version)?;
         }
         let mode: String = ledger
             .conn
@@ -172,6 +347,7 @@ impl Ledger {
         Ok(Ledger {
             conn,
             path: PathBuf::from(":memory:"),
+            _private: None,
         })
     }
 
@@ -245,14 +421,6 @@ impl Ledger {
         };
         tx.commit()?;
         Ok(out)
-    }
-
-    /// Replaces the whole content of this ledger with that of `src` through SQLite's online
-    /// backup, in one step: other processes see the old ledger or the new one, never a mix.
-    pub fn replace_with(&mut self, src: &Connection) -> Result<()> {
-        let b = rusqlite::backup::Backup::new(src, &mut self.conn)?;
-        b.step(-1)?;
-        Ok(())
     }
 
     /// The connection, for the read-only helpers of this module (backup, check).
@@ -361,28 +529,18 @@ impl Writer<'_> {
 }
 
 fn is_busy(e: &Error) -> bool {
-    matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+    matches!(e, Error::Busy)
+        || matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
         if matches!(f.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
-/// Creates an empty ledger file that only its owner can read and write: these are government
-/// working papers.
-pub(crate) fn create_private(path: &Path) -> Result<()> {
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    match opts.open(path) {
-        Ok(_) => Ok(()),
-        // Another process created it first: fine, it is opened next.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(Error::Open {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        }),
+/// The typed busy error for any "database is locked" that reaches the end of a command, so
+/// that SQLite's raw message never reaches a user.
+pub fn typed_busy(e: Error) -> Error {
+    if is_busy(&e) {
+        Error::Busy
+    } else {
+        e
     }
 }
 
@@ -401,6 +559,210 @@ fn immutable_uri(path: &Path) -> String {
     uri
 }
 
+/// Refuses what cannot be a ledger file before SQLite opens it: a folder, or a FIFO, socket or
+/// device (opening a FIFO would wait for a writer for ever), or a symbolic link to nothing
+/// (SQLite would create a file where the link points).
+fn check_file_kind(path: &Path) -> Result<()> {
+    let refuse = |reason: &str| {
+        Err(Error::Open {
+            path: path.to_path_buf(),
+            reason: reason.into(),
+        })
+    };
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => refuse("it is a directory; give the path of a file"),
+        Ok(m) if !m.is_file() => refuse(
+            "it is not a regular file (a FIFO, socket or device); give the path of a ledger file",
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && path.symlink_metadata().is_ok() => {
+            refuse("it is a symbolic link to a file that does not exist; fix the link or give another path")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The primary and extended result codes of an SQLite failure.
+fn sqlite_code(e: &rusqlite::Error) -> Option<(ErrorCode, std::os::raw::c_int)> {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => Some((f.code, f.extended_code)),
+        _ => None,
+    }
+}
+
+/// The path of a file SQLite keeps beside the ledger: "-wal", "-shm" or "-journal".
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Whether a file exists and is not empty.
+fn has_content(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
+}
+
+/// Rolls back a hot journal by reading the ledger through a writing connection.
+fn recover_hot_journal(path: &Path) -> rusqlite::Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| {
+        r.get::<_, i64>(0)
+    })?;
+    Ok(())
+}
+
+/// Copies the ledger with its -wal and -journal files to `copy` (and the same suffixes), each
+/// replacing what an earlier attempt left. The -shm file is never copied: it is only an index
+/// of the WAL, rebuilt from it.
+fn copy_with_sidecars(path: &Path, copy: &Path) -> std::io::Result<()> {
+    for suffix in ["", "-wal", "-journal"] {
+        let (from, to) = (sidecar(path, suffix), sidecar(copy, suffix));
+        let _ = std::fs::remove_file(&to);
+        if suffix.is_empty() || from.exists() {
+            copy_private(&from, &to)?;
+        }
+    }
+    Ok(())
+}
+
+/// The length and modification time of the ledger and its -wal and -journal files, to notice
+/// a change while they are copied.
+fn file_states(path: &Path) -> Vec<Option<(u64, Option<std::time::SystemTime>)>> {
+    ["", "-wal", "-journal"]
+        .iter()
+        .map(|suffix| {
+            std::fs::metadata(sidecar(path, suffix))
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        })
+        .collect()
+}
+
+/// Copies a file into a new file readable and writable by its owner only.
+fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut src = std::fs::File::open(from)?;
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut dst = opts.open(to)?;
+    std::io::copy(&mut src, &mut dst)?;
+    Ok(())
+}
+
+/// A new empty file (mode 0600) with a unique name in the folder of `path`:
+/// ".{name}.{tag}-XXXXXX". It is removed when dropped unless it was published; a process
+/// killed meanwhile leaves it as a stray hidden file that no command reads.
+fn temp_beside(path: &Path, tag: &str) -> Result<tempfile::TempPath> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "taizhang.db".into());
+    tempfile::Builder::new()
+        .prefix(&format!(".{name}.{tag}-"))
+        .tempfile_in(folder_of(path))
+        .map(tempfile::NamedTempFile::into_temp_path)
+        .map_err(|e| Error::Open {
+            path: path.to_path_buf(),
+            // tempfile's message names the temporary file, which means nothing to the user.
+            reason: match e.kind() {
+                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                    "its folder is read-only, or not yours (taizhang makes its files beside the ledger)"
+                        .into()
+                }
+                _ => std::io::Error::from(e.kind()).to_string(),
+            },
+        })
+}
+
+/// Removes the -wal, -shm and -journal files of a temporary ledger when dropped.
+struct Sidecars(PathBuf);
+
+impl Drop for Sidecars {
+    fn drop(&mut self) {
+        for suffix in ["-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(sidecar(&self.0, suffix));
+        }
+    }
+}
+
+/// Puts the finished file `temp` in place at `dest` only if `dest` does not exist, and makes
+/// that durable. Returns false when `dest` was taken. The file is synced first, then hard
+/// linked, which fails rather than replaces; the temporary name is removed by its owner.
+fn publish(temp: &Path, dest: &Path) -> std::io::Result<bool> {
+    std::fs::File::open(temp)?.sync_all()?;
+    match std::fs::hard_link(temp, dest) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        // Some file systems (FAT, some network shares) have no hard links. There a rename
+        // after a last look at the name is the best available; the window is small.
+        Err(_) => {
+            if dest.symlink_metadata().is_ok() {
+                return Ok(false);
+            }
+            std::fs::rename(temp, dest)?;
+        }
+    }
+    // The new name is durable only once its folder is synced.
+    if let Ok(folder) = std::fs::File::open(folder_of(dest)) {
+        let _ = folder.sync_all();
+    }
+    Ok(true)
+}
+
+/// Keeps the ledger as it was before an upgrade from version `version` in
+/// "{path}.v{version}.bak" (or the next free name): a plain rollback-journal copy written
+/// under a temporary name and linked into place whole, so that a crash leaves a whole copy
+/// or none, never a partial one under the final name.
+fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> {
+    let temp = temp_beside(path, &format!("v{version}.bak.tmp"))?;
+    let _sidecars = Sidecars(temp.to_path_buf());
+    {
+        let mut dst = Connection::open_with_flags(
+            &temp,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        {
+            let b = rusqlite::backup::Backup::new(src, &mut dst)?;
+            b.step(-1)?;
+        }
+        dst.pragma_update(None, "journal_mode", "DELETE")?;
+        let ok: String = dst.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(Error::Invalid(format!(
+                "the copy of {} taken before upgrading it failed its integrity check: {ok}",
+                path.display()
+            )));
+        }
+        dst.close().map_err(|(_, e)| e)?;
+    }
+    // Another process upgrading at the same moment may take the free name first: then the
+    // next free name is tried.
+    for _ in 0..100 {
+        let dest = backup::upgrade_copy_path(path, version);
+        match publish(&temp, &dest) {
+            Ok(true) => return Ok(()),
+            Ok(false) => continue,
+            Err(e) => {
+                return Err(Error::io(
+                    format!("keeping a copy of {} before upgrading it", path.display()),
+                    e,
+                ))
+            }
+        }
+    }
+    Err(Error::Invalid(format!(
+        "no free name for the copy of {} taken before upgrading it; move the old .bak files away",
+        path.display()
+    )))
+}
+
 fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Open {
         path: path.to_path_buf(),
@@ -414,6 +776,7 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
     if let rusqlite::Error::SqliteFailure(f, _) = &e {
         match f.code {
             ErrorCode::NotADatabase => return Error::NotALedger(path.to_path_buf()),
+            ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => return Error::Busy,
             ErrorCode::ReadOnly | ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
                 return Error::Open {
                     path: path.to_path_buf(),
@@ -444,33 +807,6 @@ pub fn folder_of(path: &Path) -> &Path {
     path.parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
-}
-
-/// Removes a ledger file that holds no change at all (with its -wal and -shm files): what a
-/// failed first command leaves behind. A ledger with any change is never touched.
-pub fn remove_if_empty(path: &Path) {
-    let empty = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .and_then(|c| {
-            c.query_row(
-                "SELECT (SELECT count(*) FROM change) + (SELECT count(*) FROM task)
-                        + (SELECT count(*) FROM document)",
-                [],
-                |r| r.get::<_, i64>(0),
-            )
-        })
-        .map(|n| n == 0)
-        // A file that is not even a ledger was created by this process a moment ago.
-        .unwrap_or_else(|_| {
-            std::fs::metadata(path)
-                .map(|m| m.len() == 0)
-                .unwrap_or(false)
-        });
-    if empty {
-        let base = path.as_os_str().to_string_lossy().into_owned();
-        for p in [base.clone(), format!("{base}-wal"), format!("{base}-shm")] {
-            let _ = std::fs::remove_file(p);
-        }
-    }
 }
 
 /// Builders shared by the unit tests of this module's children.
@@ -512,5 +848,69 @@ pub(crate) mod testing {
             document_id: None,
             completed_at: None,
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const NOW: &str = "2025-03-01T09:00:00+08:00";
+
+    fn v1_fixture(dir: &Path) -> PathBuf {
+        let db = dir.join("taizhang.db");
+        std::fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ledger-v1.db"),
+            &db,
+        )
+        .unwrap();
+        db
+    }
+
+    /// An upgrade that cannot get the ledger (another process is writing it) ends, after the
+    /// waits, with the typed busy error, not SQLite's "database is locked".
+    #[test]
+    fn an_upgrade_blocked_by_a_writer_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = v1_fixture(dir.path());
+        let holder = Connection::open(&db).unwrap();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = Ledger::open(&db, Access::Write, NOW).err().unwrap();
+        assert!(matches!(e, Error::Busy), "{e}");
+        let e = Ledger::open(&db, Access::Read, NOW).err().unwrap();
+        assert!(matches!(e, Error::Busy), "{e}");
+        holder.execute_batch("ROLLBACK").unwrap();
+        assert!(Ledger::open(&db, Access::Read, NOW).is_ok());
+    }
+
+    /// A write that cannot get the ledger ends with the typed busy error.
+    #[test]
+    fn a_write_blocked_by_a_writer_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("taizhang.db");
+        Ledger::create_with(&db, NOW, |_| Ok(())).unwrap().unwrap();
+        let mut ledger = Ledger::open(&db, Access::Write, NOW).unwrap();
+        let holder = Connection::open(&db).unwrap();
+        holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+        let e = ledger
+            .write(&testing::meta(), |w| {
+                tasks::insert(w, &testing::task("甲"), None).map(|_| ())
+            })
+            .err()
+            .unwrap();
+        assert!(matches!(e, Error::Busy), "{e}");
+        assert_eq!(typed_busy(e).to_string(), Error::Busy.to_string());
+    }
+
+    /// A second creation of the same ledger finds the first and keeps nothing of its own.
+    #[test]
+    fn creating_an_existing_ledger_keeps_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("taizhang.db");
+        assert_eq!(Ledger::create_with(&db, NOW, |_| Ok(1)).unwrap(), Some(1));
+        assert_eq!(Ledger::create_with(&db, NOW, |_| Ok(2)).unwrap(), None);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "{names:?}");
     }
 }

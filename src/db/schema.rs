@@ -116,8 +116,16 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
         tx.commit()?;
         return Ok(());
     }
+    if v == CURRENT_VERSION {
+        // Nothing to do: no write lock is taken, so that opening a ledger another process is
+        // writing does not wait here.
+        return Ok(());
+    }
     for (i, step) in UPGRADES.iter().enumerate() {
         let from = i as i64 + 1;
+        if version(conn)? > from {
+            continue;
+        }
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if version(&tx)? == from {
             tx.execute_batch(step)?;

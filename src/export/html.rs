@@ -16,8 +16,10 @@ pub fn esc(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {
-                let _ = write!(o, "&#x{:x};", u32::from(c).max(0x20));
+            // Controls and bidi overrides are shown as visible escapes: a character
+            // reference would still reorder or hide text in the browser.
+            c if crate::report::escape::is_hazard(c) && c != '\n' && c != '\t' => {
+                o.extend(c.escape_default());
             }
             c => o.push(c),
         }

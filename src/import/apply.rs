@@ -34,24 +34,29 @@ pub struct Prepared {
     pub suggestions: Vec<LinkSuggestion>,
 }
 
-/// Reads a report file, refusing what cannot be one before reading it whole.
+/// Reads a report file (`-` is standard input), refusing what cannot be one before reading
+/// it whole: a folder or special file is refused unread, and reading stops one byte past the
+/// limit, so neither `/dev/zero` nor an endless pipe is read into memory.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    if meta.is_dir() {
-        return Err(Error::Invalid(format!(
-            "{} is a directory; give the report's text file",
-            path.display()
-        )));
+    let stdin = path.as_os_str() == crate::fsio::DASH;
+    let name = if stdin {
+        "standard input".to_string()
+    } else {
+        path.display().to_string()
+    };
+    let too_large = |size: String| {
+        Error::Invalid(format!(
+            "{name} is {size}, over the 10 MB a report can be; is it the right file?"
+        ))
+    };
+    crate::fsio::check_input(path)?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !stdin && meta.is_file() && meta.len() > MAX_BYTES {
+            return Err(too_large(format!("{} bytes", meta.len())));
+        }
     }
-    if meta.len() > MAX_BYTES {
-        return Err(Error::Invalid(format!(
-            "{} is {} bytes, over the 10 MB a report can be; is it the right file?",
-            path.display(),
-            meta.len()
-        )));
-    }
-    std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))
+    crate::fsio::read_limited(path, MAX_BYTES)?
+        .ok_or_else(|| too_large(format!("more than {MAX_BYTES} bytes")))
 }
 
 /// Decodes and parses a report.
@@ -83,6 +88,11 @@ pub struct Outcome {
     pub created: Vec<i64>,
     /// Links applied with `--link`: (task id, shortcoming id, phrase).
     pub linked: Vec<(i64, i64, String)>,
+    /// True when the content differs but the issuer and report year are those of a document
+    /// already in the ledger (the same report in other bytes).
+    pub same_report: bool,
+    /// Tasks whose title or body a `--new-version` import changed.
+    pub updated: Vec<i64>,
 }
 
 /// Options of one import.
@@ -94,20 +104,37 @@ pub struct Options {
     pub link: bool,
     /// Where the file was read from, kept with the document.
     pub path: Option<String>,
+    /// The file is a corrected text of a report already imported: store it and update the
+    /// titles and bodies of the existing tasks.
+    pub new_version: bool,
+    /// A note for the history row of every created task ("came through the review sheet").
+    pub note: Option<String>,
 }
 
 /// Stores a prepared report inside the caller's write transaction. Importing content that is
 /// already in the ledger creates nothing.
 pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Result<Outcome> {
+    let nothing = |document: i64, same_report: bool| Outcome {
+        document,
+        already_imported: true,
+        created: Vec::new(),
+        linked: Vec::new(),
+        same_report,
+        updated: Vec::new(),
+    };
     if let Some(d) = documents::by_sha256(w.conn(), &p.sha256)? {
-        return Ok(Outcome {
-            document: d.id,
-            already_imported: true,
-            created: Vec::new(),
-            linked: Vec::new(),
-        });
+        return Ok(nothing(d.id, false));
     }
     let r = &p.report;
+    let earlier = match r.issuer.as_deref() {
+        Some(issuer) => {
+            documents::by_issuer_year(w.conn(), issuer, r.report_year)?.map(|d| (issuer, d.id))
+        }
+        None => None,
+    };
+    if let (Some((_, d)), false) = (earlier, opts.new_version) {
+        return Ok(nothing(d, true));
+    }
     let doc = documents::insert(
         w,
         &NewDocument {
@@ -169,7 +196,10 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
         }
     }
     for item in &r.shortcomings {
-        planned.push((item, base(item, Kind::Shortcoming, SHORTCOMING_AREA)?));
+        let mut t = base(item, Kind::Shortcoming, SHORTCOMING_AREA)?;
+        // The parser gives the plan year's end; a review sheet may have moved it.
+        t.deadline = Some(item.deadline.unwrap_or(plan_end));
+        planned.push((item, t));
     }
     for section in &r.plans {
         for item in &section.items {
@@ -184,9 +214,24 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
     }
 
     let mut created = Vec::with_capacity(planned.len());
+    let mut updated = Vec::new();
     let mut by_ref: HashMap<&str, i64> = HashMap::new();
     for (item, t) in &planned {
-        let id = tasks::insert(w, t, None)?;
+        // A new version updates the task its ref already has, and creates only new items.
+        let existing = match earlier {
+            Some((issuer, _)) => {
+                documents::task_of_report(w.conn(), issuer, r.report_year, &item.r#ref)?
+            }
+            None => None,
+        };
+        if let Some(id) = existing {
+            if revise(w, id, item, doc, as_of)? {
+                updated.push(id);
+            }
+            by_ref.insert(item.r#ref.as_str(), id);
+            continue;
+        }
+        let id = tasks::insert(w, t, opts.note.as_deref())?;
         by_ref.insert(item.r#ref.as_str(), id);
         created.push(id);
     }
@@ -210,5 +255,24 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
         already_imported: false,
         created,
         linked,
+        same_report: earlier.is_some(),
+        updated,
     })
+}
+
+/// Brings an existing task's title and body to a new version's text; each change is a history
+/// row naming the new document. Returns whether anything changed.
+fn revise(w: &Writer, id: i64, item: &Item, doc: i64, as_of: NaiveDate) -> Result<bool> {
+    let old = tasks::get(w.conn(), id, as_of)?;
+    let note = format!("报告新版本（文档 #{doc}）更正 / corrected by a new version of the report (document #{doc})");
+    let mut changed = false;
+    if old.title != item.title {
+        tasks::set_field(w, id, "title", Some(&old.title), Some(&item.title), &note)?;
+        changed = true;
+    }
+    if old.body.as_deref() != Some(item.body.as_str()) {
+        tasks::set_field(w, id, "body", old.body.as_deref(), Some(&item.body), &note)?;
+        changed = true;
+    }
+    Ok(changed)
 }

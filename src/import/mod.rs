@@ -6,12 +6,19 @@
 // `apply` (turning a parsed report into ledger rows) is written with the database layer; it is
 // declared here because this file is the module root of `crate::import`.
 pub mod apply;
+pub mod body;
+pub mod clauses;
 pub mod deadline;
 pub mod decode;
 pub mod error;
+pub mod extract;
+pub mod lex;
 pub mod links;
+pub mod outline;
 pub mod owners;
 pub mod parse;
+pub mod review;
+pub mod rules;
 pub mod text;
 
 pub use decode::{content_sha256, decode, Encoding, MAX_INPUT_BYTES};
@@ -48,6 +55,20 @@ mod robustness {
         for over in [None, Some(2030), Some(i32::MAX), Some(i32::MIN)] {
             if let Ok(r) = parse(text, over) {
                 let _ = suggest_links(&r);
+                // The account adds up: every sentence of the body is in exactly one bucket.
+                let c = &r.coverage;
+                assert_eq!(
+                    c.sentences,
+                    c.achievements
+                        + c.shortcomings
+                        + c.commitments
+                        + c.headings
+                        + c.causes
+                        + c.first_responsibility
+                        + c.other
+                        + c.unassigned
+                );
+                assert_eq!(c.unassigned, r.unassigned.len());
             }
         }
     }
@@ -147,6 +168,23 @@ mod robustness {
             Just("特此报告".to_string()),
             Just("执法质量".to_string()),
             Just("法治政府建设".to_string()),
+            Just("第一部分".to_string()),
+            Just("第二，".to_string()),
+            Just("其一，".to_string()),
+            Just("一方面，".to_string()),
+            Just("首先，".to_string()),
+            Just("\t".to_string()),
+            Just("（牵头单位：".to_string()),
+            Just("；完成时限：".to_string()),
+            Just("）".to_string()),
+            Just("问题产生的主要原因：".to_string()),
+            Just("其他需要报告的情况".to_string()),
+            Just("党政主要负责人履行推进法治建设第一责任人职责情况".to_string()),
+            Just("共同牵头".to_string()),
+            Just("每季度".to_string()),
+            Just("索引号：".to_string()),
+            Just("上一篇：".to_string()),
+            Just("附件：".to_string()),
             "[\\u{4e00}-\\u{4e40}]{1,6}",
             "[0-9０-９]{1,5}",
             "\\PC{0,8}",

@@ -47,7 +47,14 @@ fn after_you(clause: &str) -> &str {
     }
 }
 
+/// Units listed with "、"; a closing "等" ("县交通运输局等") is not part of the last name.
 fn split_units(s: &str) -> Vec<String> {
+    let s = s.trim();
+    let s = if s.chars().count() > 3 {
+        s.strip_suffix('等').unwrap_or(s)
+    } else {
+        s
+    };
     s.split('、').filter_map(unit_name).collect()
 }
 

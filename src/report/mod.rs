@@ -8,6 +8,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::db::report::{GroupBy, Report};
 use crate::model::{HistoryRow, Lang, Task, Word};
 
+pub mod escape;
+
 /// How a table is drawn: in which language, and whether it may use colour.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -21,18 +23,11 @@ impl Style {
     }
 }
 
-/// Text as it may be shown in a terminal: control characters (escape sequences, NUL, …) are
-/// written as escapes so that ledger data can never drive the terminal.
+/// Text as it may be shown in a terminal: control and bidi-override characters (escape
+/// sequences, NUL, U+202E …) are written as visible escapes so that ledger data can never
+/// drive the terminal or reorder what a line appears to say. Line breaks stay.
 pub fn printable(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() && c != '\n' {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escape::escape(s, &['\n']).into_owned()
 }
 
 /// Shortens text to `max` display columns (CJK characters count two), ending with "…".
@@ -115,11 +110,11 @@ pub fn progress_table(r: &Report, style: Style) -> Table {
                 (Some(s), GroupBy::Status) => s
                     .parse::<crate::model::Status>()
                     .map(|w| w.label(style.lang).to_string())
-                    .unwrap_or_else(|_| s.clone()),
+                    .unwrap_or_else(|_| printable(s)),
                 (Some(s), GroupBy::Kind) => s
                     .parse::<crate::model::Kind>()
                     .map(|w| w.label(style.lang).to_string())
-                    .unwrap_or_else(|_| s.clone()),
+                    .unwrap_or_else(|_| printable(s)),
                 (Some(s), _) => fit(s, 40),
             };
             (label, g)
@@ -245,10 +240,10 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Table {
             (show(&h.old), show(&h.new))
         };
         t.add_row(vec![
-            Cell::new(&h.at),
+            Cell::new(printable(&h.at)),
             num_cell(format!("#{}", h.task_id)),
             Cell::new(printable(&h.actor)),
-            Cell::new(field_label(&h.field, style.lang)),
+            Cell::new(printable(&field_label(&h.field, style.lang))),
             Cell::new(old),
             Cell::new(new),
             Cell::new(h.note.as_deref().map(|s| fit(s, 40)).unwrap_or_default()),
