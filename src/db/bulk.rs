@@ -504,7 +504,7 @@ pub fn import(
 }
 
 /// What `check` proves of a change across the lines of a file, proved on the rows just
-/// written (two passes over them in primary-key order): every row of a change has the change's time
+/// written (one pass over them in primary-key order): every row of a change has the change's time
 /// and actor (the change row was written from its first row), and rows in id order never go
 /// back to an earlier change. The first bad line is the line of the first task concerned.
 fn changes_agree(
@@ -514,30 +514,25 @@ fn changes_agree(
     hist_off: i64,
     change_off: i64,
 ) -> Result<()> {
-    let first = |sql: &str| -> Result<Option<(i64, i64, i64, String)>> {
-        Ok(conn
-            .query_row(sql, [hist_off], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?)
-    };
-    let disagree = first(
-        "SELECT h.id, h.task_id, h.change_id,
-                CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
-         FROM history h JOIN change c ON c.id = h.change_id
-         WHERE h.id > ?1 AND (h.at IS NOT c.at OR h.actor IS NOT c.actor)
-         ORDER BY h.task_id, h.id LIMIT 1",
-    )?;
     let line = |task: i64| tree.line_of(task - task_off).unwrap_or(0);
-    // One pass in id order, keeping the highest change so far (a window query over the same
-    // rows sorts and takes several times as long).
+    // One pass in id order, keeping the highest change so far, with each row's change looked
+    // up by its key (a window query sorts, and a second pass reads the rows again). CROSS
+    // JOIN keeps history the outer loop, so no sort is needed.
+    let mut disagree: Option<(i64, i64, i64, &str)> = None;
     let mut back: Option<(i64, i64, i64, i64)> = None;
-    let mut stmt =
-        conn.prepare("SELECT id, task_id, change_id FROM history WHERE id > ?1 ORDER BY id")?;
+    let mut stmt = conn.prepare(
+        "SELECT h.id, h.task_id, h.change_id, h.at IS NOT c.at, h.actor IS NOT c.actor
+         FROM history h CROSS JOIN change c ON c.id = h.change_id
+         WHERE h.id > ?1 ORDER BY h.id",
+    )?;
     let mut rows = stmt.query([hist_off])?;
     let mut highest = i64::MIN;
     while let Some(r) = rows.next()? {
         let (h, t, c): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (other_time, other_actor): (bool, bool) = (r.get(3)?, r.get(4)?);
+        if (other_time || other_actor) && disagree.as_ref().is_none_or(|d| line(t) < line(d.1)) {
+            disagree = Some((h, t, c, if other_time { "time" } else { "actor" }));
+        }
         if c < highest && back.as_ref().is_none_or(|b| line(t) < line(b.1)) {
             back = Some((h, t, c, highest));
         }
