@@ -227,10 +227,10 @@ refused!(
     ["2025年13月", "2025年6月底"]
 );
 refused!(
-    date_no_year,
-    ["add", "新任务", "--deadline", "12月31日"],
+    date_no_such_day,
+    ["add", "新任务", "--deadline", "12月32日"],
     2,
-    ["12月31日"]
+    ["12月32日"]
 );
 refused!(
     date_quarter_5,

@@ -199,7 +199,7 @@ fn on_a_terminal(l: &Ledger, args: &[&str]) -> Option<String> {
         .output()
         .is_ok_and(|o| o.status.success());
     if !have {
-        eprintln!("SKIPPED: util-linux `script` is not installed; cannot give taizhang a terminal");
+        skip("util-linux `script` is not installed; cannot give taizhang a terminal");
         return None;
     }
     let bin = assert_cmd::cargo::cargo_bin("taizhang");

@@ -153,6 +153,9 @@ fn replaced_copies(l: &Ledger) -> Vec<PathBuf> {
 
 #[test]
 fn add_during_restore_is_never_lost() {
+    if common::skip_slow("a race between restore and writers") {
+        return;
+    }
     let l = Ledger::new();
     big_ledger(&l.path, 3000, 2000);
     let backup = l.sibling("before.db");
@@ -241,6 +244,9 @@ fn add_during_restore_is_never_lost() {
 
 #[test]
 fn restore_while_another_writer_holds_the_ledger_fails_and_changes_nothing() {
+    if common::skip_slow("a race that waits out the busy timeout") {
+        return;
+    }
     let l = Ledger::init();
     l.add("甲", &[]);
     let backup = l.sibling("bk.db");
@@ -465,7 +471,7 @@ fn export_refuses_symlinks_and_special_files_and_writes_stdout_for_dash() {
             .file_type()
             .is_fifo());
     } else {
-        eprintln!("SKIPPED: mkfifo is not available here");
+        common::skip("mkfifo is not available here");
     }
     // A character device node (a private copy of /dev/null) stays a device.
     let dev = l.sibling("null");
@@ -490,7 +496,7 @@ fn export_refuses_symlinks_and_special_files_and_writes_stdout_for_dash() {
             .file_type()
             .is_char_device());
     } else {
-        eprintln!("SKIPPED: cannot create a device node here (mknod refused)");
+        common::skip("cannot create a device node here (mknod refused)");
     }
     // `-o -` is stdout.
     let out = l.run_ok(&["export", "--year", "2025", "--format", "md", "-o", "-"]);
@@ -502,6 +508,9 @@ fn export_refuses_symlinks_and_special_files_and_writes_stdout_for_dash() {
 /// and every reported add is in it.
 #[test]
 fn stress_export_onto_the_ledger_while_writing() {
+    if common::skip_slow("a stress loop") {
+        return;
+    }
     let l = Ledger::init();
     l.add("甲", &["--year", "2025"]);
     let db = l.path.clone();
@@ -573,6 +582,9 @@ fn stray_temporaries(dir: &Path) -> Vec<String> {
 
 #[test]
 fn sigkill_during_backup_and_export_leaves_whole_files_or_none() {
+    if common::skip_slow("SIGKILL rounds") {
+        return;
+    }
     let l = Ledger::new();
     big_ledger(&l.path, 2000, 2000);
     // How long a whole backup takes here, to spread the kills over it.
@@ -637,6 +649,9 @@ fn sigkill_during_backup_and_export_leaves_whole_files_or_none() {
 
 #[test]
 fn sigkill_during_restore_keeps_a_sound_ledger_and_no_partial_copy() {
+    if common::skip_slow("SIGKILL rounds") {
+        return;
+    }
     let l = Ledger::new();
     big_ledger(&l.path, 1500, 2000);
     let backup = l.sibling("source.db");
@@ -716,8 +731,11 @@ impl Drop for SmallDisk {
 
 #[test]
 fn full_disk_during_backup_and_export_leaves_nothing_behind() {
+    if common::skip_slow("a full-disk tmpfs round") {
+        return;
+    }
     let Some(disk) = SmallDisk::mount("2m") else {
-        eprintln!("SKIPPED: cannot mount a 2 MB tmpfs here (needs root and mount rights)");
+        common::skip("cannot mount a 2 MB tmpfs here (needs root and mount rights)");
         return;
     };
     let l = Ledger::new();
@@ -799,7 +817,7 @@ fn import_of_a_fifo_does_not_hang() {
         .status()
         .is_ok_and(|s| s.success())
     {
-        eprintln!("SKIPPED: mkfifo is not available here");
+        common::skip("mkfifo is not available here");
         return;
     }
     let child = process(&l.path, &["import", fifo.to_str().unwrap()])
@@ -894,8 +912,11 @@ fn fill_named(dir: &Path, name: &str, leave: u64) {
 
 #[test]
 fn full_disk_during_an_upgrade_copy_or_a_restore_leaves_the_ledger_and_no_debris() {
+    if common::skip_slow("a full-disk tmpfs round") {
+        return;
+    }
     let Some(disk) = SmallDisk::mount("2m") else {
-        eprintln!("SKIPPED: cannot mount a 2 MB tmpfs here (needs root and mount rights)");
+        common::skip("cannot mount a 2 MB tmpfs here (needs root and mount rights)");
         return;
     };
     // An upgrade of a v1 ledger first writes its .v1.bak copy, which does not fit.
@@ -951,6 +972,9 @@ fn full_disk_during_an_upgrade_copy_or_a_restore_leaves_the_ledger_and_no_debris
 
 #[test]
 fn sigkill_during_an_upgrade_copy_leaves_a_whole_copy_or_none() {
+    if common::skip_slow("SIGKILL rounds") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     // A version-1 ledger made big (a padding table the upgrade ignores) so that its copy
     // takes long enough to be interrupted.

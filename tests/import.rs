@@ -47,10 +47,6 @@ fn refs(tasks: &[Value]) -> Vec<String> {
     tasks.iter().map(|t| s(&t["ref"]).to_string()).collect()
 }
 
-fn of_kind<'a>(tasks: &'a [Value], kind: &str) -> Vec<&'a Value> {
-    tasks.iter().filter(|t| t["kind"] == kind).collect()
-}
-
 fn by_ref<'a>(tasks: &'a [Value], r: &str) -> &'a Value {
     tasks
         .iter()
@@ -58,165 +54,48 @@ fn by_ref<'a>(tasks: &'a [Value], r: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no task with ref {r}"))
 }
 
-/// Distinct values of a field, in order of first appearance.
-fn distinct(tasks: &[&Value], field: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for t in tasks {
-        let v = s(&t[field]).to_string();
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
+/// The imported tasks as a snapshot holds them, one line each in id order: ref, kind, area,
+/// title, status and progress, deadline (and the words it came from), plan year, owner and
+/// co-owners, completion date, overdue flag and document.
+fn items(tasks: &[Value]) -> String {
+    let text = |v: &Value| match v {
+        Value::Null => "-".to_string(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    tasks
+        .iter()
+        .map(|t| {
+            format!(
+                "{} | {} | {} | {} | {} {}% | due {} ({}) | year {} | owner {} co {} | completed {} | overdue {} | doc {}\n",
+                text(&t["ref"]),
+                text(&t["kind"]),
+                text(&t["area"]),
+                text(&t["title"]),
+                text(&t["status"]),
+                text(&t["progress"]),
+                text(&t["deadline"]),
+                text(&t["deadline_text"]),
+                text(&t["year"]),
+                text(&t["owner"]),
+                text(&t["co_owners"]),
+                text(&t["completed_at"]),
+                text(&t["overdue"]),
+                text(&t["document_id"]),
+            )
+        })
+        .collect()
 }
 
-const ACHIEVEMENTS: [(&str, &str); 15] = [
-    ("2024-A1.1", "压茬推进重点改革任务"),
-    ("2024-A1.2", "高效履职助力产业发展"),
-    ("2024-A1.3", "优化营商环境政策供给"),
-    ("2024-A2.1", "优化行政执法体制机制"),
-    ("2024-A2.2", "专项整治执法突出问题"),
-    ("2024-A2.3", "加强区域行政执法协作"),
-    ("2024-A3.1", "依法作出重大行政决策"),
-    ("2024-A3.2", "发挥行政复议主渠道作用"),
-    ("2024-A3.3", "完善多元监督机制"),
-    ("2024-A4.1", "妥善预防和化解矛盾纠纷"),
-    ("2024-A4.2", "整治社会治理风险隐患"),
-    ("2024-A4.3", "聚焦关切领域提升治理能力"),
-    ("2024-A5.1", "领导干部带头厉行法治"),
-    ("2024-A5.2", "提升全民法治意识和素养"),
-    ("2024-A5.3", "大力加强数字政府建设"),
-];
-
-const ACHIEVEMENT_AREAS: [&str; 5] = [
-    "深化改革加快政府职能转变，促进优化协同高效",
-    "推进严格规范公正文明执法，提升行政执法质量",
-    "健全行政权力制约监督体系，确保法治轨道运行",
-    "创新社会治理践行法治为民，切实提升法治满意度",
-    "学思践悟习近平法治思想，厚植依法办事思维",
-];
-
-const SHORTCOMINGS: [(&str, &str); 3] = [
-    (
-        "2024-S1",
-        "法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破",
-    ),
-    (
-        "2024-S2",
-        "基层法治建设较为薄弱，法治队伍力量保障、能力素质尚未完全适应当前法治政府建设的新要求",
-    ),
-    (
-        "2024-S3",
-        "执法质量有待进一步提升，个别地区和部门对严格规范公正文明这一标准执行还不够到位",
-    ),
-];
-
-const COMMITMENTS: [(&str, &str, &str); 6] = [
-    ("2025-C1.1", "强化统筹，加力建设法治政府", "持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务"),
-    ("2025-C1.2", "强化统筹，加力建设法治政府", "评估《纲要》实施以来法治政府建设总体情况，固根基、扬优势、补短板、强弱项，为“十五五”时期高质量发展打下更加扎实的法治基础"),
-    ("2025-C2.1", "深化改革，持续转变政府职能", "自觉把改革摆在更加突出的位置，贯彻法治理念，深化数字化和一体化建设，推进政府职能更加优化协同高效"),
-    ("2025-C2.2", "深化改革，持续转变政府职能", "坚持统筹发展与安全，持续凝聚行政权力制约监督合力，协同推进立法、执法、司法、守法各环节改革，全面推进各方面工作法治化"),
-    ("2025-C3.1", "活化路径，提升满意度获得感", "实施提升行政执法质量三年行动计划，规范涉企行政检查，发挥行政复议作为化解行政争议的主渠道作用，多措并举提升人民群众对行政执法的满意度"),
-    ("2025-C3.2", "活化路径，提升满意度获得感", "加大法治供给，持续消除隐形门槛和壁垒，优化运行民商事纠纷多元调处机制，切实增强人民群众的法治获得感"),
-];
-
-/// Checks a ledger holding exactly the reference report, imported with plan year `plan`.
+/// Checks a ledger holding exactly the reference report, imported with plan year `plan`: 15
+/// achievements, 3 shortcomings and 6 commitments in report order, every value in the snapshot.
 fn assert_reference_tasks(tasks: &[Value], plan: i32) {
     assert_eq!(
         tasks.len(),
         24,
         "15 achievements + 3 shortcomings + 6 commitments"
     );
-    let plan_end = format!("{plan}-12-31");
-
-    let ach = of_kind(tasks, "achievement");
-    assert_eq!(ach.len(), 15);
-    let got: Vec<(String, String)> = ach
-        .iter()
-        .map(|t| (s(&t["ref"]).to_string(), s(&t["title"]).to_string()))
-        .collect();
-    let want: Vec<(String, String)> = ACHIEVEMENTS
-        .iter()
-        .map(|(r, t)| (r.to_string(), t.to_string()))
-        .collect();
-    assert_eq!(got, want);
-    assert_eq!(distinct(&ach, "area"), ACHIEVEMENT_AREAS);
-    for t in &ach {
-        assert_eq!(t["status"], "done", "{t}");
-        assert_eq!(t["progress"], 100, "{t}");
-        assert_eq!(t["year"], 2024, "{t}");
-        assert_eq!(t["deadline"], "2024-12-31", "{t}");
-        assert!(
-            s(&t["completed_at"]).starts_with("2024"),
-            "completed in 2024: {t}"
-        );
-        assert_eq!(t["overdue"], false);
-    }
-    // Three items in each area.
-    for area in ACHIEVEMENT_AREAS {
-        assert_eq!(
-            ach.iter().filter(|t| t["area"] == area).count(),
-            3,
-            "{area}"
-        );
-    }
-
-    let sh = of_kind(tasks, "shortcoming");
-    let got: Vec<(String, String)> = sh
-        .iter()
-        .map(|t| (s(&t["ref"]).to_string(), s(&t["title"]).to_string()))
-        .collect();
-    let want: Vec<(String, String)> = SHORTCOMINGS
-        .iter()
-        .map(|(r, t)| (r.to_string(), t.to_string()))
-        .collect();
-    assert_eq!(got, want);
-    for t in &sh {
-        assert_eq!(t["status"], "todo", "{t}");
-        assert_eq!(t["progress"], 0, "{t}");
-        assert_eq!(t["deadline"], plan_end.as_str(), "{t}");
-        assert_eq!(t["completed_at"], Value::Null, "{t}");
-    }
-
-    let cm = of_kind(tasks, "commitment");
-    let got: Vec<(String, String, String)> = cm
-        .iter()
-        .map(|t| {
-            (
-                s(&t["ref"]).to_string(),
-                s(&t["area"]).to_string(),
-                s(&t["title"]).to_string(),
-            )
-        })
-        .collect();
-    let want: Vec<(String, String, String)> = COMMITMENTS
-        .iter()
-        .map(|(r, a, t)| {
-            (
-                r.replacen("2025", &plan.to_string(), 1),
-                a.to_string(),
-                t.to_string(),
-            )
-        })
-        .collect();
-    assert_eq!(got, want);
-    assert_eq!(distinct(&cm, "area").len(), 3);
-    for t in &cm {
-        assert_eq!(t["status"], "todo", "{t}");
-        assert_eq!(t["progress"], 0, "{t}");
-        assert_eq!(t["deadline"], plan_end.as_str(), "{t}");
-        assert_eq!(t["year"], plan, "{t}");
-        assert_eq!(t["deadline_text"], Value::Null, "{t}");
-    }
-
-    // Report order: achievements, then shortcomings, then commitments; one document.
-    let kinds: Vec<&str> = tasks.iter().map(|t| s(&t["kind"])).collect();
-    let mut want_kinds = vec!["achievement"; 15];
-    want_kinds.extend(["shortcoming"; 3]);
-    want_kinds.extend(["commitment"; 6]);
-    assert_eq!(kinds, want_kinds);
-    let docs: Vec<&Value> = tasks.iter().map(|t| &t["document_id"]).collect();
-    assert!(docs.iter().all(|d| *d == docs[0]), "one document");
+    insta::assert_snapshot!(format!("reference_plan_{plan}"), items(tasks));
 }
 
 #[test]
@@ -361,42 +240,9 @@ fn gbk_crlf_fullwidth_report_gives_the_same_ledger() {
 fn dry_run_prints_the_tree_and_counts() {
     let l = Ledger::init();
     let out = l.run_ok(&["import", "--dry-run", &fx(REFERENCE)]);
-    assert!(
-        out.starts_with(&format!("{REFERENCE_TITLE} (title inferred)\n")),
-        "{out}"
-    );
-    assert!(
-        out.contains(
-            "issuer 常州市天宁区人民政府  date 2025-02-21  report year 2024  plan year 2025"
-        ),
-        "{out}"
-    );
-    assert!(out.contains("\nAchievements (15)\n"), "{out}");
-    assert!(out.contains("\nShortcomings (3)\n"), "{out}");
-    assert!(out.contains("\nCommitments (6)\n"), "{out}");
-    assert!(
-        out.contains("Total: 15 achievements / 3 shortcomings / 6 commitments"),
-        "{out}"
-    );
-    assert!(
-        out.contains("    2024-A1.1    2024-12-31 压茬推进重点改革任务\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("    2024-S3      2025-12-31 执法质量有待进一步提升"),
-        "{out}"
-    );
-    for (r, _, _) in COMMITMENTS {
-        assert!(
-            out.contains(&format!("    {r}    2025-12-31 ")),
-            "{r}: {out}"
-        );
-    }
-    assert!(out.contains("  2025-C3.1 → 2024-S3  「执法质量」"), "{out}");
-    assert!(
-        out.trim_end().ends_with("(dry run: nothing was written)"),
-        "{out}"
-    );
+    // The title, issuer and years, each section with its count and items (ref, deadline,
+    // title), the totals, the suggested link and the closing "nothing was written".
+    insta::assert_snapshot!("reference_dry_run", out);
 }
 
 #[test]
@@ -444,31 +290,29 @@ fn dry_run_json_describes_the_report() {
     assert_eq!(r["issued_on"], "2025-02-21");
     assert_eq!(r["report_year"], 2024);
     assert_eq!(r["plan_year"], 2025);
-    let ach = r["achievements"].as_array().unwrap();
-    assert_eq!(ach.len(), 5);
-    let titles: Vec<&str> = ach.iter().map(|x| s(&x["title"])).collect();
-    assert_eq!(titles, ACHIEVEMENT_AREAS);
-    let items: Vec<&str> = ach
-        .iter()
-        .flat_map(|x| x["items"].as_array().unwrap())
-        .map(|i| s(&i["ref"]))
-        .collect();
-    assert_eq!(items, ACHIEVEMENTS.map(|(r, _)| r));
-    let sh: Vec<&str> = r["shortcomings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| s(&i["ref"]))
-        .collect();
-    assert_eq!(sh, ["2024-S1", "2024-S2", "2024-S3"]);
-    let plans = r["plans"].as_array().unwrap();
-    assert_eq!(plans.len(), 3);
-    let c: Vec<&str> = plans
-        .iter()
-        .flat_map(|x| x["items"].as_array().unwrap())
-        .map(|i| s(&i["ref"]))
-        .collect();
-    assert_eq!(c, COMMITMENTS.map(|(r, _, _)| r));
+    // Each section as "part | area title | item refs": 5 achievement areas of 3 items, the
+    // shortcomings, and 3 plan areas of 2 commitments.
+    let refs = |items: &Value| -> String {
+        let refs: Vec<&str> = items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| s(&i["ref"]))
+            .collect();
+        refs.join(" ")
+    };
+    let mut sections = Vec::new();
+    for part in ["achievements", "plans"] {
+        for sec in r[part].as_array().unwrap() {
+            sections.push(format!(
+                "{part} | {} | {}",
+                s(&sec["title"]),
+                refs(&sec["items"])
+            ));
+        }
+    }
+    sections.push(format!("shortcomings | {}", refs(&r["shortcomings"])));
+    insta::assert_snapshot!("reference_dry_run_sections", sections.join("\n"));
     assert_eq!(
         v["suggested_links"],
         serde_json::json!([{"commitment_ref": "2025-C3.1", "shortcoming_ref": "2024-S3", "phrase": "执法质量"}])
@@ -589,41 +433,7 @@ fn year_option_moves_the_plan_year() {
     l.run_ok(&["import", "--year", "2026", &fx(REFERENCE)]);
     let tasks = all_tasks(&l);
     assert_reference_tasks(&tasks, 2026);
-    assert_eq!(
-        refs(&tasks)[15..],
-        [
-            "2024-S1",
-            "2024-S2",
-            "2024-S3",
-            "2026-C1.1",
-            "2026-C1.2",
-            "2026-C2.1",
-            "2026-C2.2",
-            "2026-C3.1",
-            "2026-C3.2"
-        ]
-    );
-    for t in of_kind(&tasks, "shortcoming") {
-        assert_eq!(t["deadline"], "2026-12-31");
-        assert_eq!(t["year"], 2026);
-    }
     assert_eq!(l.show(1)["document"]["plan_year"], 2026);
-}
-
-/// (ref, deadline, deadline_text, owner, co_owners) of the commitments.
-fn dues(tasks: &[Value]) -> Vec<Value> {
-    of_kind(tasks, "commitment")
-        .iter()
-        .map(|t| {
-            serde_json::json!([
-                t["ref"],
-                t["deadline"],
-                t["deadline_text"],
-                t["owner"],
-                t["co_owners"]
-            ])
-        })
-        .collect()
 }
 
 #[test]
@@ -635,66 +445,10 @@ fn linjiang_report() {
         "{out}"
     );
     let tasks = all_tasks(&l);
+    insta::assert_snapshot!("linjiang", items(&tasks));
+    // Refs, kinds, titles, areas, deadlines with their words, owners and co-owners: all in the
+    // snapshot.
     assert_eq!(tasks.len(), 16);
-    assert_eq!(
-        refs(&tasks),
-        [
-            "2025-A1.1",
-            "2025-A1.2",
-            "2025-A1.3",
-            "2025-A1.4",
-            "2025-S1",
-            "2025-S2",
-            "2025-S3",
-            "2026-C1.1",
-            "2026-C1.2",
-            "2026-C2.1",
-            "2026-C2.2",
-            "2026-C3.1",
-            "2026-C3.2",
-            "2026-C4.1",
-            "2026-C4.2",
-            "2026-C5.1"
-        ]
-    );
-    assert_eq!(of_kind(&tasks, "achievement").len(), 4);
-    assert_eq!(of_kind(&tasks, "shortcoming").len(), 3);
-    assert_eq!(of_kind(&tasks, "commitment").len(), 9);
-    for t in of_kind(&tasks, "achievement") {
-        assert_eq!(t["status"], "done");
-        assert_eq!(t["deadline"], "2025-12-31");
-        assert_eq!(t["area"], "2025年法治政府建设主要成效");
-    }
-    assert_eq!(
-        by_ref(&tasks, "2025-S2")["title"],
-        "镇（街道）合法性审查力量较为薄弱，专业人员缺乏"
-    );
-    for t in of_kind(&tasks, "shortcoming") {
-        assert_eq!(t["deadline"], "2026-12-31");
-    }
-    let a = "区政府办";
-    let co = serde_json::json!([]);
-    assert_eq!(
-        dues(&tasks),
-        vec![
-            serde_json::json!(["2026-C1.1", null, "长期坚持", a, co]),
-            serde_json::json!(["2026-C1.2", "2026-12-31", null, a, co]),
-            serde_json::json!(["2026-C2.1", "2026-06-30", "6月底前", a, co]),
-            serde_json::json!(["2026-C2.2", "2026-06-30", "上半年", a, co]),
-            serde_json::json!([
-                "2026-C3.1",
-                "2026-03-31",
-                "一季度",
-                "区司法局",
-                ["区市场监管局", "区城管局"]
-            ]),
-            serde_json::json!(["2026-C3.2", null, "常态化", a, co]),
-            serde_json::json!(["2026-C4.1", "2026-09-30", "2026年9月底前", a, co]),
-            serde_json::json!(["2026-C4.2", "2026-12-31", "年内", a, co]),
-            serde_json::json!(["2026-C5.1", "2026-12-31", "四季度", a, co]),
-        ]
-    );
-    assert_eq!(by_ref(&tasks, "2026-C3.1")["area"], "全面提升行政执法质效");
 }
 
 #[test]
@@ -702,45 +456,9 @@ fn donghu_report_with_bom() {
     let l = Ledger::new();
     l.run_ok(&["import", &fx(DONGHU)]);
     let tasks = all_tasks(&l);
+    insta::assert_snapshot!("donghu", items(&tasks));
     // The 第一责任人 part is reported, not tracked: it yields no tasks.
     assert_eq!(tasks.len(), 13);
-    assert_eq!(of_kind(&tasks, "achievement").len(), 5);
-    assert_eq!(of_kind(&tasks, "shortcoming").len(), 3);
-    assert_eq!(of_kind(&tasks, "commitment").len(), 5);
-    assert_eq!(
-        refs(&tasks),
-        [
-            "2023-A1.1",
-            "2023-A1.2",
-            "2023-A2.1",
-            "2023-A2.2",
-            "2023-A2.3",
-            "2023-S1",
-            "2023-S2",
-            "2023-S3",
-            "2024-C1.1",
-            "2024-C1.2",
-            "2024-C2.1",
-            "2024-C2.2",
-            "2024-C3.1"
-        ]
-    );
-    let n = Value::Null;
-    let co = serde_json::json!([]);
-    assert_eq!(
-        dues(&tasks),
-        vec![
-            serde_json::json!(["2024-C1.1", "2024-03-31", "一季度", n, co]),
-            serde_json::json!(["2024-C1.2", null, "常态化", n, co]),
-            serde_json::json!(["2024-C2.1", "2024-06-30", "上半年", n, co]),
-            serde_json::json!(["2024-C2.2", "2024-09-30", "2024年9月", n, co]),
-            serde_json::json!(["2024-C3.1", null, "持续推进", "区信访局", ["各镇（街道）"]]),
-        ]
-    );
-    for t in of_kind(&tasks, "shortcoming") {
-        assert_eq!(t["deadline"], "2024-12-31");
-    }
-    assert_eq!(by_ref(&tasks, "2023-S1")["title"], "依法行政意识有待加强");
     let d = &l.show(1)["document"];
     assert_eq!(
         d["title"],
@@ -757,32 +475,9 @@ fn nanxi_report_without_plans() {
     let out = l.run_ok(&["import", &fx(NANXI)]);
     assert!(out.contains("8 tasks created"), "{out}");
     let tasks = all_tasks(&l);
-    assert_eq!(
-        refs(&tasks),
-        [
-            "2022-A1.1",
-            "2022-A1.2",
-            "2022-A2.1",
-            "2022-A2.2",
-            "2022-A2.3",
-            "2022-S1",
-            "2022-S2",
-            "2022-S3"
-        ]
-    );
-    assert!(of_kind(&tasks, "commitment").is_empty());
-    for t in of_kind(&tasks, "shortcoming") {
-        assert_eq!(t["deadline"], "2023-12-31");
-        assert_eq!(t["year"], 2023);
-    }
-    assert_eq!(
-        by_ref(&tasks, "2022-S3")["title"],
-        "行政执法人员素质参差不齐，个别执法人员程序意识淡薄"
-    );
-    for t in of_kind(&tasks, "achievement") {
-        assert_eq!(t["deadline"], "2022-12-31");
-        assert_eq!(t["status"], "done");
-    }
+    insta::assert_snapshot!("nanxi", items(&tasks));
+    // No plans: shortcomings are due at the end of the following year, as the snapshot shows.
+    assert_eq!(tasks.len(), 8);
 }
 
 #[test]

@@ -85,61 +85,6 @@ fn wait_bounded(mut child: std::process::Child, limit: Duration) -> Option<Outpu
 // Read-only media: a folder bind-mounted read-only in a private mount namespace, so that the
 // mount disappears with the process even when a test fails.
 
-/// How `unshare` gives this test a private mount namespace where it may bind-mount a folder
-/// read-only: as root directly, else inside a user namespace (`-r`). None when neither works
-/// on this machine.
-fn read_only_mounter() -> Option<&'static [&'static str]> {
-    const WAYS: [&[&str]; 2] = [
-        &["-m", "--propagation", "private"],
-        &["-r", "-m", "--propagation", "private"],
-    ];
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("src");
-    let mnt = dir.path().join("mnt");
-    std::fs::create_dir(&src).unwrap();
-    std::fs::create_dir(&mnt).unwrap();
-    WAYS.into_iter().find(|way| {
-        Process::new("unshare")
-            .args(*way)
-            .args(["sh", "-c"])
-            .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && ! touch "$2/probe" 2>/dev/null"#)
-            .arg("sh")
-            .arg(&src)
-            .arg(&mnt)
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-}
-
-/// Runs taizhang on `folder/taizhang.db` with `folder` mounted read-only over `mnt`, with
-/// "tmp" beside `mnt` as its temporary folder (where private copies go).
-fn run_read_only(folder: &Path, mnt: &Path, args: &[&str]) -> Output {
-    let way = read_only_mounter().expect("checked by the test");
-    let db = mnt.join("taizhang.db");
-    let tmp = mnt.with_file_name("tmp");
-    std::fs::create_dir_all(&tmp).unwrap();
-    let mut p = Process::new("unshare");
-    p.args(way)
-        .args(["sh", "-c"])
-        .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && exec "$@""#)
-        .arg("sh")
-        .arg(folder)
-        .arg(mnt)
-        .arg(bin())
-        .arg("--db")
-        .arg(&db)
-        .args(args)
-        .env_remove("TAIZHANG_DB")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env("TAIZHANG_NOW", common::NOW)
-        .env("TAIZHANG_USER", common::USER)
-        .env("TMPDIR", &tmp)
-        .stdin(Stdio::null());
-    p.output().unwrap()
-}
-
 /// The ids of the tasks `list --format json` printed.
 fn listed_ids(out: &Output) -> Vec<i64> {
     assert!(out.status.success(), "list failed: {}", text(&out.stderr));
@@ -162,6 +107,9 @@ fn listed_ids(out: &Output) -> Vec<i64> {
 /// which passes `check`; the failing commands leave nothing of their own behind.
 #[test]
 fn parallel_first_commands_on_a_new_ledger_never_lose_a_reported_success() {
+    if common::skip_slow("a bounded stress race") {
+        return;
+    }
     const ROUNDS: usize = 12;
     let report = fixture("tianning-2024-report.txt");
     let imported = {
@@ -277,7 +225,7 @@ fn a_fifo_as_the_ledger_is_refused_and_left_alone() {
     let l = Ledger::new();
     let made = Process::new("mkfifo").arg(&l.path).status();
     if !made.is_ok_and(|s| s.success()) {
-        eprintln!("SKIPPED: mkfifo is not available here");
+        common::skip("mkfifo is not available here");
         return;
     }
     for args in [&["list"][..], &["add", "甲"][..], &["check"][..]] {
@@ -320,6 +268,9 @@ fn a_link_to_nothing_as_the_ledger_is_refused() {
 /// import does: a writer started meanwhile waits and then succeeds.
 #[test]
 fn a_writer_started_during_a_long_write_waits_and_succeeds() {
+    if common::skip_slow("a race with a long write") {
+        return;
+    }
     let l = Ledger::init();
     l.add("甲", &[]);
     let holder = Connection::open(&l.path).unwrap();
@@ -370,8 +321,8 @@ fn ledger_with_wal_content() -> (tempfile::TempDir, PathBuf) {
 
 #[test]
 fn wal_content_on_a_read_only_medium_is_read_never_silently_stale() {
-    if read_only_mounter().is_none() {
-        eprintln!("SKIPPED: this machine cannot bind-mount a folder read-only (needs root or a user namespace)");
+    if common::read_only_mounter().is_none() {
+        common::skip(common::NO_READ_ONLY_MOUNT);
         return;
     }
     let (copy, folder) = ledger_with_wal_content();
@@ -379,19 +330,19 @@ fn wal_content_on_a_read_only_medium_is_read_never_silently_stale() {
     std::fs::create_dir(&mnt).unwrap();
     let before = names_in(&folder);
 
-    let out = run_read_only(&folder, &mnt, &["list", "--format", "json"]);
+    let out = common::run_read_only(&folder, &mnt, &["list", "--format", "json"]);
     assert_eq!(
         listed_ids(&out),
         vec![1, 2, 3],
         "the task in the WAL is listed"
     );
 
-    let out = run_read_only(&folder, &mnt, &["check"]);
+    let out = common::run_read_only(&folder, &mnt, &["check"]);
     assert!(out.status.success(), "check: {}", text(&out.stderr));
 
     // A backup written elsewhere holds all three tasks too.
     let bk = copy.path().join("bk.db");
-    let out = run_read_only(&folder, &mnt, &["backup", bk.to_str().unwrap()]);
+    let out = common::run_read_only(&folder, &mnt, &["backup", bk.to_str().unwrap()]);
     assert!(out.status.success(), "backup: {}", text(&out.stderr));
     assert_eq!(common::count(&bk, "task"), 3);
 
@@ -482,8 +433,8 @@ fn a_hot_journal_is_rolled_back_before_reading() {
 
 #[test]
 fn an_old_ledger_with_a_hot_journal_on_a_read_only_medium_is_read() {
-    if read_only_mounter().is_none() {
-        eprintln!("SKIPPED: this machine cannot bind-mount a folder read-only (needs root or a user namespace)");
+    if common::read_only_mounter().is_none() {
+        common::skip(common::NO_READ_ONLY_MOUNT);
         return;
     }
     let (work, folder) = v1_with_hot_journal();
@@ -491,9 +442,9 @@ fn an_old_ledger_with_a_hot_journal_on_a_read_only_medium_is_read() {
     std::fs::create_dir(&mnt).unwrap();
     let before = dump_db_raw(&folder);
 
-    let out = run_read_only(&folder, &mnt, &["list", "--format", "json"]);
+    let out = common::run_read_only(&folder, &mnt, &["list", "--format", "json"]);
     assert_eq!(listed_titles(&out), fixture_titles());
-    let out = run_read_only(&folder, &mnt, &["check"]);
+    let out = common::run_read_only(&folder, &mnt, &["check"]);
     assert!(out.status.success(), "check: {}", text(&out.stderr));
 
     assert_eq!(
@@ -506,8 +457,8 @@ fn an_old_ledger_with_a_hot_journal_on_a_read_only_medium_is_read() {
 
 #[test]
 fn an_old_ledger_on_a_read_only_medium_is_read() {
-    if read_only_mounter().is_none() {
-        eprintln!("SKIPPED: this machine cannot bind-mount a folder read-only (needs root or a user namespace)");
+    if common::read_only_mounter().is_none() {
+        common::skip(common::NO_READ_ONLY_MOUNT);
         return;
     }
     let work = tempfile::tempdir().unwrap();
@@ -517,10 +468,10 @@ fn an_old_ledger_on_a_read_only_medium_is_read() {
     let mnt = work.path().join("mnt");
     std::fs::create_dir(&mnt).unwrap();
 
-    let out = run_read_only(&folder, &mnt, &["list", "--format", "json"]);
+    let out = common::run_read_only(&folder, &mnt, &["list", "--format", "json"]);
     assert_eq!(listed_titles(&out), fixture_titles());
     // Writing is refused with the one line that says why.
-    let out = run_read_only(&folder, &mnt, &["add", "甲"]);
+    let out = common::run_read_only(&folder, &mnt, &["add", "甲"]);
     assert_one_line_failure(&out, "read-only");
     assert_eq!(names_in(&folder), vec!["taizhang.db".to_string()]);
 }

@@ -29,7 +29,8 @@ pub struct Add {
     /// A co-owner (配合单位); repeat for several.
     #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
-    /// The deadline (default 31 December of the plan year), e.g. 2025-06-30 or 2025年6月底前.
+    /// The deadline (default 31 December of the plan year), e.g. 2025-06-30, 2025年6月底前, or
+    /// 6月底前 in the plan year; 长期坚持 means continuous work.
     #[arg(long)]
     pub deadline: Option<DeadlineArg>,
     /// Continuous work with no deadline (长期坚持).
@@ -88,7 +89,10 @@ impl Add {
                 None
             } else {
                 match &self.deadline {
-                    Some(d) => Some(d.date),
+                    Some(d) => d
+                        .resolve(year)
+                        .map_err(|_| bad_for_year(ctx, d, year))?
+                        .day(),
                     None => Some(end_of_year(year).ok_or_else(|| {
                         Error::Invalid(format!("{year} has no 31 December in the calendar"))
                     })?),
@@ -106,7 +110,7 @@ impl Add {
                 status,
                 progress,
                 deadline,
-                deadline_text: self.deadline.as_ref().and_then(|d| d.words.clone()),
+                deadline_text: self.deadline.as_ref().and_then(|d| d.words()),
                 year,
                 parent_id: self.parent,
                 document_id: None,
@@ -134,4 +138,19 @@ impl Add {
             _ => emit(out, format!("{} #{id}", ctx.t("已新增任务", "Added task"))),
         }
     }
+}
+
+/// The refusal of a deadline that is well formed but names no day in the plan year it is read
+/// in ("2月29日" in 2025).
+pub(super) fn bad_for_year(ctx: &Ctx, d: &DeadlineArg, year: i32) -> Error {
+    Error::Usage(format!(
+        "{} '{}' {} {year}{}",
+        ctx.t("截止日期", "the deadline"),
+        d.text,
+        ctx.t("不是计划年度", "is not a day of the plan year"),
+        ctx.t(
+            "中的日期；请写出完整日期，如 2025-06-30",
+            "; give a full date such as 2025-06-30"
+        ),
+    ))
 }

@@ -26,7 +26,6 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::db::{Access, ChangeMeta, Ledger};
-use crate::model::date::parse_deadline;
 use crate::model::Lang;
 use crate::report::Style;
 use crate::{clock, Error, Result};
@@ -153,9 +152,10 @@ impl Command {
     }
 }
 
-/// Parses a date argument in any of the accepted forms.
+/// Parses a date argument in any of the accepted forms; a form without a year ("6月底前")
+/// means the current year, since such an argument belongs to no task.
 pub fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
-    parse_deadline(s)
+    crate::model::date::parse_day(s, crate::model::date::current_year())
 }
 
 /// Parses a progress figure: a whole number from 0 to 100, with or without "%".

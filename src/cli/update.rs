@@ -32,7 +32,8 @@ pub struct Update {
     /// The co-owners (配合单位), replacing the current list; repeat for several.
     #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
-    /// A new deadline (an extension, 延期): needs --note with the reason.
+    /// A new deadline (an extension, 延期): needs --note with the reason. A form without a
+    /// year (6月底前) is in each task's own plan year.
     #[arg(long)]
     pub deadline: Option<DeadlineArg>,
     /// A new title.
@@ -67,13 +68,13 @@ impl Update {
                 ));
             }
         }
-        let changes = Changes {
+        let mut changes = Changes {
             status: self.status,
             progress: self.progress,
             owner: self.owner.clone(),
             co_owners: (!self.co_owners.is_empty()).then(|| self.co_owners.clone()),
-            deadline: self.deadline.as_ref().map(|d| d.date),
-            deadline_text: self.deadline.as_ref().and_then(|d| d.words.clone()),
+            deadline: None,
+            deadline_text: self.deadline.as_ref().and_then(|d| d.words()),
             title: self.title.clone(),
             area: self.area.clone(),
             outline_area: self.outline_area.clone(),
@@ -88,14 +89,34 @@ impl Update {
             .copied()
             .filter(|id| seen.insert(*id))
             .collect();
+        let mut new_deadlines = Vec::new();
         let changed = ledger.write(&ctx.meta, |w| {
             ids.iter()
                 .map(|&id| {
+                    // A deadline without a year ("6月底前") means that month of each task's own
+                    // plan year, so it is resolved task by task.
+                    if let Some(d) = &self.deadline {
+                        let year = tasks::get(w.conn(), id, ctx.as_of)?.year;
+                        let due = d
+                            .resolve(year)
+                            .map_err(|_| super::add::bad_for_year(ctx, d, year))?;
+                        let Some(day) = due.day() else {
+                            return Err(Error::Usage(
+                                ctx.t(
+                                    "update 不能把截止日期改为长期；请给出日期，如 2025-06-30",
+                                    "update cannot make a deadline continuous; give a date such as 2025-06-30",
+                                )
+                                .into(),
+                            ));
+                        };
+                        changes.deadline = Some(day);
+                        new_deadlines.push(day);
+                    }
                     tasks::update(w, id, &changes, self.note.as_deref(), ctx.as_of).map(|f| (id, f))
                 })
                 .collect::<Result<Vec<_>>>()
         })?;
-        if let Some(d) = self.deadline.as_ref().map(|d| d.date) {
+        if let Some(&d) = new_deadlines.iter().min() {
             if d < ctx.as_of {
                 ctx.warn(&format!(
                     "{} {d} {}",

@@ -33,18 +33,6 @@ pub fn rows(
     Ok(out)
 }
 
-/// The latest progress note of a task, if any.
-pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    Ok(conn
-        .prepare_cached(
-            "SELECT note FROM history WHERE task_id = ?1 AND note IS NOT NULL
-             ORDER BY id DESC LIMIT 1",
-        )?
-        .query_row([task], |r| r.get(0))
-        .optional()?)
-}
-
 /// The rows one change wrote, in order.
 pub fn of_change(conn: &Connection, change: i64) -> Result<Vec<HistoryRow>> {
     let mut stmt = conn.prepare_cached(

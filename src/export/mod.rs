@@ -2,8 +2,10 @@
 //! rebuilt from the history, summarised, and written as CSV, Excel, Markdown, HTML or JSON.
 
 pub mod csv;
+mod escape;
 pub mod html;
 pub mod md;
+mod page;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -18,16 +20,6 @@ use crate::Result;
 
 /// The version of the JSON export's shape; raised when a field changes meaning or goes away.
 pub const SCHEMA_VERSION: u32 = 1;
-
-/// The formats `export` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Xlsx,
-    Md,
-    Html,
-    Json,
-}
 
 /// Who, what and when the export describes.
 #[derive(Debug, Clone, Serialize)]

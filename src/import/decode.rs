@@ -8,8 +8,6 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
-use sha2::{Digest, Sha256};
-
 pub use crate::import::error::ImportError;
 
 /// The largest input accepted: 10 MB. Annual reports are 10–50 KB; anything this large is an
@@ -50,13 +48,6 @@ impl fmt::Display for Encoding {
             Encoding::Gbk => "gbk",
         })
     }
-}
-
-/// Hex SHA-256 of the raw input bytes, so the database can recognise a file imported twice
-/// whatever encoding or line ends it was saved with on the way.
-pub fn content_sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Decodes a report file into text with line ends normalised to "\n".
@@ -334,13 +325,5 @@ mod tests {
             let m = e.to_string();
             assert!(!m.contains('\n') && m.contains(": "), "{m}");
         }
-    }
-
-    #[test]
-    fn hash_is_hex_sha256() {
-        assert_eq!(
-            content_sha256(b"abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }

@@ -21,7 +21,7 @@ pub mod review;
 pub mod rules;
 pub mod text;
 
-pub use decode::{content_sha256, decode, Encoding, MAX_INPUT_BYTES};
+pub use decode::{decode, Encoding, MAX_INPUT_BYTES};
 pub use error::ImportError;
 pub use links::{suggest_links, LinkSuggestion};
 pub use parse::{parse, Item, ParsedReport, Section};

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::apply::Prepared;
 use super::parse::Coverage;
 use super::{suggest_links, Item, ParsedReport, Section};
-use crate::model::date::parse_deadline;
+use crate::model::date::{self, Due};
 use crate::model::Kind;
 use crate::{Error, Result};
 
@@ -283,15 +283,19 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
             bad.push(format!("row {n}: the title (标题) is empty"));
             continue;
         }
+        let year = if kind == Kind::Commitment {
+            plan_year
+        } else {
+            report_year
+        };
         let due = get(8);
-        let (deadline, continuous) = if due == CONTINUOUS || due.eq_ignore_ascii_case("continuous")
-        {
-            (None, true)
-        } else if due.is_empty() {
+        // Forms without a year ("6月底前") take the row's plan year; "长期" is continuous.
+        let (deadline, continuous) = if due.is_empty() {
             (None, false)
         } else {
-            match parse_deadline(&due) {
-                Ok(d) => (Some(d), false),
+            match date::parse(&due, year) {
+                Ok(Due::Day(d)) => (Some(d), false),
+                Ok(Due::Continuous) => (None, true),
                 Err(e) => {
                     bad.push(format!("row {n}: {e}"));
                     continue;
@@ -302,11 +306,6 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
             Kind::Achievement => "A",
             Kind::Shortcoming => "S",
             _ => "C",
-        };
-        let year = if kind == Kind::Commitment {
-            plan_year
-        } else {
-            report_year
         };
         let r#ref = match get(2) {
             s if s.is_empty() => {

@@ -8,31 +8,9 @@
 
 use chrono::NaiveDate;
 
-/// Value of an ASCII or full-width decimal digit.
-pub fn arabic_digit(c: char) -> Option<u32> {
-    match c {
-        '0'..='9' => Some(c as u32 - '0' as u32),
-        '０'..='９' => Some(c as u32 - '０' as u32),
-        _ => None,
-    }
-}
-
-/// Value of a single Chinese digit character (not 十).
-pub fn cn_digit(c: char) -> Option<u32> {
-    match c {
-        '〇' | '零' | 'Ｏ' => Some(0),
-        '一' => Some(1),
-        '二' | '两' => Some(2),
-        '三' => Some(3),
-        '四' => Some(4),
-        '五' => Some(5),
-        '六' => Some(6),
-        '七' => Some(7),
-        '八' => Some(8),
-        '九' => Some(9),
-        _ => None,
-    }
-}
+pub use crate::model::numerals::{
+    arabic_digit, cn_digit, leading_arabic_number, leading_cn_number,
+};
 
 /// True for characters that close a sentence-internal clause: comma, semicolon, colon and the
 /// full stop, in both widths.
@@ -118,62 +96,6 @@ pub fn widen_punct(s: &str) -> String {
         out.push(wide);
     }
     out
-}
-
-/// Parses a Chinese numeral from 1 to 99 ("一", "十", "十二", "二十", "三十一") at the start
-/// of `s`. Returns the value and the number of bytes used.
-pub fn leading_cn_number(s: &str) -> Option<(u32, usize)> {
-    let mut chars = Vec::new();
-    let mut used = 0;
-    for c in s.chars() {
-        if (cn_digit(c).is_some() && c != '〇' && c != '零' && c != 'Ｏ') || c == '十' {
-            chars.push(c);
-            used += c.len_utf8();
-            if chars.len() > 3 {
-                return None;
-            }
-        } else {
-            break;
-        }
-    }
-    let value = match chars.as_slice() {
-        [d] if *d != '十' => cn_digit(*d)?,
-        ['十'] => 10,
-        ['十', d] => 10 + cn_digit(*d)?,
-        [t, '十'] => cn_digit(*t)? * 10,
-        [t, '十', d] => cn_digit(*t)? * 10 + cn_digit(*d)?,
-        _ => return None,
-    };
-    if value == 0 {
-        return None;
-    }
-    Some((value, used))
-}
-
-/// Parses one or two ASCII or full-width digits at the start of `s`. Longer runs are refused so
-/// that years ("2024.") and figures are never read as list numbers.
-pub fn leading_arabic_number(s: &str) -> Option<(u32, usize)> {
-    let mut value = 0;
-    let mut count = 0;
-    let mut used = 0;
-    for c in s.chars() {
-        match arabic_digit(c) {
-            Some(d) => {
-                value = value * 10 + d;
-                count += 1;
-                used += c.len_utf8();
-                if count > 2 {
-                    return None;
-                }
-            }
-            None => break,
-        }
-    }
-    if count == 0 || value == 0 {
-        None
-    } else {
-        Some((value, used))
-    }
 }
 
 /// The kinds of list marker reports use, from the usual outermost to the usual innermost.
@@ -349,57 +271,10 @@ pub fn leading_year(s: &str) -> Option<i32> {
         .map(|h| h.year)
 }
 
-/// Reads a year of four ASCII, full-width or Chinese digits ("二〇二五") at the start of `s`.
-fn take_year(s: &str) -> Option<(i32, &str)> {
-    let mut value = 0i32;
-    let mut used = 0;
-    for (n, c) in s.chars().enumerate() {
-        if n == 4 {
-            break;
-        }
-        let d = arabic_digit(c).or_else(|| cn_digit(c))?;
-        value = value * 10 + i32::try_from(d).ok()?;
-        used += c.len_utf8();
-    }
-    if used == 0 {
-        return None;
-    }
-    let rest = s.get(used..)?;
-    if rest.chars().next().and_then(arabic_digit).is_some() {
-        return None;
-    }
-    Some((value, rest))
-}
-
-/// Reads a month or day number (Arabic or Chinese) at the start of `s`.
-fn take_small(s: &str) -> Option<(u32, &str)> {
-    let (n, used) = leading_arabic_number(s).or_else(|| leading_cn_number(s))?;
-    Some((n, s.get(used..)?))
-}
-
 /// Parses a line that is only a date, as reports sign off: "2025年2月21日",
-/// "２０２５年２月２１日" or "二〇二五年二月二十一日".
+/// "２０２５年２月２１日" or "二〇二五年二月二十一日". The one date grammar reads it.
 pub fn date_line(line: &str) -> Option<NaiveDate> {
-    let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    let (y, rest) = take_year(&s)?;
-    let rest = rest.strip_prefix('年')?;
-    let (m, rest) = take_small(rest)?;
-    let rest = rest.strip_prefix('月')?;
-    let (d, rest) = take_small(rest)?;
-    let rest = rest
-        .strip_prefix('日')
-        .or_else(|| rest.strip_prefix('号'))?;
-    if !rest.is_empty() {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y, m, d)
-}
-
-/// The last day of a month, or None for an impossible month.
-pub fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
-    (28..=31)
-        .rev()
-        .find_map(|d| NaiveDate::from_ymd_opt(year, month, d))
+    crate::model::date::full_day(line)
 }
 
 #[cfg(test)]
@@ -458,7 +333,5 @@ mod tests {
         assert_eq!(date_line("二〇二四年三月三十一日"), d(2024, 3, 31));
         assert_eq!(date_line("2025年2月30日"), None);
         assert_eq!(date_line("2025年2月21日召开"), None);
-        assert_eq!(month_end(2024, 2), d(2024, 2, 29));
-        assert_eq!(month_end(2025, 13), None);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod date;
 pub mod kind;
+pub mod numerals;
 pub mod status;
 pub mod words;
 

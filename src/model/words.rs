@@ -2,7 +2,7 @@
 //! words are accepted on input; English is what the database and JSON hold, so that a ledger
 //! reads the same whatever language its users type in.
 
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
 
 use super::Lang;
 
@@ -107,7 +107,3 @@ pub(crate) fn from_sql<W: Word>(v: ValueRef<'_>) -> FromSqlResult<W> {
         FromSqlError::Other(format!("unknown {} '{s}' in the ledger", W::WHAT).into())
     })
 }
-
-// Keeps the ToSql import meaningful for readers: the macro refers to it by full path.
-#[allow(dead_code)]
-fn _assert_to_sql<T: ToSql>() {}

@@ -377,3 +377,123 @@ pub fn history_of(show: &Value) -> Vec<Change> {
         })
         .collect()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Skips and the fast tier.
+
+/// The environment variable naming a file where tests that could not run record themselves,
+/// one line each. cargo test shows a test that returned early as "ok" and hides its output, so
+/// .ci/run sets this variable and counts the lines: a skip is reported as a skip, never as a
+/// pass.
+pub const SKIP_LOG: &str = "TAIZHANG_SKIP_LOG";
+
+/// The environment variable that selects the fast tier: when it is set (and not "0"), the slow
+/// rounds (SIGKILL rounds, stress loops, long property runs, full-disk and race tests) record a
+/// skip and return, so that a contributor's run after a build takes well under a minute.
+pub const FAST: &str = "TAIZHANG_FAST";
+
+/// Why the read-only medium tests cannot run on a machine.
+pub const NO_READ_ONLY_MOUNT: &str =
+    "this machine cannot bind-mount a folder read-only (needs root or a user namespace)";
+
+/// Records that the calling test cannot run here: prints "SKIPPED: file::test: reason" on
+/// stderr and appends that line to the file named by `TAIZHANG_SKIP_LOG` when it is set. The
+/// caller returns right after. A test that can run only part of its checks calls it too: it is
+/// then counted as skipped, because not all of it ran; .ci/run counts each test once.
+pub fn skip(reason: &str) {
+    use std::io::Write;
+    // libtest names each test's thread after the test; a test run on the main thread (one
+    // test thread) falls back to a generic name, and the reason still says what was skipped.
+    let name = std::thread::current()
+        .name()
+        .filter(|n| *n != "main")
+        .unwrap_or("a test")
+        .to_string();
+    let line = format!("SKIPPED: {}::{name}: {reason}", env!("CARGO_CRATE_NAME"));
+    eprintln!("{line}");
+    if let Some(log) = std::env::var_os(SKIP_LOG).filter(|v| !v.is_empty()) {
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap_or_else(|e| panic!("cannot open the skip log {log:?}: {e}"));
+        writeln!(f, "{line}").expect("write the skip log");
+    }
+}
+
+/// True when the fast tier runs (`TAIZHANG_FAST` set and not "0").
+pub fn fast_tier() -> bool {
+    std::env::var_os(FAST).is_some_and(|v| !v.is_empty() && v != "0")
+}
+
+/// For a slow test: in the fast tier records a skip naming `what` and returns true, so the test
+/// returns at once; in the full run returns false and the test runs.
+pub fn skip_slow(what: &str) -> bool {
+    if fast_tier() {
+        skip(&format!(
+            "slow ({what}); it runs in the full suite, without {FAST}"
+        ));
+        true
+    } else {
+        false
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read-only media: a folder bind-mounted read-only in a private mount namespace, so that the
+// mount disappears with the process even when a test fails.
+
+/// How `unshare` gives this test a private mount namespace where it may bind-mount a folder
+/// read-only: as root directly, else inside a user namespace (`-r`). None when neither works
+/// on this machine.
+pub fn read_only_mounter() -> Option<&'static [&'static str]> {
+    const WAYS: [&[&str]; 2] = [
+        &["-m", "--propagation", "private"],
+        &["-r", "-m", "--propagation", "private"],
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    let mnt = dir.path().join("mnt");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::create_dir(&mnt).unwrap();
+    WAYS.into_iter().find(|way| {
+        std::process::Command::new("unshare")
+            .args(*way)
+            .args(["sh", "-c"])
+            .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && ! touch "$2/probe" 2>/dev/null"#)
+            .arg("sh")
+            .arg(&src)
+            .arg(&mnt)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// Runs taizhang on `folder/taizhang.db` with `folder` mounted read-only over `mnt`, with
+/// "tmp" beside `mnt` as its temporary folder (where private copies go).
+pub fn run_read_only(folder: &Path, mnt: &Path, args: &[&str]) -> std::process::Output {
+    let way = read_only_mounter().expect("checked by the test");
+    let db = mnt.join("taizhang.db");
+    let tmp = mnt.with_file_name("tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    let mut p = std::process::Command::new("unshare");
+    p.args(way)
+        .args(["sh", "-c"])
+        .arg(r#"mount --bind "$1" "$2" && mount -o remount,bind,ro "$2" && shift 2 && exec "$@""#)
+        .arg("sh")
+        .arg(folder)
+        .arg(mnt)
+        .arg(assert_cmd::cargo::cargo_bin("taizhang"))
+        .arg("--db")
+        .arg(&db)
+        .args(args)
+        .env_remove("TAIZHANG_DB")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env("TAIZHANG_NOW", NOW)
+        .env("TAIZHANG_USER", USER)
+        .env("TMPDIR", &tmp)
+        .stdin(std::process::Stdio::null());
+    p.output().unwrap()
+}

@@ -636,10 +636,9 @@ pub fn document(d: &DocumentLine) -> Result<(), String> {
             d.text.len()
         ));
     }
-    // The digest a report import stores: of the text with its line ends made "\n". It is what
-    // recognises a report imported twice, so it must be the text's own.
-    let normalised = d.text.replace("\r\n", "\n").replace('\r', "\n");
-    if crate::import::content_sha256(normalised.as_bytes()) != d.sha256 {
+    // The digest is what recognises a report imported twice, so it must be the text's own:
+    // the rule `check` proves, called from there.
+    if crate::db::check::text_sha256(&d.text) != d.sha256 {
         return Err(format!(
             "sha256 '{}' is not the SHA-256 of its text",
             clip(&d.sha256)
