@@ -162,12 +162,8 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
 fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let io = |e| Error::io("writing the export", e);
     match format {
-        Format::Md => out
-            .write_all(export::md::render(s, ctx.lang).as_bytes())
-            .map_err(io),
-        Format::Html => out
-            .write_all(export::html::render(s, ctx.lang).as_bytes())
-            .map_err(io),
+        Format::Md => export::md::write(s, ctx.lang, out).map_err(io),
+        Format::Html => export::html::write(s, ctx.lang, out).map_err(io),
         Format::Json => emit_json(out, s),
         _ => Err(Error::Usage(
             "export writes csv, xlsx, md, html, json or jsonl".into(),

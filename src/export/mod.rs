@@ -2,8 +2,10 @@
 //! rebuilt from the history, summarised, and written as CSV, Excel, Markdown, HTML or JSON.
 
 pub mod csv;
+mod escape;
 pub mod html;
 pub mod md;
+mod page;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};

@@ -270,6 +270,7 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "completed_at" => "完成时间",
         "addresses" => "针对短板",
         "note" => "进展情况",
+        "imported" => "合并导入",
         "kind" => "类型",
         "ref" => "来源编号",
         "document" => "来源文件",

@@ -1,0 +1,156 @@
+//! The escapers the template engine applies to every value of the Markdown and HTML pages
+//! (registered in `askama.toml` for the `md` and `html` extensions). Both first show
+//! control and bidi characters as visible escapes (`\u{202e}`), as everywhere text reaches a
+//! person (`report::escape`), and then make the text inert in the format.
+
+use std::fmt::{self, Write};
+
+use crate::report::escape::is_hazard;
+
+/// Escapes text for a Markdown document: a hazard becomes a visible escape, a line break a
+/// space (a break would end the table row or list item), and the characters Markdown gives a
+/// meaning are backslash-escaped so that they show as written. `<` and `>` are among them, so
+/// raw HTML such as `<script>` or `<img onerror=…>` shows as text and never becomes a tag.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Markdown;
+
+impl askama::filters::Escaper for Markdown {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, s: &str) -> fmt::Result {
+        for c in s.chars() {
+            markdown_char(&mut dest, c)?;
+        }
+        Ok(())
+    }
+
+    fn write_escaped_char<W: Write>(&self, mut dest: W, c: char) -> fmt::Result {
+        markdown_char(&mut dest, c)
+    }
+}
+
+fn markdown_char<W: Write>(dest: &mut W, c: char) -> fmt::Result {
+    match c {
+        '\n' => dest.write_char(' '),
+        // The visible escape of a hazard starts with a backslash, which is itself escaped so
+        // that the reader sees `\u{202e}` and not an escape Markdown would swallow.
+        c if is_hazard(c) => {
+            for e in c.escape_default() {
+                markdown_char(dest, e)?;
+            }
+            Ok(())
+        }
+        // `|` ends a table cell; `\` escapes; `` ` ``, `*`, `_`, `~` format; `[`, `]` make
+        // links and images; `<`, `>` make raw HTML and autolinks.
+        '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' => {
+            dest.write_char('\\')?;
+            dest.write_char(c)
+        }
+        c => dest.write_char(c),
+    }
+}
+
+/// Escapes text for HTML element content and attribute values: a hazard becomes a visible
+/// escape (a character reference would still reorder or hide text in the browser), and the
+/// five characters HTML gives a meaning become entities. The entities are the named ones the
+/// page has always used (`&lt;`, not the engine's `&#60;`), so pages and the tests that read
+/// them stay as they were.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+impl askama::filters::Escaper for Html {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, s: &str) -> fmt::Result {
+        // Runs of ordinary characters are written in one piece; most text has nothing to escape.
+        let mut start = 0;
+        for (i, c) in s.char_indices() {
+            if needs_html_escape(c) {
+                dest.write_str(&s[start..i])?;
+                html_char(&mut dest, c)?;
+                start = i + c.len_utf8();
+            }
+        }
+        dest.write_str(&s[start..])
+    }
+
+    fn write_escaped_char<W: Write>(&self, mut dest: W, c: char) -> fmt::Result {
+        if needs_html_escape(c) {
+            html_char(&mut dest, c)
+        } else {
+            dest.write_char(c)
+        }
+    }
+}
+
+/// Line breaks and tabs are harmless in HTML and kept; every other hazard is shown.
+fn needs_html_escape(c: char) -> bool {
+    matches!(c, '&' | '<' | '>' | '"' | '\'') || (is_hazard(c) && c != '\n' && c != '\t')
+}
+
+fn html_char<W: Write>(dest: &mut W, c: char) -> fmt::Result {
+    match c {
+        '&' => dest.write_str("&amp;"),
+        '<' => dest.write_str("&lt;"),
+        '>' => dest.write_str("&gt;"),
+        '"' => dest.write_str("&quot;"),
+        '\'' => dest.write_str("&#39;"),
+        c => {
+            for e in c.escape_default() {
+                dest.write_char(e)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use askama::filters::Escaper;
+
+    fn md(s: &str) -> String {
+        let mut o = String::new();
+        Markdown.write_escaped_str(&mut o, s).unwrap();
+        o
+    }
+
+    fn html(s: &str) -> String {
+        let mut o = String::new();
+        Html.write_escaped_str(&mut o, s).unwrap();
+        o
+    }
+
+    #[test]
+    fn markdown_neutralises_raw_html_and_markup() {
+        assert_eq!(md("<script>x</script>"), r"\<script\>x\</script\>");
+        assert_eq!(
+            md("<img src=x onerror=alert(1)>"),
+            r"\<img src=x onerror=alert(1)\>"
+        );
+        assert_eq!(
+            md("a|b \\ *e* _u_ [x](y) `c` ~s~"),
+            r"a\|b \\ \*e\* \_u\_ \[x\](y) \`c\` \~s\~"
+        );
+        assert_eq!(md("line1\nline2"), "line1 line2");
+    }
+
+    #[test]
+    fn markdown_shows_hazards_as_visible_escapes() {
+        assert_eq!(md("a\u{202e}b"), r"a\\u{202e}b");
+        assert_eq!(md("\t\u{1b}"), r"\\t\\u{1b}");
+    }
+
+    #[test]
+    fn markdown_leaves_ordinary_text_alone() {
+        let s = "加大法治供给（2025-12-31，40%）、《纲要》 with (parens) and 100% done";
+        assert_eq!(md(s), s);
+    }
+
+    #[test]
+    fn html_escapes_markup_and_hazards() {
+        assert_eq!(
+            html("<script>alert(1)</script> & \"q\" 's'"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; &#39;s&#39;"
+        );
+        assert_eq!(html("a\u{202e}b\u{2067}\n\t"), "a\\u{202e}b\\u{2067}\n\t");
+        assert_eq!(html("纲要（2025）"), "纲要（2025）");
+    }
+}
