@@ -60,6 +60,11 @@ pub struct Cli {
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
+    /// Show every column of a table even when it is wider than the terminal (by default the
+    /// least important columns are left out to fit). 显示全部列
+    #[arg(long, global = true)]
+    pub wide: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -241,6 +246,10 @@ pub struct Ctx {
     /// The --format given, if any.
     pub format_given: Option<Format>,
     pub color: bool,
+    /// The width tables must fit in (see `table_width`).
+    pub width: Option<usize>,
+    /// `--wide`: tables show every column.
+    pub wide: bool,
     /// The change stamp for commands that write.
     pub meta: ChangeMeta,
 }
@@ -251,6 +260,8 @@ impl Ctx {
         Style {
             lang: self.lang,
             color: self.color,
+            width: self.width,
+            wide: self.wide,
         }
     }
 
@@ -327,6 +338,26 @@ fn describe(cmd: &Command) -> String {
     }
 }
 
+/// The width tables must fit in: the terminal's, else COLUMNS, else none (output to a pipe or
+/// a file gets whole rows). A size of 0, as some ptys report, means unknown: fitting to it
+/// would make every column one character wide.
+fn table_width() -> Option<usize> {
+    let term = if std::io::stdout().is_terminal() {
+        comfy_table::Table::new()
+            .width()
+            .map(usize::from)
+            .filter(|w| *w > 0)
+    } else {
+        None
+    };
+    term.or_else(|| {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|w| *w > 0)
+    })
+}
+
 /// Runs a parsed command line, writing its output to `out`.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     if let Command::Completions(c) = &cli.command {
@@ -357,7 +388,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         .or(cli.by.as_deref())
         .filter(|s| !s.trim().is_empty())
         .map_or_else(os_user, str::to_string);
-    let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    // NO_COLOR turns colour off only when it is set to a non-empty value (no-color.org).
+    let color = std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let ctx = Ctx {
         lang,
         as_of: cli.as_of.unwrap_or_else(|| now.date_naive()),
@@ -365,6 +398,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         format: cli.format.unwrap_or(Format::Table),
         format_given: cli.format,
         color,
+        width: table_width(),
+        wide: cli.wide,
         meta: ChangeMeta {
             at: stamp.clone(),
             actor,

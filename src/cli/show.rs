@@ -1,7 +1,6 @@
 use std::io::Write;
 
 use clap::Args;
-use comfy_table::{presets, ContentArrangement, Table};
 use serde::Serialize;
 
 use super::{emit, emit_json, Ctx, Format};
@@ -9,7 +8,7 @@ use crate::db::documents::{self, Document};
 use crate::db::{history, tasks, Ledger};
 use crate::model::{HistoryRow, Task, Word};
 use crate::render::{
-    deadline_label, field_label, history_table, none_label, printable, task_table,
+    deadline_label, field_label, history_table, none_label, printable, task_table, Col, Grid,
 };
 use crate::Result;
 
@@ -68,10 +67,13 @@ impl Show {
         }
         let t = &d.task;
         let lang = ctx.lang;
-        let mut kv = Table::new();
-        kv.load_preset(presets::ASCII_MARKDOWN)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(vec![ctx.t("字段", "Field"), ctx.t("内容", "Value")]);
+        let mut kv = Grid::new(
+            ctx.style(),
+            vec![
+                Col::keep(ctx.t("字段", "Field"), 0),
+                Col::wrap(ctx.t("内容", "Value"), 0, 20),
+            ],
+        );
         let opt = |v: &Option<String>| v.as_deref().map(printable).unwrap_or_default();
         let mut deadline = deadline_label(t, lang);
         if let Some(words) = &t.deadline_text {
@@ -127,10 +129,10 @@ impl Show {
                 if was_cut {
                     cut.push(field_label(field, lang));
                 }
-                kv.add_row(vec![field_label(field, lang), value]);
+                kv.row(vec![field_label(field, lang), value]);
             }
         }
-        emit(out, kv)?;
+        emit(out, kv.fit())?;
         if !cut.is_empty() {
             let json = format!("taizhang show {} --format json", t.id);
             emit(

@@ -1,13 +1,13 @@
 use std::io::Write;
 
 use clap::Args;
-use comfy_table::{presets, Cell, Color, ContentArrangement, Table};
+use comfy_table::Color;
 
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::warn::{warnings, Colour};
 use crate::db::Ledger;
 use crate::model::Word;
-use crate::render::{fit, owner_label, printable};
+use crate::render::{owner_label, printable, Col, Grid};
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -54,48 +54,47 @@ impl Warn {
                 ),
             },
         )?;
-        let mut t = Table::new();
-        t.load_preset(presets::ASCII_MARKDOWN)
-            .set_content_arrangement(ContentArrangement::Dynamic)
-            .set_header(vec![
-                ctx.t("预警", "Warning"),
-                "ID",
-                ctx.t("来源", "Ref"),
-                ctx.t("任务", "Title"),
-                ctx.t("牵头单位", "Owner"),
-                ctx.t("完成时限", "Deadline"),
-                ctx.t("剩余天数", "Days left"),
-                ctx.t("状态", "Status"),
-                ctx.t("进度", "Progress"),
-                ctx.t("时间进度", "Time elapsed"),
-            ]);
-        if !ctx.color {
-            t.force_no_tty();
-        }
+        let mut t = Grid::new(
+            ctx.style(),
+            vec![
+                Col::keep(ctx.t("预警", "Warning"), 0),
+                Col::keep("ID", 0),
+                Col::keep(ctx.t("来源", "Ref"), 2),
+                Col::cut(ctx.t("任务", "Title"), 0, 10, Some(36)),
+                Col::keep(ctx.t("牵头单位", "Owner"), 3),
+                Col::keep(ctx.t("完成时限", "Deadline"), 1),
+                Col::keep(ctx.t("剩余天数", "Days left"), 1),
+                Col::keep(ctx.t("状态", "Status"), 4),
+                Col::keep(ctx.t("进度", "Progress"), 2),
+                Col::keep(ctx.t("时间进度", "Time elapsed"), 5),
+            ],
+        );
         for w in list {
             let (label, colour) = match w.colour {
                 Colour::Red => (ctx.t("红（逾期）", "red (overdue)"), Color::Red),
                 Colour::Yellow => (ctx.t("黄（滞后）", "yellow (behind)"), Color::Yellow),
                 Colour::Blue => (ctx.t("蓝（临期）", "blue (due soon)"), Color::Blue),
             };
-            let mut first = Cell::new(label);
-            if ctx.color {
-                first = first.fg(colour);
-            }
             let task = &w.task;
-            t.add_row(vec![
-                first,
-                Cell::new(task.id),
-                Cell::new(task.reference.as_deref().map(printable).unwrap_or_default()),
-                Cell::new(fit(&task.title, 36)),
-                Cell::new(owner_label(task, ctx.lang)),
-                Cell::new(task.deadline.map(|d| d.to_string()).unwrap_or_default()),
-                Cell::new(w.days_left),
-                Cell::new(task.status.label(ctx.lang)),
-                Cell::new(format!("{}%", task.progress)),
-                Cell::new(format!("{:.0}%", w.elapsed)),
+            t.colored_row(vec![
+                (label.to_string(), Some(colour)),
+                (task.id.to_string(), None),
+                (
+                    task.reference.as_deref().map(printable).unwrap_or_default(),
+                    None,
+                ),
+                (printable(&task.title), None),
+                (owner_label(task, ctx.lang), None),
+                (
+                    task.deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    None,
+                ),
+                (w.days_left.to_string(), None),
+                (task.status.label(ctx.lang).to_string(), None),
+                (format!("{}%", task.progress), None),
+                (format!("{:.0}%", w.elapsed), None),
             ]);
         }
-        emit(out, t)
+        emit(out, t.fit())
     }
 }

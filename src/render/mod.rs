@@ -2,19 +2,27 @@
 //! drawn with ASCII borders, because CJK terminals draw box-drawing characters two columns wide
 //! and break the alignment that comfy-table computes from display widths.
 
-use comfy_table::{presets, Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::Color;
 use unicode_width::UnicodeWidthStr;
 
 use crate::db::progress::{GroupBy, Progress};
 use crate::model::{HistoryRow, Lang, Task, Word};
 
 pub mod escape;
+pub mod grid;
+
+pub use grid::{Col, Fitted, Grid};
 
 /// How a table is drawn: in which language, and whether it may use colour.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
     pub lang: Lang,
     pub color: bool,
+    /// The width tables must fit in; `None` (output not to a terminal, no COLUMNS) draws every
+    /// row whole on one line.
+    pub width: Option<usize>,
+    /// `--wide`: show every column even when the table is then wider than `width`.
+    pub wide: bool,
 }
 
 impl Style {
@@ -56,21 +64,6 @@ pub fn bar(progress: f64) -> String {
     format!("{}{}", "#".repeat(filled), "-".repeat(10 - filled))
 }
 
-fn table(style: Style, headers: Vec<&str>) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::ASCII_MARKDOWN)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(headers);
-    if !style.color {
-        t.force_no_tty();
-    }
-    t
-}
-
-fn num_cell(n: impl ToString) -> Cell {
-    Cell::new(n.to_string()).set_alignment(CellAlignment::Right)
-}
-
 /// The label shown for a missing value.
 pub fn none_label(lang: Lang, owner: bool) -> &'static str {
     match (lang, owner) {
@@ -81,8 +74,9 @@ pub fn none_label(lang: Lang, owner: bool) -> &'static str {
     }
 }
 
-/// The progress table.
-pub fn progress_table(r: &Progress, style: Style) -> Table {
+/// The progress table. The group, total, overdue and progress columns stay; the counts of
+/// the rarer statuses and the bar go first when the table is too wide.
+pub fn progress_table(r: &Progress, style: Style) -> Fitted {
     let first = match r.by {
         GroupBy::Area => style.t("领域", "Area"),
         GroupBy::Owner => style.t("牵头单位", "Owner"),
@@ -91,16 +85,29 @@ pub fn progress_table(r: &Progress, style: Style) -> Table {
         GroupBy::Year => style.t("年度", "Year"),
         GroupBy::OutlineArea => style.t("纲要领域", "Outline area"),
     };
-    let mut headers = vec![first, style.t("总数", "Total")];
+    let mut cols = vec![
+        Col::cut(first, 0, 8, Some(40)),
+        Col::num(style.t("总数", "Total"), 0),
+    ];
     for s in crate::model::Status::ALL {
-        headers.push(s.label(style.lang));
+        let priority = match s {
+            crate::model::Status::Todo
+            | crate::model::Status::Doing
+            | crate::model::Status::Done => 2,
+            crate::model::Status::Blocked | crate::model::Status::Verified => 3,
+            crate::model::Status::Cancelled => 4,
+        };
+        cols.push(Col::num(s.label(style.lang), priority));
     }
-    headers.extend([
-        style.t("逾期", "Overdue"),
-        style.t("平均进度", "Progress"),
-        "",
+    cols.extend([
+        Col::num(style.t("逾期", "Overdue"), 1),
+        Col::num(style.t("平均进度", "Progress"), 0),
+        Col {
+            name: Some(style.t("进度条", "bar").to_string()),
+            ..Col::keep("", 5)
+        },
     ]);
-    let mut t = table(style, headers);
+    let mut t = Grid::new(style, cols);
     let mut rows: Vec<(String, &crate::db::progress::Group)> = r
         .groups
         .iter()
@@ -115,78 +122,75 @@ pub fn progress_table(r: &Progress, style: Style) -> Table {
                     .parse::<crate::model::Kind>()
                     .map(|w| w.label(style.lang).to_string())
                     .unwrap_or_else(|_| printable(s)),
-                (Some(s), _) => fit(s, 40),
+                (Some(s), _) => printable(s),
             };
             (label, g)
         })
         .collect();
     rows.push((style.t("合计", "Total").to_string(), &r.total));
     for (label, g) in rows {
-        let overdue = num_cell(g.overdue);
-        let overdue = if style.color && g.overdue > 0 {
-            overdue.fg(Color::Red)
-        } else {
-            overdue
-        };
-        t.add_row(vec![
-            Cell::new(label),
-            num_cell(g.total),
-            num_cell(g.todo),
-            num_cell(g.doing),
-            num_cell(g.blocked),
-            num_cell(g.done),
-            num_cell(g.verified),
-            num_cell(g.cancelled),
-            overdue,
-            num_cell(format!("{:.1}%", g.progress)),
-            Cell::new(bar(g.progress)),
+        let overdue_color = (g.overdue > 0).then_some(Color::Red);
+        t.colored_row(vec![
+            (label, None),
+            (g.total.to_string(), None),
+            (g.todo.to_string(), None),
+            (g.doing.to_string(), None),
+            (g.blocked.to_string(), None),
+            (g.done.to_string(), None),
+            (g.verified.to_string(), None),
+            (g.cancelled.to_string(), None),
+            (g.overdue.to_string(), overdue_color),
+            (format!("{:.1}%", g.progress), None),
+            (bar(g.progress), None),
         ]);
     }
-    t
+    t.fit()
 }
 
-/// A list of tasks, one row each.
-pub fn task_table(tasks: &[Task], style: Style) -> Table {
-    let mut t = table(
+/// A list of tasks, one row each. The id, title and status always stay; the kind, area and
+/// overdue mark go first when the table is too wide, and the title is cut last.
+pub fn task_table(tasks: &[Task], style: Style) -> Fitted {
+    let mut t = Grid::new(
         style,
         vec![
-            "ID",
-            style.t("来源", "Ref"),
-            style.t("类型", "Kind"),
-            style.t("领域", "Area"),
-            style.t("任务", "Title"),
-            style.t("牵头单位", "Owner"),
-            style.t("完成时限", "Deadline"),
-            style.t("状态", "Status"),
-            style.t("进度", "Progress"),
-            style.t("逾期", "Overdue"),
+            Col::num("ID", 0),
+            Col::keep(style.t("来源", "Ref"), 1),
+            Col::keep(style.t("类型", "Kind"), 5),
+            Col::cut(style.t("领域", "Area"), 6, 8, Some(16)),
+            Col::cut(style.t("任务", "Title"), 0, 16, Some(36)),
+            Col::keep(style.t("牵头单位", "Owner"), 3),
+            Col::keep(style.t("完成时限", "Deadline"), 1),
+            Col::keep(style.t("状态", "Status"), 0),
+            Col::num(style.t("进度", "Progress"), 2),
+            Col::keep(style.t("逾期", "Overdue"), 4),
         ],
     );
     for task in tasks {
         let overdue = if task.overdue {
-            let c = Cell::new(style.t("逾期", "overdue"));
-            if style.color {
-                c.fg(Color::Red)
-            } else {
-                c
-            }
+            (style.t("逾期", "overdue").to_string(), Some(Color::Red))
         } else {
-            Cell::new("")
+            (String::new(), None)
         };
-        t.add_row(vec![
-            num_cell(task.id),
-            Cell::new(task.reference.as_deref().map(printable).unwrap_or_default()),
-            Cell::new(task.kind.label(style.lang)),
-            Cell::new(task.area.as_deref().map(|a| fit(a, 16)).unwrap_or_default()),
-            Cell::new(fit(&task.title, 36)),
-            Cell::new(owner_label(task, style.lang)),
-            Cell::new(deadline_label(task, style.lang)),
-            Cell::new(task.status.label(style.lang)),
-            num_cell(format!("{}%", task.progress)),
+        t.colored_row(vec![
+            (task.id.to_string(), None),
+            (
+                task.reference.as_deref().map(printable).unwrap_or_default(),
+                None,
+            ),
+            (task.kind.label(style.lang).to_string(), None),
+            (
+                task.area.as_deref().map(printable).unwrap_or_default(),
+                None,
+            ),
+            (printable(&task.title), None),
+            (owner_label(task, style.lang), None),
+            (deadline_label(task, style.lang), None),
+            (task.status.label(style.lang).to_string(), None),
+            (format!("{}%", task.progress), None),
             overdue,
         ]);
     }
-    t
+    t.fit()
 }
 
 /// The lead unit as a table shows it: shortened, or the word for unassigned.
@@ -206,17 +210,17 @@ pub fn deadline_label(task: &Task, lang: Lang) -> String {
 }
 
 /// The audit trail as a table.
-pub fn history_table(rows: &[HistoryRow], style: Style) -> Table {
-    let mut t = table(
+pub fn history_table(rows: &[HistoryRow], style: Style) -> Fitted {
+    let mut t = Grid::new(
         style,
         vec![
-            style.t("时间", "At"),
-            style.t("任务", "Task"),
-            style.t("操作人", "By"),
-            style.t("字段", "Field"),
-            style.t("原值", "Old"),
-            style.t("新值", "New"),
-            style.t("说明", "Note"),
+            Col::keep(style.t("时间", "At"), 0),
+            Col::num(style.t("任务", "Task"), 0),
+            Col::keep(style.t("操作人", "By"), 3),
+            Col::keep(style.t("字段", "Field"), 0),
+            Col::cut(style.t("原值", "Old"), 1, 6, None),
+            Col::cut(style.t("新值", "New"), 0, 8, None),
+            Col::cut(style.t("说明", "Note"), 2, 8, Some(40)),
         ],
     );
     for h in rows {
@@ -239,17 +243,17 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Table {
             };
             (show(&h.old), show(&h.new))
         };
-        t.add_row(vec![
-            Cell::new(printable(&h.at)),
-            num_cell(format!("#{}", h.task_id)),
-            Cell::new(printable(&h.actor)),
-            Cell::new(printable(&field_label(&h.field, style.lang))),
-            Cell::new(old),
-            Cell::new(new),
-            Cell::new(h.note.as_deref().map(|s| fit(s, 40)).unwrap_or_default()),
+        t.row(vec![
+            printable(&h.at),
+            format!("#{}", h.task_id),
+            printable(&h.actor),
+            printable(&field_label(&h.field, style.lang)),
+            old,
+            new,
+            h.note.as_deref().map(printable).unwrap_or_default(),
         ]);
     }
-    t
+    t.fit()
 }
 
 /// The name of a task field in the given language.
