@@ -64,7 +64,7 @@ impl Warn {
                 Col::keep(ctx.t("牵头单位", "Owner"), 3),
                 Col::keep(ctx.t("完成时限", "Deadline"), 1),
                 Col::keep(ctx.t("剩余天数", "Days left"), 1),
-                Col::keep(ctx.t("状态", "Status"), 4),
+                Col::keep(ctx.t("状态", "Status"), 1),
                 Col::keep(ctx.t("进度", "Progress"), 2),
                 Col::keep(ctx.t("时间进度", "Time elapsed"), 5),
             ],

@@ -82,6 +82,7 @@ pub struct Fitted {
     pub table: Table,
     pub dropped: Vec<String>,
     lang: crate::model::Lang,
+    width: Option<usize>,
 }
 
 impl fmt::Display for Fitted {
@@ -89,15 +90,16 @@ impl fmt::Display for Fitted {
         write!(f, "{}", self.table)?;
         if !self.dropped.is_empty() {
             let names = self.dropped.join(self.lang.pick("、", ", "));
-            match self.lang {
-                crate::model::Lang::Zh => {
-                    write!(f, "\n（未显示的列：{names}；加 --wide 显示全部列）")?
-                }
-                crate::model::Lang::En => write!(
-                    f,
-                    "\n(columns left out to fit the width: {names}; --wide shows all)"
-                )?,
-            }
+            let line = match self.lang {
+                crate::model::Lang::Zh => format!("（未显示：{names}；--wide 显示全部列）"),
+                crate::model::Lang::En => format!("(not shown: {names}; --wide shows all)"),
+            };
+            // The footer fits the width too.
+            let line = match self.width {
+                Some(w) => wrap(&line, w),
+                None => line,
+            };
+            write!(f, "\n{line}")?;
         }
         Ok(())
     }
@@ -245,6 +247,7 @@ impl Grid {
                 })
                 .collect(),
             lang: self.style.lang,
+            width: self.style.width,
         }
     }
 }
