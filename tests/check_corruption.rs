@@ -55,7 +55,7 @@ fn busy_ledger() -> Ledger {
         &(parent + 1).to_string(),
         "--progress",
         "100",
-        "--by",
+        "--user",
         "王五",
     ]);
     l.run_ok(&[

@@ -49,7 +49,7 @@ fn hostile() -> Ledger {
             &area,
             "--deadline",
             "2025-03-10",
-            "--by",
+            "--user",
             &format!("张三{RLO}\x1b[31m"),
         ],
     );

@@ -335,7 +335,7 @@ fn undo_is_refused_when_someone_changed_the_task_since() {
     l.run_ok(&["update", "1", "--progress", "30"]);
     // Someone else changes the same task afterwards.
     l.cmd()
-        .args(["update", "1", "--owner", "区司法局", "--by", "李四"])
+        .args(["update", "1", "--owner", "区司法局", "--user", "李四"])
         .assert()
         .success();
     let before = dump_db(&l.path);
@@ -347,7 +347,7 @@ fn undo_is_refused_when_someone_changed_the_task_since() {
 
     // Without --yes and without a terminal, undo asks for it instead of guessing.
     l.cmd()
-        .args(["undo", "--by", "李四"])
+        .args(["undo", "--user", "李四"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--yes"));

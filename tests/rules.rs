@@ -184,12 +184,12 @@ fn creation_is_one_history_row() {
 }
 
 #[test]
-fn the_actor_is_by_else_taizhang_user() {
+fn the_actor_is_user_else_taizhang_user() {
     let l = Ledger::init();
     l.run_ok(&["add", "甲"]);
-    l.run_ok(&["add", "乙", "--by", "张科长"]);
-    l.run_ok(&["--by", "李主任", "update", "1", "--status", "doing"]);
-    l.run_ok(&["note", "2", "已部署", "--by", "王干事"]);
+    l.run_ok(&["add", "乙", "--user", "张科长"]);
+    l.run_ok(&["--user", "李主任", "update", "1", "--status", "doing"]);
+    l.run_ok(&["note", "2", "已部署", "--user", "王干事"]);
     let h = l.json(&["history"]);
     let actors: Vec<&str> = h
         .as_array()

@@ -91,7 +91,7 @@ fn version_1_ledger_is_upgraded_with_a_backup_beside_it() {
         .collect();
     assert_eq!(fields, ["created", "addresses", "note"]);
     taizhang(&db)
-        .args(["undo", "--yes", "--by", "fixture"])
+        .args(["undo", "--yes", "--user", "fixture"])
         .assert()
         .success();
     taizhang(&db).arg("check").assert().success();
@@ -132,7 +132,7 @@ fn version_2_ledger_is_upgraded_and_its_undo_history_kept() {
         .unwrap();
     assert!(sql.contains("status, deadline, progress"), "{sql}");
     taizhang(&db)
-        .args(["undo", "--yes", "--by", "fixture"])
+        .args(["undo", "--yes", "--user", "fixture"])
         .assert()
         .success();
     taizhang(&db).arg("check").assert().success();

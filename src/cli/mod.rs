@@ -41,8 +41,13 @@ pub struct Cli {
     pub db: Option<PathBuf>,
 
     /// Who makes the change, as recorded in the history (default: TAIZHANG_USER, else the OS
-    /// user); writing commands also take it after their name. 操作人
-    #[arg(long, env = "TAIZHANG_USER", value_name = "NAME")]
+    /// user). 操作人
+    #[arg(long, global = true, env = "TAIZHANG_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// The old way to name the actor, now refused with a pointer to --user: `--by` means only
+    /// the grouping of `report`.
+    #[arg(long = "by", value_name = "NAME", hide = true)]
     pub by: Option<String>,
 
     /// Language of labels, headers and status words (default zh when LANG or LC_ALL starts
@@ -130,13 +135,11 @@ pub enum Command {
     Completions(completions::Completions),
 }
 
-/// `--by NAME` on the writing commands. It is not a global option because `report --by`
-/// names the grouping.
+/// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
+/// refused with a line that names `--user`, instead of clap's generic "unexpected argument".
 #[derive(Debug, Args, Clone, Default)]
 pub struct Who {
-    /// Who makes the change, as recorded in the history (default: TAIZHANG_USER, else the OS
-    /// user). 操作人
-    #[arg(long = "by", value_name = "NAME")]
+    #[arg(long = "by", value_name = "NAME", hide = true)]
     pub by: Option<String>,
 }
 
@@ -294,7 +297,7 @@ pub fn emit_json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> 
     emit(out, "")
 }
 
-/// The OS user, for the history when neither --by nor TAIZHANG_USER says who acts.
+/// The OS user, for the history when neither --user nor TAIZHANG_USER says who acts.
 fn os_user() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
@@ -363,6 +366,16 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     if let Command::Completions(c) = &cli.command {
         return c.run(out);
     }
+    if cli.by.is_some() || cli.command.who().is_some() {
+        let lang = cli.lang.unwrap_or_else(Lang::from_env);
+        return Err(Error::Usage(
+            lang.pick(
+                "--by 不再表示操作人：请用 --user 姓名（或环境变量 TAIZHANG_USER）；--by 只用于 report 的分组",
+                "--by NAME no longer names who makes the change: use --user NAME (or TAIZHANG_USER); --by is only report's grouping",
+            )
+            .into(),
+        ));
+    }
     let is_export = matches!(cli.command, Command::Export(_));
     if let Some(f) = cli.format {
         if !is_export && !matches!(f, Format::Table | Format::Json) {
@@ -383,9 +396,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     let stamp = clock::stamp(&now);
     let lang = cli.lang.unwrap_or_else(Lang::from_env);
     let actor = cli
-        .command
-        .who()
-        .or(cli.by.as_deref())
+        .user
+        .as_deref()
         .filter(|s| !s.trim().is_empty())
         .map_or_else(os_user, str::to_string);
     // NO_COLOR turns colour off only when it is set to a non-empty value (no-color.org).

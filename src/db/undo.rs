@@ -35,7 +35,7 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         .optional()?;
     let Some((change_id, at, actor, command)) = found else {
         return Err(Error::Refused(format!(
-            "{actor} has no change left to undo (undo takes back your own last command; --by names you)"
+            "{actor} has no change left to undo (undo takes back your own last command; --user names you)"
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
