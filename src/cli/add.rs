@@ -20,7 +20,7 @@ pub struct Add {
     #[arg(value_parser = parse_title)]
     pub title: String,
     /// commitment/承诺, shortcoming/短板, achievement/成效 or task/任务.
-    #[arg(long, default_value = "task")]
+    #[arg(long, default_value = "task", value_parser = super::choices::WordParser::<Kind>::new())]
     pub kind: Kind,
     /// The lead unit (牵头单位).
     #[arg(long, value_parser = parse_name)]
@@ -51,7 +51,7 @@ pub struct Add {
     #[arg(long, value_parser = parse_text)]
     pub body: Option<String>,
     /// The starting status (default todo/未启动).
-    #[arg(long, default_value = "todo")]
+    #[arg(long, default_value = "todo", value_parser = super::choices::WordParser::<Status>::new())]
     pub status: Status,
     /// The starting progress, 0–100.
     #[arg(long, value_parser = parse_progress, default_value = "0", allow_negative_numbers = true)]

@@ -28,6 +28,42 @@ value_enum_from_names!(Lang);
 value_enum_from_names!(Sort);
 value_enum_from_names!(GroupBy);
 
+/// The parser of a vocabulary argument (`--status`, `--kind`): it parses as the type's
+/// `FromStr` does (English, Chinese and the synonyms, with the same error), and lists the
+/// English and Chinese words as the possible values, so that shell completion offers the words
+/// instead of file names.
+#[derive(Clone)]
+pub struct WordParser<T>(std::marker::PhantomData<T>);
+
+impl<T> WordParser<T> {
+    pub fn new() -> Self {
+        WordParser(std::marker::PhantomData)
+    }
+}
+
+impl<T> clap::builder::TypedValueParser for WordParser<T>
+where
+    T: crate::model::Word + std::str::FromStr<Err = String> + Send + Sync + Clone,
+{
+    type Value = T;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<T, clap::Error> {
+        let parse = |s: &str| s.parse::<T>();
+        parse.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(T::ALL.iter().flat_map(|w| {
+            [PossibleValue::new(w.en()), PossibleValue::new(w.zh())]
+        })))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,10 +13,10 @@ use crate::Result;
 #[derive(Debug, Args, Clone, Default)]
 pub struct FilterArgs {
     /// Only tasks in this status; repeat for several (English or Chinese words).
-    #[arg(long = "status")]
+    #[arg(long = "status", value_parser = super::choices::WordParser::<Status>::new())]
     pub statuses: Vec<Status>,
     /// Only tasks of this kind.
-    #[arg(long)]
+    #[arg(long, value_parser = super::choices::WordParser::<Kind>::new())]
     pub kind: Option<Kind>,
     /// Only tasks led by this unit.
     #[arg(long)]

@@ -22,7 +22,7 @@ pub struct Update {
     #[arg(required = true, value_name = "ID")]
     pub ids: Vec<i64>,
     /// The new status, in English or Chinese (e.g. doing or 推进中).
-    #[arg(long)]
+    #[arg(long, value_parser = super::choices::WordParser::<Status>::new())]
     pub status: Option<Status>,
     /// The new progress, 0–100; 100 with no status given makes the task done.
     #[arg(long, value_parser = parse_progress, allow_negative_numbers = true)]
