@@ -315,6 +315,52 @@ pub fn wrap(s: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    fn style(width: Option<usize>, wide: bool) -> Style {
+        Style {
+            lang: crate::model::Lang::En,
+            color: false,
+            width,
+            wide,
+        }
+    }
+
+    fn grid(width: Option<usize>, wide: bool) -> Fitted {
+        let mut g = Grid::new(
+            style(width, wide),
+            vec![
+                Col::num("ID", 0),
+                Col::cut("Title", 0, 6, Some(36)),
+                Col::keep("Deadline", 1),
+                Col::keep("Kind", 5),
+            ],
+        );
+        g.row(vec![
+            "7".into(),
+            "持续推动党政主要负责人履行职责".into(),
+            "2025-12-31".into(),
+            "commitment".into(),
+        ]);
+        g.fit()
+    }
+
+    #[test]
+    fn the_least_important_column_goes_first_and_words_stay_whole() {
+        let f = grid(Some(40), false);
+        assert_eq!(f.dropped, ["Kind"]);
+        let text = f.to_string();
+        assert!(text.contains("2025-12-31"), "{text}");
+        assert!(text.lines().all(|l| l.width() <= 40), "{text}");
+        assert!(text.contains('…'), "{text}");
+        // --wide keeps every column; no width keeps whole rows (titles at their cap).
+        assert!(grid(Some(40), true).dropped.is_empty());
+        let whole = grid(None, false).to_string();
+        assert!(whole.contains("持续推动党政主要负责人履行职责"), "{whole}");
+        // Too narrow for even the columns that never go: they stay, whole.
+        let tiny = grid(Some(5), false);
+        assert_eq!(tiny.dropped, ["Deadline", "Kind"]);
+        assert!(tiny.to_string().contains("|  7 |"), "{}", tiny);
+    }
+
     #[test]
     fn wrap_keeps_dates_whole_and_breaks_cjk_anywhere() {
         assert_eq!(wrap("due 2025-12-31 soon", 12), "due\n2025-12-31\nsoon");
