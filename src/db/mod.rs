@@ -109,16 +109,15 @@ impl Ledger {
         if !folder.is_dir() {
             return Err(Error::MissingFolder(folder.to_path_buf()));
         }
-        let temp = temp_beside(path, "new")?;
-        let _sidecars = Sidecars(temp.to_path_buf());
+        let mut temp = temp_beside(path)?;
         let out = {
-            let mut ledger = Self::open_write(&temp, now)?;
+            let mut ledger = Self::open_write(temp.path(), now)?;
             ledger.path = path.to_path_buf();
             let out = f(&mut ledger)?;
             ledger.seal()?;
             out
         };
-        match publish(&temp, path) {
+        match temp.publish_new(path) {
             Ok(true) => Ok(Some(out)),
             Ok(false) => Ok(None),
             Err(e) => Err(Error::Open {
@@ -662,65 +661,22 @@ fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A new empty file (mode 0600) with a unique name in the folder of `path`:
-/// ".{name}.{tag}-XXXXXX". It is removed when dropped unless it was published; a process
-/// killed meanwhile leaves it as a stray hidden file that no command reads.
-fn temp_beside(path: &Path, tag: &str) -> Result<tempfile::TempPath> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "taizhang.db".into());
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}.{tag}-"))
-        .tempfile_in(folder_of(path))
-        .map(tempfile::NamedTempFile::into_temp_path)
-        .map_err(|e| Error::Open {
-            path: path.to_path_buf(),
-            // tempfile's message names the temporary file, which means nothing to the user.
-            reason: match e.kind() {
-                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
-                    "its folder is read-only, or not yours (taizhang makes its files beside the ledger)"
-                        .into()
-                }
-                _ => std::io::Error::from(e.kind()).to_string(),
-            },
-            source: Some(Box::new(e)),
-        })
-}
-
-/// Removes the -wal, -shm and -journal files of a temporary ledger when dropped.
-struct Sidecars(PathBuf);
-
-impl Drop for Sidecars {
-    fn drop(&mut self) {
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let _ = std::fs::remove_file(sidecar(&self.0, suffix));
-        }
-    }
-}
-
-/// Puts the finished file `temp` in place at `dest` only if `dest` does not exist, and makes
-/// that durable. Returns false when `dest` was taken. The file is synced first, then hard
-/// linked, which fails rather than replaces; the temporary name is removed by its owner.
-fn publish(temp: &Path, dest: &Path) -> std::io::Result<bool> {
-    std::fs::File::open(temp)?.sync_all()?;
-    match std::fs::hard_link(temp, dest) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-        // Some file systems (FAT, some network shares) have no hard links. There a rename
-        // after a last look at the name is the best available; the window is small.
-        Err(_) => {
-            if dest.symlink_metadata().is_ok() {
-                return Ok(false);
+/// A new empty private file (mode 0600) in the folder of `path`, named as every temporary
+/// file of taizhang is (fsio::Temp), so that the leftovers of a killed process are swept
+/// like any other; it and its -wal/-shm/-journal files are removed when it is dropped.
+fn temp_beside(path: &Path) -> Result<crate::fsio::Temp> {
+    crate::fsio::Temp::named_beside(path).map_err(|e| Error::Open {
+        path: path.to_path_buf(),
+        // The temporary file's name means nothing to the user.
+        reason: match e.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                "its folder is read-only, or not yours (taizhang makes its files beside the ledger)"
+                    .into()
             }
-            std::fs::rename(temp, dest)?;
-        }
-    }
-    // The new name is durable only once its folder is synced.
-    if let Ok(folder) = std::fs::File::open(folder_of(dest)) {
-        let _ = folder.sync_all();
-    }
-    Ok(true)
+            _ => std::io::Error::from(e.kind()).to_string(),
+        },
+        source: Some(Box::new(e)),
+    })
 }
 
 /// Keeps the ledger as it was before an upgrade from version `version` in
@@ -728,11 +684,10 @@ fn publish(temp: &Path, dest: &Path) -> std::io::Result<bool> {
 /// under a temporary name and linked into place whole, so that a crash leaves a whole copy
 /// or none, never a partial one under the final name.
 fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> {
-    let temp = temp_beside(path, &format!("v{version}.bak.tmp"))?;
-    let _sidecars = Sidecars(temp.to_path_buf());
+    let mut temp = temp_beside(path)?;
     {
         let mut dst = Connection::open_with_flags(
-            &temp,
+            temp.path(),
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         {
@@ -753,7 +708,7 @@ fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> 
     // next free name is tried.
     for _ in 0..100 {
         let dest = backup::upgrade_copy_path(path, version);
-        match publish(&temp, &dest) {
+        match temp.publish_new(&dest) {
             Ok(true) => return Ok(()),
             Ok(false) => continue,
             Err(e) => {

@@ -217,7 +217,7 @@ fn bad(id: i64, what: &str) -> Error {
     ))
 }
 
-fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Replayed {
+pub(crate) fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Replayed {
     Replayed {
         task: Task {
             id,

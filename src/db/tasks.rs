@@ -231,11 +231,7 @@ fn update_row(
     let old = get(w.conn(), id, as_of)?;
     if let Some(p) = c.parent_id {
         require(w.conn(), p)?;
-        if would_cycle(w.conn(), id, p)? {
-            return Err(Error::Refused(format!(
-                "task #{p} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
-            )));
-        }
+        crate::model::rules::parent(id, p, would_cycle(w.conn(), id, p)?)?;
     }
     let new = crate::model::rules::apply(&old, c, w.at());
 
@@ -302,19 +298,10 @@ pub fn note(w: &Writer, id: i64, text: &str) -> Result<()> {
 
 /// Links a task to the shortcoming it addresses. Returns false when the link already existed.
 pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<bool> {
-    if id == shortcoming {
-        return Err(Error::Refused(format!(
-            "task #{id} cannot address itself; link it to a shortcoming"
-        )));
-    }
+    crate::model::rules::link_source(id, shortcoming)?;
     require(w.conn(), id)?;
     let target = get(w.conn(), shortcoming, as_of)?;
-    if target.kind != Kind::Shortcoming {
-        return Err(Error::Refused(format!(
-            "task #{shortcoming} is a {}, not a shortcoming; --addresses takes the id of a shortcoming",
-            target.kind
-        )));
-    }
+    crate::model::rules::link_target(shortcoming, target.kind)?;
     let n = w
         .conn()
         .prepare_cached(
