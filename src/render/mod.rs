@@ -240,7 +240,7 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Table {
             (show(&h.old), show(&h.new))
         };
         t.add_row(vec![
-            Cell::new(printable(&h.at)),
+            Cell::new(printable(&h.when(style.lang))),
             num_cell(format!("#{}", h.task_id)),
             Cell::new(printable(&h.actor)),
             Cell::new(printable(&field_label(&h.field, style.lang))),
