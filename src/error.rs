@@ -101,8 +101,15 @@ pub enum Error {
         supported: i64,
     },
 
+    /// The ledger cannot be opened; `reason` is the whole explanation shown, `source` the
+    /// underlying error where there is one (kept for callers, not repeated in the line).
     #[error("cannot open the ledger {path}: {reason}")]
-    Open { path: PathBuf, reason: String },
+    Open {
+        path: PathBuf,
+        reason: String,
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
 
     #[error("the ledger is busy: another taizhang process kept it locked for too long; try again")]
     Busy,

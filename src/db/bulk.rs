@@ -1,6 +1,7 @@
 //! Bulk exchange of whole ledgers as JSON Lines: a header line, the source documents, then one
 //! line per task carrying its links and its complete history. Both directions stream: memory
-//! does not grow with the number of tasks.
+//! does not grow with the number of tasks, except for the 24 bytes per task an import keeps to
+//! check the file's references and sub-task tree at its end.
 //!
 //! Ids are kept: importing into an empty ledger gives the same ids, so export → import →
 //! export is identical. Merging into a ledger that has tasks shifts every id of the file (task,
@@ -8,14 +9,17 @@
 //! label keeps refs unique.
 
 use std::collections::HashMap;
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::Writer;
+
+mod validate;
 use crate::model::{Kind, Status};
 use crate::{Error, Result};
+pub use validate::{MAX_ID, MAX_LINE};
 
 /// The first line of a file.
 #[derive(Debug, Serialize, Deserialize)]
@@ -284,9 +288,59 @@ fn bad_line(n: u64, what: impl std::fmt::Display) -> Error {
     ))
 }
 
+/// Reads one line of at most `validate::MAX_LINE` bytes into `buf` (without its line end);
+/// false at the end of the input. A longer line is refused once the limit has been read, so
+/// memory stays bounded whatever the file holds.
+fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>, n: u64) -> Result<bool> {
+    buf.clear();
+    let limit = validate::MAX_LINE as u64 + 1;
+    let read = input
+        .take(limit)
+        .read_until(b'\n', buf)
+        .map_err(|e| Error::io("reading the file", e))?;
+    if read == 0 {
+        return Ok(false);
+    }
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    } else if buf.len() > validate::MAX_LINE {
+        return Err(bad_line(
+            n,
+            format!(
+                "the line is longer than {} MiB, more than any export writes",
+                validate::MAX_LINE >> 20
+            ),
+        ));
+    }
+    Ok(true)
+}
+
+/// Maps a constraint the schema enforces to a message on the line that broke it.
+fn constraint(n: u64) -> impl Fn(rusqlite::Error) -> Error {
+    move |e| match &e {
+        rusqlite::Error::SqliteFailure(f, Some(m))
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            bad_line(n, m)
+        }
+        _ => Error::Sqlite(e),
+    }
+}
+
 /// Reads a JSON Lines file into the ledger inside the caller's one write transaction. With
 /// `source`, every ref becomes "SOURCE/ref" (and tasks without a ref stay without). `tick` is
 /// called after each task, for a progress bar.
+///
+/// Nothing of the file is trusted: each line is checked as the typed commands check what they
+/// write (see `validate`) before it is written, and the file as a whole at the end (every
+/// reference inside it, no loop of sub-tasks, foreign keys). The first bad line refuses the
+/// whole file; the caller's transaction then writes nothing. Into a ledger that already holds
+/// changes, the import is recorded as one change of its own, with an `imported` row on each
+/// task it brought, which `undo` takes back whole; into an empty ledger the file's history
+/// simply becomes the ledger's.
 pub fn import(
     w: &Writer,
     input: &mut dyn BufRead,
@@ -300,6 +354,9 @@ pub fn import(
     // them in memory instead of re-reading them, and memory still does not grow with the file.
     conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
     let task_off = max_id(conn, "task")?;
+    let hist_off = max_id(conn, "history")?;
+    let change_off = max_id(conn, "change")?;
+    let merge = task_off > 0 || change_off > 0;
     // Into an empty ledger, building the secondary indexes once at the end (a sort) is several
     // times faster than keeping them up to date row by row. The DDL is part of the one
     // transaction: a failure or a crash leaves the indexes exactly as they were.
@@ -318,14 +375,29 @@ pub fn import(
     } else {
         Vec::new()
     };
-    let hist_off = max_id(conn, "history")?;
-    let change_off = max_id(conn, "change")?;
     let mut out = Imported {
         id_offset: task_off,
         ..Imported::default()
     };
     let mut doc_map: HashMap<i64, i64> = HashMap::new();
-    let shift = |id: i64| id + task_off;
+    // Every id of the file is at most MAX_ID (checked per line), and so must it be shifted:
+    // ids never wrap and AUTOINCREMENT keeps room after them.
+    let shifted = |id: i64, off: i64, n: u64, what: &str| -> Result<i64> {
+        id.checked_add(off)
+            .filter(|v| *v <= validate::MAX_ID)
+            .ok_or_else(|| {
+                bad_line(
+                    n,
+                    format!(
+                        "{what} {id} shifted past the ledger's own ids goes beyond {}",
+                        validate::MAX_ID
+                    ),
+                )
+            })
+    };
+    // Saturating: the ids shifted here were checked to stay below MAX_ID once shifted, and a
+    // reference that is not one of them is refused before the transaction commits.
+    let shift = |id: i64| id.saturating_add(task_off);
     let relabel = |r: &Option<String>| -> Option<String> {
         match (r, source) {
             (Some(r), Some(s)) => Some(format!("{s}/{r}")),
@@ -350,186 +422,70 @@ pub fn import(
         conn.prepare("INSERT INTO link(task_id, shortcoming_id, created_at) VALUES (?1, ?2, ?3)")?;
 
     let mut seen = SeenChanges::default();
-    let mut buf = String::new();
+    let mut tree = validate::Tree::default();
+    let mut buf: Vec<u8> = Vec::new();
     let mut n = 0u64;
     let mut saw_header = false;
     loop {
-        buf.clear();
-        let read = input
-            .read_line(&mut buf)
-            .map_err(|e| Error::io("reading the file", e))?;
-        if read == 0 {
+        n += 1;
+        if !read_line(input, &mut buf, n)? {
             break;
         }
-        n += 1;
-        let text = buf.trim_end_matches(['\n', '\r']);
-        if text.trim().is_empty() {
-            continue;
-        }
-        // Task lines are nearly all of a file: they are parsed straight into their type,
-        // the rest through a JSON value that says which type they are.
-        let fast = saw_header && text.starts_with(r#"{"type":"task","#);
-        let v: serde_json::Value = if fast {
-            serde_json::Value::Null
-        } else {
-            serde_json::from_str(text).map_err(|e| bad_line(n, format!("not JSON ({e})")))?
-        };
-        let kind = if fast {
-            "task"
-        } else {
-            v.get("type").and_then(|t| t.as_str()).unwrap_or_default()
-        }
-        .to_string();
-        if !saw_header {
-            let h: Header = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
-            if h.kind != "header" || h.format != FORMAT {
-                return Err(bad_line(
-                    n,
-                    "not a taizhang JSON Lines export (no header line)",
-                ));
+        let step = import_line(
+            &buf,
+            n,
+            &mut saw_header,
+            &mut LineCtx {
+                conn,
+                source,
+                doc_map: &mut doc_map,
+                tree: &mut tree,
+                seen: &mut seen,
+                out: &mut out,
+                ins_task: &mut ins_task,
+                ins_hist: &mut ins_hist,
+                ins_change: &mut ins_change,
+                ins_link: &mut ins_link,
+                shifted: &shifted,
+                shift: &shift,
+                relabel: &relabel,
+                change_off,
+                hist_off,
+                task_off,
+            },
+        );
+        match step {
+            Ok(true) => tick(out.tasks),
+            Ok(false) => {}
+            // A reference on an earlier line that the tasks read since show to be missing is
+            // the first bad line, not this one.
+            Err(e) => {
+                return Err(match tree.earlier_error(n) {
+                    Some((line, msg)) => bad_line(line, msg),
+                    None => e,
+                })
             }
-            if h.version > VERSION {
-                return Err(bad_line(
-                    n,
-                    format!("written by a newer taizhang (format version {})", h.version),
-                ));
-            }
-            saw_header = true;
-            continue;
-        }
-        match kind.as_str() {
-            "document" => {
-                let d: DocumentLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
-                let existing: Option<i64> = conn
-                    .query_row(
-                        "SELECT id FROM document WHERE sha256 = ?1",
-                        [&d.sha256],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                let id = match existing {
-                    Some(id) => id,
-                    None => {
-                        conn.execute(
-                            "INSERT INTO document(title, issuer, issued_on, report_year, plan_year,
-                                 sha256, path, text, imported_at)
-                             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                            rusqlite::params![
-                                d.title,
-                                d.issuer,
-                                d.issued_on,
-                                d.report_year,
-                                d.plan_year,
-                                d.sha256,
-                                d.path,
-                                d.text,
-                                d.imported_at
-                            ],
-                        )?;
-                        out.documents += 1;
-                        conn.last_insert_rowid()
-                    }
-                };
-                doc_map.insert(d.id, id);
-            }
-            "task" => {
-                let t: TaskLine = if fast {
-                    serde_json::from_str(text)
-                } else {
-                    serde_json::from_value(v)
-                }
-                .map_err(|e| bad_line(n, e))?;
-                let id = shift(t.id);
-                let doc = match t.document_id {
-                    Some(d) => Some(*doc_map.get(&d).ok_or_else(|| {
-                        bad_line(
-                            n,
-                            format!("task {} names document {d}, not in the file", t.id),
-                        )
-                    })?),
-                    None => None,
-                };
-                ins_task
-                    .execute(rusqlite::params![
-                        id,
-                        relabel(&t.reference),
-                        t.kind,
-                        t.title,
-                        t.body,
-                        t.area,
-                        t.outline_area,
-                        t.owner,
-                        serde_json::to_string(&t.co_owners)?,
-                        t.status,
-                        t.progress,
-                        t.deadline,
-                        t.deadline_text,
-                        t.year,
-                        t.parent_id.map(shift),
-                        doc,
-                        t.created_at,
-                        t.updated_at,
-                        t.completed_at,
-                    ])
-                    .map_err(|e| match &e {
-                        rusqlite::Error::SqliteFailure(f, Some(m))
-                            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-                        {
-                            if m.contains("task.ref") {
-                                bad_line(
-                                    n,
-                                    format!(
-                                        "ref {} is already in the ledger; give the file a --source label",
-                                        relabel(&t.reference).unwrap_or_default()
-                                    ),
-                                )
-                            } else {
-                                bad_line(n, m)
-                            }
-                        }
-                        _ => Error::Sqlite(e),
-                    })?;
-                for h in &t.history {
-                    let change = h.change_id + change_off;
-                    // A change spanning several tasks comes once per task: it is inserted
-                    // the first time, remembered in a bitset of the file's change ids.
-                    if !seen.insert(h.change_id) {
-                        ins_change.execute(rusqlite::params![
-                            change,
-                            h.at,
-                            h.actor,
-                            h.command,
-                            h.undoes.map(|u| u + change_off)
-                        ])?;
-                    }
-                    let (old, new) =
-                        remap(h, shift, &doc_map, source).map_err(|e| bad_line(n, e))?;
-                    ins_hist.execute(rusqlite::params![
-                        h.id + hist_off,
-                        change,
-                        id,
-                        h.at,
-                        h.actor,
-                        h.field,
-                        old,
-                        new,
-                        h.note
-                    ])?;
-                    out.history += 1;
-                }
-                for s in &t.links {
-                    ins_link.execute(rusqlite::params![id, shift(*s), t.updated_at])?;
-                }
-                out.tasks += 1;
-                tick(out.tasks);
-            }
-            other => return Err(bad_line(n, format!("unknown line type '{other}'"))),
         }
     }
     if !saw_header {
         return Err(Error::Refused(
             "the file is empty; nothing was imported".into(),
         ));
+    }
+    tree.finish().map_err(|(line, msg)| bad_line(line, msg))?;
+    changes_agree(conn, &tree, task_off, hist_off, change_off)?;
+    drop((ins_task, ins_hist, ins_change, ins_link));
+    if merge && out.tasks > 0 {
+        // The import as one change of its own, after every change of the file (so its id is
+        // the highest, and `undo` finds it before any of theirs): one row on each task it
+        // brought, which undo takes back by cancelling the task.
+        for id in tree.ids() {
+            w.log(shift(id), "imported", None, source, None)?;
+        }
+        conn.execute(
+            "UPDATE task SET updated_at = ?1 WHERE id > ?2",
+            rusqlite::params![w.at(), task_off],
+        )?;
     }
     for (_, sql) in &rebuild {
         conn.execute_batch(sql)?;
@@ -545,6 +501,274 @@ pub fn import(
         )));
     }
     Ok(out)
+}
+
+/// What `check` proves of a change across the lines of a file, proved on the rows just
+/// written (one pass over them in primary-key order): every row of a change has the change's time
+/// and actor (the change row was written from its first row), and rows in id order never go
+/// back to an earlier change. The first bad line is the line of the first task concerned.
+fn changes_agree(
+    conn: &Connection,
+    tree: &validate::Tree,
+    task_off: i64,
+    hist_off: i64,
+    change_off: i64,
+) -> Result<()> {
+    let line = |task: i64| tree.line_of(task - task_off).unwrap_or(0);
+    // One pass in id order, keeping the highest change so far, with each row's change looked
+    // up by its key (a window query sorts, and a second pass reads the rows again). CROSS
+    // JOIN keeps history the outer loop, so no sort is needed.
+    let mut disagree: Option<(i64, i64, i64, &str)> = None;
+    let mut back: Option<(i64, i64, i64, i64)> = None;
+    let mut stmt = conn.prepare(
+        "SELECT h.id, h.task_id, h.change_id, h.at IS NOT c.at, h.actor IS NOT c.actor
+         FROM history h CROSS JOIN change c ON c.id = h.change_id
+         WHERE h.id > ?1 ORDER BY h.id",
+    )?;
+    let mut rows = stmt.query([hist_off])?;
+    let mut highest = i64::MIN;
+    while let Some(r) = rows.next()? {
+        let (h, t, c): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (other_time, other_actor): (bool, bool) = (r.get(3)?, r.get(4)?);
+        if (other_time || other_actor) && disagree.as_ref().is_none_or(|d| line(t) < line(d.1)) {
+            disagree = Some((h, t, c, if other_time { "time" } else { "actor" }));
+        }
+        if c < highest && back.as_ref().is_none_or(|b| line(t) < line(b.1)) {
+            back = Some((h, t, c, highest));
+        }
+        highest = highest.max(c);
+    }
+    match (disagree, back) {
+        (Some((h, t, c, what)), other) if other.as_ref().is_none_or(|o| line(t) <= line(o.1)) => {
+            Err(bad_line(
+                line(t),
+                format!(
+                    "history row {} has another {what} than the first row of its change {}",
+                    h - hist_off,
+                    c - change_off
+                ),
+            ))
+        }
+        (_, Some((h, t, c, prev))) => Err(bad_line(
+            line(t),
+            format!(
+                "history row {} of change {} comes after a row of the later change {}; \
+                 a change's rows are numbered before the next change's",
+                h - hist_off,
+                c - change_off,
+                prev - change_off
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// What each line of an import works with.
+struct LineCtx<'c, 'a> {
+    conn: &'c Connection,
+    source: Option<&'a str>,
+    doc_map: &'a mut HashMap<i64, i64>,
+    tree: &'a mut validate::Tree,
+    seen: &'a mut SeenChanges,
+    out: &'a mut Imported,
+    ins_task: &'a mut rusqlite::Statement<'c>,
+    ins_hist: &'a mut rusqlite::Statement<'c>,
+    ins_change: &'a mut rusqlite::Statement<'c>,
+    ins_link: &'a mut rusqlite::Statement<'c>,
+    shifted: &'a dyn Fn(i64, i64, u64, &str) -> Result<i64>,
+    shift: &'a dyn Fn(i64) -> i64,
+    relabel: &'a dyn Fn(&Option<String>) -> Option<String>,
+    change_off: i64,
+    hist_off: i64,
+    task_off: i64,
+}
+
+/// Checks and writes one line; true when it was a task.
+fn import_line(
+    bytes: &[u8],
+    n: u64,
+    saw_header: &mut bool,
+    c: &mut LineCtx<'_, '_>,
+) -> Result<bool> {
+    let text = std::str::from_utf8(bytes).map_err(|_| bad_line(n, "not UTF-8 text"))?;
+    if text.trim().is_empty() {
+        return Ok(false);
+    }
+    // Task lines are nearly all of a file: they are parsed straight into their type,
+    // the rest through a JSON value that says which type they are.
+    let fast = *saw_header && text.starts_with(r#"{"type":"task","#);
+    let v: serde_json::Value = if fast {
+        serde_json::Value::Null
+    } else {
+        serde_json::from_str(text).map_err(|e| bad_line(n, format!("not JSON ({e})")))?
+    };
+    let kind = if fast {
+        "task"
+    } else {
+        v.get("type").and_then(|t| t.as_str()).unwrap_or_default()
+    }
+    .to_string();
+    if !*saw_header {
+        let h: Header = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+        if h.kind != "header" || h.format != FORMAT {
+            return Err(bad_line(
+                n,
+                "not a taizhang JSON Lines export (no header line)",
+            ));
+        }
+        if h.version > VERSION {
+            return Err(bad_line(
+                n,
+                format!("written by a newer taizhang (format version {})", h.version),
+            ));
+        }
+        *saw_header = true;
+        return Ok(false);
+    }
+    let conn = c.conn;
+    match kind.as_str() {
+        "document" => {
+            let d: DocumentLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+            validate::document(&d).map_err(|e| bad_line(n, format!("document {}: {e}", d.id)))?;
+            if c.doc_map.contains_key(&d.id) {
+                return Err(bad_line(n, format!("document {} comes twice", d.id)));
+            }
+            let existing: Option<i64> = conn
+                .query_row(
+                    "SELECT id FROM document WHERE sha256 = ?1",
+                    [&d.sha256],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let id = match existing {
+                Some(id) => id,
+                None => {
+                    conn.execute(
+                        "INSERT INTO document(title, issuer, issued_on, report_year, plan_year,
+                             sha256, path, text, imported_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        rusqlite::params![
+                            d.title,
+                            d.issuer,
+                            d.issued_on,
+                            d.report_year,
+                            d.plan_year,
+                            d.sha256,
+                            d.path,
+                            d.text,
+                            d.imported_at
+                        ],
+                    )
+                    .map_err(constraint(n))?;
+                    c.out.documents += 1;
+                    conn.last_insert_rowid()
+                }
+            };
+            c.doc_map.insert(d.id, id);
+            Ok(false)
+        }
+        "task" => {
+            let t: TaskLine = if fast {
+                serde_json::from_str(text)
+            } else {
+                serde_json::from_value(v)
+            }
+            .map_err(|e| bad_line(n, e))?;
+            c.tree.reach(t.id);
+            let refs = validate::task(&t).map_err(|e| bad_line(n, e))?;
+            c.tree.add(&t, n, refs).map_err(|e| bad_line(n, e))?;
+            let id = (c.shifted)(t.id, c.task_off, n, "task id")?;
+            let doc = match t.document_id {
+                Some(d) => Some(*c.doc_map.get(&d).ok_or_else(|| {
+                    bad_line(
+                        n,
+                        format!("task {} names document {d}, not in the file", t.id),
+                    )
+                })?),
+                None => None,
+            };
+            let relabel = c.relabel;
+            let shift = c.shift;
+            c.ins_task
+                .execute(rusqlite::params![
+                    id,
+                    relabel(&t.reference),
+                    t.kind,
+                    t.title,
+                    t.body,
+                    t.area,
+                    t.outline_area,
+                    t.owner,
+                    serde_json::to_string(&t.co_owners)?,
+                    t.status,
+                    t.progress,
+                    t.deadline,
+                    t.deadline_text,
+                    t.year,
+                    t.parent_id.map(shift),
+                    doc,
+                    t.created_at,
+                    t.updated_at,
+                    t.completed_at,
+                ])
+                .map_err(|e| match &e {
+                    rusqlite::Error::SqliteFailure(f, Some(m))
+                        if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+                    {
+                        if m.contains("task.ref") {
+                            bad_line(
+                                n,
+                                format!(
+                                    "ref {} is already in the ledger; give the file a --source label",
+                                    relabel(&t.reference).unwrap_or_default()
+                                ),
+                            )
+                        } else {
+                            bad_line(n, m)
+                        }
+                    }
+                    _ => Error::Sqlite(e),
+                })?;
+            for h in &t.history {
+                let change = (c.shifted)(h.change_id, c.change_off, n, "change_id")?;
+                // A change spanning several tasks comes once per task: it is inserted
+                // the first time, remembered in a bitset of the file's change ids.
+                if !c.seen.insert(h.change_id) {
+                    let undoes = match h.undoes {
+                        Some(u) => Some((c.shifted)(u, c.change_off, n, "undoes")?),
+                        None => None,
+                    };
+                    c.ins_change
+                        .execute(rusqlite::params![change, h.at, h.actor, h.command, undoes])
+                        .map_err(constraint(n))?;
+                }
+                let (old, new) =
+                    remap(h, shift, c.doc_map, c.source).map_err(|e| bad_line(n, e))?;
+                c.ins_hist
+                    .execute(rusqlite::params![
+                        (c.shifted)(h.id, c.hist_off, n, "history id")?,
+                        change,
+                        id,
+                        h.at,
+                        h.actor,
+                        h.field,
+                        old,
+                        new,
+                        h.note
+                    ])
+                    .map_err(constraint(n))?;
+                c.out.history += 1;
+            }
+            for s in &t.links {
+                c.ins_link
+                    .execute(rusqlite::params![id, shift(*s), t.updated_at])
+                    .map_err(constraint(n))?;
+            }
+            c.out.tasks += 1;
+            Ok(true)
+        }
+        other => Err(bad_line(n, format!("unknown line type '{other}'"))),
+    }
 }
 
 /// The change ids of a file already inserted: a bitset for the dense ids taizhang writes,

@@ -223,7 +223,7 @@ fn cycles(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
 }
 
 /// The hex SHA-256 an import stores for a document: of its text with line ends made "\n".
-fn text_sha256(text: &str) -> String {
+pub(crate) fn text_sha256(text: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = if text.contains('\r') {
         Sha256::digest(text.replace("\r\n", "\n").replace('\r', "\n").as_bytes())

@@ -127,6 +127,7 @@ impl Ledger {
             Err(e) => Err(Error::Open {
                 path: path.to_path_buf(),
                 reason: format!("the new ledger could not be put in place: {e}"),
+                source: Some(Box::new(e)),
             }),
         }
     }
@@ -223,6 +224,7 @@ impl Ledger {
             reason: format!(
                 "it cannot be read in place and a private copy to read could not be made: {e}"
             ),
+            source: Some(Box::new(e)),
         };
         let dir = tempfile::Builder::new()
             .prefix("taizhang-read-")
@@ -257,9 +259,10 @@ impl Ledger {
                 found,
                 supported,
             },
-            Error::Open { reason, .. } => Error::Open {
+            Error::Open { reason, source, .. } => Error::Open {
                 path: path.to_path_buf(),
                 reason,
+                source,
             },
             e => e,
         };
@@ -337,6 +340,7 @@ impl Ledger {
             return Err(Error::Open {
                 path: path.to_path_buf(),
                 reason: format!("its journal cannot be switched to WAL (it is {mode})"),
+                source: None,
             });
         }
         schema::prepare(&mut ledger.conn, path, now).map_err(|e| match e {
@@ -679,6 +683,7 @@ fn check_file_kind(path: &Path) -> Result<()> {
         Err(Error::Open {
             path: path.to_path_buf(),
             reason: reason.into(),
+            source: None,
         })
     };
     match std::fs::metadata(path) {
@@ -790,6 +795,7 @@ fn temp_beside(path: &Path, tag: &str) -> Result<tempfile::TempPath> {
                 }
                 _ => std::io::Error::from(e.kind()).to_string(),
             },
+            source: Some(Box::new(e)),
         })
 }
 
@@ -879,6 +885,7 @@ fn open_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Open {
         path: path.to_path_buf(),
         reason: e.to_string(),
+        source: Some(Box::new(e)),
     }
 }
 
@@ -896,6 +903,7 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
                         "{e}: the file or its folder is read-only, or not yours \
                          (taizhang keeps -wal and -shm files beside the ledger)"
                     ),
+                    source: Some(Box::new(e)),
                 }
             }
             _ => {}

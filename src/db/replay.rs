@@ -192,6 +192,62 @@ fn replay_some(
     Ok(())
 }
 
+/// One history row of a task that is not in the ledger yet, borrowed from where it was read.
+#[derive(Debug, Clone, Copy)]
+pub struct RowRef<'a> {
+    pub field: &'a str,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub note: Option<&'a str>,
+    pub at: &'a str,
+}
+
+/// Replays one task from its rows, in order, by the same rules as `replay_each`: a bulk import
+/// proves with it that a file's history gives the fields the file states, before writing
+/// anything. The first row must be the creation and no other row may be one. `before` sees the
+/// task as it stands before each later row, and may refuse the row.
+pub fn replay_rows<'a>(
+    id: i64,
+    rows: impl IntoIterator<Item = RowRef<'a>>,
+    mut before: impl FnMut(&Replayed, &RowRef<'a>) -> std::result::Result<(), String>,
+) -> Result<Replayed> {
+    let mut current: Option<Replayed> = None;
+    for r in rows {
+        if r.field == "created" {
+            if current.is_some() {
+                return Err(bad(id, "a second creation row"));
+            }
+            let json = r
+                .new
+                .ok_or_else(|| bad(id, "a creation row without fields"))?;
+            let t: NewTask =
+                serde_json::from_str(json).map_err(|e| bad(id, &format!("creation row: {e}")))?;
+            current = Some(created(id, t, r.at, r.note.map(str::to_string)));
+            continue;
+        }
+        let Some(rep) = current.as_mut() else {
+            return Err(bad(
+                id,
+                &format!("a '{}' row before the task's creation", r.field),
+            ));
+        };
+        before(rep, &r).map_err(|e| bad(id, &e))?;
+        rep.task.updated_at.clear();
+        rep.task.updated_at.push_str(r.at);
+        if let Some(n) = r.note {
+            rep.latest_note = Some(n.to_string());
+        }
+        apply(
+            rep,
+            r.field,
+            r.old.map(str::to_string),
+            r.new.map(str::to_string),
+        )
+        .map_err(|e| bad(id, &e))?;
+    }
+    current.ok_or_else(|| bad(id, "no creation row"))
+}
+
 /// Updates the window flags after a row at `at` has been applied.
 fn note_window(rep: &mut Replayed, at: &str, window_start: Option<&str>) {
     let in_window = window_start.is_none_or(|w| wall(at) >= w);
@@ -294,6 +350,9 @@ fn apply(
         },
         // A progress note changes no field; its text was taken above.
         "note" => {}
+        // The mark a merge leaves on each task it brought in (the unit `undo` takes back):
+        // it changes no field.
+        "imported" => {}
         other => return Err(format!("unknown field '{other}'")),
     }
     Ok(())

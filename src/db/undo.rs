@@ -80,8 +80,9 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
     );
     for h in plan.rows.iter().rev() {
         match h.field.as_str() {
-            // There is no hard delete: a created task is taken back by cancelling it.
-            "created" => {
+            // There is no hard delete: a created task is taken back by cancelling it, and so
+            // is each task a merge brought in (its `imported` row).
+            "created" | "imported" => {
                 let c = Changes {
                     status: Some(Status::Cancelled),
                     ..Changes::default()

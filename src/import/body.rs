@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use crate::import::text::{date_line, heading, is_clause_break, is_colon, trim_trailing_punct};
 
 /// Web-page lines that are never report text, by how they start.
-const CHROME_PREFIXES: [&str; 30] = [
+const CHROME_PREFIXES: [&str; 43] = [
     "您当前的位置",
     "您现在的位置",
     "当前位置",
@@ -39,6 +39,20 @@ const CHROME_PREFIXES: [&str; 30] = [
     "承办单位",
     "网站标识码",
     "版权所有",
+    // The metadata table of a government disclosure page (政府信息公开): one field a line.
+    "生成日期",
+    "文号：",
+    "文号:",
+    "标题：",
+    "标题:",
+    "主题词",
+    "公开方式",
+    "公开范围",
+    "有效性：",
+    "扫一扫",
+    "联系电话",
+    "主办：",
+    "主办:",
 ];
 
 /// Web-page words that make a line chrome wherever they stand in it.
@@ -57,11 +71,33 @@ const CHROME_WORDS: [&str; 12] = [
     "索引号",
 ];
 
+/// A page number left by a copy from Word or PDF ("— 3 —", "-3-", "第3页 共12页"): print
+/// chrome, wherever it stands.
+fn is_page_number(compact: &str) -> bool {
+    let digits = compact
+        .chars()
+        .filter(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    (1..=6).contains(&digits)
+        && compact.chars().all(|c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || matches!(
+                    c,
+                    '—' | '-' | '－' | '–' | '─' | '第' | '页' | '共' | '/' | '／'
+                )
+        })
+        && (digits <= 3 || compact.contains('页'))
+}
+
 /// A line of web-page chrome.
 pub fn is_chrome(line: &str) -> bool {
     let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-    CHROME_PREFIXES.iter().any(|p| compact.starts_with(p))
+    is_page_number(&compact)
+        || CHROME_PREFIXES.iter().any(|p| compact.starts_with(p))
         || CHROME_WORDS.iter().any(|w| compact.contains(w))
+        // The site's name above the page ("安平县人民政府门户网站").
+        || (compact.chars().count() <= 30 && compact.ends_with("网站"))
         || compact == "打印"
         || compact == "【打印】"
 }
@@ -265,5 +301,46 @@ mod tests {
         let h = read_header(&lines);
         assert_eq!(h.end, 5);
         assert_eq!(h.title.as_deref(), Some("白水县2025年法治政府建设年度报告"));
+    }
+
+    #[test]
+    fn page_numbers_are_chrome() {
+        for l in ["— 3 —", "-12-", "－ ２ －", "3", "第3页 共12页", "3/12"] {
+            assert!(is_chrome(l), "{l}");
+        }
+        for l in ["2024", "2025年1月20日", "一是加强执法。", "1.5"] {
+            assert!(!is_chrome(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn disclosure_metadata_table_is_cut() {
+        let lines = [
+            "安平县人民政府门户网站",
+            "首页 > 政府信息公开 > 部门信息公开",
+            "索引号：\t11330522002570312A/2026-00034",
+            "发布机构：\t安平县交通运输局",
+            "生成日期：\t2026-01-26",
+            "文号：\t安交〔2026〕5号",
+            "标题：\t安平县交通运输局2025年法治政府建设工作报告",
+            "安平县交通运输局2025年法治政府建设工作报告",
+            "县人民政府：",
+            "2025年，县交通运输局…。",
+        ];
+        let h = read_header(&lines);
+        assert_eq!(h.end, 9);
+        assert_eq!(
+            h.title.as_deref(),
+            Some("安平县交通运输局2025年法治政府建设工作报告")
+        );
+        let t = read_tail(&[
+            "推进普法。",
+            "安平县交通运输局",
+            "2026年1月26日",
+            "扫一扫在手机打开当前页",
+            "主办：安平县人民政府办公室　　承办：安平县大数据发展中心",
+            "联系电话：0571-88001234　　网站标识码：3301270001",
+        ]);
+        assert_eq!(t.start, 1);
     }
 }

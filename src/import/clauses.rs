@@ -71,10 +71,24 @@ fn trim_range(p: &str, a: usize, b: usize) -> Option<(usize, usize)> {
 /// "一是…；二是…；三是…": at least "一是" and "二是" in order, each at the start or after
 /// punctuation (so that "统一是" is not a marker). The last point ends at its full stop.
 pub fn ordinal_points(p: &str) -> Vec<(usize, usize)> {
+    let words = points_marked_by(p, ordinal_word);
+    if !words.is_empty() {
+        return words;
+    }
+    // "①年内培训执法人员；②6月底前完成换证；③…。": circled numbers list points the same way.
+    points_marked_by(p, |n| {
+        n.checked_sub(1)
+            .and_then(|k| char::from_u32(0x2460 + k))
+            .map(String::from)
+    })
+}
+
+/// Points introduced by the markers `marker(1)`, `marker(2)`, … in order.
+fn points_marked_by(p: &str, marker: impl Fn(u32) -> Option<String>) -> Vec<(usize, usize)> {
     let mut positions: Vec<(usize, usize)> = Vec::new();
     let mut from = 0;
     for n in 1..=20 {
-        let Some(m) = ordinal_word(n) else { break };
+        let Some(m) = marker(n) else { break };
         let hay = p.get(from..).unwrap_or("");
         let found = hay
             .match_indices(m.as_str())
@@ -159,13 +173,25 @@ pub fn listed_points(p: &str, headed: bool) -> Vec<(usize, usize)> {
 }
 
 /// Words whose bracket says who leads and by when: "（牵头单位：X；配合单位：Y；完成时限：Z）".
-const DUTY_FIELDS: [&str; 6] = [
+/// A department's own report names its offices instead of units ("责任处室：法规处"), and some
+/// write the deadline as "完成时间" or "时间节点".
+const DUTY_FIELDS: [&str; 16] = [
     "牵头单位",
     "责任单位",
     "配合单位",
     "责任部门",
     "牵头部门",
+    "配合部门",
+    "协同单位",
+    "责任处室",
+    "牵头处室",
+    "配合处室",
+    "责任科室",
+    "牵头科室",
+    "配合科室",
     "完成时限",
+    "完成时间",
+    "时间节点",
 ];
 
 /// The byte range (brackets included) of a lead-unit bracket inside a sentence.
@@ -177,7 +203,12 @@ pub fn duty_bracket(s: &str) -> Option<(usize, usize)> {
             let close = rest.char_indices().find(|&(_, d)| matches!(d, '）' | ')'));
             if let Some((j, d)) = close {
                 let inner = rest.get(..j).unwrap_or("");
-                if DUTY_FIELDS.iter().any(|f| inner.contains(f)) {
+                // Fields ("牵头单位：X") or prose that only names units and a deadline
+                // ("县司法局牵头，各乡镇配合").
+                let prose = has_content(inner)
+                    && inner.split(['，', ',', '；', ';']).all(is_duty_clause)
+                    && inner.split(['，', ',', '；', ';']).any(is_lead_clause);
+                if DUTY_FIELDS.iter().any(|f| inner.contains(f)) || prose {
                     return Some((i, inner_start + j + d.len_utf8()));
                 }
             }
@@ -235,6 +266,12 @@ pub fn bracket_fields(b: &str) -> (Vec<String>, Vec<String>, Option<String>) {
     (lead, co, due)
 }
 
+/// A clause that names who leads: "由X牵头" "X负责".
+fn is_lead_clause(c: &str) -> bool {
+    let c = c.trim();
+    ["牵头", "负责"].iter().any(|e| c.ends_with(e)) && c.chars().count() > 2
+}
+
 /// A clause that only names who leads, who helps, or by when: "由X牵头" "Y等配合"
 /// "按职责分工负责" "2025年9月底前完成" "长期坚持".
 fn is_duty_clause(c: &str) -> bool {
@@ -268,11 +305,51 @@ pub fn is_duty_sentence(s: &str) -> bool {
             return true;
         }
     }
-    has_content(t) && t.split(['，', ',', '；', ';']).all(is_duty_clause)
+    if !has_content(t) {
+        return false;
+    }
+    let clauses: Vec<&str> = t.split(['，', ',', '；', ';']).collect();
+    if clauses.iter().all(|c| is_duty_clause(c)) {
+        return true;
+    }
+    // "由法规科牵头，执法大队配合，2025年3月底前完成计划编制": after a lead clause, a deadline
+    // clause may name in a word or two what is to be finished; the sentence still only sets
+    // owner and deadline for the item's content sentence.
+    let leads = clauses
+        .iter()
+        .any(|c| c.trim().starts_with('由') && is_duty_clause(c));
+    leads
+        && clauses
+            .iter()
+            .all(|c| is_duty_clause(c) || is_short_deadline_clause(c))
+}
+
+/// "2025年3月底前完成计划编制": a deadline, "前完成", then at most a few characters. Other
+/// verbs name a deliverable of their own ("6月底前出台实施方案" is a commitment).
+fn is_short_deadline_clause(c: &str) -> bool {
+    let c = c.trim();
+    let Some(i) = c.rfind('前') else {
+        return false;
+    };
+    let after = c.get(i + '前'.len_utf8()..).unwrap_or("");
+    after.chars().count() <= 6
+        && after.starts_with("完成")
+        && deadline_for(c.get(..i + '前'.len_utf8()).unwrap_or(""), 2000)
+            .text
+            .is_some()
 }
 
 /// Words of recurring work.
-const RECURRING: [&str; 6] = ["每季度", "每半年", "每月", "每年", "每周", "每两年"];
+const RECURRING: [&str; 8] = [
+    "每季度",
+    "每个季度",
+    "每半年",
+    "每学期",
+    "每月",
+    "每年",
+    "每周",
+    "每两年",
+];
 
 /// The recurring-work words a sentence uses ("每季度"), if any.
 pub fn recurring(s: &str) -> Option<String> {
@@ -286,7 +363,21 @@ pub fn recurring(s: &str) -> Option<String> {
 /// True for a sentence that introduces what follows ("…重点抓好以下工作：").
 pub fn is_intro(s: &str) -> bool {
     let t = s.trim_end();
-    t.ends_with(|c: char| is_colon(c)) || t.contains("以下") || t.contains("如下")
+    t.ends_with(|c: char| is_colon(c))
+        || t.contains("如下")
+        || t.match_indices("以下").any(|(i, _)| !bounds_a_figure(t, i))
+}
+
+/// True when the "以下" at byte `i` closes a figure or a rank ("35岁以下", "5万元以下",
+/// "县级以下") rather than announcing a list ("抓好以下工作").
+fn bounds_a_figure(t: &str, i: usize) -> bool {
+    let before: Vec<char> = t.get(..i).unwrap_or("").chars().rev().take(3).collect();
+    before.first() == Some(&'级')
+        || before.iter().any(|&c| {
+            c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+                || "一二三四五六七八九十百千万两".contains(c)
+        })
 }
 
 #[cfg(test)]
@@ -313,6 +404,23 @@ mod tests {
         assert_eq!(texts(p, &listed_points(p, false)), ["A一", "B二", "C三"]);
         let p = "问题：一是甲；二是乙。原因在于丙。";
         assert_eq!(texts(p, &listed_points(p, true)), ["甲", "乙"]);
+        let p = "①年内培训执法人员；②6月底前完成换证；③每季度评查。";
+        assert_eq!(
+            texts(p, &ordinal_points(p)),
+            ["年内培训执法人员", "6月底前完成换证", "每季度评查"]
+        );
+    }
+
+    #[test]
+    fn intros() {
+        assert!(is_intro("2025年，我局将重点抓好以下工作。"));
+        assert!(is_intro("主要执法数据如下。"));
+        assert!(is_intro("还存在一些短板："));
+        assert!(!is_intro(
+            "执法人员年龄结构偏大，35岁以下执法人员不足两成。"
+        ));
+        assert!(!is_intro("对罚款5万元以下的案件实行简易程序。"));
+        assert!(!is_intro("科级以下干部轮训全覆盖。"));
     }
 
     #[test]
@@ -324,6 +432,19 @@ mod tests {
             "（牵头单位：县司法局；配合单位：各乡镇人民政府；完成时限：2026年12月底前）"
         ));
         assert!(is_duty_sentence("由县司法局负责，长期坚持。"));
+        assert!(is_duty_sentence(
+            "由法规科牵头，执法大队配合，2025年3月底前完成计划编制。"
+        ));
+        assert!(!is_duty_sentence("2025年3月底前完成计划编制。"));
+        assert!(!is_duty_sentence("由区司法局负责，6月底前出台实施方案。"));
+        assert!(is_duty_sentence("（县数据局负责）"));
+        let s = "年内培训执法人员200人（县司法局牵头，各乡镇配合）。";
+        let (a, b) = duty_bracket(s).unwrap();
+        assert_eq!(&s[a..b], "（县司法局牵头，各乡镇配合）");
+        assert_eq!(duty_bracket("建成平台（2025年）。"), None);
+        assert!(!is_duty_sentence(
+            "由法规科牵头，2025年3月底前完成全市执法检查计划的编制和公布工作。"
+        ));
         assert!(is_duty_sentence("局网监科牵头，2025年9月底前完成。"));
         assert!(!is_duty_sentence(
             "县司法局牵头，各执法部门配合，二季度建立行政执法监督员制度。"

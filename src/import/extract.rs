@@ -12,6 +12,7 @@ use crate::import::clauses::{
 };
 use crate::import::outline::{NodeKind, Outline, PartRule};
 use crate::import::rules::Role;
+use crate::import::tables::{task_tables, TableLine};
 use crate::import::text::{has_content, lead_phrase, trim_trailing_punct};
 
 /// Where a sentence of the body went.
@@ -103,6 +104,8 @@ struct Ctx<'o, 'a> {
     report_year: Option<i32>,
     acc: Account,
     found: Found,
+    /// For each line, its place in a task table, if it is in one.
+    tables: Vec<Option<TableLine>>,
 }
 
 /// Runs stage two over the outline.
@@ -118,6 +121,7 @@ pub fn extract(o: &Outline<'_>, report_year: Option<i32>) -> (Found, Account) {
             part: vec![None; o.lines.len()],
         },
         found: Found::default(),
+        tables: task_tables(o.lines.iter().map(|l| l.raw)),
     };
     let mut seen_part = false;
     let mut last_role: Option<Role> = None;
@@ -237,6 +241,15 @@ impl<'o, 'a> Ctx<'o, 'a> {
             if let Some(p) = self.acc.part.get_mut(li) {
                 *p = Some(role);
             }
+        }
+    }
+
+    /// A part heading written without a marker ("存在的不足", "下一步工作打算"): a cue that a
+    /// rule of the table named by its heading, not a paragraph that opens a part with text.
+    fn is_heading_cue(&self, id: usize) -> bool {
+        match self.o.kind(id) {
+            NodeKind::Cue(name, _) => !name.ends_with("-paragraph"),
+            _ => false,
         }
     }
 
@@ -410,6 +423,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
         let mut found = Vec::new();
         let mut loose = Vec::new();
         match self.o.kind(id) {
+            NodeKind::Cue(..) if self.is_heading_cue(id) => self.mark_line(id, Class::Heading),
             NodeKind::Cue(..) => self.problem_paragraph(id, false, &mut found, &mut loose),
             _ => {
                 // "二、存在的问题：A；B。" lists its points on the heading line itself; otherwise
@@ -506,15 +520,24 @@ impl<'o, 'a> Ctx<'o, 'a> {
             self.found.plan_year_text.push(self.o.text(id).to_string());
         }
         let children = self.own_children(id, Role::Plans);
-        let areas: Vec<usize> = children
+        let mut areas: Vec<usize> = children
             .iter()
             .copied()
             .filter(|&c| self.o.is_marked(c))
             .collect();
         let mut direct: Vec<RawItem> = Vec::new();
+        // "（1）充实执法力量，2025年内补充执法人员3名。": numbered lines that are each one
+        // sentence with clauses, and nothing under them, are the plan's items, not area
+        // headings; the part is their one area.
+        if !areas.is_empty() && areas.iter().all(|&a| self.is_sentence_item(a)) {
+            for a in std::mem::take(&mut areas) {
+                direct.extend(self.commitments_of(&[(a, true)], false));
+            }
+        }
         // The part's own line: a cue paragraph introduces; a heading's sentences after its
         // lead phrase are commitments ("一、第1方面工作安排。推进…。推进…。").
         match self.o.kind(id) {
+            NodeKind::Cue(..) if self.is_heading_cue(id) => self.mark_line(id, Class::Heading),
             NodeKind::Cue(..) => {
                 let spans = self.spans(id);
                 let text = self.o.text(id);
@@ -533,6 +556,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 direct.extend(self.commitments_of(&[(id, false)], false));
             }
         }
+        let mut titled: Vec<RawSection> = Vec::new();
         for &c in &children {
             if self.o.is_marked(c) {
                 continue;
@@ -541,6 +565,14 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 self.found.plan_year_text.push(self.o.text(c).to_string());
             }
             if areas.is_empty() {
+                // "加强执法队伍建设。年内培训…。": a paragraph led by a short title sentence is
+                // an area written without a marker.
+                if let Some(title) = self.paragraph_title(c) {
+                    self.mark_sentence(c, 0, Class::Heading);
+                    let items = self.commitments_of(&[(c, true)], false);
+                    titled.push(RawSection { title, items });
+                    continue;
+                }
                 // Without area headings every sentence is a commitment, after an opening
                 // sentence that introduces them.
                 let spans = self.spans(c);
@@ -558,9 +590,9 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 self.mark_line(c, Class::Heading);
             }
         }
-        if !direct.is_empty() || areas.is_empty() {
+        if !direct.is_empty() || (areas.is_empty() && titled.is_empty()) {
             let title = match self.o.kind(id) {
-                NodeKind::Cue(..) => "工作安排".to_string(),
+                NodeKind::Cue(..) if !self.is_heading_cue(id) => "工作安排".to_string(),
                 _ => self.o.title(id).to_string(),
             };
             self.found.plans.push(RawSection {
@@ -568,10 +600,40 @@ impl<'o, 'a> Ctx<'o, 'a> {
                 items: direct,
             });
         }
+        self.found.plans.extend(titled);
         for a in areas {
             let s = self.area(a);
             self.found.plans.push(s);
         }
+    }
+
+    /// The title of a plans paragraph that starts with one: a short first sentence without
+    /// clauses, figures or a deadline ("加强执法队伍建设。"), with more sentences after it.
+    fn paragraph_title(&self, id: usize) -> Option<String> {
+        let spans = self.spans(id);
+        if spans.len() < 2 {
+            return None;
+        }
+        let text = self.o.text(id);
+        let first = spans.first().and_then(|&(a, b)| text.get(a..b))?;
+        let t = trim_trailing_punct(first.trim());
+        let short = (2..=16).contains(&t.chars().count());
+        let plain = !t.chars().any(|c| {
+            matches!(c, '，' | ',' | '；' | ';' | '：' | ':')
+                || c.is_ascii_digit()
+                || ('０'..='９').contains(&c)
+        });
+        (short && plain && !is_intro(first) && strip_ordinal_word(t) == t).then(|| t.to_string())
+    }
+
+    /// A numbered line that is one sentence with clauses ("，") and has nothing under it: an
+    /// item written in full, where an area heading is a short phrase ("加强法治队伍建设").
+    fn is_sentence_item(&self, id: usize) -> bool {
+        let text = self.o.text(id);
+        self.o.children(id).is_empty()
+            && self.spans(id).len() == 1
+            && lead_phrase(text) == trim_trailing_punct(text.trim())
+            && lead_phrase(text).contains(['，', ','])
     }
 
     /// One plan area: the sentences of its line after the lead phrase and of everything
@@ -650,13 +712,23 @@ impl<'o, 'a> Ctx<'o, 'a> {
                         None if starts_with_field(s) => Some(s),
                         None => None,
                     };
-                    if let Some(f) = fields {
-                        let (lead, co, due) = bracket_fields(f);
+                    let named = fields.map(bracket_fields);
+                    let prose = named
+                        .as_ref()
+                        .is_none_or(|(l, c, due)| l.is_empty() && c.is_empty() && due.is_none());
+                    if let Some((lead, co, due)) = named {
                         d.lead.extend(lead);
                         d.co.extend(co);
                         d.due = d.due.take().or(due);
-                    } else if only && d.sentence.is_none() {
-                        d.sentence = Some(s.to_string());
+                    }
+                    // A sentence or a bracket in prose ("（县数据局负责）") names its units in
+                    // words; a prose bracket inside a commitment sentence speaks for the item.
+                    if prose && d.sentence.is_none() {
+                        d.sentence = if only {
+                            Some(s.to_string())
+                        } else {
+                            fields.map(str::to_string)
+                        };
                     }
                 }
             }
@@ -671,6 +743,29 @@ impl<'o, 'a> Ctx<'o, 'a> {
         let duty = self.duty_of(group, inline);
         let mut out = Vec::new();
         for &(n, whole) in group {
+            // A row of a task table is one commitment whose cells name its owner and deadline.
+            match self.tables.get(self.line_of(n)).cloned().flatten() {
+                Some(TableLine::Header) => {
+                    self.mark_line(n, Class::Heading);
+                    continue;
+                }
+                Some(TableLine::Row(row)) => {
+                    self.mark_line(n, Class::Commitment);
+                    out.push(RawItem {
+                        title: row.task,
+                        body: self.o.text(n).to_string(),
+                        line: self.line_no(n),
+                        duty: Some(Duty {
+                            sentence: None,
+                            lead: row.lead,
+                            co: row.co,
+                            due: row.due,
+                        }),
+                    });
+                    continue;
+                }
+                None => {}
+            }
             let text = self.o.text(n);
             for (k, &(a, b)) in self.spans(n).iter().enumerate() {
                 if k == 0 && !whole {
@@ -710,7 +805,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                     }
                     None => s.to_string(),
                 };
-                let title = trim_trailing_punct(shown.trim()).to_string();
+                let title = trim_trailing_punct(strip_ordinal_word(shown.trim())).to_string();
                 if !has_content(&title) {
                     continue;
                 }
@@ -723,6 +818,30 @@ impl<'o, 'a> Ctx<'o, 'a> {
             }
         }
         out
+    }
+}
+
+/// "二是充实执法力量，…" › "充实执法力量，…": a sentence of a "一是…。二是…。" paragraph
+/// starts with its point's ordinal word, which is a marker, not part of the commitment.
+fn strip_ordinal_word(s: &str) -> &str {
+    // "首先，…" "其次，…": the sequence words are markers too.
+    for w in ["首先", "其次", "再次", "最后"] {
+        if let Some(rest) = s.strip_prefix(w) {
+            if let Some(r) = rest.strip_prefix(['，', ',']) {
+                if has_content(r) {
+                    return r.trim_start();
+                }
+            }
+        }
+    }
+    let Some((n, used)) = crate::import::text::leading_cn_number(s) else {
+        return s;
+    };
+    match s.get(used..).and_then(|r| r.strip_prefix('是')) {
+        Some(rest) if n >= 1 && has_content(rest) => {
+            rest.trim_start_matches(['，', ',', '：', ':', ' ', '\u{3000}'])
+        }
+        _ => s,
     }
 }
 

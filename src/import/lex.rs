@@ -226,6 +226,18 @@ mod tests {
             (Some(Family::Fangmian), 2, "行政执法")
         );
         assert_eq!(fam("最后，深化"), (Some(Family::Sequence), 9, "深化"));
+        assert_eq!(
+            fam("二 、存在的问题"),
+            (Some(Family::CnTop), 2, "存在的问题")
+        );
+        assert_eq!(
+            fam("（ 三 ）规范执法"),
+            (Some(Family::CnParen), 3, "规范执法")
+        );
+        assert_eq!(
+            fam("1.2024年法治政府建设主要工作"),
+            (Some(Family::Arabic), 1, "2024年法治政府建设主要工作")
+        );
     }
 
     #[test]
@@ -236,5 +248,6 @@ mod tests {
         assert_eq!(fam("统一是前提").0, None);
         assert_eq!(fam("1\t行政处罚\t1326").0, None);
         assert_eq!(fam("其中，区级").0, None);
+        assert_eq!(fam("1.5亿元用于执法装备").0, None);
     }
 }

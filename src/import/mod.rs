@@ -19,7 +19,9 @@ pub mod owners;
 pub mod parse;
 pub mod review;
 pub mod rules;
+pub mod tables;
 pub mod text;
+pub mod wrap;
 
 pub use decode::{decode, Encoding, MAX_INPUT_BYTES};
 pub use error::ImportError;

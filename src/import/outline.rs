@@ -155,6 +155,18 @@ pub fn build<'a>(
         family: None,
         complete: false,
     }];
+    // For each line, the family of the next marked line after it, worked out once so that
+    // looking ahead stays linear on any input.
+    let mut next_family: Vec<Option<Family>> = vec![None; o.lines.len()];
+    let mut seen: Option<Family> = None;
+    for (k, l) in o.lines.iter().enumerate().rev() {
+        if let Some(slot) = next_family.get_mut(k) {
+            *slot = seen;
+        }
+        if l.family.is_some() {
+            seen = l.family;
+        }
+    }
     let mut top_families: Vec<Family> = Vec::new();
     // The role of each top-level node, worked out once when it is opened.
     let mut top_role: Option<Role> = None;
@@ -193,7 +205,24 @@ pub fn build<'a>(
         let complete = lists_points(l.text);
         if let Some((name, role)) = cue(l.text, report_year, complete) {
             match top_role {
-                Some(r) if r == role => {}
+                Some(r) if r == role => {
+                    // "二、存在的问题及下一步打算" › "存在的问题：一是…" › "下一步，我县将…": a
+                    // cue of the part's own role after a nested cue of another role closes
+                    // the nested one and goes on as text of the part.
+                    let nested_other = stack.get(2).is_some_and(|s| {
+                        matches!(o.node(s.id).map(|n| n.kind), Some(NodeKind::Cue(_, nr)) if nr != role)
+                    });
+                    if top_is_heading && nested_other {
+                        stack.truncate(2);
+                    }
+                }
+                // "（一）…。下一步，我县将持续巩固创建成果。（二）…": a plans sentence that
+                // closes an achievement item, with more items of the part after it, is the
+                // item's text, not the start of the plans.
+                Some(Role::Achievements)
+                    if role == Role::Plans
+                        && stack.len() > 2
+                        && items_continue(&next_family, i, &stack) => {}
                 Some(_) if top_is_heading && stack.len() > 1 => {
                     stack.truncate(2);
                     let parent = stack.last().map_or(0, |s| s.id);
@@ -223,6 +252,13 @@ pub fn build<'a>(
         push(&mut o, parent, NodeKind::Para, i);
     }
     o
+}
+
+/// True when the next marked line after line `i` (`next_family[i]`) is numbered like one of
+/// the items open under the top-level part: the part goes on after line `i`.
+fn items_continue(next_family: &[Option<Family>], i: usize, stack: &[Open]) -> bool {
+    let next = next_family.get(i).copied().flatten();
+    next.is_some_and(|f| stack.iter().skip(2).any(|s| s.family == Some(f)))
 }
 
 fn push(o: &mut Outline<'_>, parent: usize, kind: NodeKind, line: usize) -> usize {

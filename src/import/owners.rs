@@ -33,7 +33,19 @@ fn unit_name(s: &str) -> Option<String> {
 /// colon or full stop.
 fn clause_before(s: &str, end: usize) -> &str {
     let head = s.get(..end).unwrap_or("");
-    match head.char_indices().rev().find(|&(_, c)| is_clause_break(c)) {
+    // An opening bracket still open starts a clause too: "…200人（县司法局牵头，…）"; a closed
+    // one is part of a unit's name ("各镇（街道）").
+    let open_bracket = head
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| !matches!(c, '）' | ')'))
+        .find(|&(_, c)| matches!(c, '（' | '('))
+        .map(|(i, _)| i);
+    match head
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| is_clause_break(c) || Some(i) == open_bracket)
+    {
         Some((i, c)) => head.get(i + c.len_utf8()..).unwrap_or(""),
         None => head,
     }
@@ -67,10 +79,21 @@ pub fn owners(sentence: &str) -> (Option<String>, Vec<String>) {
         (Some(lead), pos + "牵头".len())
     } else if let Some(pos) = sentence.find("负责") {
         // "由区司法局负责" names one responsible unit; without "由" the clause is prose
-        // ("各部门负责人") and is not read as an owner.
+        // ("各部门负责人") and is not read as an owner, unless 负责 ends the clause
+        // ("县司法局、县纪委监委按职责分工负责，…", "（县数据局负责）").
         let clause = clause_before(sentence, pos);
+        let after = pos + "负责".len();
+        let ends_clause = sentence
+            .get(after..)
+            .and_then(|t| t.chars().next())
+            .is_none_or(|c| is_clause_break(c) || matches!(c, '）' | ')'));
         if clause.contains('由') {
-            (Some(after_you(clause)), pos + "负责".len())
+            (Some(after_you(clause)), after)
+        } else if ends_clause {
+            let units = ["按照职责分工", "按职责分工", "按职能分工", "共同"]
+                .iter()
+                .fold(clause, |c, v| c.trim_end_matches(v));
+            (Some(units), after)
         } else {
             (None, 0)
         }
@@ -112,6 +135,14 @@ mod tests {
         assert_eq!(co, vec!["区财政局"]);
         let (o, co) = owners("建立联席会议制度，由区政务办负责。");
         assert_eq!(o.as_deref(), Some("区政务办"));
+        let (o, co2) = owners("县司法局、县纪委监委按职责分工负责，2025年10月底前完成。");
+        assert_eq!(o.as_deref(), Some("县司法局"));
+        assert_eq!(co2, vec!["县纪委监委"]);
+        let (o, co2) = owners("年内培训执法人员200人（县司法局牵头，各乡镇配合）");
+        assert_eq!(o.as_deref(), Some("县司法局"));
+        assert_eq!(co2, vec!["各乡镇"]);
+        assert_eq!(owners("（县数据局负责）").0.as_deref(), Some("县数据局"));
+        assert_eq!(owners("落实行政机关负责人出庭应诉制度").0, None);
         assert!(co.is_empty());
         let (o, co) = owners("区司法局、区信访局共同牵头推进。");
         assert_eq!(o.as_deref(), Some("区司法局"));

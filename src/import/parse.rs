@@ -123,11 +123,14 @@ pub fn parse(text: &str, plan_year_override: Option<i32>) -> Result<ParsedReport
     let body_text = normalised
         .strip_prefix('\u{FEFF}')
         .unwrap_or(normalised.as_str());
+    // Lines broken at a page width are joined first; each keeps the number of the source
+    // line it starts on.
+    let (unwrapped, source_lines) = crate::import::wrap::unwrap_lines(body_text);
     // Non-empty lines with their 1-based line numbers.
-    let numbered: Vec<(usize, &str)> = body_text
+    let numbered: Vec<(usize, &str)> = unwrapped
         .split('\n')
         .enumerate()
-        .map(|(i, l)| (i + 1, l.trim()))
+        .map(|(i, l)| (source_lines.get(i).copied().unwrap_or(i + 1), l.trim()))
         .filter(|(_, l)| !l.is_empty())
         .collect();
     let lines: Vec<&str> = numbered.iter().map(|&(_, l)| l).collect();
@@ -362,7 +365,12 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
                 due: None,
             })
             .map(|mut d| {
-                let (lead, co, due) = bracket_fields(it.body.get(x..y).unwrap_or(""));
+                let bracket = it.body.get(x..y).unwrap_or("");
+                let (lead, co, due) = bracket_fields(bracket);
+                if lead.is_empty() && co.is_empty() && due.is_none() {
+                    // A bracket in prose ("（县司法局牵头，各乡镇配合）") is read as a sentence.
+                    d.sentence = Some(bracket.to_string());
+                }
                 d.lead = lead;
                 d.co = co;
                 d.due = due;
@@ -372,6 +380,17 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
         None => (it.body.clone(), None),
     };
     let mut d = deadline_for(&own_text, plan_year);
+    // A deadline field ("完成时限：2025年11月底前") names the item's deadline outright, so it
+    // wins over the looser words of the sentence ("年内组织培训不少于4期").
+    let field_due = [own_bracket.as_ref(), it.duty.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.due.as_deref())
+        .map(|w| deadline_for(w, plan_year))
+        .find(|x| x.text.is_some());
+    if let Some(f) = field_due {
+        d = f;
+    }
     let (mut owner, mut co_owners) = owners(&own_text);
     for duty in [own_bracket.as_ref(), it.duty.as_ref()]
         .into_iter()

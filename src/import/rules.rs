@@ -58,9 +58,23 @@ pub struct Rule {
     pub role: Role,
     /// Words of which one must be in the heading's lead phrase.
     pub words: &'static [&'static str],
+    /// Words that keep the rule from matching: an achievement area that names what it solved
+    /// ("着力解决群众急难愁盼问题") is not a part about problems.
+    pub unless: &'static [&'static str],
+    /// Verbs that keep the rule from matching when the heading starts with one: a heading
+    /// that starts with a verb names a piece of work ("加强统筹安排，压实法治建设责任" is an
+    /// achievement area), where a plans part is named by a noun ("2025年工作安排").
+    pub unless_starts: &'static [&'static str],
     /// True when the heading must also name a year after the report year ("2026年重点任务").
     pub future_year: bool,
 }
+
+/// Verbs that start the headings of achievement areas ("加强…" "推进…" "完善…").
+const AREA_VERBS: &[&str] = &[
+    "加强", "推进", "推动", "完善", "深化", "坚持", "健全", "强化", "提升", "提高", "规范", "优化",
+    "严格", "落实", "着力", "持续", "扎实", "统筹", "创新", "压实", "夯实", "构建", "建立", "筑牢",
+    "加快", "注重", "突出",
+];
 
 /// The table, in the order rules are tried: the narrower names come first, so that
 /// "存在的不足及原因" is a shortcomings part with a causes paragraph, and "第一责任人职责情况" is
@@ -70,12 +84,26 @@ pub const RULES: &[Rule] = &[
         name: "first-responsibility",
         role: Role::FirstResponsibility,
         words: &["第一责任人"],
+        unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
         name: "other-matters",
         role: Role::Other,
         words: &["其他需要报告", "其他需要说明", "其他事项", "其他情况"],
+        unless: &[],
+        unless_starts: &[],
+        future_year: false,
+    },
+    // Reports of departments and cities often give the result of last year's assessment
+    // ("2024年度法治政府建设工作考核情况", "上年度考核结果运用情况"): a fact, never a task.
+    Rule {
+        name: "assessment-results",
+        role: Role::Other,
+        words: &["考核情况", "考核结果", "考评情况", "考评结果", "评估结果"],
+        unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
@@ -92,25 +120,51 @@ pub const RULES: &[Rule] = &[
             "展望",
             "努力方向",
             "整改措施",
+            "改进措施",
+            "下一年度",
+            "下阶段",
+            "下一阶段",
+            "明年",
         ],
+        unless: &[],
+        unless_starts: AREA_VERBS,
         future_year: false,
     },
     Rule {
         name: "plans-of-a-later-year",
         role: Role::Plans,
         words: &["重点", "任务", "目标", "工作"],
+        unless: &[],
+        unless_starts: AREA_VERBS,
         future_year: true,
     },
     Rule {
         name: "shortcomings",
         role: Role::Shortcomings,
-        words: &["不足", "问题", "短板", "差距", "薄弱", "困难", "弱项"],
+        words: &[
+            "不足",
+            "问题",
+            "短板",
+            "差距",
+            "薄弱",
+            "弱项",
+            "存在的困难",
+            "面临的困难",
+            "面临的挑战",
+        ],
+        unless: &[
+            "解决", "化解", "破解", "帮扶", "补齐", "补足", "补强", "弥补", "整改", "整治", "聚焦",
+            "回应", "缩小", "克服", "纠正", "查处", "治理", "排查",
+        ],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
         name: "causes",
         role: Role::Causes,
         words: &["原因"],
+        unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
     Rule {
@@ -131,7 +185,10 @@ pub const RULES: &[Rule] = &[
             "完成情况",
             "回顾",
             "主要措施",
+            "整改情况",
         ],
+        unless: &[],
+        unless_starts: &[],
         future_year: false,
     },
 ];
@@ -140,6 +197,8 @@ pub const RULES: &[Rule] = &[
 pub fn heading_rule(title: &str, report_year: Option<i32>) -> Option<&'static Rule> {
     RULES.iter().find(|r| {
         r.words.iter().any(|w| title.contains(w))
+            && !r.unless.iter().any(|w| title.contains(w))
+            && !r.unless_starts.iter().any(|w| title.starts_with(w))
             && (!r.future_year || names_later_year(title, report_year))
     })
 }
@@ -148,6 +207,27 @@ fn names_later_year(s: &str, report_year: Option<i32>) -> bool {
     years(s)
         .iter()
         .any(|y| !y.range_end && report_year.is_none_or(|r| y.year > r && y.year <= r + 2))
+}
+
+/// True when the year at the start of `p` is followed by a month ("2025年1月", "2025年元月").
+fn names_a_month(p: &str) -> bool {
+    let Some(i) = p.find('年') else {
+        return false;
+    };
+    let after: String = p
+        .get(i + '年'.len_utf8()..)
+        .unwrap_or("")
+        .chars()
+        .take(4)
+        .collect();
+    let Some(m) = after.find('月') else {
+        return false;
+    };
+    let before = after.get(..m).unwrap_or("");
+    !before.is_empty()
+        && before.chars().all(|c| {
+            c.is_ascii_digit() || ('０'..='９').contains(&c) || "元一二三四五六七八九十".contains(c)
+        })
 }
 
 fn trim_colon(s: &str) -> &str {
@@ -196,7 +276,9 @@ pub fn cue(p: &str, report_year: Option<i32>, lists_points: bool) -> Option<(&'s
     {
         return Some(("shortcomings-paragraph", Role::Shortcomings));
     }
-    if let Some(y) = leading_year(p) {
+    // "2025年是…" "2025年，我县将…" open the plans; "2025年1月，我县通过…验收" tells of a
+    // result dated early in the next year, inside the achievements.
+    if let Some(y) = leading_year(p).filter(|_| !names_a_month(p)) {
         let later = report_year.is_none_or(|r| y > r && y <= r + 2);
         if later && PLAN_WORDS.iter().any(|k| p.contains(k)) {
             return Some(("plans-paragraph", Role::Plans));
@@ -231,6 +313,17 @@ mod tests {
         );
         assert_eq!(role("其他需要报告的情况：无"), Some(Role::Other));
         assert_eq!(role("主要举措和成效"), Some(Role::Achievements));
+        assert_eq!(role("2024年度法治政府建设工作考核情况"), Some(Role::Other));
+        assert_eq!(role("下一年度工作重点"), Some(Role::Plans));
+        assert_eq!(role("下阶段工作重点"), Some(Role::Plans));
+        assert_eq!(role("改进措施"), Some(Role::Plans));
+        assert_eq!(role("加强统筹安排，压实法治建设责任"), None);
+        assert_eq!(role("完善工作机制，推动年度立法计划落实"), None);
+        assert_eq!(role("着力解决群众急难愁盼问题"), None);
+        assert_eq!(role("补齐基层执法短板"), None);
+        assert_eq!(role("督察反馈问题整改情况"), Some(Role::Achievements));
+        assert_eq!(role("存在的困难和问题"), Some(Role::Shortcomings));
+        assert_eq!(role("面临的挑战"), Some(Role::Shortcomings));
         assert_eq!(role("深化改革加快政府职能转变"), None);
     }
 
@@ -255,6 +348,18 @@ mod tests {
             Some(Role::Plans)
         );
         assert_eq!(cue("2024年，我区将…", r, false), None);
+        assert_eq!(
+            cue(
+                "2025年1月，我县通过示范创建评估，完成创建目标任务。",
+                r,
+                false
+            ),
+            None
+        );
+        assert_eq!(
+            cue("2025年，我县将重点抓好以下工作：", r, false).map(|c| c.1),
+            Some(Role::Plans)
+        );
         assert_eq!(
             cue("其他需要报告的情况", r, false).map(|c| c.1),
             Some(Role::Other)

@@ -151,7 +151,10 @@ pub fn heading(line: &str) -> Option<Heading<'_>> {
         });
     }
     if is_open_paren(first) {
-        let inner = line.get(first.len_utf8()..)?;
+        // "（ 一 ）" as some web copies space it.
+        let inner = line
+            .get(first.len_utf8()..)?
+            .trim_start_matches([' ', '\u{3000}']);
         let (number, used, marker) = if let Some((n, u)) = leading_cn_number(inner) {
             (n, u, Marker::CnParen)
         } else if let Some((n, u)) = leading_arabic_number(inner) {
@@ -159,7 +162,7 @@ pub fn heading(line: &str) -> Option<Heading<'_>> {
         } else {
             return None;
         };
-        let after = inner.get(used..)?;
+        let after = inner.get(used..)?.trim_start_matches([' ', '\u{3000}']);
         let close = after.chars().next()?;
         if !is_close_paren(close) {
             return None;
@@ -176,7 +179,8 @@ pub fn heading(line: &str) -> Option<Heading<'_>> {
         });
     }
     if let Some((number, used)) = leading_cn_number(line) {
-        let after = line.get(used..)?;
+        // Web copies sometimes put a space before the separator: "一 、主要成效".
+        let after = line.get(used..)?.trim_start_matches([' ', '\u{3000}']);
         let sep = after.chars().next()?;
         if matches!(sep, '、' | '．' | '.') {
             let rest = after.get(sep.len_utf8()..)?;
@@ -193,8 +197,10 @@ pub fn heading(line: &str) -> Option<Heading<'_>> {
         let sep = after.chars().next()?;
         if matches!(sep, '.' | '．' | '、') {
             let rest = after.get(sep.len_utf8()..)?;
-            // "1.5亿元" is a figure, not a list number.
-            if rest.chars().next().and_then(arabic_digit).is_some() {
+            // "1.5亿元" is a figure, not a list number; "1.2024年主要工作" is a list number
+            // before a year, as parts numbered "1." "2." begin.
+            if rest.chars().next().and_then(arabic_digit).is_some() && leading_year(rest).is_none()
+            {
                 return None;
             }
             return Some(Heading {

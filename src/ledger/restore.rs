@@ -34,6 +34,7 @@ pub fn verify(ledger: &Ledger, file: &Path, at: &str, as_of: NaiveDate) -> Resul
     .map_err(|e| Error::Open {
         path: file.to_path_buf(),
         reason: e.to_string(),
+        source: Some(Box::new(e)),
     })?;
     schema::check_readable(&src, file).map_err(|e| match e {
         Error::Sqlite(_) | Error::NoLedger(_) => Error::NotALedger(file.to_path_buf()),

@@ -263,6 +263,7 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         "created" => "创建",
         "addresses" => "针对短板",
         "note" => "进展情况",
+        "imported" => "合并导入",
         "kind" => "类型",
         "ref" => "来源编号",
         "document" => "来源文件",
