@@ -346,3 +346,48 @@ fn undo_takes_back_a_back_dated_change() {
     assert_eq!(july["progress"], 0, "{july}");
     l.run_ok(&["check"]);
 }
+
+/// JSON Lines carries both times: a back-dated change survives an export and an import into
+/// another ledger, and a file that makes a change take effect before its task is refused.
+#[test]
+fn json_lines_carry_the_effective_time() {
+    let a = Ledger::init().at("2025-12-20T09:00:00+08:00");
+    let id = a
+        .add("甲", &["--on", "2025-01-02", "--year", "2025"])
+        .to_string();
+    a.run_ok(&["update", &id, "--progress", "70", "--on", "2025-06-01"]);
+    let file = a.sibling("a.jsonl");
+    a.run_ok(&[
+        "export",
+        "--format",
+        "jsonl",
+        "--year",
+        "2025",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains(r#""effective":"2025-06-01T00:00:00+08:00""#),
+        "{text}"
+    );
+    let b = Ledger::init().at("2025-12-21T09:00:00+08:00");
+    b.run_ok(&["import", file.to_str().unwrap()]);
+    let june = b.json(&["list", "--as-of", "2025-05-31"]);
+    assert_eq!(june[0]["progress"], 0, "{june}");
+    let july = b.json(&["list", "--as-of", "2025-07-01"]);
+    assert_eq!(july[0]["progress"], 70, "{july}");
+    b.run_ok(&["check"]);
+
+    let bad = text.replace(
+        r#""effective":"2025-06-01T00:00:00+08:00""#,
+        r#""effective":"2024-06-01T00:00:00+08:00""#,
+    );
+    let bad_file = b.sibling("bad.jsonl");
+    std::fs::write(&bad_file, bad).unwrap();
+    let c = Ledger::init();
+    let before = c.dump();
+    c.fail(&["import", bad_file.to_str().unwrap()])
+        .check(1, &["effect"]);
+    assert_eq!(before, c.dump());
+}

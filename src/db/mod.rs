@@ -590,6 +590,9 @@ impl Writer<'_> {
     /// order. On that same day it takes effect right at that row, so the order is kept.
     fn effective(&self, task_id: i64, field: &str) -> Result<Option<String>> {
         let default = self.default_effective.borrow().clone();
+        // A default the command chose (an import's dates, an undo's) is moved up to the
+        // task's latest row when too early; only a day the person typed is refused.
+        let typed = self.on.is_some();
         let Some(on) = self.on.or(default.as_deref()) else {
             return Ok(None);
         };
@@ -610,7 +613,7 @@ impl Writer<'_> {
             return Ok(Some(on.to_string()));
         };
         let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
-        if day(&latest) > day(on) {
+        if typed && day(&latest) > day(on) {
             return Err(Error::Refused(if latest_field == "created" {
                 format!(
                     "--on {} is before task #{task_id} existed (it took effect on {}); \
