@@ -32,8 +32,10 @@ fn tasks_of(v: &Value) -> Vec<Value> {
 /// ledger. The recorded time now never goes back, so the ledger stays replayable.
 #[test]
 fn a_clock_behind_the_ledger_cannot_break_the_history() {
-    let mut l = Ledger::init().at("2025-12-01T10:00:00+08:00");
-    let id = l.add("推进行政执法三项制度", &[]).to_string();
+    let mut l = Ledger::init().at("2026-01-10T10:00:00+08:00");
+    let id = l
+        .add("推进行政执法三项制度", &["--year", "2025"])
+        .to_string();
     l.set_now("2025-11-01T10:00:00+08:00");
     l.run_ok(&[
         "update",
@@ -47,10 +49,13 @@ fn a_clock_behind_the_ledger_cannot_break_the_history() {
     ]);
     l.run_ok(&["note", &id, "已召开推进会"]);
     // Two clocks an hour apart in different time zones.
-    l.set_now("2025-12-01T09:30:00+07:00");
+    l.set_now("2026-01-10T09:30:00+07:00");
     l.run_ok(&["update", &id, "--progress", "60"]);
-    l.set_now("2026-01-05T10:00:00+08:00");
+    l.set_now("2026-02-01T10:00:00+08:00");
+    // Recorded in 2026 whatever the clock said: the task did not stand in 2025.
     let v = export_json(&l, &["--year", "2025"]);
+    assert_eq!(tasks_of(&v).len(), 0, "{v}");
+    let v = export_json(&l, &["--year", "2026"]);
     assert_eq!(tasks_of(&v).len(), 1, "{v}");
     l.run_ok(&["check"]);
     let t = l.show(id.parse().unwrap());
@@ -301,6 +306,16 @@ fn the_upgrade_repairs_rows_recorded_before_their_task() {
         (id, created_at)
     };
     l.run_ok(&["check"]);
+    // Between the early row and the creation: the old replay met the row first and failed.
+    l.run_ok(&[
+        "export",
+        "--format",
+        "json",
+        "--year",
+        "2025",
+        "--as-of",
+        "2025-05-15",
+    ]);
     l.run_ok(&["export", "--format", "json", "--year", "2025"]);
     let c = rusqlite::Connection::open(&l.path).unwrap();
     let v: i64 = c
