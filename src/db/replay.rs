@@ -92,7 +92,20 @@ pub fn replay_task(
     cutoff: &str,
     as_of: NaiveDate,
 ) -> Result<Option<Replayed>> {
-    let kids = rollup_at(conn, Some(cutoff))?;
+    // Only a task that has or ever had sub-tasks needs their progress: the others skip the
+    // rollup, which reads the history of every sub-task in the ledger.
+    let parent: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM task WHERE parent_id = ?1)
+             OR EXISTS (SELECT 1 FROM history WHERE field = 'parent_id'
+                        AND (new = ?2 OR old = ?2))",
+        rusqlite::params![id, id.to_string()],
+        |r| r.get(0),
+    )?;
+    let kids = if parent {
+        rollup_at(conn, Some(cutoff))?
+    } else {
+        Rollup::new()
+    };
     let mut out = None;
     replay_some(conn, Some(id), Some(cutoff), None, as_of, &kids, |rep| {
         out = Some(rep);
