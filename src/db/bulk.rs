@@ -496,13 +496,14 @@ pub fn import(
         conn.execute_batch(sql)?;
     }
     // The effective times a file brings obey the writer's rule (db::Writer::effective): not
-    // after the row was recorded, not before the task's creation, and for a row that changes
-    // a field not before an earlier such row, so that the replay order is the order made.
+    // before the task's creation, and for a row that changes a field not before an earlier
+    // such row, so that the replay order is the order made. (After its recording is allowed:
+    // the upgrade to version 6 repairs rows recorded with a clock set back that way.)
     let misplaced: Option<i64> = conn
         .query_row(
             "SELECT h.task_id FROM history h
              WHERE h.id > ?1 AND h.effective IS NOT NULL
-               AND (substr(h.effective, 1, 19) > substr(h.at, 1, 19)
+               AND (h.effective NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9][0-9]:[0-9][0-9]'
                     OR EXISTS (SELECT 1 FROM history p
                                WHERE p.task_id = h.task_id AND p.id < h.id
                                  AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
@@ -515,7 +516,7 @@ pub fn import(
         .optional()?;
     if let Some(task) = misplaced {
         return Err(Error::Refused(format!(
-            "task {} of the file has a change that takes effect before an earlier change of it (or after it was recorded); nothing was imported",
+            "task {} of the file has a change that takes effect before an earlier change of it (or an effective time that is not a time); nothing was imported",
             task - task_off
         )));
     }
