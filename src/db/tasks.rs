@@ -346,6 +346,81 @@ pub struct Filter {
     pub document: Option<i64>,
 }
 
+impl Filter {
+    /// Whether a task (as replayed to a day, for `--as-of`) passes the filter: the same
+    /// conditions as `where_clause`, on a task in memory.
+    pub fn matches(&self, t: &Task, as_of: NaiveDate) -> bool {
+        let open = !t.status.is_closed();
+        (self.statuses.is_empty() || self.statuses.contains(&t.status))
+            && self.kind.is_none_or(|k| k == t.kind)
+            && self
+                .owner
+                .as_ref()
+                .is_none_or(|o| t.owner.as_ref() == Some(o))
+            && self
+                .area
+                .as_ref()
+                .is_none_or(|a| t.area.as_ref() == Some(a))
+            && self.year.is_none_or(|y| y == t.year)
+            && (!(self.overdue || self.due_within.is_some()) || open)
+            && (!self.overdue || t.deadline.is_some_and(|d| d < as_of))
+            && self.due_within.is_none_or(|days| {
+                let until = as_of
+                    .checked_add_days(chrono::Days::new(days.into()))
+                    .unwrap_or(NaiveDate::MAX);
+                t.deadline.is_some_and(|d| as_of <= d && d <= until)
+            })
+            && self.parent.is_none_or(|p| t.parent_id == Some(p))
+            && self.document.is_none_or(|d| t.document_id == Some(d))
+            && self.search.as_ref().is_none_or(|s| {
+                t.title.contains(s.as_str())
+                    || t.body.as_deref().unwrap_or("").contains(s.as_str())
+                    || t.reference.as_deref().unwrap_or("").contains(s.as_str())
+            })
+    }
+}
+
+/// The tasks as they stood at the end of `as_of` (`list --as-of`), filtered and ordered as
+/// `list` does, from the one replay (db/replay.rs).
+pub fn list_then(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    use super::replay::{end_of_day, replay_each, rollup_at};
+    let cutoff = end_of_day(as_of);
+    let kids = rollup_at(conn, Some(&cutoff))?;
+    let mut out = Vec::new();
+    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
+        if f.matches(&rep.task, as_of) {
+            out.push(rep.task);
+        }
+        Ok(())
+    })?;
+    // The order of STATUS_ORDER.
+    let rank = |s: Status| match s {
+        Status::Todo => 0,
+        Status::Doing => 1,
+        Status::Blocked => 2,
+        Status::Done => 3,
+        Status::Verified => 4,
+        Status::Cancelled => 5,
+    };
+    match sort {
+        Sort::Id => {}
+        // Undated (continuous) work after the dated tasks, as `list` puts it.
+        Sort::Deadline => out.sort_by_key(|t| (t.deadline.is_none(), t.deadline, t.id)),
+        Sort::Progress => out.sort_by_key(|t| (t.progress, t.id)),
+        Sort::Status => out.sort_by_key(|t| (rank(t.status), t.id)),
+    }
+    if let Some(n) = limit {
+        out.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(out)
+}
+
 /// How `list` orders its rows.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
