@@ -118,6 +118,16 @@ impl Import {
         crate::fsio::check_input(&self.file)
     }
 
+    /// Refuses a `--review` path that `export -o` would refuse: the ledger or one of its
+    /// files, a symbolic link (writing would replace what it points to), a folder or device,
+    /// or a path in a folder that does not exist.
+    pub fn check_review_output(&self, ledger: &std::path::Path) -> Result<()> {
+        match &self.review {
+            Some(sheet) => crate::fsio::check_output(sheet, ledger),
+            None => Ok(()),
+        }
+    }
+
     /// `--dry-run`: reads and parses the report and prints what was found, without opening
     /// (or creating) the ledger.
     pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {

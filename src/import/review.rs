@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::apply::Prepared;
 use super::parse::Coverage;
 use super::{suggest_links, Item, ParsedReport, Section};
+use crate::fsio::{self, Place};
 use crate::model::date::{self, Due};
 use crate::model::Kind;
 use crate::{Error, Result};
@@ -151,7 +152,15 @@ pub fn write(p: &Prepared, path: &Path) -> Result<usize> {
         }
         ws.set_hidden(true);
     }
-    wb.save(path).map_err(e)?;
+    // Written whole or not at all, like `export -o`: under a temporary name beside it, then
+    // renamed. The workbook writer panics on a write error (a full disk), so it writes
+    // through a latch that keeps the error for after it is done.
+    fsio::write_file_with(path, Place::Replace, |file| {
+        let mut w = fsio::Latch::new(file);
+        wb.save_to_writer(&mut w).map_err(e)?;
+        w.finish()
+            .map_err(|x| Error::io(format!("cannot write {}", path.display()), x))
+    })?;
     Ok(n)
 }
 
