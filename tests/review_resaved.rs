@@ -3,7 +3,8 @@
 //! Tianning report, edited by openpyxl (`fixtures/review-resaved-libreoffice.py`) and then
 //! resaved by LibreOffice headless: one deadline is a date cell, one a date shown as its serial
 //! number, one a year typed as a number, the 导入 column holds TRUE and FALSE cells, and some
-//! cells were emptied. Those are cell types a person's spreadsheet program produces; each must
+//! cells were emptied. The .ods and .xls fixtures are that file saved again by LibreOffice in
+//! those formats. Those are cell types a person's spreadsheet program produces; each must
 //! mean what the person saw.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -24,8 +25,21 @@ fn task<'a>(tasks: &'a [Value], r: &str) -> Option<&'a Value> {
 
 #[test]
 fn a_sheet_resaved_by_libreoffice_imports_with_its_edits() {
+    imports_with_its_edits(RESAVED);
+}
+
+/// The same sheet saved by LibreOffice as OpenDocument (.ods, its own format) and as the
+/// older Excel format (.xls, what WPS and old Excel offer): the office may send either back.
+#[test]
+fn the_same_sheet_as_ods_or_xls_imports_too() {
+    for ext in ["ods", "xls"] {
+        imports_with_its_edits(&RESAVED.replace(".xlsx", &format!(".{ext}")));
+    }
+}
+
+fn imports_with_its_edits(sheet: &str) {
     let l = Ledger::init();
-    l.run_ok(&["import", RESAVED]);
+    l.run_ok(&["import", sheet]);
     let v = l.json(&["list", "--kind", "commitment", "--format", "json"]);
     let tasks = v.as_array().unwrap();
 

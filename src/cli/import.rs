@@ -58,10 +58,14 @@ pub struct Import {
     pub review: Option<PathBuf>,
 }
 
-/// Whether the file is a review sheet (an .xlsx workbook).
+/// Whether the file is a review sheet: a workbook written as .xlsx, which the office may send
+/// back saved as .xls (WPS, older Excel) or .ods (LibreOffice's own format).
 fn is_review_sheet(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    path.extension().is_some_and(|e| {
+        ["xlsx", "xls", "ods"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Whether the file is a JSON Lines ledger export rather than a report: by its extension,

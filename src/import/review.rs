@@ -291,10 +291,11 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
         let n = r + 1;
         let get = |k: usize| row.get(k).cloned().unwrap_or_default();
         // A TRUE or FALSE cell (a program's check box, or LibreOffice's reading of a typed
-        // TRUE) reads as "true" or "false" and means yes or no.
+        // TRUE) reads as "true" or "false", or as 1 or 0 once saved as .xls or .ods, and
+        // means yes or no.
         match get(0).to_lowercase().as_str() {
-            "是" | "" | "yes" | "y" | "true" => {}
-            "否" | "no" | "n" | "false" => continue,
+            "是" | "" | "yes" | "y" | "true" | "1" => {}
+            "否" | "no" | "n" | "false" | "0" => continue,
             other => {
                 bad.push(format!("row {n}: 导入 must be 是 or 否, not '{other}'"));
                 continue;
