@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 5.
+-- taizhang ledger schema, version 6.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -108,7 +108,12 @@ CREATE TABLE history (
     field     TEXT NOT NULL,
     old       TEXT,
     new       TEXT,
-    note      TEXT
+    note      TEXT,
+    -- When the change took effect (added in version 6), as opposed to `at`, when it was
+    -- recorded. NULL means when it was recorded: only a change given with `--on` (and rows an
+    -- upgrade repaired) store a time here. Replay orders a task's rows by
+    -- (coalesce(effective, at), id), and cut-offs such as `--as-of` compare this time.
+    effective TEXT
 );
 CREATE INDEX history_task ON history(task_id, id);
 CREATE INDEX history_at   ON history(at);

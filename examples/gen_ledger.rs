@@ -1025,6 +1025,7 @@ impl Gen {
             old: None,
             new: Some(serde_json::to_string(&new)?),
             note: None,
+            effective: None,
         });
         let mut updated_at = created_at.clone();
         for (e, t) in plan.iter().zip(times) {
@@ -1054,6 +1055,7 @@ impl Gen {
                     old,
                     new,
                     note: note.clone(),
+                    effective: None,
                 });
             }
             updated_at = at;

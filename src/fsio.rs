@@ -47,6 +47,20 @@ impl Temp {
     /// Creates a private (mode 0600) temporary file in the folder of `dest`, first removing
     /// the leftovers of killed writers there.
     pub fn beside(dest: &Path) -> Result<Temp> {
+        Temp::create_beside(dest).map_err(|e| write_error(dest, e))
+    }
+
+    /// A private temporary file beside `dest` for a writer that opens it by name (SQLite: a
+    /// new ledger, the copy kept before an upgrade), with this handle closed at once, because
+    /// closing a second handle of a file drops the POSIX locks SQLite holds on it. The error
+    /// is left to the caller, which knows what the file was for.
+    pub fn named_beside(dest: &Path) -> std::io::Result<Temp> {
+        let mut t = Temp::create_beside(dest)?;
+        drop(t.file.take());
+        Ok(t)
+    }
+
+    fn create_beside(dest: &Path) -> std::io::Result<Temp> {
         let dir = crate::db::folder_of(dest);
         sweep(dir);
         let name = dest
@@ -74,13 +88,10 @@ impl Temp {
                     })
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(write_error(dest, e)),
+                Err(e) => return Err(e),
             }
         }
-        Err(write_error(
-            dest,
-            last.unwrap_or_else(|| std::io::Error::other("no free temporary name")),
-        ))
+        Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
     }
 
     /// Where the temporary file is, for writers that open it by name (SQLite, the workbook).
@@ -112,31 +123,52 @@ impl Temp {
             .map_err(err)?;
         match place {
             Place::Replace => std::fs::rename(&self.path, &dest).map_err(err)?,
-            Place::New => match std::fs::hard_link(&self.path, &dest) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            Place::New => {
+                if !link_new(&self.path, &dest).map_err(err)? {
                     return Err(Error::Conflict(format!(
                         "{} already exists; choose a new file name",
                         dest.display()
                     )));
                 }
-                // A file system without hard links (FAT on a USB stick): the name is checked
-                // and then renamed to, which is atomic for the content if not for the check.
-                Err(_) => {
-                    if std::fs::symlink_metadata(&dest).is_ok() {
-                        return Err(Error::Conflict(format!(
-                            "{} already exists; choose a new file name",
-                            dest.display()
-                        )));
-                    }
-                    std::fs::rename(&self.path, &dest).map_err(err)?;
-                }
-            },
+            }
         }
         // The temporary name is gone (renamed) or a second name of the final file (linked).
         let _ = std::fs::remove_file(&self.path);
         sync_folder(crate::db::folder_of(&dest));
         Ok(())
+    }
+}
+
+impl Temp {
+    /// Flushes the finished file and gives it the name `dest` only if no file has it, then
+    /// flushes the folder. Returns false when the name was taken, leaving the temporary file
+    /// for another name; it is removed when dropped (a linked name is a second name of it).
+    pub fn publish_new(&mut self, dest: &Path) -> std::io::Result<bool> {
+        drop(self.file.take());
+        File::open(&self.path)?.sync_all()?;
+        if !link_new(&self.path, dest)? {
+            return Ok(false);
+        }
+        sync_folder(crate::db::folder_of(dest));
+        Ok(true)
+    }
+}
+
+/// Gives the file at `path` the second name `dest` only if no file has it, and returns false
+/// when it was taken: a hard link fails rather than replaces. On a file system without hard
+/// links (FAT on a USB stick, some network shares) the name is checked and then renamed to,
+/// which is atomic for the content if not for the check.
+fn link_new(path: &Path, dest: &Path) -> std::io::Result<bool> {
+    match std::fs::hard_link(path, dest) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(_) => {
+            if std::fs::symlink_metadata(dest).is_ok() {
+                return Ok(false);
+            }
+            std::fs::rename(path, dest)?;
+            Ok(true)
+        }
     }
 }
 

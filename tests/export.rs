@@ -656,9 +656,14 @@ fn closing_year_is_only_the_outline_end() {
     let v = export_json(&l, &["--year", "2024"]);
     assert_eq!(v["header"]["closing_year"], false);
     assert_eq!(v["header"]["as_of"], "2024-12-31");
-    // In 2024 only the two tasks created then existed; 1 and 2 were cancelled in 2024 but
-    // open for part of it.
-    assert_eq!(row_ids(&v["tasks"]), [1, 2]);
+    // In 2024 only the two tasks created then existed, and the 2024 achievements of the
+    // report imported in 2025, which took effect on 31 December 2024 (issue 12); 1 and 2 were
+    // cancelled in 2024 but open for part of it.
+    let ids = row_ids(&v["tasks"]);
+    assert_eq!(ids[..2], [1, 2]);
+    for id in &ids[2..] {
+        assert_eq!(row_of(&v, *id)["kind"], "achievement", "{id}");
+    }
     assert_eq!(row_of(&v, 1)["status"], "cancelled");
     // A ledger for the next outline.
     let n = Ledger::init();
@@ -989,10 +994,9 @@ fn the_reference_report_alone_exports_its_2025_commitments() {
     );
     assert_eq!(v["unaddressed"], json!(["2024-S1", "2024-S2"]));
     assert_eq!(row_ids(&v["shortcomings"][2]["addressed_by"]), [23]);
+    // Imported in 2025: of its items only the 2024 achievements stood in 2024 (issue 12).
     let v = export_json(&l, &["--year", "2024"]);
-    assert_eq!(
-        v["tasks"].as_array().unwrap().len(),
-        0,
-        "imported in 2025: nothing stood in 2024"
-    );
+    let tasks = v["tasks"].as_array().unwrap();
+    assert_eq!(tasks.len(), 15, "the report's 2024 achievements");
+    assert!(tasks.iter().all(|t| t["kind"] == "achievement"));
 }

@@ -194,6 +194,7 @@ fn bulk_file(path: &Path, n: i64) {
                 old: None,
                 new: Some(serde_json::to_string(&t).unwrap()),
                 note: None,
+                effective: None,
             }],
         };
         serde_json::to_writer(&mut f, &line).unwrap();

@@ -10,53 +10,7 @@
 
 mod common;
 
-use common::Ledger;
-
-/// The moment the snapshots are taken: after every change below.
-const LATER: &str = "2025-06-30T17:00:00+08:00";
-
-/// The reference report imported at NOW, then: a commitment started with an owner, a progress
-/// note, a second commitment with an early deadline (overdue by LATER) linked to the shortcoming
-/// it addresses, and a shortcoming blocked. Each step a month apart, so the history is ordered
-/// by time.
-fn reference_ledger() -> Ledger {
-    let mut l = Ledger::new();
-    let report = format!(
-        "{}/fixtures/tianning-2024-report.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    l.run_ok(&["import", &report]);
-    l.set_now("2025-04-01T10:00:00+08:00");
-    l.run_ok(&[
-        "update",
-        "19",
-        "--status",
-        "doing",
-        "--progress",
-        "40",
-        "--owner",
-        "区司法局",
-    ]);
-    l.run_ok(&["note", "19", "已召开专题会议部署年度重点任务"]);
-    l.set_now("2025-05-01T10:00:00+08:00");
-    l.run_ok(&[
-        "update",
-        "23",
-        "--deadline",
-        "2025-05-31",
-        "--owner",
-        "区城管局",
-        "--co-owner",
-        "区市场监管局",
-        "--note",
-        "按区委部署提前完成",
-    ]);
-    l.run_ok(&["link", "23", "--addresses", "18"]);
-    l.set_now("2025-06-01T10:00:00+08:00");
-    l.run_ok(&["update", "17", "--status", "blocked"]);
-    l.set_now(LATER);
-    l
-}
+use common::{reference_ledger, Ledger};
 
 /// Runs a read-only command on the ledger and returns its stdout, with the ledger's temporary
 /// path (which differs between runs) written as [LEDGER].

@@ -7,51 +7,10 @@
 
 mod common;
 
-use common::Ledger;
+use common::{reference_ledger, Ledger};
 use unicode_width::UnicodeWidthStr;
 
 const WIDTHS: [usize; 4] = [60, 80, 120, 200];
-
-/// The reference ledger of tests/snapshots_cli.rs, built the same way: the reference report
-/// imported, then a few changes a month apart.
-fn reference_ledger() -> Ledger {
-    let mut l = Ledger::new();
-    let report = format!(
-        "{}/fixtures/tianning-2024-report.txt",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    l.run_ok(&["import", &report]);
-    l.set_now("2025-04-01T10:00:00+08:00");
-    l.run_ok(&[
-        "update",
-        "19",
-        "--status",
-        "doing",
-        "--progress",
-        "40",
-        "--owner",
-        "区司法局",
-    ]);
-    l.run_ok(&["note", "19", "已召开专题会议部署年度重点任务"]);
-    l.set_now("2025-05-01T10:00:00+08:00");
-    l.run_ok(&[
-        "update",
-        "23",
-        "--deadline",
-        "2025-05-31",
-        "--owner",
-        "区城管局",
-        "--co-owner",
-        "区市场监管局",
-        "--note",
-        "按区委部署提前完成",
-    ]);
-    l.run_ok(&["link", "23", "--addresses", "18"]);
-    l.set_now("2025-06-01T10:00:00+08:00");
-    l.run_ok(&["update", "17", "--status", "blocked"]);
-    l.set_now("2025-06-30T17:00:00+08:00");
-    l
-}
 
 /// Runs a command with COLUMNS set (stdout is a pipe, so COLUMNS is the width).
 fn at(l: &Ledger, columns: Option<&str>, args: &[&str]) -> String {

@@ -73,7 +73,12 @@ pub struct List {
 impl List {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let f = self.filter.filter();
-        let tasks = ledger.read(|c| tasks::list(c, &f, self.sort, self.limit, ctx.as_of))?;
+        // With --as-of the tasks are replayed to that day; without it the current rows are read.
+        let tasks = if ctx.as_of_given {
+            ledger.read(|c| tasks::list_then(c, &f, self.sort, self.limit, ctx.as_of))?
+        } else {
+            ledger.read(|c| tasks::list(c, &f, self.sort, self.limit, ctx.as_of))?
+        };
         match ctx.format {
             Format::Json => emit_json(out, &tasks),
             Format::Table if tasks.is_empty() => {

@@ -60,6 +60,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
     pub as_of: Option<NaiveDate>,
 
+    /// The day the change took effect, for add, update, note, link, unlink and import
+    /// (default: when it is recorded). Not after today, not before the task took effect.
+    /// 生效日期
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
+    pub on: Option<NaiveDate>,
+
     /// Output format: table or json for commands that print data; csv, xlsx, md, html or json
     /// for export (default: from the -o file's extension, else md).
     #[arg(long, global = true, value_enum)]
@@ -163,6 +169,28 @@ impl Command {
 
 /// Parses a date argument in any of the accepted forms; a form without a year ("6月底前")
 /// means the current year, since such an argument belongs to no task.
+/// The effective time `--on` gives this command's change, refused on commands that do not
+/// change the ledger and for a day after today.
+fn effective_arg(
+    cli: &Cli,
+    now: &chrono::DateTime<chrono::FixedOffset>,
+    lang: Lang,
+) -> Result<Option<String>> {
+    let Some(day) = cli.on else {
+        return Ok(None);
+    };
+    let changes = matches!(
+        cli.command,
+        Command::Add(_)
+            | Command::Update(_)
+            | Command::Note(_)
+            | Command::Link(_)
+            | Command::Unlink(_)
+            | Command::Import(_)
+    );
+    crate::ledger::effective::on(day, now, changes, lang).map(Some)
+}
+
 pub fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
     crate::model::date::parse_day(s, crate::model::date::current_year())
 }
@@ -255,6 +283,8 @@ pub struct Ctx {
     pub wide: bool,
     /// The change stamp for commands that write.
     pub meta: ChangeMeta,
+    /// When this command's change took effect, from `--on`; `None` means when recorded.
+    pub on: Option<String>,
 }
 
 impl Ctx {
@@ -418,6 +448,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
             command: describe(&cli.command),
             undoes: None,
         },
+        on: effective_arg(&cli, &now, lang)?,
     };
     let path = cli
         .db
@@ -480,6 +511,7 @@ fn first_command(
 
 fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let ctx = ctx.clone();
+    ledger.set_effective(ctx.on.clone());
     match command {
         Command::Init(c) => c.run(ledger, &ctx, out),
         Command::Import(c) => c.run(ledger, &ctx, out),

@@ -10,7 +10,7 @@ use crate::model::{HistoryRow, Task, Word};
 use crate::render::{
     deadline_label, field_label, history_table, none_label, printable, task_table, Col, Grid,
 };
-use crate::Result;
+use crate::{Error, Result};
 
 /// The most characters of one value the table shows. A task imported from a report written
 /// as one paragraph can hold megabytes in its title and body; laying them out would take
@@ -48,7 +48,22 @@ impl Show {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let as_of = ctx.as_of;
         let d = ledger.read(|c| {
-            let task = tasks::get(c, self.id, as_of)?;
+            let mut task = tasks::get(c, self.id, as_of)?;
+            // With --as-of the task is shown as it stood at the end of that day.
+            if ctx.as_of_given {
+                let cutoff = crate::db::replay::end_of_day(as_of);
+                task = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?
+                    .ok_or_else(|| {
+                        Error::NotFound(format!(
+                            "{} #{} {} {as_of}{}",
+                            ctx.t("任务", "task"),
+                            self.id,
+                            ctx.t("在", "had not taken effect yet on"),
+                            ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
+                        ))
+                    })?
+                    .task;
+            }
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,

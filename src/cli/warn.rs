@@ -23,7 +23,12 @@ pub struct Warn {
 impl Warn {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let limit = (self.limit > 0).then_some(self.limit);
-        let found = ledger.read(|c| warnings(c, ctx.as_of, self.within, limit))?;
+        // With --as-of the tasks are replayed to that day; without it the current rows are read.
+        let found = if ctx.as_of_given {
+            ledger.read(|c| crate::db::warn::warnings_then(c, ctx.as_of, self.within, limit))?
+        } else {
+            ledger.read(|c| warnings(c, ctx.as_of, self.within, limit))?
+        };
         if ctx.format == Format::Json {
             return emit_json(out, &found);
         }

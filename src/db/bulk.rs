@@ -63,6 +63,10 @@ pub struct HistoryLine {
     pub old: Option<String>,
     pub new: Option<String>,
     pub note: Option<String>,
+    /// When the change took effect, when not when it was recorded (`--on`, schema version 6).
+    /// Absent in files written before, which import with effective = at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective: Option<String>,
 }
 
 /// A task line: its stored columns, its links and its history.
@@ -168,7 +172,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
     ))?;
     let mut history = conn.prepare(&format!(
         "{SELECTION} SELECT h.task_id, h.id, h.change_id, h.at, h.actor, c.command, c.undoes,
-             h.field, h.old, h.new, h.note
+             h.field, h.old, h.new, h.note, h.effective
          FROM history h JOIN change c ON c.id = h.change_id
          WHERE h.task_id IN sel ORDER BY h.task_id, h.id"
     ))?;
@@ -252,6 +256,7 @@ fn next_history(rows: &mut rusqlite::Rows<'_>) -> Result<Option<(i64, HistoryLin
             old: r.get(8)?,
             new: r.get(9)?,
             note: r.get(10)?,
+            effective: r.get(11)?,
         },
     )))
 }
@@ -412,8 +417,8 @@ pub fn import(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
     )?;
     let mut ins_hist = conn.prepare(
-        "INSERT INTO history(id, change_id, task_id, at, actor, field, old, new, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        "INSERT INTO history(id, change_id, task_id, at, actor, field, old, new, note, effective)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     )?;
     let mut ins_change = conn.prepare(
         "INSERT OR IGNORE INTO change(id, at, actor, command, undoes) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -489,6 +494,31 @@ pub fn import(
     }
     for (_, sql) in &rebuild {
         conn.execute_batch(sql)?;
+    }
+    // The effective times a file brings obey the writer's rule (db::Writer::effective): not
+    // before the task's creation, and for a row that changes a field not before an earlier
+    // such row, so that the replay order is the order made. (After its recording is allowed:
+    // the upgrade to version 6 repairs rows recorded with a clock set back that way.)
+    let misplaced: Option<i64> = conn
+        .query_row(
+            "SELECT h.task_id FROM history h
+             WHERE h.id > ?1 AND h.effective IS NOT NULL
+               AND (h.effective NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9][0-9]:[0-9][0-9]'
+                    OR EXISTS (SELECT 1 FROM history p
+                               WHERE p.task_id = h.task_id AND p.id < h.id
+                                 AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
+                                 AND substr(coalesce(p.effective, p.at), 1, 19)
+                                     > substr(h.effective, 1, 19)))
+             LIMIT 1",
+            [hist_off],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(task) = misplaced {
+        return Err(Error::Refused(format!(
+            "task {} of the file has a change that takes effect before an earlier change of it (or an effective time that is not a time); nothing was imported",
+            task - task_off
+        )));
     }
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
@@ -754,7 +784,8 @@ fn import_line(
                         h.field,
                         old,
                         new,
-                        h.note
+                        h.note,
+                        h.effective
                     ])
                     .map_err(constraint(n))?;
                 c.out.history += 1;

@@ -16,11 +16,11 @@ pub fn rows(
     // Separate statements for one task and for the whole ledger, so that each is served by
     // its index (history_task, history_at) instead of a scan of every row.
     let sql = if task.is_some() {
-        "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
+        "SELECT id, change_id, task_id, at, actor, field, old, new, note, coalesce(effective, at) FROM history
          WHERE task_id = ?1 AND (?2 IS NULL OR at >= ?2)
          ORDER BY task_id DESC, id DESC LIMIT ?3"
     } else {
-        "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
+        "SELECT id, change_id, task_id, at, actor, field, old, new, note, coalesce(effective, at) FROM history
          WHERE ?1 IS NULL AND at >= COALESCE(?2, '')
          ORDER BY id DESC LIMIT ?3"
     };
@@ -36,7 +36,7 @@ pub fn rows(
 /// The rows one change wrote, in order.
 pub fn of_change(conn: &Connection, change: i64) -> Result<Vec<HistoryRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT id, change_id, task_id, at, actor, field, old, new, note FROM history
+        "SELECT id, change_id, task_id, at, actor, field, old, new, note, coalesce(effective, at) FROM history
          WHERE change_id = ?1 ORDER BY id",
     )?;
     let rows = stmt.query_map([change], row)?;
@@ -44,7 +44,7 @@ pub fn of_change(conn: &Connection, change: i64) -> Result<Vec<HistoryRow>> {
 }
 
 /// A history row from the columns every query here selects, in this order:
-/// id, change_id, task_id, at, actor, field, old, new, note.
+/// id, change_id, task_id, at, actor, field, old, new, note, effective.
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
     Ok(HistoryRow {
         id: r.get(0)?,
@@ -56,5 +56,6 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HistoryRow> {
         old: r.get(6)?,
         new: r.get(7)?,
         note: r.get(8)?,
+        effective: r.get(9)?,
     })
 }

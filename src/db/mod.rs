@@ -20,7 +20,7 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{ffi, Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{ffi, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::model::Outline;
 use crate::{Error, Result};
@@ -50,6 +50,9 @@ pub struct Ledger {
     /// in place (see `open_private_copy`). It is declared after `conn` so that the connection
     /// is closed before the folder is removed.
     _private: Option<tempfile::TempDir>,
+    /// When the changes written next took effect, from `--on` (the start of that day); `None`
+    /// means when they are recorded. See `Writer::effective` for how it is checked per task.
+    on: Option<String>,
 }
 
 impl Ledger {
@@ -109,16 +112,15 @@ impl Ledger {
         if !folder.is_dir() {
             return Err(Error::MissingFolder(folder.to_path_buf()));
         }
-        let temp = temp_beside(path, "new")?;
-        let _sidecars = Sidecars(temp.to_path_buf());
+        let mut temp = temp_beside(path)?;
         let out = {
-            let mut ledger = Self::open_write(&temp, now)?;
+            let mut ledger = Self::open_write(temp.path(), now)?;
             ledger.path = path.to_path_buf();
             let out = f(&mut ledger)?;
             ledger.seal()?;
             out
         };
-        match publish(&temp, path) {
+        match temp.publish_new(path) {
             Ok(true) => Ok(Some(out)),
             Ok(false) => Ok(None),
             Err(e) => Err(Error::Open {
@@ -184,6 +186,7 @@ impl Ledger {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         let ledger = Ledger {
+            on: None,
             conn,
             path: path.to_path_buf(),
             _private: None,
@@ -201,6 +204,7 @@ impl Ledger {
         )
         .map_err(|e| open_error(path, e))?;
         let ledger = Ledger {
+            on: None,
             conn,
             path: path.to_path_buf(),
             _private: None,
@@ -302,6 +306,7 @@ impl Ledger {
         )
         .map_err(|e| open_error(path, e))?;
         let mut ledger = Ledger {
+            on: None,
             conn,
             path: path.to_path_buf(),
             _private: None,
@@ -350,6 +355,7 @@ impl Ledger {
         conn.pragma_update(None, "foreign_keys", true)?;
         schema::prepare(&mut conn, Path::new(":memory:"), now)?;
         Ok(Ledger {
+            on: None,
             conn,
             path: PathBuf::from(":memory:"),
             _private: None,
@@ -416,16 +422,43 @@ impl Ledger {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The recorded time never goes back: a clock set behind the last change (another
+        // machine's clock, or TAIZHANG_NOW in a test) records at the last change's time, so
+        // that `at` is non-decreasing with the change id.
+        let last: Option<String> = tx
+            .query_row("SELECT at FROM change ORDER BY id DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let clamped;
+        let meta = match last {
+            Some(last) if wall(&last) > wall(&meta.at) => {
+                clamped = ChangeMeta {
+                    at: last,
+                    ..meta.clone()
+                };
+                &clamped
+            }
+            _ => meta,
+        };
         let out = {
             let w = Writer {
                 conn: &tx,
                 meta,
+                on: self.on.as_deref(),
                 change_id: Cell::new(None),
+                default_effective: std::cell::RefCell::new(None),
             };
             f(&w)?
         };
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Makes the changes written next take effect at `on` (from `--on`, see
+    /// `ledger::effective::on`), or when recorded for `None`.
+    pub fn set_effective(&mut self, on: Option<String>) {
+        self.on = on;
     }
 
     /// The connection, for the read-only helpers of this module (backup, check).
@@ -468,7 +501,12 @@ pub struct ChangeMeta {
 pub struct Writer<'a> {
     conn: &'a Connection,
     meta: &'a ChangeMeta,
+    /// The effective time `--on` gave the command, if any.
+    on: Option<&'a str>,
     change_id: Cell<Option<i64>>,
+    /// The effective time of the rows written next when the command gave no `--on`: an
+    /// import's tasks take effect on the report's dates, not when they were typed in.
+    default_effective: std::cell::RefCell<Option<String>>,
 }
 
 impl Writer<'_> {
@@ -480,6 +518,15 @@ impl Writer<'_> {
     /// The timestamp of this change.
     pub fn at(&self) -> &str {
         &self.meta.at
+    }
+
+    /// Makes the rows written next take effect at the start of `day` (when the command gave
+    /// no `--on`), or when recorded again for `None`. A day after the recorded day is taken
+    /// as the recorded time: nothing takes effect in the future.
+    pub fn set_default_effective(&self, day: Option<chrono::NaiveDate>) {
+        let at = &self.meta.at;
+        let stamp = day.map(|d| format!("{d}T00:00:00{}", at.get(19..).unwrap_or("")));
+        *self.default_effective.borrow_mut() = stamp.filter(|s| wall(s) <= wall(at));
     }
 
     /// Whether anything has been recorded in this transaction.
@@ -514,10 +561,11 @@ impl Writer<'_> {
         new: Option<&str>,
         note: Option<&str>,
     ) -> Result<()> {
+        let effective = self.effective(task_id, field)?;
         let change = self.change_id()?;
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO history(change_id, task_id, at, actor, field, old, new, note)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO history(change_id, task_id, at, actor, field, old, new, note, effective)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
         stmt.execute(rusqlite::params![
             change,
@@ -527,10 +575,75 @@ impl Writer<'_> {
             field,
             old,
             new,
-            note
+            note,
+            effective
         ])?;
         Ok(())
     }
+
+    /// The effective time of a row this change writes for `task_id`: `None` (when recorded)
+    /// without `--on`. With `--on D`, the rule that keeps every history replayable: a row may
+    /// not take effect on a day before the latest row of its task that it must follow (its
+    /// creation for a note; any row but a note otherwise), because the stored task is the
+    /// result of its rows in the order they were made, and replay applies them in effective
+    /// order. On that same day it takes effect right at that row, so the order is kept.
+    fn effective(&self, task_id: i64, field: &str) -> Result<Option<String>> {
+        let default = self.default_effective.borrow().clone();
+        // A default the command chose (an import's dates, an undo's) is moved up to the
+        // task's latest row when too early; only a day the person typed is refused.
+        let typed = self.on.is_some();
+        let Some(on) = self.on.or(default.as_deref()) else {
+            return Ok(None);
+        };
+        if field == "created" {
+            return Ok(Some(on.to_string()));
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT coalesce(effective, at), field FROM history
+             WHERE task_id = ?1 AND (field = 'created' OR (?2 <> 'note' AND field <> 'note'))
+             ORDER BY substr(coalesce(effective, at), 1, 19) DESC, id DESC LIMIT 1",
+        )?;
+        let latest: Option<(String, String)> = stmt
+            .query_row(rusqlite::params![task_id, field], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let Some((latest, latest_field)) = latest else {
+            return Ok(Some(on.to_string()));
+        };
+        let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+        if typed && day(&latest) > day(on) {
+            return Err(Error::Refused(if latest_field == "created" {
+                format!(
+                    "--on {} is before task #{task_id} existed (it took effect on {}); \
+                     give --on {} or later (早于任务生效日期)",
+                    day(on),
+                    day(&latest),
+                    day(&latest)
+                )
+            } else {
+                format!(
+                    "--on {} is before the latest change of task #{task_id}, which took effect on {}; \
+                     enter changes in the order they took effect, or give --on {} or later \
+                     (早于该任务最近一次变更的生效日期)",
+                    day(on),
+                    day(&latest),
+                    day(&latest)
+                )
+            }));
+        }
+        Ok(Some(if wall(&latest) > wall(on) {
+            latest
+        } else {
+            on.to_string()
+        }))
+    }
+}
+
+/// The wall-clock part of a stored timestamp, which is what orders times in a ledger kept in
+/// one office's local time.
+fn wall(at: &str) -> &str {
+    at.get(..19).unwrap_or(at)
 }
 
 fn is_busy(e: &Error) -> bool {
@@ -662,65 +775,22 @@ fn copy_private(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A new empty file (mode 0600) with a unique name in the folder of `path`:
-/// ".{name}.{tag}-XXXXXX". It is removed when dropped unless it was published; a process
-/// killed meanwhile leaves it as a stray hidden file that no command reads.
-fn temp_beside(path: &Path, tag: &str) -> Result<tempfile::TempPath> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "taizhang.db".into());
-    tempfile::Builder::new()
-        .prefix(&format!(".{name}.{tag}-"))
-        .tempfile_in(folder_of(path))
-        .map(tempfile::NamedTempFile::into_temp_path)
-        .map_err(|e| Error::Open {
-            path: path.to_path_buf(),
-            // tempfile's message names the temporary file, which means nothing to the user.
-            reason: match e.kind() {
-                std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
-                    "its folder is read-only, or not yours (taizhang makes its files beside the ledger)"
-                        .into()
-                }
-                _ => std::io::Error::from(e.kind()).to_string(),
-            },
-            source: Some(Box::new(e)),
-        })
-}
-
-/// Removes the -wal, -shm and -journal files of a temporary ledger when dropped.
-struct Sidecars(PathBuf);
-
-impl Drop for Sidecars {
-    fn drop(&mut self) {
-        for suffix in ["-wal", "-shm", "-journal"] {
-            let _ = std::fs::remove_file(sidecar(&self.0, suffix));
-        }
-    }
-}
-
-/// Puts the finished file `temp` in place at `dest` only if `dest` does not exist, and makes
-/// that durable. Returns false when `dest` was taken. The file is synced first, then hard
-/// linked, which fails rather than replaces; the temporary name is removed by its owner.
-fn publish(temp: &Path, dest: &Path) -> std::io::Result<bool> {
-    std::fs::File::open(temp)?.sync_all()?;
-    match std::fs::hard_link(temp, dest) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-        // Some file systems (FAT, some network shares) have no hard links. There a rename
-        // after a last look at the name is the best available; the window is small.
-        Err(_) => {
-            if dest.symlink_metadata().is_ok() {
-                return Ok(false);
+/// A new empty private file (mode 0600) in the folder of `path`, named as every temporary
+/// file of taizhang is (fsio::Temp), so that the leftovers of a killed process are swept
+/// like any other; it and its -wal/-shm/-journal files are removed when it is dropped.
+fn temp_beside(path: &Path) -> Result<crate::fsio::Temp> {
+    crate::fsio::Temp::named_beside(path).map_err(|e| Error::Open {
+        path: path.to_path_buf(),
+        // The temporary file's name means nothing to the user.
+        reason: match e.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+                "its folder is read-only, or not yours (taizhang makes its files beside the ledger)"
+                    .into()
             }
-            std::fs::rename(temp, dest)?;
-        }
-    }
-    // The new name is durable only once its folder is synced.
-    if let Ok(folder) = std::fs::File::open(folder_of(dest)) {
-        let _ = folder.sync_all();
-    }
-    Ok(true)
+            _ => std::io::Error::from(e.kind()).to_string(),
+        },
+        source: Some(Box::new(e)),
+    })
 }
 
 /// Keeps the ledger as it was before an upgrade from version `version` in
@@ -728,11 +798,10 @@ fn publish(temp: &Path, dest: &Path) -> std::io::Result<bool> {
 /// under a temporary name and linked into place whole, so that a crash leaves a whole copy
 /// or none, never a partial one under the final name.
 fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> {
-    let temp = temp_beside(path, &format!("v{version}.bak.tmp"))?;
-    let _sidecars = Sidecars(temp.to_path_buf());
+    let mut temp = temp_beside(path)?;
     {
         let mut dst = Connection::open_with_flags(
-            &temp,
+            temp.path(),
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         {
@@ -753,7 +822,7 @@ fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> 
     // next free name is tried.
     for _ in 0..100 {
         let dest = backup::upgrade_copy_path(path, version);
-        match publish(&temp, &dest) {
+        match temp.publish_new(&dest) {
             Ok(true) => return Ok(()),
             Ok(false) => continue,
             Err(e) => {

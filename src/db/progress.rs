@@ -176,6 +176,43 @@ pub fn compute(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> 
     }
 }
 
+/// The progress table as the tasks stood at the end of `as_of` (`report --as-of`): every
+/// task replayed to that day by the one replay (db/replay.rs), filtered and grouped in memory.
+pub fn compute_then(
+    conn: &Connection,
+    by: GroupBy,
+    f: &Filter,
+    as_of: NaiveDate,
+) -> Result<Progress> {
+    use super::replay::{end_of_day, replay_each, rollup_at};
+    let cutoff = end_of_day(as_of);
+    let kids = rollup_at(conn, Some(&cutoff))?;
+    let mut groups: HashMap<Option<String>, Group> = HashMap::new();
+    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
+        let t = &rep.task;
+        if !f.matches(t, as_of) {
+            return Ok(());
+        }
+        let g = match by {
+            GroupBy::Area => t.area.clone(),
+            GroupBy::Owner => t.owner.clone(),
+            GroupBy::Status => Some(t.status.to_string()),
+            GroupBy::Kind => Some(t.kind.to_string()),
+            GroupBy::Year => Some(t.year.to_string()),
+            GroupBy::OutlineArea => t.outline_area.clone(),
+        };
+        let entry = groups.entry(g.clone()).or_insert_with(|| Group {
+            group: g,
+            first_id: t.id,
+            ..Group::default()
+        });
+        entry.first_id = entry.first_id.min(t.id);
+        entry.add(t.status, 1, u64::from(t.overdue), f64::from(t.progress));
+        Ok(())
+    })?;
+    Ok(finish(by, as_of, groups))
+}
+
 fn is_unfiltered(f: &Filter) -> bool {
     f.statuses.is_empty()
         && f.kind.is_none()

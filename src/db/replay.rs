@@ -79,15 +79,72 @@ pub fn replay_each(
     window_start: Option<&str>,
     as_of: NaiveDate,
     kids: &Rollup,
+    f: impl FnMut(Replayed) -> Result<()>,
+) -> Result<()> {
+    replay_some(conn, None, cutoff, window_start, as_of, kids, f)
+}
+
+/// One task as it stood at `cutoff` (`show --as-of`), by the same replay as every other
+/// view; `None` when it had not taken effect yet.
+pub fn replay_task(
+    conn: &Connection,
+    id: i64,
+    cutoff: &str,
+    as_of: NaiveDate,
+) -> Result<Option<Replayed>> {
+    // Only a task that has or ever had sub-tasks needs their progress: the others skip the
+    // rollup, which reads the history of every sub-task in the ledger.
+    let parent: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM task WHERE parent_id = ?1)
+             OR EXISTS (SELECT 1 FROM history WHERE field = 'parent_id'
+                        AND (new = ?2 OR old = ?2))",
+        rusqlite::params![id, id.to_string()],
+        |r| r.get(0),
+    )?;
+    let kids = if parent {
+        rollup_at(conn, Some(cutoff))?
+    } else {
+        Rollup::new()
+    };
+    let mut out = None;
+    replay_some(conn, Some(id), Some(cutoff), None, as_of, &kids, |rep| {
+        out = Some(rep);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// `replay_each`, for every task or for one.
+fn replay_some(
+    conn: &Connection,
+    task: Option<i64>,
+    cutoff: Option<&str>,
+    window_start: Option<&str>,
+    as_of: NaiveDate,
+    kids: &Rollup,
     mut f: impl FnMut(Replayed) -> Result<()>,
 ) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT task_id, field, old, new, note, at FROM history
-         WHERE ?1 IS NULL OR at <= ?1 || '~'
-         ORDER BY task_id, id",
-    )?;
-    let mut rows = stmt.query([cutoff])?;
+    // Rows are read in id order per task, which is their (effective, id) order for every row
+    // that changes a field: the writer refuses a change that would take effect before one
+    // made earlier (db::Writer::effective) and the upgrade to version 6 repaired old ledgers
+    // the same way. Only progress notes may take effect out of id order, and the latest note
+    // is picked by (effective, id) below. This keeps the read in index order, without sorting
+    // the whole history.
+    // One task's rows are found by the history_task index; all tasks' rows are read in it.
+    let which = if task.is_some() {
+        "task_id = ?2"
+    } else {
+        "?2 IS NULL"
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT task_id, field, old, new, note, at, id, coalesce(effective, at) FROM history
+         WHERE {which} AND (?1 IS NULL OR coalesce(effective, at) <= ?1 || '~')
+         ORDER BY task_id, id"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params![cutoff, task])?;
     let mut current: Option<Replayed> = None;
+    // The (effective wall-clock time, row id) of the current task's latest note.
+    let mut latest_note_key: Option<(String, i64)> = None;
     let finish = |rep: Replayed, f: &mut dyn FnMut(Replayed) -> Result<()>| -> Result<()> {
         let mut rep = rep;
         kids.apply(&mut rep.task);
@@ -101,6 +158,7 @@ pub fn replay_each(
         let new: Option<String> = r.get(3)?;
         let note: Option<String> = r.get(4)?;
         let at = r.get_ref(5)?.as_str().map_err(rusqlite::Error::from)?;
+        let effective = r.get_ref(7)?.as_str().map_err(rusqlite::Error::from)?;
         if field == "created" {
             if let Some(done) = current.take() {
                 finish(done, &mut f)?;
@@ -108,8 +166,14 @@ pub fn replay_each(
             let json = new.ok_or_else(|| bad(id, "a creation row without fields"))?;
             let t: NewTask =
                 serde_json::from_str(&json).map_err(|e| bad(id, &format!("creation row: {e}")))?;
+            latest_note_key = note
+                .is_some()
+                .then(|| {
+                    Ok::<_, rusqlite::Error>((wall(effective).to_string(), r.get::<_, i64>(6)?))
+                })
+                .transpose()?;
             let mut rep = created(id, t, at, note);
-            note_window(&mut rep, at, window_start);
+            note_window(&mut rep, effective, window_start);
             current = Some(rep);
             continue;
         }
@@ -126,10 +190,14 @@ pub fn replay_each(
         rep.task.updated_at.clear();
         rep.task.updated_at.push_str(at);
         if note.is_some() {
-            rep.latest_note = note;
+            let key = (wall(effective).to_string(), r.get::<_, i64>(6)?);
+            if latest_note_key.as_ref().is_none_or(|k| *k <= key) {
+                rep.latest_note = note;
+                latest_note_key = Some(key);
+            }
         }
         apply(rep, field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
-        note_window(rep, at, window_start);
+        note_window(rep, effective, window_start);
     }
     if let Some(done) = current.take() {
         finish(done, &mut f)?;
@@ -217,7 +285,7 @@ fn bad(id: i64, what: &str) -> Error {
     ))
 }
 
-fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Replayed {
+pub(crate) fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Replayed {
     Replayed {
         task: Task {
             id,
@@ -323,7 +391,7 @@ pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
              UNION SELECT task_id FROM history WHERE field = 'parent_id')
          SELECT h.task_id, h.field, h.new FROM kids JOIN history h ON h.task_id = kids.id
          WHERE h.field IN ('created', 'status', 'progress', 'parent_id')
-           AND (?1 IS NULL OR h.at <= ?1 || '~')
+           AND (?1 IS NULL OR coalesce(h.effective, h.at) <= ?1 || '~')
          ORDER BY h.task_id, h.id",
     )?;
     let mut rows = stmt.query([cutoff])?;

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 5;
+pub const CURRENT_VERSION: i64 = 6;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -47,6 +47,26 @@ const UPGRADES: &[Step] = &[
     // after this step, in the same transaction). Its DDL is read from schema.sql, which stays
     // the one place the table is written.
     Step::Table("tally"),
+    // 5 → 6: the time each change took effect. Every existing row keeps effective = at (NULL).
+    // A ledger back-dated with the old TAIZHANG_NOW clock can hold a row recorded with a clock
+    // earlier than an earlier row of the same task (even before the task's creation), which a
+    // replay in time order cannot apply. Such a row is repaired to take effect at the latest
+    // time among its task's earlier rows: the order of the changes stays the order they were
+    // made in, and the replay again ends in the stored task. The append-only trigger is lifted
+    // for this one statement only.
+    Step::Sql(
+        "ALTER TABLE history ADD COLUMN effective TEXT;
+     DROP TRIGGER history_no_update;
+     UPDATE history SET effective = (
+         SELECT max(h.at) FROM history h WHERE h.task_id = history.task_id AND h.id < history.id)
+     WHERE substr(at, 1, 19) < (
+         SELECT max(substr(h.at, 1, 19)) FROM history h
+         WHERE h.task_id = history.task_id AND h.id < history.id);
+     CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+     BEGIN
+         SELECT RAISE(ABORT, 'history is append-only: rows cannot be changed');
+     END;",
+    ),
 ];
 
 /// One upgrade step.
@@ -201,7 +221,7 @@ mod tests {
         assert!(sql.contains("PRIMARY KEY (grouping, key, status)"));
         assert!(create_table_sql("no_such_table").is_none());
         let conn = Connection::open_in_memory().unwrap();
-        for step in UPGRADES.iter().skip(3) {
+        for step in UPGRADES.iter().skip(3).take(1) {
             conn.execute_batch(step.sql().unwrap()).unwrap();
         }
     }

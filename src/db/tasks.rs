@@ -231,11 +231,7 @@ fn update_row(
     let old = get(w.conn(), id, as_of)?;
     if let Some(p) = c.parent_id {
         require(w.conn(), p)?;
-        if would_cycle(w.conn(), id, p)? {
-            return Err(Error::Refused(format!(
-                "task #{p} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
-            )));
-        }
+        crate::model::rules::parent(id, p, would_cycle(w.conn(), id, p)?)?;
     }
     let new = crate::model::rules::apply(&old, c, w.at());
 
@@ -302,19 +298,10 @@ pub fn note(w: &Writer, id: i64, text: &str) -> Result<()> {
 
 /// Links a task to the shortcoming it addresses. Returns false when the link already existed.
 pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<bool> {
-    if id == shortcoming {
-        return Err(Error::Refused(format!(
-            "task #{id} cannot address itself; link it to a shortcoming"
-        )));
-    }
+    crate::model::rules::link_source(id, shortcoming)?;
     require(w.conn(), id)?;
     let target = get(w.conn(), shortcoming, as_of)?;
-    if target.kind != Kind::Shortcoming {
-        return Err(Error::Refused(format!(
-            "task #{shortcoming} is a {}, not a shortcoming; --addresses takes the id of a shortcoming",
-            target.kind
-        )));
-    }
+    crate::model::rules::link_target(shortcoming, target.kind)?;
     let n = w
         .conn()
         .prepare_cached(
@@ -357,6 +344,81 @@ pub struct Filter {
     pub search: Option<String>,
     /// Only tasks imported from this document.
     pub document: Option<i64>,
+}
+
+impl Filter {
+    /// Whether a task (as replayed to a day, for `--as-of`) passes the filter: the same
+    /// conditions as `where_clause`, on a task in memory.
+    pub fn matches(&self, t: &Task, as_of: NaiveDate) -> bool {
+        let open = !t.status.is_closed();
+        (self.statuses.is_empty() || self.statuses.contains(&t.status))
+            && self.kind.is_none_or(|k| k == t.kind)
+            && self
+                .owner
+                .as_ref()
+                .is_none_or(|o| t.owner.as_ref() == Some(o))
+            && self
+                .area
+                .as_ref()
+                .is_none_or(|a| t.area.as_ref() == Some(a))
+            && self.year.is_none_or(|y| y == t.year)
+            && (!(self.overdue || self.due_within.is_some()) || open)
+            && (!self.overdue || t.deadline.is_some_and(|d| d < as_of))
+            && self.due_within.is_none_or(|days| {
+                let until = as_of
+                    .checked_add_days(chrono::Days::new(days.into()))
+                    .unwrap_or(NaiveDate::MAX);
+                t.deadline.is_some_and(|d| as_of <= d && d <= until)
+            })
+            && self.parent.is_none_or(|p| t.parent_id == Some(p))
+            && self.document.is_none_or(|d| t.document_id == Some(d))
+            && self.search.as_ref().is_none_or(|s| {
+                t.title.contains(s.as_str())
+                    || t.body.as_deref().unwrap_or("").contains(s.as_str())
+                    || t.reference.as_deref().unwrap_or("").contains(s.as_str())
+            })
+    }
+}
+
+/// The tasks as they stood at the end of `as_of` (`list --as-of`), filtered and ordered as
+/// `list` does, from the one replay (db/replay.rs).
+pub fn list_then(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    use super::replay::{end_of_day, replay_each, rollup_at};
+    let cutoff = end_of_day(as_of);
+    let kids = rollup_at(conn, Some(&cutoff))?;
+    let mut out = Vec::new();
+    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
+        if f.matches(&rep.task, as_of) {
+            out.push(rep.task);
+        }
+        Ok(())
+    })?;
+    // The order of STATUS_ORDER.
+    let rank = |s: Status| match s {
+        Status::Todo => 0,
+        Status::Doing => 1,
+        Status::Blocked => 2,
+        Status::Done => 3,
+        Status::Verified => 4,
+        Status::Cancelled => 5,
+    };
+    match sort {
+        Sort::Id => {}
+        // Undated (continuous) work after the dated tasks, as `list` puts it.
+        Sort::Deadline => out.sort_by_key(|t| (t.deadline.is_none(), t.deadline, t.id)),
+        Sort::Progress => out.sort_by_key(|t| (t.progress, t.id)),
+        Sort::Status => out.sort_by_key(|t| (rank(t.status), t.id)),
+    }
+    if let Some(n) = limit {
+        out.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+    Ok(out)
 }
 
 /// How `list` orders its rows.

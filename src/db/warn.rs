@@ -175,6 +175,69 @@ pub fn warnings(
     })
 }
 
+/// The warnings as the ledger stood at the end of `as_of` (`warn --as-of`): every task is
+/// replayed to that day by the one replay (db/replay.rs) and judged by the same rules as the
+/// current warnings, so that a task blocked in August is not blocked in June.
+pub fn warnings_then(
+    conn: &Connection,
+    as_of: NaiveDate,
+    within: u32,
+    limit: Option<usize>,
+) -> Result<Warnings> {
+    use super::replay::{end_of_day, replay_each, rollup_at};
+    let cutoff = end_of_day(as_of);
+    let until = as_of
+        .checked_add_days(chrono::Days::new(within.into()))
+        .unwrap_or(NaiveDate::MAX);
+    let kids = rollup_at(conn, Some(&cutoff))?;
+    let (mut red, mut yellow, mut blue) = (0u64, 0u64, 0u64);
+    let mut found: Vec<(Colour, NaiveDate, i64, f64, Task)> = Vec::new();
+    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
+        let t = rep.task;
+        let Some(deadline) = t.deadline else {
+            return Ok(());
+        };
+        if t.status.is_closed() {
+            return Ok(());
+        }
+        let (colour, share) = if deadline < as_of {
+            red += 1;
+            (Colour::Red, 100.0)
+        } else {
+            let share = created_day(&t.created_at).map_or(0.0, |c| elapsed(c, deadline, as_of));
+            if f64::from(t.progress) < share - BEHIND_BY {
+                yellow += 1;
+                (Colour::Yellow, share)
+            } else if deadline <= until {
+                blue += 1;
+                (Colour::Blue, share)
+            } else {
+                return Ok(());
+            }
+        };
+        found.push((colour, deadline, t.id, share, t));
+        Ok(())
+    })?;
+    found.sort_by_key(|w| (w.0, w.1, w.2));
+    let warnings = found
+        .into_iter()
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|(colour, deadline, _, share, task)| Warning {
+            colour,
+            elapsed: (share * 10.0).round() / 10.0,
+            days_left: (deadline - as_of).num_days(),
+            task,
+        })
+        .collect();
+    Ok(Warnings {
+        as_of,
+        red,
+        yellow,
+        blue,
+        warnings,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

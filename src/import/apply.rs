@@ -231,7 +231,16 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             by_ref.insert(item.r#ref.as_str(), id);
             continue;
         }
-        let id = tasks::insert(w, t, opts.note.as_deref())?;
+        // A report's tasks take effect when it was issued; its achievements were done by the
+        // end of the year it reports on, so that year's year-end export holds them.
+        w.set_default_effective(if t.kind == Kind::Achievement {
+            Some(report_end)
+        } else {
+            r.issued_on
+        });
+        let id = tasks::insert(w, t, opts.note.as_deref());
+        w.set_default_effective(None);
+        let id = id?;
         by_ref.insert(item.r#ref.as_str(), id);
         created.push(id);
     }

@@ -31,6 +31,14 @@ pub fn apply(
                 "the ledger changed while undo was waiting; run it again".into(),
             ));
         }
+        // The undo takes effect when the change it takes back did, so that views as of any
+        // day show neither (the writer clamps each row to its task's latest row).
+        let day = fresh
+            .rows
+            .iter()
+            .filter_map(|r| NaiveDate::parse_from_str(r.effective.get(..10)?, "%Y-%m-%d").ok())
+            .min();
+        w.set_default_effective(day);
         rows::apply(w, &fresh, as_of)
     })
 }

@@ -2,8 +2,10 @@
 //! column, the Chinese and English labels, how the value is stored (text, integer or a JSON
 //! list), how it is read from a task and how a history value is replayed onto one. Row
 //! updates (db::tasks), undo (db::tasks::set_field), replay (db::replay), `check`
-//! (db::check) and the labels of show/history (render::field_label) iterate this list, so a
-//! new changeable field is one variant here (plus its arms below) and its schema step.
+//! (db::check, its history chain included) and the bulk validator's old-value rule
+//! (db::bulk::validate) read a field's text through `Field::text`, and the labels of
+//! show/history (render::field_label) iterate this list, so a new changeable field is one
+//! variant here (plus its arms below) and its schema step.
 
 use super::{Lang, Task};
 

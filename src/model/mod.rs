@@ -105,12 +105,34 @@ pub struct HistoryRow {
     pub id: i64,
     pub change_id: i64,
     pub task_id: i64,
+    /// When the change was recorded.
     pub at: String,
     pub actor: String,
     pub field: String,
     pub old: Option<String>,
     pub new: Option<String>,
     pub note: Option<String>,
+    /// When the change took effect (`--on`); the same as `at` when none was given.
+    pub effective: String,
+}
+
+impl HistoryRow {
+    /// The row's time as printed: the recorded time, and the day it took effect when that
+    /// is another day ("2026-04-10 录入，2026-03-31 生效").
+    pub fn when(&self, lang: Lang) -> String {
+        let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+        if day(&self.at) == day(&self.effective) {
+            return self.at.clone();
+        }
+        match lang {
+            Lang::Zh => format!("{} 录入，{} 生效", day(&self.at), day(&self.effective)),
+            Lang::En => format!(
+                "recorded {}, effective {}",
+                day(&self.at),
+                day(&self.effective)
+            ),
+        }
+    }
 }
 
 #[cfg(test)]

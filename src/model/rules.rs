@@ -1,10 +1,45 @@
 //! The rules that tie a task's status, progress and completion together, as pure functions
 //! on plain types. `add` and `update` (src/ledger/) and undo (through db::tasks::update) all
-//! go through these, so each rule is written once.
+//! go through these, so each rule is written once. The rules of links and parents are here
+//! too: db::tasks asks them inside the write, because import and undo write links and parents
+//! without going through src/ledger/, and db/ may depend on model/ but not on the layer above.
 
 use chrono::NaiveDate;
 
-use super::{Status, Task};
+use super::{Kind, Status, Task};
+use crate::Error;
+
+/// A task never addresses itself: what it addresses is another task, a shortcoming.
+pub fn link_source(id: i64, shortcoming: i64) -> Result<(), Error> {
+    if id == shortcoming {
+        return Err(Error::Refused(format!(
+            "task #{id} cannot address itself; link it to a shortcoming"
+        )));
+    }
+    Ok(())
+}
+
+/// What a task addresses is a shortcoming (问题), never a measure or another kind.
+pub fn link_target(shortcoming: i64, kind: Kind) -> Result<(), Error> {
+    if kind != Kind::Shortcoming {
+        return Err(Error::Refused(format!(
+            "task #{shortcoming} is a {kind}, not a shortcoming; --addresses takes the id of a shortcoming"
+        )));
+    }
+    Ok(())
+}
+
+/// Sub-tasks form a tree: a parent that is the task itself or one of its descendants is
+/// refused. Whether it is (`would_cycle`) needs the ancestors of `parent`, which only a
+/// recursive query on the ledger knows, so the caller asks db::tasks::would_cycle.
+pub fn parent(id: i64, parent: i64, would_cycle: bool) -> Result<(), Error> {
+    if would_cycle {
+        return Err(Error::Refused(format!(
+            "task #{parent} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
+        )));
+    }
+    Ok(())
+}
 
 /// The fields of a task that `update` may change, with their new values.
 #[derive(Debug, Clone, Default)]
@@ -93,6 +128,20 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The link and parent rules refuse exactly the self-link, a target that is not a
+    /// shortcoming, and a parent that would close a loop.
+    #[test]
+    fn link_and_parent_rules() {
+        assert!(matches!(link_source(3, 3), Err(Error::Refused(m)) if m.contains("itself")));
+        assert!(link_source(3, 4).is_ok());
+        assert!(link_target(4, Kind::Shortcoming).is_ok());
+        assert!(
+            matches!(link_target(4, Kind::Commitment), Err(Error::Refused(m)) if m.contains("not a shortcoming"))
+        );
+        assert!(matches!(parent(2, 5, true), Err(Error::Refused(m)) if m.contains("cycle")));
+        assert!(parent(2, 5, false).is_ok());
+    }
 
     #[test]
     fn a_new_task_at_100_is_done_and_a_finished_one_is_at_100() {

@@ -214,7 +214,10 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Fitted {
     let mut t = Grid::new(
         style,
         vec![
-            Col::keep(style.t("时间", "At"), 0),
+            // A change whose effective day differs from its recording day reads "2025-04-10
+            // 录入，2025-03-31 生效": on a narrow terminal it wraps at the space, never inside
+            // a date; a full timestamp (25 columns) stays on one line.
+            Col::wrap(style.t("时间", "At"), 0, 25),
             Col::num(style.t("任务", "Task"), 0),
             Col::keep(style.t("操作人", "By"), 3),
             Col::keep(style.t("字段", "Field"), 0),
@@ -244,7 +247,7 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Fitted {
             (show(&h.old), show(&h.new))
         };
         t.row(vec![
-            printable(&h.at),
+            printable(&h.when(style.lang)),
             format!("#{}", h.task_id),
             printable(&h.actor),
             printable(&field_label(&h.field, style.lang)),

@@ -497,3 +497,149 @@ pub fn run_read_only(folder: &Path, mnt: &Path, args: &[&str]) -> std::process::
         .stdin(std::process::Stdio::null());
     p.output().unwrap()
 }
+
+// ---------------------------------------------------------------------------------------------
+// Parsed reports: the one summary format the shape snapshots (tests/import_shapes.rs,
+// tests/import_unseen.rs) are written in.
+
+fn shape_path(name: &str) -> String {
+    format!("{}/fixtures/shapes/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn summary_text(v: &Value) -> String {
+    match v {
+        Value::Null => "-".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) if a.is_empty() => "-".into(),
+        Value::Array(a) => a.iter().map(summary_text).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+/// What `import --dry-run --format json` found, one line per item: the counts, then each
+/// achievement (ref, section, title), shortcoming (ref, title) and commitment (ref, area,
+/// deadline, owner, co-owners, recurring words, title).
+pub fn shape_summary(file: &str) -> String {
+    let l = Ledger::new();
+    let v = l.json(&["import", "--dry-run", &shape_path(file)]);
+    let r = &v["report"];
+    let items = |part: &str| -> Vec<(String, Value)> {
+        r[part]
+            .as_array()
+            .map(|a| a.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|s| {
+                let t = summary_text(&s["title"]);
+                s["items"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |i| (t.clone(), i))
+            })
+            .collect()
+    };
+    let ach = items("achievements");
+    let plans = items("plans");
+    let short = r["shortcomings"].as_array().cloned().unwrap_or_default();
+    let mut out = vec![
+        format!(
+            "report {} plan {} issuer {} issued {}",
+            summary_text(&r["report_year"]),
+            summary_text(&r["plan_year"]),
+            summary_text(&r["issuer"]),
+            summary_text(&r["issued_on"])
+        ),
+        format!(
+            "achievements {} shortcomings {} commitments {} unassigned {}",
+            ach.len(),
+            short.len(),
+            plans.len(),
+            summary_text(&r["coverage"]["unassigned"])
+        ),
+    ];
+    for (sec, i) in &ach {
+        out.push(format!(
+            "A {} | {} | {}",
+            summary_text(&i["ref"]),
+            sec,
+            summary_text(&i["title"])
+        ));
+    }
+    for i in &short {
+        out.push(format!(
+            "S {} | {}",
+            summary_text(&i["ref"]),
+            summary_text(&i["title"])
+        ));
+    }
+    for (area, i) in &plans {
+        let due = if i["continuous"] == Value::Bool(true) {
+            "长期".to_string()
+        } else {
+            summary_text(&i["deadline"])
+        };
+        out.push(format!(
+            "C {} | {} | {} | {} | {} | {} | {}",
+            summary_text(&i["ref"]),
+            area,
+            due,
+            summary_text(&i["owner"]),
+            summary_text(&i["co_owners"]),
+            summary_text(&i["recurring"]),
+            summary_text(&i["title"])
+        ));
+    }
+    out.join("\n")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The reference ledger that table and export snapshots are taken of.
+
+/// The moment the snapshots are taken: after every change below.
+pub const LATER: &str = "2025-06-30T17:00:00+08:00";
+
+/// The reference ledger of the table and export snapshots (tests/snapshots_cli.rs,
+/// tests/table_fit.rs): the reference report imported at NOW, then: a commitment started with an owner, a progress
+/// note, a second commitment with an early deadline (overdue by LATER) linked to the shortcoming
+/// it addresses, and a shortcoming blocked. Each step a month apart, so the history is ordered
+/// by time.
+pub fn reference_ledger() -> Ledger {
+    let mut l = Ledger::new();
+    let report = format!(
+        "{}/fixtures/tianning-2024-report.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    l.run_ok(&["import", &report]);
+    l.set_now("2025-04-01T10:00:00+08:00");
+    l.run_ok(&[
+        "update",
+        "19",
+        "--status",
+        "doing",
+        "--progress",
+        "40",
+        "--owner",
+        "区司法局",
+    ]);
+    l.run_ok(&["note", "19", "已召开专题会议部署年度重点任务"]);
+    l.set_now("2025-05-01T10:00:00+08:00");
+    l.run_ok(&[
+        "update",
+        "23",
+        "--deadline",
+        "2025-05-31",
+        "--owner",
+        "区城管局",
+        "--co-owner",
+        "区市场监管局",
+        "--note",
+        "按区委部署提前完成",
+    ]);
+    l.run_ok(&["link", "23", "--addresses", "18"]);
+    l.set_now("2025-06-01T10:00:00+08:00");
+    l.run_ok(&["update", "17", "--status", "blocked"]);
+    l.set_now(LATER);
+    l
+}

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use super::{DocumentLine, HistoryLine, TaskLine};
 use crate::cli::{parse_name, parse_outline_area, parse_text, parse_title, MAX_NAME, MAX_TEXT};
 use crate::db::replay::{replay_rows, Replayed, RowRef};
+use crate::model::field::Field;
 use crate::model::{Kind, Status, Task, Word};
 
 /// The longest line read, in bytes. A task line holds its body twice (the column and the
@@ -546,21 +547,11 @@ fn row(
 /// keeps (as `update` and `undo` write it): otherwise `undo` would refuse to take the row
 /// back, and the trail would say something that never was.
 fn old_value(rep: &Replayed, r: &RowRef<'_>) -> Result<(), String> {
-    let t = &rep.task;
-    let held: Option<String> = match r.field {
-        "status" => Some(t.status.to_string()),
-        "progress" => Some(t.own_progress.to_string()),
-        "owner" => t.owner.clone(),
-        "co_owners" => Some(serde_json::to_string(&t.co_owners).map_err(|e| e.to_string())?),
-        "deadline" => t.deadline.map(|d| d.to_string()),
-        "deadline_text" => t.deadline_text.clone(),
-        "title" => Some(t.title.clone()),
-        "area" => t.area.clone(),
-        "outline_area" => t.outline_area.clone(),
-        "body" => t.body.clone(),
-        "parent_id" => t.parent_id.map(|p| p.to_string()),
-        "completed_at" => t.completed_at.clone(),
-        "addresses" => {
+    // The held value is written by the one description of the fields, as `update` and `undo`
+    // write it, so this rule and `check`'s read the same text.
+    let held: Option<String> = match (Field::from_name(r.field), r.field) {
+        (Some(f), _) => f.text(&rep.task),
+        (None, "addresses") => {
             let linked = |v: Option<&str>| {
                 v.and_then(|s| s.parse::<i64>().ok())
                     .is_some_and(|s| rep.addresses.contains(&s))
