@@ -779,4 +779,19 @@ mod tests {
         assert_eq!(t.status, Status::Done);
         assert_eq!(t.completed_at.as_deref(), Some("2025-03-01T09:00:00+08:00"));
     }
+
+    /// Until the selected columns are built from `Field`, this guard makes a new changeable
+    /// field that was added to the description but not to `TASK_COLUMNS` fail here instead of
+    /// in a later query.
+    #[test]
+    fn task_columns_select_every_changeable_field() {
+        use crate::model::field::Field;
+        for f in Field::ALL {
+            let col = format!("t.{}", f.column());
+            let found = TASK_COLUMNS
+                .split(|c: char| c == ',' || c.is_whitespace() || c == '(' || c == ')')
+                .any(|w| w == col);
+            assert!(found, "TASK_COLUMNS misses {col}");
+        }
+    }
 }
