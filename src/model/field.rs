@@ -173,6 +173,124 @@ impl Field {
     }
 }
 
+/// Every column of the `task` table, in the order task queries select them (the selected
+/// column list, row mapping and insert iterate `Column::ALL`, so a variant's position is its
+/// index in a selected row). The changeable ones name their `Field`; the fixed ones are written
+/// once, when the task is created. A new column is one variant here plus its arms below and
+/// its schema step; the typed structs (`Task`, `NewTask`) keep one named member per column
+/// because the rest of the code reads them by name and the compiler checks every use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Id,
+    Ref,
+    Kind,
+    Title,
+    Body,
+    Area,
+    OutlineArea,
+    Owner,
+    CoOwners,
+    Status,
+    Progress,
+    Deadline,
+    DeadlineText,
+    Year,
+    ParentId,
+    DocumentId,
+    CreatedAt,
+    UpdatedAt,
+    CompletedAt,
+}
+
+/// How a column gets its value when a task is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// SQLite assigns it (the row id).
+    Auto,
+    /// The new task gives it.
+    Given,
+    /// The time of the command that creates the task.
+    Now,
+}
+
+impl Column {
+    /// Every column, in selection order.
+    pub const ALL: [Column; 19] = [
+        Column::Id,
+        Column::Ref,
+        Column::Kind,
+        Column::Title,
+        Column::Body,
+        Column::Area,
+        Column::OutlineArea,
+        Column::Owner,
+        Column::CoOwners,
+        Column::Status,
+        Column::Progress,
+        Column::Deadline,
+        Column::DeadlineText,
+        Column::Year,
+        Column::ParentId,
+        Column::DocumentId,
+        Column::CreatedAt,
+        Column::UpdatedAt,
+        Column::CompletedAt,
+    ];
+
+    /// The changeable field the column holds, if it is one.
+    pub fn field(self) -> Option<Field> {
+        Some(match self {
+            Column::Status => Field::Status,
+            Column::Progress => Field::Progress,
+            Column::Owner => Field::Owner,
+            Column::CoOwners => Field::CoOwners,
+            Column::Deadline => Field::Deadline,
+            Column::DeadlineText => Field::DeadlineText,
+            Column::Title => Field::Title,
+            Column::Area => Field::Area,
+            Column::OutlineArea => Field::OutlineArea,
+            Column::Body => Field::Body,
+            Column::ParentId => Field::ParentId,
+            Column::CompletedAt => Field::CompletedAt,
+            Column::Id
+            | Column::Ref
+            | Column::Kind
+            | Column::Year
+            | Column::DocumentId
+            | Column::CreatedAt
+            | Column::UpdatedAt => return None,
+        })
+    }
+
+    /// The column's name in the `task` table (a changeable field's column is its name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Id => "id",
+            Column::Ref => "ref",
+            Column::Kind => "kind",
+            Column::Year => "year",
+            Column::DocumentId => "document_id",
+            Column::CreatedAt => "created_at",
+            Column::UpdatedAt => "updated_at",
+            c => c.field().map(Field::column).unwrap_or_default(),
+        }
+    }
+
+    /// How the column is filled when a task is created.
+    pub fn written(self) -> Written {
+        match self {
+            Column::Id => Written::Auto,
+            Column::CreatedAt | Column::UpdatedAt => Written::Now,
+            _ => Written::Given,
+        }
+    }
+
+    /// The index of the column in a row selected with `Column::ALL`.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// A history value parsed as the field's type.
 fn parse<T: std::str::FromStr>(v: &Option<String>, field: Field) -> Result<T, String>
 where
@@ -197,5 +315,19 @@ mod tests {
             assert_eq!(Field::from_name(f.name()), Some(f));
         }
         assert_eq!(Field::from_name("note"), None);
+    }
+
+    /// Every changeable field has exactly one column, every column a name, and `ALL` is in
+    /// declaration order so a column's index is its position in a selected row.
+    #[test]
+    fn columns_cover_every_field() {
+        for f in Field::ALL {
+            let n = Column::ALL.iter().filter(|c| c.field() == Some(f)).count();
+            assert_eq!(n, 1, "{f:?}");
+        }
+        for (i, c) in Column::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+            assert!(!c.name().is_empty());
+        }
     }
 }
