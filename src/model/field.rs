@@ -183,9 +183,9 @@ impl Field {
 pub enum Column {
     Id,
     Ref,
+    DocumentId,
     Kind,
     Title,
-    Body,
     Area,
     OutlineArea,
     Owner,
@@ -196,10 +196,10 @@ pub enum Column {
     DeadlineText,
     Year,
     ParentId,
-    DocumentId,
     CreatedAt,
     UpdatedAt,
     CompletedAt,
+    Body,
 }
 
 /// How a column gets its value when a task is created.
@@ -214,13 +214,14 @@ pub enum Written {
 }
 
 impl Column {
-    /// Every column, in selection order.
+    /// Every column, in selection order, which is also the order `show` lists them (the
+    /// body, often long, last).
     pub const ALL: [Column; 19] = [
         Column::Id,
         Column::Ref,
+        Column::DocumentId,
         Column::Kind,
         Column::Title,
-        Column::Body,
         Column::Area,
         Column::OutlineArea,
         Column::Owner,
@@ -231,10 +232,10 @@ impl Column {
         Column::DeadlineText,
         Column::Year,
         Column::ParentId,
-        Column::DocumentId,
         Column::CreatedAt,
         Column::UpdatedAt,
         Column::CompletedAt,
+        Column::Body,
     ];
 
     /// The changeable field the column holds, if it is one.
@@ -285,6 +286,45 @@ impl Column {
         }
     }
 
+    /// The name `show` and the help use for the column: its column name, except the
+    /// document, which `show` prints whole rather than as its id.
+    pub fn shown_name(self) -> &'static str {
+        match self {
+            Column::DocumentId => "document",
+            c => c.name(),
+        }
+    }
+
+    /// The Chinese label, as the ledger's tables head the column.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Column::Id => "编号",
+            Column::Ref => "来源编号",
+            Column::DocumentId => "来源文件",
+            Column::Kind => "类型",
+            Column::Year => "年度",
+            Column::CreatedAt => "创建时间",
+            Column::UpdatedAt => "更新时间",
+            c => c.field().map(Field::zh).unwrap_or_default(),
+        }
+    }
+
+    /// The label in the given language (English labels are the shown names).
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.pick(self.zh(), self.shown_name())
+    }
+
+    /// The column with this shown name, if it is one.
+    pub fn from_shown_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.shown_name() == name)
+    }
+
+    /// Whether `show` gives the column a row of its own: the deadline's original words are
+    /// printed beside the deadline instead.
+    pub fn shown(self) -> bool {
+        self != Column::DeadlineText
+    }
+
     /// The index of the column in a row selected with `Column::ALL`.
     pub const fn index(self) -> usize {
         self as usize
@@ -328,6 +368,8 @@ mod tests {
         for (i, c) in Column::ALL.iter().enumerate() {
             assert_eq!(c.index(), i);
             assert!(!c.name().is_empty());
+            assert!(!c.zh().is_empty());
+            assert_eq!(Column::from_shown_name(c.shown_name()), Some(*c));
         }
     }
 }
