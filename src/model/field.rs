@@ -325,6 +325,33 @@ impl Column {
         self != Column::DeadlineText
     }
 
+    /// The column's heading in the yearly export (Chinese, English), if the export has it.
+    /// The export's tables are read by supervisors, so their headings are the ledger's
+    /// printed words rather than the field names.
+    pub fn exported(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Column::Ref => ("来源", "Ref"),
+            Column::Kind => ("类型", "Kind"),
+            Column::Area => ("领域", "Area"),
+            Column::Title => ("任务", "Title"),
+            Column::Owner => ("牵头单位", "Owner"),
+            Column::CoOwners => ("配合单位", "Co-owners"),
+            Column::Deadline => ("完成时限", "Deadline"),
+            Column::Status => ("状态", "Status"),
+            Column::Progress => ("进度", "Progress"),
+            Column::Id
+            | Column::DocumentId
+            | Column::OutlineArea
+            | Column::DeadlineText
+            | Column::Year
+            | Column::ParentId
+            | Column::CreatedAt
+            | Column::UpdatedAt
+            | Column::CompletedAt
+            | Column::Body => return None,
+        })
+    }
+
     /// The index of the column in a row selected with `Column::ALL`.
     pub const fn index(self) -> usize {
         self as usize
