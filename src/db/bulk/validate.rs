@@ -293,7 +293,8 @@ fn creation(t: &Task, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String>
     )
 }
 
-/// The fields a task line and a creation row share.
+/// The fields a task line and a creation row share, borrowed from either (their types
+/// differ: the line holds the deadline as text, the replayed task as a date).
 struct Fields<'a> {
     reference: Option<&'a str>,
     title: &'a str,
@@ -318,35 +319,60 @@ fn fields(
     refs: &mut Vec<Ref>,
 ) -> Result<(), String> {
     let at = |e: String| format!("{whose} {e}");
-    if let Some(r) = f.reference {
-        parse_name(r).map_err(|e| at(format!("ref: {e}")))?;
-    }
-    value("title", Some(f.title), origin, refs).map_err(at)?;
-    value("body", f.body, origin, refs).map_err(at)?;
-    value("area", f.area, origin, refs).map_err(at)?;
-    value("outline_area", f.outline_area, origin, refs).map_err(at)?;
-    value("owner", f.owner, origin, refs).map_err(at)?;
-    for n in f.co_owners {
-        name(n, origin, "a co-owner").map_err(at)?;
-    }
-    progress(f.progress).map_err(at)?;
-    value("deadline", f.deadline, origin, refs).map_err(at)?;
-    value("deadline_text", f.deadline_text, origin, refs).map_err(at)?;
-    year(f.year).map_err(at)?;
-    if let Some(p) = f.parent_id {
-        if p == id {
-            return Err(format!(
-                "task {id} is its own parent (a cycle of sub-tasks)"
-            ));
+    // Column by column, with one exhaustive match: a new column must say how it is checked.
+    for c in Column::ALL {
+        match c {
+            Column::Ref => {
+                if let Some(r) = f.reference {
+                    parse_name(r).map_err(|e| at(format!("ref: {e}")))?;
+                }
+            }
+            Column::Title => value("title", Some(f.title), origin, refs).map_err(at)?,
+            Column::Body => value("body", f.body, origin, refs).map_err(at)?,
+            Column::Area => value("area", f.area, origin, refs).map_err(at)?,
+            Column::OutlineArea => {
+                value("outline_area", f.outline_area, origin, refs).map_err(at)?
+            }
+            Column::Owner => value("owner", f.owner, origin, refs).map_err(at)?,
+            Column::CoOwners => {
+                for n in f.co_owners {
+                    name(n, origin, "a co-owner").map_err(at)?;
+                }
+            }
+            Column::Progress => progress(f.progress).map_err(at)?,
+            Column::Deadline => value("deadline", f.deadline, origin, refs).map_err(at)?,
+            Column::DeadlineText => {
+                value("deadline_text", f.deadline_text, origin, refs).map_err(at)?
+            }
+            Column::Year => year(f.year).map_err(at)?,
+            Column::ParentId => {
+                if let Some(p) = f.parent_id {
+                    if p == id {
+                        return Err(format!(
+                            "task {id} is its own parent (a cycle of sub-tasks)"
+                        ));
+                    }
+                    id_in_range(p, "parent_id").map_err(at)?;
+                    refs.push(Ref {
+                        target: p,
+                        need: Need::Task,
+                        what: "parent_id",
+                    });
+                }
+            }
+            Column::CompletedAt => {
+                value("completed_at", f.completed_at, origin, refs).map_err(at)?
+            }
+            // Typed by serde (kind, status), or checked by `task` and `creation` themselves,
+            // which see the line's id, document and stamps.
+            Column::Id
+            | Column::DocumentId
+            | Column::Kind
+            | Column::Status
+            | Column::CreatedAt
+            | Column::UpdatedAt => {}
         }
-        id_in_range(p, "parent_id").map_err(at)?;
-        refs.push(Ref {
-            target: p,
-            need: Need::Task,
-            what: "parent_id",
-        });
     }
-    value("completed_at", f.completed_at, origin, refs).map_err(at)?;
     Ok(())
 }
 
