@@ -836,6 +836,26 @@ mod tests {
         assert_eq!(t.completed_at.as_deref(), Some("2025-03-01T09:00:00+08:00"));
     }
 
+    /// The schema's task table and the description list the same columns, so a column added
+    /// to one and forgotten in the other fails here rather than in a query.
+    #[test]
+    fn description_lists_every_schema_column() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let mut schema: Vec<String> = l
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT name FROM pragma_table_info('task')")?;
+                let names = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(names)
+            })
+            .unwrap();
+        let mut described: Vec<String> = Column::ALL.iter().map(|c| c.name().to_string()).collect();
+        schema.sort();
+        described.sort();
+        assert_eq!(schema, described);
+    }
+
     /// The selected columns are built from `Column`; this guard checks that every changeable
     /// `Field` has its column there.
     #[test]

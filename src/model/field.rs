@@ -6,6 +6,11 @@
 //! (db::bulk::validate) read a field's text through `Field::text`, and the labels of
 //! show/history (render::field_label) iterate this list, so a new changeable field is one
 //! variant here (plus its arms below) and its schema step.
+//!
+//! `Column` extends the description to every column of the task table, the fixed ones (id,
+//! ref, kind, document, year, stamps) included: the selected column list and row mapping
+//! (db::tasks), insert, the JSON Lines export/import and the validator's checks and
+//! comparison (db::bulk), the yearly export's headings (export) and show's rows iterate it.
 
 use super::{Lang, Task};
 
