@@ -41,6 +41,14 @@ impl TaskColumns {
     }
 }
 
+/// Lets code that took the list as a `&str` (`&TASK_COLUMNS`, `.split(…)`) read it unchanged.
+impl std::ops::Deref for TaskColumns {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl std::fmt::Display for TaskColumns {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
