@@ -58,10 +58,14 @@ pub struct Import {
     pub review: Option<PathBuf>,
 }
 
-/// Whether the file is a review sheet (an .xlsx workbook).
+/// Whether the file is a review sheet: a workbook written as .xlsx, which the office may send
+/// back saved as .xls (WPS, older Excel) or .ods (LibreOffice's own format).
 fn is_review_sheet(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    path.extension().is_some_and(|e| {
+        ["xlsx", "xls", "ods"]
+            .iter()
+            .any(|x| e.eq_ignore_ascii_case(x))
+    })
 }
 
 /// Whether the file is a JSON Lines ledger export rather than a report: by its extension,
@@ -116,6 +120,16 @@ impl Import {
     /// socket) before the ledger is opened, so such a command creates no ledger.
     pub fn check_input(&self) -> Result<()> {
         crate::fsio::check_input(&self.file)
+    }
+
+    /// Refuses a `--review` path that `export -o` would refuse: the ledger or one of its
+    /// files, a symbolic link (writing would replace what it points to), a folder or device,
+    /// or a path in a folder that does not exist.
+    pub fn check_review_output(&self, ledger: &std::path::Path) -> Result<()> {
+        match &self.review {
+            Some(sheet) => crate::fsio::check_output(sheet, ledger),
+            None => Ok(()),
+        }
     }
 
     /// `--dry-run`: reads and parses the report and prints what was found, without opening

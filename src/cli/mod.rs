@@ -467,6 +467,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     };
     if let Command::Import(c) = &cli.command {
         c.check_input()?;
+        c.check_review_output(&path)?;
         if c.dry_run || c.explain || c.review.is_some() {
             return c.preview(&ctx, out);
         }

@@ -102,7 +102,7 @@ pub fn replay_task(
         |r| r.get(0),
     )?;
     let kids = if parent {
-        rollup_at(conn, Some(cutoff))?
+        rollup_scoped(conn, Some(cutoff), Some(id))?
     } else {
         Rollup::new()
     };
@@ -375,6 +375,14 @@ fn apply(
 /// only the fields it needs: the first pass of a streamed export, which must know a parent's
 /// rolled-up progress before its sub-tasks come by.
 pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
+    rollup_scoped(conn, cutoff, None)
+}
+
+/// `rollup_at`, for every parent or for one (`show --as-of` of a parent). A task can have
+/// been a sub-task of `parent` at the cut-off only if it is one now or a parent_id row of its
+/// history names `parent` (as new or old parent): only those tasks' history is read, so one
+/// parent does not replay every sub-task of the ledger.
+fn rollup_scoped(conn: &Connection, cutoff: Option<&str>, parent: Option<i64>) -> Result<Rollup> {
     #[derive(serde::Deserialize)]
     struct Light {
         status: Status,
@@ -387,14 +395,19 @@ pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
     // moved it): their history is all that is read.
     let mut stmt = conn.prepare(
         "WITH kids(id) AS (
-             SELECT id FROM task WHERE parent_id IS NOT NULL
-             UNION SELECT task_id FROM history WHERE field = 'parent_id')
+             SELECT id FROM task WHERE parent_id IS NOT NULL AND (?2 IS NULL OR parent_id = ?2)
+             UNION SELECT task_id FROM history WHERE field = 'parent_id'
+                 AND (?2 IS NULL OR new = ?3 OR old = ?3))
          SELECT h.task_id, h.field, h.new FROM kids JOIN history h ON h.task_id = kids.id
          WHERE h.field IN ('created', 'status', 'progress', 'parent_id')
            AND (?1 IS NULL OR coalesce(h.effective, h.at) <= ?1 || '~')
          ORDER BY h.task_id, h.id",
     )?;
-    let mut rows = stmt.query([cutoff])?;
+    let mut rows = stmt.query(rusqlite::params![
+        cutoff,
+        parent,
+        parent.map(|p| p.to_string())
+    ])?;
     let mut out = Rollup::new();
     let mut current: Option<(i64, Light)> = None;
     let flush = |c: &Option<(i64, Light)>, out: &mut Rollup| {

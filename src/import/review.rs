@@ -16,6 +16,7 @@ use sha2::{Digest, Sha256};
 use super::apply::Prepared;
 use super::parse::Coverage;
 use super::{suggest_links, Item, ParsedReport, Section};
+use crate::fsio::{self, Place};
 use crate::model::date::{self, Due};
 use crate::model::Kind;
 use crate::{Error, Result};
@@ -151,7 +152,15 @@ pub fn write(p: &Prepared, path: &Path) -> Result<usize> {
         }
         ws.set_hidden(true);
     }
-    wb.save(path).map_err(e)?;
+    // Written whole or not at all, like `export -o`: under a temporary name beside it, then
+    // renamed. The workbook writer panics on a write error (a full disk), so it writes
+    // through a latch that keeps the error for after it is done.
+    fsio::write_file_with(path, Place::Replace, |file| {
+        let mut w = fsio::Latch::new(file);
+        wb.save_to_writer(&mut w).map_err(e)?;
+        w.finish()
+            .map_err(|x| Error::io(format!("cannot write {}", path.display()), x))
+    })?;
     Ok(n)
 }
 
@@ -182,7 +191,25 @@ fn cell(d: Option<&Data>) -> String {
         Some(Data::DateTime(d)) => {
             excel_date(d.as_f64()).map_or_else(String::new, |x| x.to_string())
         }
+        // An OpenDocument date is ISO text with a time; the day is what the person typed.
+        Some(Data::DateTimeIso(s)) => s.split('T').next().unwrap_or_default().to_string(),
         Some(other) => other.to_string().trim().to_string(),
+    }
+}
+
+/// The 完成时限 cell. A spreadsheet program may keep a typed date as its serial day number
+/// shown as a plain number (LibreOffice does when the cell's format is a number); a number
+/// too large to be a year (1900–9999) can only be such a day, so it is read as one. A
+/// smaller number stays a year ("2025" is the end of 2025).
+fn due_cell(d: Option<&Data>) -> String {
+    let serial = match d {
+        Some(Data::Float(f)) => Some(*f),
+        Some(Data::Int(i)) => Some(*i as f64),
+        _ => None,
+    };
+    match serial.filter(|f| *f >= 10_000.0).and_then(excel_date) {
+        Some(day) => day.to_string(),
+        None => cell(d),
     }
 }
 
@@ -253,16 +280,22 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
     let mut added = 0;
     let (rows_n, _) = items.get_size();
     for r in 1..rows_n as u32 {
-        let c = |k: u32| cell(items.get_value((r, k)));
+        let c = |k: u32| match k {
+            8 => due_cell(items.get_value((r, k))),
+            _ => cell(items.get_value((r, k))),
+        };
         let row: Vec<String> = (0..HEADER.len() as u32).map(c).collect();
         if row.iter().all(String::is_empty) {
             continue;
         }
         let n = r + 1;
         let get = |k: usize| row.get(k).cloned().unwrap_or_default();
-        match get(0).as_str() {
-            "是" | "" | "yes" | "Y" | "y" => {}
-            "否" | "no" | "N" | "n" => continue,
+        // A TRUE or FALSE cell (a program's check box, or LibreOffice's reading of a typed
+        // TRUE) reads as "true" or "false", or as 1 or 0 once saved as .xls or .ods, and
+        // means yes or no.
+        match get(0).to_lowercase().as_str() {
+            "是" | "" | "yes" | "y" | "true" | "1" => {}
+            "否" | "no" | "n" | "false" | "0" => continue,
             other => {
                 bad.push(format!("row {n}: 导入 must be 是 or 否, not '{other}'"));
                 continue;

@@ -23,7 +23,7 @@ pub fn link_source(id: i64, shortcoming: i64) -> Result<(), Error> {
 pub fn link_target(shortcoming: i64, kind: Kind) -> Result<(), Error> {
     if kind != Kind::Shortcoming {
         return Err(Error::Refused(format!(
-            "task #{shortcoming} is a {kind}, not a shortcoming; --addresses takes the id of a shortcoming"
+            "task #{shortcoming} is not a shortcoming (its kind is {kind}); --addresses takes the id of a shortcoming"
         )));
     }
     Ok(())
@@ -138,6 +138,10 @@ mod tests {
         assert!(link_target(4, Kind::Shortcoming).is_ok());
         assert!(
             matches!(link_target(4, Kind::Commitment), Err(Error::Refused(m)) if m.contains("not a shortcoming"))
+        );
+        // English has "an achievement", not "a achievement": the kind is named on its own.
+        assert!(
+            matches!(link_target(4, Kind::Achievement), Err(Error::Refused(m)) if !m.contains("a achievement") && m.contains("achievement"))
         );
         assert!(matches!(parent(2, 5, true), Err(Error::Refused(m)) if m.contains("cycle")));
         assert!(parent(2, 5, false).is_ok());

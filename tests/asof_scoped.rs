@@ -1,0 +1,70 @@
+//! `show --as-of` of a parent reads only the history of the tasks that can have been its
+//! sub-tasks; its rolled-up progress must agree with the full replay that `list --as-of` does.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::Ledger;
+
+/// Sub-tasks move between parents on different days, one is cancelled; on every day around
+/// those changes each parent shows the same progress in `show --as-of` (scoped rollup) as in
+/// `list --as-of` (rollup over the whole ledger).
+#[test]
+fn show_as_of_of_a_parent_agrees_with_the_full_replay() {
+    let l = Ledger::init().at("2025-12-20T09:00:00+08:00");
+    let p1 = l.add("甲", &["--on", "2025-01-02"]).to_string();
+    let p2 = l.add("乙", &["--on", "2025-01-02"]).to_string();
+    let a = l
+        .add(
+            "甲一",
+            &["--on", "2025-02-01", "--parent", &p1, "--progress", "20"],
+        )
+        .to_string();
+    let b = l
+        .add(
+            "甲二",
+            &["--on", "2025-02-01", "--parent", &p1, "--progress", "80"],
+        )
+        .to_string();
+    l.add(
+        "乙一",
+        &["--on", "2025-02-01", "--parent", &p2, "--progress", "10"],
+    );
+    l.run_ok(&["update", &b, "--parent", &p2, "--on", "2025-03-01"]);
+    l.run_ok(&["update", &a, "--progress", "60", "--on", "2025-04-01"]);
+    l.run_ok(&["update", &a, "--parent", &p2, "--on", "2025-05-01"]);
+    l.run_ok(&[
+        "update",
+        &b,
+        "--status",
+        "cancelled",
+        "--note",
+        "并入乙",
+        "--on",
+        "2025-06-01",
+    ]);
+    for day in [
+        "2025-01-31",
+        "2025-02-01",
+        "2025-02-28",
+        "2025-03-01",
+        "2025-04-01",
+        "2025-05-01",
+        "2025-06-01",
+        "2025-12-01",
+    ] {
+        let list = l.json(&["list", "--as-of", day]);
+        for p in [&p1, &p2] {
+            let shown = l.json(&["show", p, "--as-of", day]);
+            let listed = list
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["id"].as_i64().map(|i| i.to_string()).as_deref() == Some(p.as_str()))
+                .unwrap_or_else(|| panic!("task {p} missing on {day}: {list}"));
+            assert_eq!(
+                shown["progress"], listed["progress"],
+                "parent {p} on {day}: show {shown} vs list {listed}"
+            );
+        }
+    }
+}
