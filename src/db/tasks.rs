@@ -223,29 +223,32 @@ pub fn get(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Task> {
 
 /// The direct sub-tasks of a task, in id order.
 pub fn children(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
-    let sql = format!("SELECT {TASK_COLUMNS} FROM task t WHERE t.parent_id = ?1 ORDER BY t.id");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    related(conn, "FROM task t WHERE t.parent_id = ?1", id, as_of)
 }
 
 /// The shortcomings a task addresses.
 pub fn addresses(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM link l JOIN task t ON t.id = l.shortcoming_id
-         WHERE l.task_id = ?1 ORDER BY t.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    related(
+        conn,
+        "FROM link l JOIN task t ON t.id = l.shortcoming_id WHERE l.task_id = ?1",
+        id,
+        as_of,
+    )
 }
 
 /// The tasks that address a shortcoming.
 pub fn addressed_by(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM link l JOIN task t ON t.id = l.task_id
-         WHERE l.shortcoming_id = ?1 ORDER BY t.id"
-    );
+    related(
+        conn,
+        "FROM link l JOIN task t ON t.id = l.task_id WHERE l.shortcoming_id = ?1",
+        id,
+        as_of,
+    )
+}
+
+/// The tasks `from` (a FROM/JOIN/WHERE clause binding `?1` to `id`) finds, in id order.
+fn related(conn: &Connection, from: &str, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
+    let sql = format!("SELECT {TASK_COLUMNS} {from} ORDER BY t.id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
