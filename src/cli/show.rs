@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::documents::{self, Document};
 use crate::db::{history, tasks, Ledger};
+use crate::model::field::Column;
 use crate::model::{HistoryRow, Task, Word};
 use crate::render::{
     deadline_label, field_label, history_table, none_label, printable, task_table, Col, Grid,
@@ -99,44 +100,44 @@ impl Show {
         } else {
             t.status.label(lang).to_string()
         };
-        let rows: Vec<(&str, String)> = vec![
-            ("id", format!("#{}", t.id)),
-            ("ref", opt(&t.reference)),
-            (
-                "document",
-                d.document
+        // One row per shown column, in the description's order; the match names every
+        // column, so a new one is a compile error here until it says how it is shown.
+        let rows = Column::ALL.into_iter().filter(|c| c.shown()).map(|c| {
+            let value = match c {
+                Column::Id => format!("#{}", t.id),
+                Column::Ref => opt(&t.reference),
+                Column::DocumentId => d
+                    .document
                     .as_ref()
                     .map(|doc| {
                         let date = doc.issued_on.as_deref().unwrap_or_default();
                         printable(&format!("#{} 《{}》 {date}", doc.id, doc.title))
                     })
                     .unwrap_or_default(),
-            ),
-            ("kind", t.kind.label(lang).to_string()),
-            ("title", printable(&t.title)),
-            ("area", opt(&t.area)),
-            ("outline_area", opt(&t.outline_area)),
-            (
-                "owner",
-                t.owner
+                Column::Kind => t.kind.label(lang).to_string(),
+                Column::Title => printable(&t.title),
+                Column::Area => opt(&t.area),
+                Column::OutlineArea => opt(&t.outline_area),
+                Column::Owner => t
+                    .owner
                     .as_deref()
                     .map(printable)
                     .unwrap_or_else(|| none_label(lang, true).to_string()),
-            ),
-            ("co_owners", printable(&t.co_owners.join("、"))),
-            ("status", status),
-            ("progress", format!("{}%", t.progress)),
-            ("deadline", deadline),
-            ("year", t.year.to_string()),
-            (
-                "parent_id",
-                t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
-            ),
-            ("created_at", printable(&t.created_at)),
-            ("updated_at", printable(&t.updated_at)),
-            ("completed_at", opt(&t.completed_at)),
-            ("body", opt(&t.body)),
-        ];
+                Column::CoOwners => printable(&t.co_owners.join("、")),
+                Column::Status => status.clone(),
+                Column::Progress => format!("{}%", t.progress),
+                Column::Deadline => deadline.clone(),
+                // Printed beside the deadline; `shown` leaves it out.
+                Column::DeadlineText => String::new(),
+                Column::Year => t.year.to_string(),
+                Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
+                Column::CreatedAt => printable(&t.created_at),
+                Column::UpdatedAt => printable(&t.updated_at),
+                Column::CompletedAt => opt(&t.completed_at),
+                Column::Body => opt(&t.body),
+            };
+            (c.shown_name(), value)
+        });
         let mut cut = Vec::new();
         for (field, value) in rows {
             if !value.is_empty() {

@@ -17,8 +17,10 @@ use serde::{Deserialize, Serialize};
 use super::Writer;
 
 mod validate;
+use crate::model::field::Column;
 use crate::model::{Kind, Status};
 use crate::{Error, Result};
+use rusqlite::ToSql;
 pub use validate::{MAX_ID, MAX_LINE};
 
 /// The first line of a file.
@@ -69,7 +71,10 @@ pub struct HistoryLine {
     pub effective: Option<String>,
 }
 
-/// A task line: its stored columns, its links and its history.
+/// A task line: its stored columns, its links and its history. A typed struct rather than a
+/// walk over `Column`: serde's derive fixes the keys' order of the written line (files stay
+/// byte-identical) and parses the common line straight into it without a JSON value; the
+/// export and import map it to the columns through `Column::ALL`.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct TaskLine {
     #[serde(rename = "type")]
@@ -120,6 +125,37 @@ const SELECTION: &str = "WITH RECURSIVE sel(id) AS (
         SELECT json_extract(h.new, '$.parent_id') FROM history h JOIN sel ON h.task_id = sel.id
         WHERE ?1 IS NOT NULL AND h.field = 'created' AND json_extract(h.new, '$.parent_id') IS NOT NULL)";
 
+/// `SELECTION` then every column of the selected tasks, in `Column::ALL` order (a column is
+/// read at its index). Built once per process.
+fn task_select() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let cols: Vec<String> = Column::ALL
+            .iter()
+            .map(|c| format!("t.{}", c.name()))
+            .collect();
+        format!(
+            "{SELECTION} SELECT {} FROM task t WHERE t.id IN sel ORDER BY t.id",
+            cols.join(", ")
+        )
+    })
+}
+
+/// `INSERT INTO task(<every column, the id included>)`, in `Column::ALL` order: an import
+/// keeps the file's ids (shifted). Built once per process.
+fn task_insert() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let cols: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO task({}) VALUES ({})",
+            cols.join(", "),
+            marks.join(", ")
+        )
+    })
+}
+
 fn line<T: Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
     serde_json::to_writer(&mut *out, v)?;
     out.write_all(b"\n")
@@ -164,12 +200,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
     }
 
     // Three cursors in id order, merged: tasks, their history, their links.
-    let mut tasks = conn.prepare(&format!(
-        "{SELECTION} SELECT t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
-             t.co_owners, t.status, t.progress, t.deadline, t.deadline_text, t.year, t.parent_id,
-             t.document_id, t.created_at, t.updated_at, t.completed_at
-         FROM task t WHERE t.id IN sel ORDER BY t.id"
-    ))?;
+    let mut tasks = conn.prepare(task_select())?;
     let mut history = conn.prepare(&format!(
         "{SELECTION} SELECT h.task_id, h.id, h.change_id, h.at, h.actor, c.command, c.undoes,
              h.field, h.old, h.new, h.note, h.effective
@@ -187,7 +218,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
     let mut next_l: Option<(i64, i64)> = next_link(&mut lrows)?;
     let mut n = 0u64;
     while let Some(r) = trows.next()? {
-        let id: i64 = r.get(0)?;
+        let id: i64 = r.get(Column::Id.index())?;
         let mut hist = Vec::new();
         while let Some((tid, h)) = next_h.take() {
             if tid == id {
@@ -206,30 +237,31 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             ls.push(s);
             next_l = next_link(&mut lrows)?;
         }
-        let co: String = r.get(8)?;
+        use Column as C;
+        let co: String = r.get(C::CoOwners.index())?;
         line(
             out,
             &TaskLine {
                 kind_of_line: "task".into(),
                 id,
-                reference: r.get(1)?,
-                kind: r.get(2)?,
-                title: r.get(3)?,
-                body: r.get(4)?,
-                area: r.get(5)?,
-                outline_area: r.get(6)?,
-                owner: r.get(7)?,
+                reference: r.get(C::Ref.index())?,
+                kind: r.get(C::Kind.index())?,
+                title: r.get(C::Title.index())?,
+                body: r.get(C::Body.index())?,
+                area: r.get(C::Area.index())?,
+                outline_area: r.get(C::OutlineArea.index())?,
+                owner: r.get(C::Owner.index())?,
                 co_owners: serde_json::from_str(&co)?,
-                status: r.get(9)?,
-                progress: r.get(10)?,
-                deadline: r.get(11)?,
-                deadline_text: r.get(12)?,
-                year: r.get(13)?,
-                parent_id: r.get(14)?,
-                document_id: r.get(15)?,
-                created_at: r.get(16)?,
-                updated_at: r.get(17)?,
-                completed_at: r.get(18)?,
+                status: r.get(C::Status.index())?,
+                progress: r.get(C::Progress.index())?,
+                deadline: r.get(C::Deadline.index())?,
+                deadline_text: r.get(C::DeadlineText.index())?,
+                year: r.get(C::Year.index())?,
+                parent_id: r.get(C::ParentId.index())?,
+                document_id: r.get(C::DocumentId.index())?,
+                created_at: r.get(C::CreatedAt.index())?,
+                updated_at: r.get(C::UpdatedAt.index())?,
+                completed_at: r.get(C::CompletedAt.index())?,
                 links: ls,
                 history: hist,
             },
@@ -410,12 +442,7 @@ pub fn import(
         }
     };
 
-    let mut ins_task = conn.prepare(
-        "INSERT INTO task(id, ref, kind, title, body, area, outline_area, owner, co_owners, status,
-             progress, deadline, deadline_text, year, parent_id, document_id, created_at,
-             updated_at, completed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
-    )?;
+    let mut ins_task = conn.prepare(task_insert())?;
     let mut ins_hist = conn.prepare(
         "INSERT INTO history(id, change_id, task_id, at, actor, field, old, new, note, effective)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -719,28 +746,34 @@ fn import_line(
             };
             let relabel = c.relabel;
             let shift = c.shift;
+            let reference = relabel(&t.reference);
+            let co = serde_json::to_string(&t.co_owners)?;
+            let parent = t.parent_id.map(shift);
+            let values = Column::ALL.iter().map(|&col| -> &dyn ToSql {
+                match col {
+                    Column::Id => &id,
+                    Column::Ref => &reference,
+                    Column::Kind => &t.kind,
+                    Column::Title => &t.title,
+                    Column::Body => &t.body,
+                    Column::Area => &t.area,
+                    Column::OutlineArea => &t.outline_area,
+                    Column::Owner => &t.owner,
+                    Column::CoOwners => &co,
+                    Column::Status => &t.status,
+                    Column::Progress => &t.progress,
+                    Column::Deadline => &t.deadline,
+                    Column::DeadlineText => &t.deadline_text,
+                    Column::Year => &t.year,
+                    Column::ParentId => &parent,
+                    Column::DocumentId => &doc,
+                    Column::CreatedAt => &t.created_at,
+                    Column::UpdatedAt => &t.updated_at,
+                    Column::CompletedAt => &t.completed_at,
+                }
+            });
             c.ins_task
-                .execute(rusqlite::params![
-                    id,
-                    relabel(&t.reference),
-                    t.kind,
-                    t.title,
-                    t.body,
-                    t.area,
-                    t.outline_area,
-                    t.owner,
-                    serde_json::to_string(&t.co_owners)?,
-                    t.status,
-                    t.progress,
-                    t.deadline,
-                    t.deadline_text,
-                    t.year,
-                    t.parent_id.map(shift),
-                    doc,
-                    t.created_at,
-                    t.updated_at,
-                    t.completed_at,
-                ])
+                .execute(rusqlite::params_from_iter(values))
                 .map_err(|e| match &e {
                     rusqlite::Error::SqliteFailure(f, Some(m))
                         if f.code == rusqlite::ErrorCode::ConstraintViolation =>

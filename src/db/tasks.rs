@@ -6,47 +6,84 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{tally, Writer};
-use crate::model::field::{Field, Stored};
+use crate::model::field::{Column, Field, Stored, Written};
 use crate::model::{is_overdue, Kind, Status, Task};
 use crate::{Error, Result};
+use rusqlite::ToSql;
 use std::collections::BTreeSet;
 
-/// The columns every task query selects, in the order `task_from_row` reads them. The shown
-/// progress of a task with sub-tasks is the rounded mean of its sub-tasks that are not cancelled;
-/// the partial index on parent_id keeps that lookup cheap.
-pub const TASK_COLUMNS: &str =
-    "t.id, t.ref, t.kind, t.title, t.body, t.area, t.outline_area, t.owner,
-    t.co_owners, t.status,
-    COALESCE((SELECT CAST(ROUND(AVG(c.progress)) AS INTEGER) FROM task c
-              WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress) AS shown_progress,
-    t.progress, t.deadline, t.deadline_text, t.year, t.parent_id, t.document_id,
-    t.created_at, t.updated_at, t.completed_at";
+/// The columns every task query selects: every `Column` in `Column::ALL` order as `t.<name>`
+/// (so `task_from_row` reads a column at its index), then the shown progress. The shown
+/// progress of a task with sub-tasks is the rounded mean of its sub-tasks that are not
+/// cancelled; the partial index on parent_id keeps that lookup cheap. It prints as the text
+/// of the list, built once per process, so `format!("SELECT {TASK_COLUMNS} …")` reads as before.
+pub static TASK_COLUMNS: TaskColumns = TaskColumns;
+
+/// The selected column list; see `TASK_COLUMNS`.
+pub struct TaskColumns;
+
+impl TaskColumns {
+    /// The list as SQL text.
+    pub fn as_str(&self) -> &'static str {
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        SQL.get_or_init(|| {
+            let mut cols: Vec<String> = Column::ALL
+                .iter()
+                .map(|c| format!("t.{}", c.name()))
+                .collect();
+            cols.push(
+                "COALESCE((SELECT CAST(ROUND(AVG(c.progress)) AS INTEGER) FROM task c
+              WHERE c.parent_id = t.id AND c.status <> 'cancelled'), t.progress) AS shown_progress"
+                    .to_string(),
+            );
+            cols.join(", ")
+        })
+    }
+}
+
+/// Lets code that took the list as a `&str` (`&TASK_COLUMNS`, `.split(…)`) read it unchanged.
+impl std::ops::Deref for TaskColumns {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for TaskColumns {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The index of the shown progress in a row selected with `TASK_COLUMNS`: after every column.
+const SHOWN_PROGRESS: usize = Column::ALL.len();
 
 pub fn task_from_row(r: &Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Task> {
-    let co: String = r.get(8)?;
-    let status: Status = r.get(9)?;
-    let deadline: Option<NaiveDate> = r.get(12)?;
+    use Column as C;
+    let co: String = r.get(C::CoOwners.index())?;
+    let status: Status = r.get(C::Status.index())?;
+    let deadline: Option<NaiveDate> = r.get(C::Deadline.index())?;
     Ok(Task {
-        id: r.get(0)?,
-        reference: r.get(1)?,
-        kind: r.get(2)?,
-        title: r.get(3)?,
-        body: r.get(4)?,
-        area: r.get(5)?,
-        outline_area: r.get(6)?,
-        owner: r.get(7)?,
+        id: r.get(C::Id.index())?,
+        reference: r.get(C::Ref.index())?,
+        kind: r.get(C::Kind.index())?,
+        title: r.get(C::Title.index())?,
+        body: r.get(C::Body.index())?,
+        area: r.get(C::Area.index())?,
+        outline_area: r.get(C::OutlineArea.index())?,
+        owner: r.get(C::Owner.index())?,
         co_owners: serde_json::from_str(&co).unwrap_or_default(),
         status,
-        progress: r.get(10)?,
-        own_progress: r.get(11)?,
+        progress: r.get(SHOWN_PROGRESS)?,
+        own_progress: r.get(C::Progress.index())?,
         deadline,
-        deadline_text: r.get(13)?,
-        year: r.get(14)?,
-        parent_id: r.get(15)?,
-        document_id: r.get(16)?,
-        created_at: r.get(17)?,
-        updated_at: r.get(18)?,
-        completed_at: r.get(19)?,
+        deadline_text: r.get(C::DeadlineText.index())?,
+        year: r.get(C::Year.index())?,
+        parent_id: r.get(C::ParentId.index())?,
+        document_id: r.get(C::DocumentId.index())?,
+        created_at: r.get(C::CreatedAt.index())?,
+        updated_at: r.get(C::UpdatedAt.index())?,
+        completed_at: r.get(C::CompletedAt.index())?,
         overdue: is_overdue(deadline, status, as_of),
     })
 }
@@ -95,36 +132,63 @@ pub fn insert(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
 }
 
 fn insert_row(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
-    let co = serde_json::to_string(&t.co_owners)?;
-    let mut stmt = w.conn().prepare_cached(
-        "INSERT INTO task(ref, kind, title, body, area, outline_area, owner, co_owners, status,
-                          progress, deadline, deadline_text, year, parent_id, document_id,
-                          created_at, updated_at, completed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
-    )?;
-    stmt.execute(rusqlite::params![
-        t.reference,
-        t.kind,
-        t.title,
-        t.body,
-        t.area,
-        t.outline_area,
-        t.owner,
-        co,
-        t.status,
-        t.progress,
-        t.deadline,
-        t.deadline_text,
-        t.year,
-        t.parent_id,
-        t.document_id,
-        w.at(),
-        t.completed_at,
-    ])
-    .map_err(|e| unique_ref_error(e, t.reference.as_deref()))?;
+    let co_json = serde_json::to_string(&t.co_owners)?;
+    let co = co_json.as_str();
+    let at = w.at();
+    let mut stmt = w.conn().prepare_cached(insert_sql())?;
+    let values = Column::ALL
+        .iter()
+        .filter(|c| c.written() != Written::Auto)
+        .map(|&c| inserted(c, t, &co, &at));
+    stmt.execute(rusqlite::params_from_iter(values))
+        .map_err(|e| unique_ref_error(e, t.reference.as_deref()))?;
     let id = w.conn().last_insert_rowid();
     w.log(id, "created", None, Some(&serde_json::to_string(t)?), note)?;
     Ok(id)
+}
+
+/// `INSERT INTO task(<every column but the row id>) VALUES (?1…)`, in `Column::ALL` order.
+/// Built once per process.
+fn insert_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let cols: Vec<&str> = Column::ALL
+            .iter()
+            .filter(|c| c.written() != Written::Auto)
+            .map(|c| c.name())
+            .collect();
+        let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+        format!(
+            "INSERT INTO task({}) VALUES ({})",
+            cols.join(", "),
+            marks.join(", ")
+        )
+    })
+}
+
+/// The value a new task gives a column; `co` is its co-owners as JSON and `at` the time of
+/// the command. Borrowed, so binding a row allocates nothing beyond the JSON.
+fn inserted<'a>(c: Column, t: &'a NewTask, co: &'a &'a str, at: &'a &'a str) -> &'a dyn ToSql {
+    match c {
+        Column::Id => &rusqlite::types::Null,
+        Column::Ref => &t.reference,
+        Column::Kind => &t.kind,
+        Column::Title => &t.title,
+        Column::Body => &t.body,
+        Column::Area => &t.area,
+        Column::OutlineArea => &t.outline_area,
+        Column::Owner => &t.owner,
+        Column::CoOwners => co,
+        Column::Status => &t.status,
+        Column::Progress => &t.progress,
+        Column::Deadline => &t.deadline,
+        Column::DeadlineText => &t.deadline_text,
+        Column::Year => &t.year,
+        Column::ParentId => &t.parent_id,
+        Column::DocumentId => &t.document_id,
+        Column::CreatedAt | Column::UpdatedAt => at,
+        Column::CompletedAt => &t.completed_at,
+    }
 }
 
 fn unique_ref_error(e: rusqlite::Error, reference: Option<&str>) -> Error {
@@ -159,29 +223,32 @@ pub fn get(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Task> {
 
 /// The direct sub-tasks of a task, in id order.
 pub fn children(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
-    let sql = format!("SELECT {TASK_COLUMNS} FROM task t WHERE t.parent_id = ?1 ORDER BY t.id");
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    related(conn, "FROM task t WHERE t.parent_id = ?1", id, as_of)
 }
 
 /// The shortcomings a task addresses.
 pub fn addresses(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM link l JOIN task t ON t.id = l.shortcoming_id
-         WHERE l.task_id = ?1 ORDER BY t.id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    related(
+        conn,
+        "FROM link l JOIN task t ON t.id = l.shortcoming_id WHERE l.task_id = ?1",
+        id,
+        as_of,
+    )
 }
 
 /// The tasks that address a shortcoming.
 pub fn addressed_by(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
-    let sql = format!(
-        "SELECT {TASK_COLUMNS} FROM link l JOIN task t ON t.id = l.task_id
-         WHERE l.shortcoming_id = ?1 ORDER BY t.id"
-    );
+    related(
+        conn,
+        "FROM link l JOIN task t ON t.id = l.task_id WHERE l.shortcoming_id = ?1",
+        id,
+        as_of,
+    )
+}
+
+/// The tasks `from` (a FROM/JOIN/WHERE clause binding `?1` to `id`) finds, in id order.
+fn related(conn: &Connection, from: &str, id: i64, as_of: NaiveDate) -> Result<Vec<Task>> {
+    let sql = format!("SELECT {TASK_COLUMNS} {from} ORDER BY t.id");
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([id], |r| task_from_row(r, as_of))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -778,5 +845,40 @@ mod tests {
         let t = l.read(|c| get(c, id, day())).unwrap();
         assert_eq!(t.status, Status::Done);
         assert_eq!(t.completed_at.as_deref(), Some("2025-03-01T09:00:00+08:00"));
+    }
+
+    /// The schema's task table and the description list the same columns, so a column added
+    /// to one and forgotten in the other fails here rather than in a query.
+    #[test]
+    fn description_lists_every_schema_column() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let mut schema: Vec<String> = l
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT name FROM pragma_table_info('task')")?;
+                let names = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?;
+                Ok(names)
+            })
+            .unwrap();
+        let mut described: Vec<String> = Column::ALL.iter().map(|c| c.name().to_string()).collect();
+        schema.sort();
+        described.sort();
+        assert_eq!(schema, described);
+    }
+
+    /// The selected columns are built from `Column`; this guard checks that every changeable
+    /// `Field` has its column there.
+    #[test]
+    fn task_columns_select_every_changeable_field() {
+        use crate::model::field::Field;
+        for f in Field::ALL {
+            let col = format!("t.{}", f.column());
+            let found = TASK_COLUMNS
+                .as_str()
+                .split(|c: char| c == ',' || c.is_whitespace() || c == '(' || c == ')')
+                .any(|w| w == col);
+            assert!(found, "TASK_COLUMNS misses {col}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::db::replay::{end_of_day, replay_each, rollup_at, start_of_day, Replayed};
+use crate::model::field::Column;
 use crate::model::{Kind, Lang, Outline, Status, Word};
 use crate::Result;
 
@@ -339,56 +340,86 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
     }
 }
 
-/// The column headers of the task table, in the usual ledger order.
-pub fn columns(lang: Lang) -> [&'static str; 12] {
-    match lang {
-        Lang::Zh => [
-            "序号",
-            "来源",
-            "类型",
-            "领域",
-            "任务",
-            "牵头单位",
-            "配合单位",
-            "完成时限",
-            "状态",
-            "进度",
-            "逾期",
-            "最新进展",
-        ],
-        Lang::En => [
-            "No.",
-            "Ref",
-            "Kind",
-            "Area",
-            "Title",
-            "Owner",
-            "Co-owners",
-            "Deadline",
-            "Status",
-            "Progress",
-            "Overdue",
-            "Latest note",
-        ],
+/// A column of the text exports: a task column from the description (`Column::exported`
+/// gives its heading), or one the export derives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    /// The position in the export (序号).
+    No,
+    Task(Column),
+    Overdue,
+    LatestNote,
+}
+
+/// The text exports' columns, in order. Every column the description marks exported is here
+/// (a unit test checks it).
+pub const CELLS: [Cell; 12] = [
+    Cell::No,
+    Cell::Task(Column::Ref),
+    Cell::Task(Column::Kind),
+    Cell::Task(Column::Area),
+    Cell::Task(Column::Title),
+    Cell::Task(Column::Owner),
+    Cell::Task(Column::CoOwners),
+    Cell::Task(Column::Deadline),
+    Cell::Task(Column::Status),
+    Cell::Task(Column::Progress),
+    Cell::Overdue,
+    Cell::LatestNote,
+];
+
+impl Cell {
+    /// The heading in the given language.
+    pub fn label(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Cell::No => ("序号", "No."),
+            Cell::Task(c) => c.exported().unwrap_or((c.zh(), c.name())),
+            Cell::Overdue => ("逾期", "Overdue"),
+            Cell::LatestNote => ("最新进展", "Latest note"),
+        };
+        lang.pick(zh, en)
+    }
+
+    /// The text of the cell for a row. Progress is "40%".
+    pub fn text(self, r: &Row, lang: Lang) -> String {
+        match self {
+            Cell::No => r.no.to_string(),
+            Cell::Overdue => yes(r.overdue, lang).to_string(),
+            Cell::LatestNote => r.latest_note.clone().unwrap_or_default(),
+            Cell::Task(c) => match c {
+                Column::Id => r.id.to_string(),
+                Column::Ref => r.reference.clone().unwrap_or_default(),
+                Column::Kind => r.kind.label(lang).to_string(),
+                Column::Area => r.area.clone().unwrap_or_default(),
+                Column::OutlineArea => r.outline_area.clone().unwrap_or_default(),
+                Column::Title => r.title.clone(),
+                Column::Owner => r.owner.clone().unwrap_or_default(),
+                Column::CoOwners => r.co_owners.join("、"),
+                Column::Deadline => deadline_text(r, lang),
+                Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
+                Column::Status => r.status.label(lang).to_string(),
+                Column::Progress => format!("{}%", r.progress),
+                Column::Year => r.year.to_string(),
+                Column::CompletedAt => r.completed_at.clone().unwrap_or_default(),
+                // Not in the export's rows; `Column::exported` leaves them out.
+                Column::DocumentId
+                | Column::ParentId
+                | Column::CreatedAt
+                | Column::UpdatedAt
+                | Column::Body => String::new(),
+            },
+        }
     }
 }
 
-/// The text cells of a row, in `columns` order, for the text formats. Progress is "40%".
-pub fn cells(r: &Row, lang: Lang) -> [String; 12] {
-    [
-        r.no.to_string(),
-        r.reference.clone().unwrap_or_default(),
-        r.kind.label(lang).to_string(),
-        r.area.clone().unwrap_or_default(),
-        r.title.clone(),
-        r.owner.clone().unwrap_or_default(),
-        r.co_owners.join("、"),
-        deadline_text(r, lang),
-        r.status.label(lang).to_string(),
-        format!("{}%", r.progress),
-        yes(r.overdue, lang).to_string(),
-        r.latest_note.clone().unwrap_or_default(),
-    ]
+/// The column headers of the text formats, in `CELLS` order.
+pub fn columns(lang: Lang) -> [&'static str; CELLS.len()] {
+    CELLS.map(|c| c.label(lang))
+}
+
+/// The text cells of a row, in `columns` order, for the text formats.
+pub fn cells(r: &Row, lang: Lang) -> [String; CELLS.len()] {
+    CELLS.map(|c| c.text(r, lang))
 }
 
 /// The deadline as an ISO date, or the words for continuous work.
@@ -412,4 +443,19 @@ pub fn group_name(g: &Group, owner: bool, lang: Lang) -> String {
     g.name
         .clone()
         .unwrap_or_else(|| crate::render::none_label(lang, owner).to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every column the description marks exported has its place in `CELLS`, once, and
+    /// `CELLS` holds no task column the description leaves out of the export.
+    #[test]
+    fn cells_match_the_description() {
+        for c in Column::ALL {
+            let n = CELLS.iter().filter(|x| **x == Cell::Task(c)).count();
+            assert_eq!(n, usize::from(c.exported().is_some()), "{c:?}");
+        }
+    }
 }

@@ -6,6 +6,11 @@
 //! (db::bulk::validate) read a field's text through `Field::text`, and the labels of
 //! show/history (render::field_label) iterate this list, so a new changeable field is one
 //! variant here (plus its arms below) and its schema step.
+//!
+//! `Column` extends the description to every column of the task table, the fixed ones (id,
+//! ref, kind, document, year, stamps) included: the selected column list and row mapping
+//! (db::tasks), insert, the JSON Lines export/import and the validator's checks and
+//! comparison (db::bulk), the yearly export's headings (export) and show's rows iterate it.
 
 use super::{Lang, Task};
 
@@ -173,6 +178,191 @@ impl Field {
     }
 }
 
+/// Every column of the `task` table, in the order task queries select them (the selected
+/// column list, row mapping and insert iterate `Column::ALL`, so a variant's position is its
+/// index in a selected row). The changeable ones name their `Field`; the fixed ones are written
+/// once, when the task is created. A new column is one variant here plus its arms below and
+/// its schema step; the typed structs (`Task`, `NewTask`) keep one named member per column
+/// because the rest of the code reads them by name and the compiler checks every use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Column {
+    Id,
+    Ref,
+    DocumentId,
+    Kind,
+    Title,
+    Area,
+    OutlineArea,
+    Owner,
+    CoOwners,
+    Status,
+    Progress,
+    Deadline,
+    DeadlineText,
+    Year,
+    ParentId,
+    CreatedAt,
+    UpdatedAt,
+    CompletedAt,
+    Body,
+}
+
+/// How a column gets its value when a task is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// SQLite assigns it (the row id).
+    Auto,
+    /// The new task gives it.
+    Given,
+    /// The time of the command that creates the task.
+    Now,
+}
+
+impl Column {
+    /// Every column, in selection order, which is also the order `show` lists them (the
+    /// body, often long, last).
+    pub const ALL: [Column; 19] = [
+        Column::Id,
+        Column::Ref,
+        Column::DocumentId,
+        Column::Kind,
+        Column::Title,
+        Column::Area,
+        Column::OutlineArea,
+        Column::Owner,
+        Column::CoOwners,
+        Column::Status,
+        Column::Progress,
+        Column::Deadline,
+        Column::DeadlineText,
+        Column::Year,
+        Column::ParentId,
+        Column::CreatedAt,
+        Column::UpdatedAt,
+        Column::CompletedAt,
+        Column::Body,
+    ];
+
+    /// The changeable field the column holds, if it is one.
+    pub fn field(self) -> Option<Field> {
+        Some(match self {
+            Column::Status => Field::Status,
+            Column::Progress => Field::Progress,
+            Column::Owner => Field::Owner,
+            Column::CoOwners => Field::CoOwners,
+            Column::Deadline => Field::Deadline,
+            Column::DeadlineText => Field::DeadlineText,
+            Column::Title => Field::Title,
+            Column::Area => Field::Area,
+            Column::OutlineArea => Field::OutlineArea,
+            Column::Body => Field::Body,
+            Column::ParentId => Field::ParentId,
+            Column::CompletedAt => Field::CompletedAt,
+            Column::Id
+            | Column::Ref
+            | Column::Kind
+            | Column::Year
+            | Column::DocumentId
+            | Column::CreatedAt
+            | Column::UpdatedAt => return None,
+        })
+    }
+
+    /// The column's name in the `task` table (a changeable field's column is its name).
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Id => "id",
+            Column::Ref => "ref",
+            Column::Kind => "kind",
+            Column::Year => "year",
+            Column::DocumentId => "document_id",
+            Column::CreatedAt => "created_at",
+            Column::UpdatedAt => "updated_at",
+            c => c.field().map(Field::column).unwrap_or_default(),
+        }
+    }
+
+    /// How the column is filled when a task is created.
+    pub fn written(self) -> Written {
+        match self {
+            Column::Id => Written::Auto,
+            Column::CreatedAt | Column::UpdatedAt => Written::Now,
+            _ => Written::Given,
+        }
+    }
+
+    /// The name `show` and the help use for the column: its column name, except the
+    /// document, which `show` prints whole rather than as its id.
+    pub fn shown_name(self) -> &'static str {
+        match self {
+            Column::DocumentId => "document",
+            c => c.name(),
+        }
+    }
+
+    /// The Chinese label, as the ledger's tables head the column.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Column::Id => "编号",
+            Column::Ref => "来源编号",
+            Column::DocumentId => "来源文件",
+            Column::Kind => "类型",
+            Column::Year => "年度",
+            Column::CreatedAt => "创建时间",
+            Column::UpdatedAt => "更新时间",
+            c => c.field().map(Field::zh).unwrap_or_default(),
+        }
+    }
+
+    /// The label in the given language (English labels are the shown names).
+    pub fn label(self, lang: Lang) -> &'static str {
+        lang.pick(self.zh(), self.shown_name())
+    }
+
+    /// The column with this shown name, if it is one.
+    pub fn from_shown_name(name: &str) -> Option<Column> {
+        Column::ALL.into_iter().find(|c| c.shown_name() == name)
+    }
+
+    /// Whether `show` gives the column a row of its own: the deadline's original words are
+    /// printed beside the deadline instead.
+    pub fn shown(self) -> bool {
+        self != Column::DeadlineText
+    }
+
+    /// The column's heading in the yearly export (Chinese, English), if the export has it.
+    /// The export's tables are read by supervisors, so their headings are the ledger's
+    /// printed words rather than the field names.
+    pub fn exported(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Column::Ref => ("来源", "Ref"),
+            Column::Kind => ("类型", "Kind"),
+            Column::Area => ("领域", "Area"),
+            Column::Title => ("任务", "Title"),
+            Column::Owner => ("牵头单位", "Owner"),
+            Column::CoOwners => ("配合单位", "Co-owners"),
+            Column::Deadline => ("完成时限", "Deadline"),
+            Column::Status => ("状态", "Status"),
+            Column::Progress => ("进度", "Progress"),
+            Column::Id
+            | Column::DocumentId
+            | Column::OutlineArea
+            | Column::DeadlineText
+            | Column::Year
+            | Column::ParentId
+            | Column::CreatedAt
+            | Column::UpdatedAt
+            | Column::CompletedAt
+            | Column::Body => return None,
+        })
+    }
+
+    /// The index of the column in a row selected with `Column::ALL`.
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// A history value parsed as the field's type.
 fn parse<T: std::str::FromStr>(v: &Option<String>, field: Field) -> Result<T, String>
 where
@@ -197,5 +387,21 @@ mod tests {
             assert_eq!(Field::from_name(f.name()), Some(f));
         }
         assert_eq!(Field::from_name("note"), None);
+    }
+
+    /// Every changeable field has exactly one column, every column a name, and `ALL` is in
+    /// declaration order so a column's index is its position in a selected row.
+    #[test]
+    fn columns_cover_every_field() {
+        for f in Field::ALL {
+            let n = Column::ALL.iter().filter(|c| c.field() == Some(f)).count();
+            assert_eq!(n, 1, "{f:?}");
+        }
+        for (i, c) in Column::ALL.iter().enumerate() {
+            assert_eq!(c.index(), i);
+            assert!(!c.name().is_empty());
+            assert!(!c.zh().is_empty());
+            assert_eq!(Column::from_shown_name(c.shown_name()), Some(*c));
+        }
     }
 }

@@ -264,20 +264,15 @@ pub fn field_label(field: &str, lang: Lang) -> String {
     if let Some(f) = crate::model::field::Field::from_name(field) {
         return f.label(lang).to_string();
     }
-    // History rows that are not fields (created, addresses, note) and the columns no history
-    // row changes.
+    if let Some(c) = crate::model::field::Column::from_shown_name(field) {
+        return c.label(lang).to_string();
+    }
+    // History rows that are not fields (created, addresses, note) and derived values.
     let zh = match field {
         "created" => "创建",
         "addresses" => "针对短板",
         "note" => "进展情况",
         "imported" => "合并导入",
-        "kind" => "类型",
-        "ref" => "来源编号",
-        "document" => "来源文件",
-        "year" => "年度",
-        "id" => "编号",
-        "created_at" => "创建时间",
-        "updated_at" => "更新时间",
         "overdue" => "逾期",
         _ => field,
     };

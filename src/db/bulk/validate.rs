@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::{DocumentLine, HistoryLine, TaskLine};
 use crate::cli::{parse_name, parse_outline_area, parse_text, parse_title, MAX_NAME, MAX_TEXT};
 use crate::db::replay::{replay_rows, Replayed, RowRef};
-use crate::model::field::Field;
+use crate::model::field::{Column, Field};
 use crate::model::{Kind, Status, Task, Word};
 
 /// The longest line read, in bytes. A task line holds its body twice (the column and the
@@ -293,7 +293,8 @@ fn creation(t: &Task, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String>
     )
 }
 
-/// The fields a task line and a creation row share.
+/// The fields a task line and a creation row share, borrowed from either (their types
+/// differ: the line holds the deadline as text, the replayed task as a date).
 struct Fields<'a> {
     reference: Option<&'a str>,
     title: &'a str,
@@ -318,35 +319,60 @@ fn fields(
     refs: &mut Vec<Ref>,
 ) -> Result<(), String> {
     let at = |e: String| format!("{whose} {e}");
-    if let Some(r) = f.reference {
-        parse_name(r).map_err(|e| at(format!("ref: {e}")))?;
-    }
-    value("title", Some(f.title), origin, refs).map_err(at)?;
-    value("body", f.body, origin, refs).map_err(at)?;
-    value("area", f.area, origin, refs).map_err(at)?;
-    value("outline_area", f.outline_area, origin, refs).map_err(at)?;
-    value("owner", f.owner, origin, refs).map_err(at)?;
-    for n in f.co_owners {
-        name(n, origin, "a co-owner").map_err(at)?;
-    }
-    progress(f.progress).map_err(at)?;
-    value("deadline", f.deadline, origin, refs).map_err(at)?;
-    value("deadline_text", f.deadline_text, origin, refs).map_err(at)?;
-    year(f.year).map_err(at)?;
-    if let Some(p) = f.parent_id {
-        if p == id {
-            return Err(format!(
-                "task {id} is its own parent (a cycle of sub-tasks)"
-            ));
+    // Column by column, with one exhaustive match: a new column must say how it is checked.
+    for c in Column::ALL {
+        match c {
+            Column::Ref => {
+                if let Some(r) = f.reference {
+                    parse_name(r).map_err(|e| at(format!("ref: {e}")))?;
+                }
+            }
+            Column::Title => value("title", Some(f.title), origin, refs).map_err(at)?,
+            Column::Body => value("body", f.body, origin, refs).map_err(at)?,
+            Column::Area => value("area", f.area, origin, refs).map_err(at)?,
+            Column::OutlineArea => {
+                value("outline_area", f.outline_area, origin, refs).map_err(at)?
+            }
+            Column::Owner => value("owner", f.owner, origin, refs).map_err(at)?,
+            Column::CoOwners => {
+                for n in f.co_owners {
+                    name(n, origin, "a co-owner").map_err(at)?;
+                }
+            }
+            Column::Progress => progress(f.progress).map_err(at)?,
+            Column::Deadline => value("deadline", f.deadline, origin, refs).map_err(at)?,
+            Column::DeadlineText => {
+                value("deadline_text", f.deadline_text, origin, refs).map_err(at)?
+            }
+            Column::Year => year(f.year).map_err(at)?,
+            Column::ParentId => {
+                if let Some(p) = f.parent_id {
+                    if p == id {
+                        return Err(format!(
+                            "task {id} is its own parent (a cycle of sub-tasks)"
+                        ));
+                    }
+                    id_in_range(p, "parent_id").map_err(at)?;
+                    refs.push(Ref {
+                        target: p,
+                        need: Need::Task,
+                        what: "parent_id",
+                    });
+                }
+            }
+            Column::CompletedAt => {
+                value("completed_at", f.completed_at, origin, refs).map_err(at)?
+            }
+            // Typed by serde (kind, status), or checked by `task` and `creation` themselves,
+            // which see the line's id, document and stamps.
+            Column::Id
+            | Column::DocumentId
+            | Column::Kind
+            | Column::Status
+            | Column::CreatedAt
+            | Column::UpdatedAt => {}
         }
-        id_in_range(p, "parent_id").map_err(at)?;
-        refs.push(Ref {
-            target: p,
-            need: Need::Task,
-            what: "parent_id",
-        });
     }
-    value("completed_at", f.completed_at, origin, refs).map_err(at)?;
     Ok(())
 }
 
@@ -582,38 +608,45 @@ fn old_value(rep: &Replayed, r: &RowRef<'_>) -> Result<(), String> {
     }
 }
 
-/// The fields in which a task line differs from the replay of its history: the comparison
-/// `check` makes between a task row and its history, made here on the file's own ids.
+/// The columns (by name, in `Column::ALL` order, then "links") in which a task line differs
+/// from the replay of its history: the comparison `check` makes between a task row and its
+/// history, made here on the file's own ids. The match names every column, so a new one is
+/// a compile error here until it says how it is compared.
 fn differences(t: &TaskLine, rep: &Replayed) -> Vec<&'static str> {
     let r = &rep.task;
     let mut differ = Vec::new();
-    let mut same = |ok: bool, name: &'static str| {
-        if !ok {
-            differ.push(name);
+    for c in Column::ALL {
+        // The id is the file's own, and the last update's time is not replayed.
+        let same = match c {
+            Column::Id | Column::UpdatedAt => true,
+            Column::Ref => t.reference == r.reference,
+            Column::DocumentId => t.document_id == r.document_id,
+            Column::Kind => t.kind == r.kind,
+            Column::Title => t.title == r.title,
+            Column::Area => t.area == r.area,
+            Column::OutlineArea => t.outline_area == r.outline_area,
+            Column::Owner => t.owner == r.owner,
+            Column::CoOwners => t.co_owners == r.co_owners,
+            Column::Status => t.status == r.status,
+            Column::Progress => t.progress == r.own_progress,
+            Column::Deadline => {
+                t.deadline.as_deref() == r.deadline.map(|d| d.to_string()).as_deref()
+            }
+            Column::DeadlineText => t.deadline_text == r.deadline_text,
+            Column::Year => t.year == r.year,
+            Column::ParentId => t.parent_id == r.parent_id,
+            Column::CreatedAt => t.created_at == r.created_at,
+            Column::CompletedAt => t.completed_at == r.completed_at,
+            Column::Body => t.body == r.body,
+        };
+        if !same {
+            differ.push(c.name());
         }
-    };
-    same(t.reference == r.reference, "reference");
-    same(t.kind == r.kind, "kind");
-    same(t.title == r.title, "title");
-    same(t.body == r.body, "body");
-    same(t.area == r.area, "area");
-    same(t.outline_area == r.outline_area, "outline_area");
-    same(t.owner == r.owner, "owner");
-    same(t.co_owners == r.co_owners, "co_owners");
-    same(t.status == r.status, "status");
-    same(t.progress == r.own_progress, "progress");
-    same(
-        t.deadline.as_deref() == r.deadline.map(|d| d.to_string()).as_deref(),
-        "deadline",
-    );
-    same(t.deadline_text == r.deadline_text, "deadline_text");
-    same(t.year == r.year, "year");
-    same(t.parent_id == r.parent_id, "parent_id");
-    same(t.document_id == r.document_id, "document_id");
-    same(t.created_at == r.created_at, "created_at");
-    same(t.completed_at == r.completed_at, "completed_at");
+    }
     let links: BTreeSet<i64> = t.links.iter().copied().collect();
-    same(links == rep.addresses, "links");
+    if links != rep.addresses {
+        differ.push("links");
+    }
     differ
 }
 
