@@ -86,7 +86,7 @@ pub fn progress_table(r: &Progress, style: Style) -> Fitted {
         GroupBy::OutlineArea => style.t("纲要领域", "Outline area"),
     };
     let mut cols = vec![
-        Col::cut(first, 0, 8, Some(40)),
+        Col::cut(first, 0, 20, Some(40)),
         Col::num(style.t("总数", "Total"), 0),
     ];
     for s in crate::model::Status::ALL {
