@@ -184,12 +184,12 @@ pub fn compute_then(
     f: &Filter,
     as_of: NaiveDate,
 ) -> Result<Progress> {
-    use super::replay::{end_of_day, replay_each, rollup_at};
+    use super::replay::{end_of_day, rollup_at, tasks_at};
     let cutoff = end_of_day(as_of);
     let kids = rollup_at(conn, Some(&cutoff))?;
     let mut groups: HashMap<Option<String>, Group> = HashMap::new();
-    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
-        let t = &rep.task;
+    tasks_at(conn, &cutoff, as_of, &kids, |t| {
+        let t = &t;
         if !f.matches(t, as_of) {
             return Ok(());
         }

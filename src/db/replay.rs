@@ -81,7 +81,57 @@ pub fn replay_each(
     kids: &Rollup,
     f: impl FnMut(Replayed) -> Result<()>,
 ) -> Result<()> {
-    replay_some(conn, None, cutoff, window_start, as_of, kids, f)
+    replay_some(conn, Scope::All, cutoff, window_start, as_of, kids, f)
+}
+
+/// The tasks whose history has a row that takes effect after `cutoff`: only they can differ
+/// from their current row at the cut-off (found by the history_effective index). A task
+/// created after the cut-off is among them.
+const TOUCHED_AFTER: &str = "SELECT task_id FROM history WHERE coalesce(effective, at) > ?1 || '~'";
+
+/// Every task as it stood at `cutoff`, in no particular order (`report` and `warn --as-of`).
+/// A task with no history row after the cut-off stood then as its current row says, but for
+/// the rolled-up progress of a parent (from `kids`) and overdue (at `as_of`): it is read from
+/// the task table. Only the tasks with a row after the cut-off are replayed, by the one
+/// replay, so a day near today replays a few tasks instead of the whole history.
+pub fn tasks_at(
+    conn: &Connection,
+    cutoff: &str,
+    as_of: NaiveDate,
+    kids: &Rollup,
+    mut f: impl FnMut(Task) -> Result<()>,
+) -> Result<()> {
+    let touched: std::collections::HashSet<i64> = {
+        let mut stmt = conn.prepare(TOUCHED_AFTER)?;
+        let ids = stmt.query_map([cutoff], |r| r.get(0))?;
+        ids.collect::<rusqlite::Result<_>>()?
+    };
+    // The stored progress stands in for the shown one, which is rolled up from `kids` below:
+    // the live roll-up would count today's sub-tasks.
+    let cols: Vec<String> = crate::model::field::Column::ALL
+        .iter()
+        .map(|c| format!("t.{}", c.name()))
+        .chain(std::iter::once("t.progress".to_string()))
+        .collect();
+    let mut stmt = conn.prepare(&format!("SELECT {} FROM task t", cols.join(", ")))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut t = super::tasks::task_from_row(r, as_of)?;
+        if touched.contains(&t.id) {
+            continue;
+        }
+        kids.apply(&mut t);
+        f(t)?;
+    }
+    replay_some(
+        conn,
+        Scope::Touched,
+        Some(cutoff),
+        None,
+        as_of,
+        kids,
+        |rep| f(rep.task),
+    )
 }
 
 /// One task as it stood at `cutoff` (`show --as-of`), by the same replay as every other
@@ -107,17 +157,34 @@ pub fn replay_task(
         Rollup::new()
     };
     let mut out = None;
-    replay_some(conn, Some(id), Some(cutoff), None, as_of, &kids, |rep| {
-        out = Some(rep);
-        Ok(())
-    })?;
+    replay_some(
+        conn,
+        Scope::One(id),
+        Some(cutoff),
+        None,
+        as_of,
+        &kids,
+        |rep| {
+            out = Some(rep);
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
 
-/// `replay_each`, for every task or for one.
+/// Which tasks `replay_some` replays.
+#[derive(Debug, Clone, Copy)]
+enum Scope {
+    All,
+    One(i64),
+    /// Those with a history row after the cut-off (`TOUCHED_AFTER`).
+    Touched,
+}
+
+/// `replay_each`, for every task, for one, or for those changed after the cut-off.
 fn replay_some(
     conn: &Connection,
-    task: Option<i64>,
+    scope: Scope,
     cutoff: Option<&str>,
     window_start: Option<&str>,
     as_of: NaiveDate,
@@ -131,10 +198,10 @@ fn replay_some(
     // is picked by (effective, id) below. This keeps the read in index order, without sorting
     // the whole history.
     // One task's rows are found by the history_task index; all tasks' rows are read in it.
-    let which = if task.is_some() {
-        "task_id = ?2"
-    } else {
-        "?2 IS NULL"
+    let (which, task) = match scope {
+        Scope::All => ("?2 IS NULL".to_string(), None),
+        Scope::One(id) => ("task_id = ?2".to_string(), Some(id)),
+        Scope::Touched => (format!("?2 IS NULL AND task_id IN ({TOUCHED_AFTER})"), None),
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT task_id, field, old, new, note, at, id, coalesce(effective, at) FROM history

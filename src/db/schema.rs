@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 6;
+pub const CURRENT_VERSION: i64 = 7;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -67,6 +67,9 @@ const UPGRADES: &[Step] = &[
          SELECT RAISE(ABORT, 'history is append-only: rows cannot be changed');
      END;",
     ),
+    // 6 → 7: find the rows that take effect after a day without reading all history, so
+    // that `--as-of` views replay only the tasks changed after it.
+    Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at));"),
 ];
 
 /// One upgrade step.

@@ -184,7 +184,7 @@ pub fn warnings_then(
     within: u32,
     limit: Option<usize>,
 ) -> Result<Warnings> {
-    use super::replay::{end_of_day, replay_each, rollup_at};
+    use super::replay::{end_of_day, rollup_at, tasks_at};
     let cutoff = end_of_day(as_of);
     let until = as_of
         .checked_add_days(chrono::Days::new(within.into()))
@@ -192,8 +192,7 @@ pub fn warnings_then(
     let kids = rollup_at(conn, Some(&cutoff))?;
     let (mut red, mut yellow, mut blue) = (0u64, 0u64, 0u64);
     let mut found: Vec<(Colour, NaiveDate, i64, f64, Task)> = Vec::new();
-    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
-        let t = rep.task;
+    tasks_at(conn, &cutoff, as_of, &kids, |t| {
         let Some(deadline) = t.deadline else {
             return Ok(());
         };
