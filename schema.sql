@@ -119,7 +119,7 @@ CREATE INDEX history_task ON history(task_id, id);
 CREATE INDEX history_at   ON history(at);
 -- The rows that take effect after a day (added in version 7): `--as-of` views replay only
 -- the tasks they touch and read every other task from its current row.
-CREATE INDEX history_effective ON history(coalesce(effective, at));
+CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);
 CREATE INDEX history_change ON history(change_id);
 -- The tasks that were ever moved under (or out from under) a parent: with the current
 -- sub-tasks, they are all a year-end export needs to replay to know parents' progress.

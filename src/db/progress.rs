@@ -184,9 +184,9 @@ pub fn compute_then(
     f: &Filter,
     as_of: NaiveDate,
 ) -> Result<Progress> {
-    use super::replay::{end_of_day, rollup_at, tasks_at};
+    use super::replay::{end_of_day, rollup_fast, tasks_at};
     let cutoff = end_of_day(as_of);
-    let kids = rollup_at(conn, Some(&cutoff))?;
+    let kids = rollup_fast(conn, &cutoff)?;
     let mut groups: HashMap<Option<String>, Group> = HashMap::new();
     tasks_at(conn, &cutoff, as_of, &kids, |t| {
         let t = &t;

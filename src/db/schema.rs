@@ -69,7 +69,7 @@ const UPGRADES: &[Step] = &[
     ),
     // 6 → 7: find the rows that take effect after a day without reading all history, so
     // that `--as-of` views replay only the tasks changed after it.
-    Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at));"),
+    Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
 ];
 
 /// One upgrade step.

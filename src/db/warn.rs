@@ -184,12 +184,12 @@ pub fn warnings_then(
     within: u32,
     limit: Option<usize>,
 ) -> Result<Warnings> {
-    use super::replay::{end_of_day, rollup_at, tasks_at};
+    use super::replay::{end_of_day, rollup_fast, tasks_at};
     let cutoff = end_of_day(as_of);
     let until = as_of
         .checked_add_days(chrono::Days::new(within.into()))
         .unwrap_or(NaiveDate::MAX);
-    let kids = rollup_at(conn, Some(&cutoff))?;
+    let kids = rollup_fast(conn, &cutoff)?;
     let (mut red, mut yellow, mut blue) = (0u64, 0u64, 0u64);
     let mut found: Vec<(Colour, NaiveDate, i64, f64, Task)> = Vec::new();
     tasks_at(conn, &cutoff, as_of, &kids, |t| {
