@@ -10,36 +10,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{dump_db, Ledger};
+use common::{bin, dump_db, process, text, Ledger};
 use rusqlite::Connection;
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("taizhang")
-}
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
-}
-
-/// A process of the binary on `db`, with the pinned environment of the other tests.
-fn process(db: &Path, args: &[&str]) -> Process {
-    let mut p = Process::new(bin());
-    p.env_remove("TAIZHANG_DB")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env("TAIZHANG_NOW", common::NOW)
-        .env("TAIZHANG_USER", common::USER)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null());
-    p
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 /// Asserts that a finished process failed with exit 1 and one line on stderr holding `needle`.

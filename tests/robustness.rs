@@ -5,33 +5,14 @@
 mod common;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command as Process, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{bare_cmd, count, dump_db, Ledger};
+use common::{bare_cmd, bin, count, dump_db, process, Ledger};
 use taizhang::db::bulk::{Header, HistoryLine, TaskLine, FORMAT, VERSION};
 use taizhang::db::tasks::NewTask;
 use taizhang::model::{Kind, Status};
-
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("taizhang")
-}
-
-/// A process of the binary on `db`, with the pinned environment of the other tests.
-fn process(db: &Path, args: &[&str]) -> Process {
-    let mut p = Process::new(bin());
-    p.env_remove("TAIZHANG_DB")
-        .env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env("TAIZHANG_NOW", common::NOW)
-        .env("TAIZHANG_USER", common::USER)
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .stdin(Stdio::null());
-    p
-}
 
 fn check_passes(db: &Path) {
     let out = process(db, &["check"]).output().unwrap();

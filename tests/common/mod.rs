@@ -643,3 +643,32 @@ pub fn reference_ledger() -> Ledger {
     l.set_now(LATER);
     l
 }
+
+// ---------------------------------------------------------------------------------------------
+// Processes of the binary for the crash, race and file-edge tests, which need to spawn, kill
+// and wait on it themselves rather than go through assert_cmd.
+
+/// The path of the binary under test.
+pub fn bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("taizhang")
+}
+
+/// A process of the binary on `db`, with the pinned environment of the other tests.
+pub fn process(db: &Path, args: &[&str]) -> std::process::Command {
+    let mut p = std::process::Command::new(bin());
+    p.env_remove("TAIZHANG_DB")
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env("TAIZHANG_NOW", NOW)
+        .env("TAIZHANG_USER", USER)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .stdin(std::process::Stdio::null());
+    p
+}
+
+/// Output bytes as text, with invalid UTF-8 shown rather than refused.
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
