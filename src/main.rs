@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
+    // Errors are shown in the language of the output: --lang, else the locale.
+    let lang = cli.lang.unwrap_or_else(taizhang::model::Lang::from_env);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = taizhang::cli::run(cli, &mut out).and_then(|()| {
@@ -27,7 +29,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("taizhang: {}", one_line_text(&e.to_string()));
+            eprintln!("taizhang: {}", one_line_text(&e.message(lang)));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }

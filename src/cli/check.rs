@@ -27,10 +27,10 @@ impl Check {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(Error::Corrupt(format!(
-                "the ledger has {} problem(s); restore a backup with `taizhang restore FILE`",
-                problems.len()
-            )))
+            Err(Error::Said {
+                kind: crate::ErrorKind::Corrupt,
+                msg: crate::msg!("cli.check_failed", count = problems.len()),
+            })
         }
     }
 }

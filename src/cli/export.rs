@@ -40,8 +40,9 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
         Some("json") => Format::Json,
         Some("jsonl") => Format::Jsonl,
         Some(other) => {
-            return Err(Error::Usage(format!(
-                "cannot tell the format from '.{other}'; add --format csv|xlsx|md|html|json"
+            return Err(Error::usage(crate::msg!(
+                "export.unknown_extension",
+                ext = other
             )))
         }
     })
@@ -75,9 +76,7 @@ impl Export {
         }
         let format = pick_format(ctx.format_given, output)?;
         if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
-            return Err(Error::Usage(
-                "an Excel workbook is binary: write it to a file with -o FILE.xlsx".into(),
-            ));
+            return Err(Error::usage(crate::msg!("export.xlsx_to_terminal")));
         }
         if format == Format::Jsonl {
             return match output {
@@ -88,12 +87,10 @@ impl Export {
             };
         }
         let Some(year) = self.year else {
-            return Err(Error::Usage(
-                "export needs --year Y (only --format jsonl exports the whole ledger)".into(),
-            ));
+            return Err(Error::usage(crate::msg!("export.needs_year")));
         };
         let year_end = end_of_year(year)
-            .ok_or_else(|| Error::Refused(format!("{year} is not a usable year")))?;
+            .ok_or_else(|| Error::refused(crate::msg!("export.bad_year", year = year)))?;
         // As it stood at the year's end, unless a day was asked for; a year not over yet is
         // shown as it stands today.
         let as_of = if ctx.as_of_given {
@@ -165,9 +162,7 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
         Format::Md => export::md::write(s, ctx.lang, out).map_err(io),
         Format::Html => export::html::write(s, ctx.lang, out).map_err(io),
         Format::Json => emit_json(out, s),
-        _ => Err(Error::Usage(
-            "export writes csv, xlsx, md, html, json or jsonl".into(),
-        )),
+        _ => Err(Error::usage(crate::msg!("export.formats"))),
     }
 }
 

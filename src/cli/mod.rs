@@ -397,29 +397,21 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         return c.run(out);
     }
     if cli.by.is_some() || cli.command.who().is_some() {
-        let lang = cli.lang.unwrap_or_else(Lang::from_env);
-        return Err(Error::Usage(
-            lang.pick(
-                "--by 不再表示操作人：请用 --user 姓名（或环境变量 TAIZHANG_USER）；--by 只用于 report 的分组",
-                "--by NAME no longer names who makes the change: use --user NAME (or TAIZHANG_USER); --by is only report's grouping",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("cli.by_is_not_user")));
     }
     let is_export = matches!(cli.command, Command::Export(_));
     if let Some(f) = cli.format {
         if !is_export && !matches!(f, Format::Table | Format::Json) {
-            return Err(Error::Usage(format!(
-                "--format {} is for export; this command prints table or json",
-                f.to_possible_value()
+            return Err(Error::usage(crate::msg!(
+                "cli.format_is_for_export",
+                format = f
+                    .to_possible_value()
                     .map(|v| v.get_name().to_string())
                     .unwrap_or_default()
             )));
         }
         if is_export && f == Format::Table {
-            return Err(Error::Usage(
-                "export writes csv, xlsx, md, html, json or jsonl; --format table is for the other commands".into(),
-            ));
+            return Err(Error::usage(crate::msg!("cli.table_not_for_export")));
         }
     }
     let now = clock::now()?;

@@ -55,12 +55,10 @@ impl Show {
                 let cutoff = crate::db::replay::end_of_day(as_of);
                 task = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?
                     .ok_or_else(|| {
-                        Error::NotFound(format!(
-                            "{} #{} {} {as_of}{}",
-                            ctx.t("任务", "task"),
-                            self.id,
-                            ctx.t("在", "had not taken effect yet on"),
-                            ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
+                        Error::not_found(crate::msg!(
+                            "cli.not_yet_effective",
+                            id = self.id,
+                            day = as_of
                         ))
                     })?
                     .task;

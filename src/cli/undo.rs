@@ -47,9 +47,7 @@ impl Undo {
         }
         if !self.yes {
             if !std::io::stdin().is_terminal() {
-                return Err(Error::Usage(
-                    "undo asks for confirmation; add --yes when not at a terminal".into(),
-                ));
+                return Err(Error::usage(crate::msg!("cli.undo_needs_yes")));
             }
             out.flush().map_err(|e| Error::io("writing output", e))?;
             eprint!("{}", ctx.t("确认撤销？[y/N] ", "Undo it? [y/N] "));

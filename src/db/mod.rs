@@ -613,24 +613,16 @@ impl Writer<'_> {
         };
         let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
         if typed && day(&latest) > day(on) {
-            return Err(Error::Refused(if latest_field == "created" {
-                format!(
-                    "--on {} is before task #{task_id} existed (it took effect on {}); \
-                     give --on {} or later (早于任务生效日期)",
-                    day(on),
-                    day(&latest),
-                    day(&latest)
-                )
+            let msg = if latest_field == "created" {
+                crate::msg!("on.before_created")
             } else {
-                format!(
-                    "--on {} is before the latest change of task #{task_id}, which took effect on {}; \
-                     enter changes in the order they took effect, or give --on {} or later \
-                     (早于该任务最近一次变更的生效日期)",
-                    day(on),
-                    day(&latest),
-                    day(&latest)
-                )
-            }));
+                crate::msg!("on.before_latest")
+            };
+            return Err(Error::refused(
+                msg.arg("day", day(on))
+                    .arg("id", task_id)
+                    .arg("latest", day(&latest)),
+            ));
         }
         Ok(Some(if wall(&latest) > wall(on) {
             latest

@@ -194,9 +194,9 @@ fn inserted<'a>(c: Column, t: &'a NewTask, co: &'a &'a str, at: &'a &'a str) -> 
 fn unique_ref_error(e: rusqlite::Error, reference: Option<&str>) -> Error {
     if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
         if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("task.ref") {
-            return Error::Conflict(format!(
-                "a task with ref '{}' already exists; refs are unique",
-                reference.unwrap_or_default()
+            return Error::conflict(crate::msg!(
+                "task.ref_taken",
+                reference = reference.unwrap_or_default()
             ));
         }
     }
@@ -704,9 +704,9 @@ fn set_field_row(
         .optional()?
         .ok_or(Error::NoSuchTask(id))?;
     if current.as_deref() != expected {
-        return Err(Error::Conflict(format!(
-            "task #{id}'s {field} is no longer what that change left; nothing was undone"
-        )));
+        return Err(Error::conflict(
+            crate::msg!("undo.field_moved_on", id = id).word("field", f.zh(), field),
+        ));
     }
     let v: Value = match (value, integer) {
         (None, _) => Value::Null,

@@ -34,8 +34,9 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         })
         .optional()?;
     let Some((change_id, at, actor, command)) = found else {
-        return Err(Error::Refused(format!(
-            "{actor} has no change left to undo (undo takes back your own last command; --user names you)"
+        return Err(Error::refused(crate::msg!(
+            "undo.nothing_left",
+            actor = actor
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
@@ -57,9 +58,14 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         })
         .optional()?;
     if let Some((task, c, who, cmd)) = later {
-        return Err(Error::Conflict(format!(
-            "cannot undo change #{change_id} ({command}): task #{task} was changed since by {who} \
-             in change #{c} ({cmd})"
+        return Err(Error::conflict(crate::msg!(
+            "undo.changed_since",
+            change = change_id,
+            command = command,
+            task = task,
+            who = who,
+            later = c,
+            later_command = cmd
         )));
     }
     Ok(Plan {

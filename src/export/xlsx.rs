@@ -62,7 +62,7 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     }
     let status = super::stream(conn, h, false, &mut |task| {
         let r = u32::try_from(task.no)
-            .map_err(|_| Error::Refused("too many rows for one Excel sheet".into()))?;
+            .map_err(|_| Error::refused(crate::msg!("export.too_many_rows")))?;
         let (tf, pf) = if task.overdue {
             (&late, &late_pct)
         } else {

@@ -39,13 +39,12 @@ pub fn add(
     meta: &ChangeMeta,
     req: &AddRequest,
     as_of: NaiveDate,
-    lang: Lang,
+    // Errors carry catalogue messages shown in the user's language at the edge, so the
+    // language is no longer needed here; the parameter stays so that callers keep compiling.
+    _lang: Lang,
 ) -> Result<Task> {
     if req.status == Status::Cancelled {
-        return Err(Error::Usage(
-            "a task cannot be added as cancelled; add it, then cancel it with `update --status cancelled --note REASON`"
-                .into(),
-        ));
+        return Err(Error::usage(crate::msg!("task.add_cancelled")));
     }
     let (status, progress) = starting_state(req.status, req.progress);
     // The outline is read in the same transaction as the insert: one command, one
@@ -55,19 +54,17 @@ pub fn add(
             Some(y) => y,
             None => crate::db::outline(w.conn())?.end,
         };
-        let deadline = if req.continuous {
-            None
-        } else {
-            match &req.deadline {
-                Some(d) => d
-                    .resolve(year)
-                    .map_err(|_| bad_for_year(lang, d, year))?
-                    .day(),
-                None => Some(end_of_year(year).ok_or_else(|| {
-                    Error::Refused(format!("{year} has no 31 December in the calendar"))
-                })?),
-            }
-        };
+        let deadline =
+            if req.continuous {
+                None
+            } else {
+                match &req.deadline {
+                    Some(d) => d.resolve(year).map_err(|_| bad_for_year(d, year))?.day(),
+                    None => Some(end_of_year(year).ok_or_else(|| {
+                        Error::refused(crate::msg!("task.no_year_end", year = year))
+                    })?),
+                }
+            };
         let t = NewTask {
             reference: req.reference.clone(),
             kind: req.kind,
@@ -119,18 +116,16 @@ pub fn update(
     meta: &ChangeMeta,
     req: &UpdateRequest,
     as_of: NaiveDate,
-    lang: Lang,
+    // Errors carry catalogue messages shown in the user's language at the edge, so the
+    // language is no longer needed here; the parameter stays so that callers keep compiling.
+    _lang: Lang,
 ) -> Result<Vec<Updated>> {
     if req.note.is_none() {
         if req.deadline.is_some() {
-            return Err(Error::Usage(
-                "changing a deadline needs --note with the reason (延期须说明理由)".into(),
-            ));
+            return Err(Error::usage(crate::msg!("task.deadline_needs_note")));
         }
         if req.changes.status == Some(Status::Cancelled) {
-            return Err(Error::Usage(
-                "cancelling a task needs --note with the reason (取消须说明理由)".into(),
-            ));
+            return Err(Error::usage(crate::msg!("task.cancel_needs_note")));
         }
     }
     let mut seen = HashSet::new();
@@ -149,15 +144,9 @@ pub fn update(
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
                 let year = tasks::get(w.conn(), id, as_of)?.year;
-                let due = d.resolve(year).map_err(|_| bad_for_year(lang, d, year))?;
+                let due = d.resolve(year).map_err(|_| bad_for_year(d, year))?;
                 let Some(day) = due.day() else {
-                    return Err(Error::Usage(
-                        lang.pick(
-                            "update 不能把截止日期改为长期；请给出日期，如 2025-06-30",
-                            "update cannot make a deadline continuous; give a date such as 2025-06-30",
-                        )
-                        .into(),
-                    ));
+                    return Err(Error::usage(crate::msg!("task.update_continuous")));
                 };
                 changes.deadline = Some(day);
                 changes.deadline_text = d.words();
@@ -203,16 +192,11 @@ pub fn set_link(
 
 /// The refusal of a deadline that is well formed but names no day in the plan year it is read
 /// in ("2月29日" in 2025).
-fn bad_for_year(lang: Lang, d: &DeadlineArg, year: i32) -> Error {
-    Error::Usage(format!(
-        "{} '{}' {} {year}{}",
-        lang.pick("截止日期", "the deadline"),
-        d.text,
-        lang.pick("不是计划年度", "is not a day of the plan year"),
-        lang.pick(
-            "中的日期；请写出完整日期，如 2025-06-30",
-            "; give a full date such as 2025-06-30"
-        ),
+fn bad_for_year(d: &DeadlineArg, year: i32) -> Error {
+    Error::usage(crate::msg!(
+        "task.deadline_not_in_year",
+        text = d.text,
+        year = year
     ))
 }
 
