@@ -187,27 +187,92 @@ mod tests {
     }
 
     /// Language pairs written in the code (`lang.pick("…", "…")`, `cx.t("…", "…")`,
-    /// `Lang::Zh => "…"`) are the old way; the list of files still holding them only shrinks.
-    /// Other branches add messages the old way meanwhile; they move here after merging.
+    /// `Lang::Zh => "…"` or `Lang::Zh => format!(…)`) are the old way; their number only
+    /// shrinks. Other branches add messages the old way meanwhile; they move here after merging.
     #[test]
     fn language_pairs_outside_the_catalogue_only_shrink() {
         let mut count = 0;
+        let mut per_file = Vec::new();
         for file in rust_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")) {
-            let src = std::fs::read_to_string(&file).unwrap();
-            count += src.matches(".pick(\"").count()
-                + src.matches(".pick(\n").count()
-                + src.matches("t(\"").count()
-                + src.matches("Lang::Zh => format!(").count()
-                + src.matches("Lang::Zh => \"").count();
+            let n = pairs_in(&std::fs::read_to_string(&file).unwrap());
+            if n > 0 {
+                per_file.push(format!("{}: {n}", file.display()));
+            }
+            count += n;
         }
         assert!(
             count <= REMAINING_PAIRS,
-            "{count} language pairs outside the catalogue (at most {REMAINING_PAIRS}): move new messages into locales/app.yml"
+            "{count} language pairs outside the catalogue (at most {REMAINING_PAIRS}): move new \
+             messages into locales/app.yml\n{}",
+            per_file.join("\n")
         );
     }
 
     /// How many language pairs are left in the code; lower it as messages move.
-    const REMAINING_PAIRS: usize = 1000;
+    const REMAINING_PAIRS: usize = 118;
+
+    /// Counts the language pairs in a source text: a call `pick(` or `t(` whose first two
+    /// arguments are string literals, and a `Lang::Zh =>` arm that gives text.
+    fn pairs_in(src: &str) -> usize {
+        let b = src.as_bytes();
+        let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+        let skip_ws = |mut i: usize| {
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            i
+        };
+        // The end of a string literal starting at `i`, if there is one.
+        let literal = |i: usize| {
+            if b.get(i) != Some(&b'"') {
+                return None;
+            }
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    b'\\' => j += 2,
+                    b'"' => return Some(j + 1),
+                    _ => j += 1,
+                }
+            }
+            None
+        };
+        let mut n = 0;
+        for (i, _) in src.match_indices("t(").chain(src.match_indices("pick(")) {
+            let call = src[i..].starts_with("pick(") || i == 0 || !ident(b[i - 1]);
+            let open = i + src[i..].find('(').unwrap_or(0) + 1;
+            if !call {
+                continue;
+            }
+            let Some(end) = literal(skip_ws(open)) else {
+                continue;
+            };
+            let comma = skip_ws(end);
+            if b.get(comma) == Some(&b',') && b.get(skip_ws(comma + 1)) == Some(&b'"') {
+                n += 1;
+            }
+        }
+        for (i, m) in src.match_indices("Lang::Zh =>") {
+            let rest = &src[skip_ws(i + m.len())..];
+            if rest.starts_with('"') || rest.starts_with("format!(") {
+                n += 1;
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn pairs_are_counted() {
+        assert_eq!(
+            pairs_in(r#"lang.pick("是", "yes") cx.t( "否","no") x.get("a", "b")"#),
+            2
+        );
+        assert_eq!(
+            pairs_in(r#"Lang::Zh => "中", Lang::Zh => format!("{x}"), Lang::Zh => zh"#),
+            2
+        );
+        assert_eq!(pairs_in(r#"text("a", "b") t(zh, en)"#), 0);
+    }
 
     fn rust_files(dir: std::path::PathBuf) -> Vec<std::path::PathBuf> {
         let mut out = Vec::new();
