@@ -5,15 +5,20 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = match taizhang::cli::Cli::try_parse() {
+    // Help and errors are shown in the language of the output: --lang, else the locale. The
+    // help is built in that language before parsing, so `--lang zh --help` is Chinese.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = taizhang::cli::help::lang_of(&args);
+    let parsed = taizhang::cli::help::command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| taizhang::cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return clap_exit(e),
     };
-    // Errors are shown in the language of the output: --lang, else the locale.
-    let lang = cli.lang.unwrap_or_else(taizhang::model::Lang::from_env);
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     let result = taizhang::cli::run(cli, &mut out).and_then(|()| {

@@ -8,6 +8,7 @@ mod check;
 mod choices;
 mod completions;
 mod export;
+pub mod help;
 mod history;
 mod import;
 mod init;

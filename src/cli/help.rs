@@ -1,0 +1,191 @@
+//! `--help` in the user's language. clap's derive help is the English doc comments of the
+//! argument structs, fixed at compile time; for another language the built command is walked
+//! once before parsing and every about and flag help is replaced by the catalogue's text
+//! (`help.COMMAND.ID`, else `help.ID` for an option many commands share). English help stays
+//! the doc comments as they are.
+
+use std::ffi::OsString;
+
+use clap::{Command, CommandFactory};
+
+use crate::model::Lang;
+
+/// The language of the help and messages for these arguments: `--lang zh` / `--lang=zh`
+/// anywhere on the line (before the command is parsed, so help can follow it), else the
+/// locale.
+pub fn lang_of(args: &[OsString]) -> Lang {
+    let mut it = args.iter().skip(1).map(|a| a.to_string_lossy());
+    while let Some(a) = it.next() {
+        if a == "--" {
+            break;
+        }
+        let value = match a.strip_prefix("--lang") {
+            Some("") => it.next().map(|v| v.into_owned()),
+            Some(v) => v.strip_prefix('=').map(str::to_string),
+            None => None,
+        };
+        match value.as_deref() {
+            Some("zh") => return Lang::Zh,
+            Some("en") => return Lang::En,
+            _ => {}
+        }
+    }
+    Lang::from_env()
+}
+
+/// The command line with its help in `lang`.
+pub fn command(lang: Lang) -> Command {
+    let mut cmd = super::Cli::command();
+    if lang == Lang::En {
+        return cmd;
+    }
+    // Built first, so that the help and version flags and the global options copied into
+    // every subcommand exist and can be given their text too.
+    cmd.build();
+    localize(cmd, lang, "")
+}
+
+/// The catalogue's text for the first of these keys that it has.
+fn lookup(lang: Lang, keys: &[String]) -> Option<String> {
+    keys.iter()
+        .find_map(|k| crate::_rust_i18n_try_translate(lang.name(), k))
+        .map(|t| t.into_owned())
+}
+
+fn localize(mut cmd: Command, lang: Lang, path: &str) -> Command {
+    let last = path.rsplit('.').next().unwrap_or_default();
+    let about = if path.is_empty() {
+        vec!["help.about".to_string()]
+    } else {
+        // `help update` shows the about of `update`.
+        vec![format!("help.{path}.about"), format!("help.{last}.about")]
+    };
+    if let Some(t) = lookup(lang, &about) {
+        cmd = cmd.about(t.clone()).long_about(t);
+    }
+    let usage = crate::i18n::text(lang, "help.usage");
+    cmd = cmd
+        .help_template(format!(
+            "{{before-help}}{{about-with-newline}}\n{usage}{{usage}}\n\n{{all-args}}{{after-help}}"
+        ))
+        .subcommand_help_heading(crate::i18n::text(lang, "help.heading.commands").into_owned());
+    let args: Vec<(String, bool, bool)> = cmd
+        .get_arguments()
+        .map(|a| {
+            let described = a
+                .get_possible_values()
+                .iter()
+                .any(|v| v.get_help().is_some());
+            (a.get_id().to_string(), a.is_positional(), described)
+        })
+        .collect();
+    let arguments = crate::i18n::text(lang, "help.heading.arguments");
+    let options = crate::i18n::text(lang, "help.heading.options");
+    for (id, positional, described) in args {
+        let keys = if path.is_empty() {
+            vec![format!("help.{id}")]
+        } else {
+            vec![format!("help.{path}.{id}"), format!("help.{id}")]
+        };
+        let text = lookup(lang, &keys);
+        let heading = if positional { &arguments } else { &options };
+        cmd = cmd.mut_arg(&id, |a| {
+            let a = a.help_heading(heading.to_string());
+            // The values' own descriptions are English doc comments; the text names them.
+            let a = if described {
+                a.hide_possible_values(true)
+            } else {
+                a
+            };
+            match text {
+                Some(t) => a.help(t.clone()).long_help(t),
+                None => a,
+            }
+        });
+    }
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in subs {
+        let sub = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        cmd = cmd.mut_subcommand(&name, |c| localize(c, lang, &sub));
+    }
+    cmd
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<OsString> {
+        a.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_language_is_found_before_parsing() {
+        assert_eq!(
+            lang_of(&args(&["taizhang", "--lang", "zh", "--help"])),
+            Lang::Zh
+        );
+        assert_eq!(
+            lang_of(&args(&["taizhang", "update", "--lang=zh"])),
+            Lang::Zh
+        );
+        assert_eq!(
+            lang_of(&args(&["taizhang", "--lang", "en", "-h"])),
+            Lang::En
+        );
+        // A note that reads "--lang" after `--` is text, not the option.
+        assert_ne!(
+            lang_of(&args(&["taizhang", "note", "1", "--", "--lang", "zh"])),
+            Lang::Zh
+        );
+    }
+
+    /// Every about and every visible option of every command has a Chinese text: a new
+    /// option without one fails here.
+    #[test]
+    fn every_help_text_has_chinese() {
+        let mut cmd = super::super::Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        fn walk(c: &Command, path: &str, missing: &mut Vec<String>) {
+            let last = path.rsplit('.').next().unwrap_or_default();
+            let about = if path.is_empty() {
+                vec!["help.about".to_string()]
+            } else {
+                vec![format!("help.{path}.about"), format!("help.{last}.about")]
+            };
+            if lookup(Lang::Zh, &about).is_none() {
+                missing.push(about[0].clone());
+            }
+            for a in c.get_arguments().filter(|a| !a.is_hide_set()) {
+                let id = a.get_id();
+                let keys = if path.is_empty() {
+                    vec![format!("help.{id}")]
+                } else {
+                    vec![format!("help.{path}.{id}"), format!("help.{id}")]
+                };
+                if lookup(Lang::Zh, &keys).is_none() {
+                    missing.push(keys[0].clone());
+                }
+            }
+            for s in c.get_subcommands() {
+                let p = if path.is_empty() {
+                    s.get_name().to_string()
+                } else {
+                    format!("{path}.{}", s.get_name())
+                };
+                walk(s, &p, missing);
+            }
+        }
+        walk(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "help without Chinese: {missing:?}");
+    }
+}
