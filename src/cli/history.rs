@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::{history, tasks, Ledger};
-use crate::render::history_table;
+use crate::render::{history_table, local_rows, zone_line};
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -23,16 +23,23 @@ pub struct History {
 impl History {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let since = self.since.map(|d| d.to_string());
-        let rows = ledger.read(|c| {
+        let (rows, tz) = ledger.read(|c| {
             if let Some(id) = self.id {
                 tasks::require(c, id)?;
             }
-            history::rows(c, self.id, since.as_deref(), self.limit)
+            Ok((
+                history::rows(c, self.id, since.as_deref(), self.limit)?,
+                crate::db::timezone(c)?,
+            ))
         })?;
         match ctx.format {
+            // JSON keeps the stored RFC 3339 times, offsets and all.
             Format::Json => emit_json(out, &rows),
             Format::Table if rows.is_empty() => emit(out, ctx.t("没有变更记录。", "No history.")),
-            _ => emit(out, history_table(&rows, ctx.style())),
+            _ => {
+                emit(out, history_table(&local_rows(&rows, tz), ctx.style()))?;
+                emit(out, zone_line(tz, ctx.lang))
+            }
         }
     }
 }

@@ -79,6 +79,8 @@ impl Show {
         if ctx.format == Format::Json {
             return emit_json(out, &d);
         }
+        let tz = ledger.timezone()?;
+        let local = |s: &str| printable(&crate::model::zone::local(s, tz));
         let t = &d.task;
         let lang = ctx.lang;
         let mut kv = Grid::new(
@@ -129,9 +131,9 @@ impl Show {
                 Column::DeadlineText => String::new(),
                 Column::Year => t.year.to_string(),
                 Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
-                Column::CreatedAt => printable(&t.created_at),
-                Column::UpdatedAt => printable(&t.updated_at),
-                Column::CompletedAt => opt(&t.completed_at),
+                Column::CreatedAt => local(&t.created_at),
+                Column::UpdatedAt => local(&t.updated_at),
+                Column::CompletedAt => t.completed_at.as_deref().map(local).unwrap_or_default(),
                 Column::Body => opt(&t.body),
             };
             (c.shown_name(), value)
@@ -175,6 +177,10 @@ impl Show {
             }
         }
         emit(out, format!("\n{}", ctx.t("变更记录", "History")))?;
-        emit(out, history_table(&d.history, ctx.style()))
+        emit(
+            out,
+            history_table(&crate::render::local_rows(&d.history, tz), ctx.style()),
+        )?;
+        emit(out, crate::render::zone_line(tz, lang))
     }
 }

@@ -20,6 +20,7 @@ pub struct Undo {
 impl Undo {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let plan = undo::plan(ledger, &ctx.meta.actor)?;
+        let tz = ledger.timezone()?;
         if ctx.format == Format::Table {
             emit(
                 out,
@@ -27,7 +28,7 @@ impl Undo {
                     "{} #{} ({}, {}): {}",
                     ctx.t("将撤销变更", "Undoing change"),
                     plan.change_id,
-                    printable(&plan.at),
+                    printable(&crate::model::zone::local(&plan.at, tz)),
                     printable(&plan.actor),
                     fit(&plan.command, 60)
                 ),
@@ -39,8 +40,14 @@ impl Undo {
                         "  #{} {}: {} → {}",
                         h.task_id,
                         printable(&field_label(&h.field, ctx.lang)),
-                        fit(h.new.as_deref().unwrap_or("∅"), 30),
-                        fit(h.old.as_deref().unwrap_or("∅"), 30)
+                        fit(
+                            &crate::render::history_value(&h.field, h.new.as_deref(), ctx.lang),
+                            30
+                        ),
+                        fit(
+                            &crate::render::history_value(&h.field, h.old.as_deref(), ctx.lang),
+                            30
+                        )
                     ),
                 )?;
             }

@@ -386,6 +386,8 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     for (key, value) in &rows {
         match key.as_str() {
             "outline_start" | "outline_end" => {}
+            "timezone" if crate::model::zone::parse(value).is_ok() => {}
+            "timezone" => problems.push(format!("the time zone setting '{value}' is not a zone")),
             "created_at" if is_stamp(value) => {}
             "created_at" => {
                 problems.push("the ledger's creation time is not an RFC 3339 time".into())

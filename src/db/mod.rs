@@ -470,6 +470,38 @@ impl Ledger {
     pub fn outline(&mut self) -> Result<Outline> {
         self.read(outline)
     }
+
+    /// The time zone the ledger's times are shown in.
+    pub fn timezone(&mut self) -> Result<chrono_tz::Tz> {
+        self.read(timezone)
+    }
+}
+
+/// Reads the ledger's time zone: the setting, else the default (Asia/Shanghai).
+pub fn timezone(conn: &Connection) -> Result<chrono_tz::Tz> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [crate::model::zone::SETTING],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match v {
+        None => Ok(crate::model::zone::DEFAULT),
+        Some(v) => crate::model::zone::parse(&v).map_err(|e| {
+            Error::Corrupt(format!(
+                "the ledger's time zone setting is damaged ({e}); set it with `taizhang init --timezone ZONE`"
+            ))
+        }),
+    }
+}
+
+/// Sets the ledger's time zone.
+pub fn set_timezone(w: &Writer, tz: chrono_tz::Tz) -> Result<()> {
+    w.conn()
+        .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
+        .execute([crate::model::zone::SETTING, tz.name()])?;
+    Ok(())
 }
 
 /// Reads the ledger's outline period.

@@ -7,6 +7,7 @@ pub mod numerals;
 pub mod rules;
 pub mod status;
 pub mod words;
+pub mod zone;
 
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -210,8 +210,8 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Fitted {
         vec![
             // A change whose effective day differs from its recording day reads "2025-04-10
             // 录入，2025-03-31 生效": on a narrow terminal it wraps at the space, never inside
-            // a date; a full timestamp (25 columns) stays on one line.
-            Col::wrap(&tr!(style.lang, "table.at"), 0, 25),
+            // a date; a full local time (19 columns) stays on one line.
+            Col::wrap(&tr!(style.lang, "table.at"), 0, 19),
             Col::num(&tr!(style.lang, "table.task"), 0),
             Col::keep(&tr!(style.lang, "table.by"), 3),
             Col::keep(&tr!(style.lang, "table.field"), 0),
@@ -292,6 +292,26 @@ fn capped(s: &str) -> String {
         Some((end, _)) => format!("{}…", printable(&s[..end])),
         None => printable(s),
     }
+}
+
+/// The line under a table of times that names the zone they are shown in, once.
+pub fn zone_line(tz: chrono_tz::Tz, lang: Lang) -> String {
+    tr!(
+        lang,
+        "time.zone",
+        zone = crate::model::zone::label(tz, lang)
+    )
+}
+
+/// History rows with their times as local times of `tz`, as the tables show them.
+pub fn local_rows(rows: &[HistoryRow], tz: chrono_tz::Tz) -> Vec<HistoryRow> {
+    rows.iter()
+        .map(|h| HistoryRow {
+            at: crate::model::zone::local(&h.at, tz),
+            effective: crate::model::zone::local(&h.effective, tz),
+            ..h.clone()
+        })
+        .collect()
 }
 
 /// The name of a task field in the given language.
