@@ -58,3 +58,19 @@ fn the_zone_is_a_ledger_setting() {
     let zh = l.run_ok(&["--lang", "zh", "history", &id]);
     assert!(zh.contains("2025-03-01 09:30:00"), "{zh}");
 }
+
+/// Before: the text exports printed the stored "…T01:30:00+00:00" as the time they were made.
+/// Now the local time of the zone, named in the header; JSON keeps RFC 3339.
+#[test]
+fn text_exports_show_local_times() {
+    let (l, id) = ledger();
+    l.run_ok(&["update", &id, "--status", "done"]);
+    let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025", "--format", "md"]);
+    assert!(
+        md.contains("2025-03-01 09:30:00 北京时间（Asia/Shanghai）"),
+        "{md}"
+    );
+    assert!(!md.contains("+00:00"), "{md}");
+    let json = l.run_ok(&["export", "--year", "2025", "--format", "json"]);
+    assert!(json.contains(UTC_NOW), "{json}");
+}

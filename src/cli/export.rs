@@ -102,13 +102,9 @@ impl Export {
         let lang = ctx.lang;
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             let outline = db::outline(c)?;
-            Ok(export::header(
-                path.clone(),
-                year,
-                as_of,
-                outline,
-                &ctx.meta.at,
-            ))
+            let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.timezone = db::timezone(c)?;
+            Ok(h)
         };
         match format {
             // Rows stream from the replay into the file: memory stays flat however many.

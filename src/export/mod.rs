@@ -32,6 +32,22 @@ pub struct Header {
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
+    /// The zone the text exports show times in (the ledger's setting); JSON keeps the stored
+    /// RFC 3339 times and leaves it out.
+    #[serde(skip)]
+    pub timezone: chrono_tz::Tz,
+}
+
+impl Header {
+    /// When the export was made, as a local time of the ledger's zone, naming the zone:
+    /// "2025-03-01 09:00:00 北京时间（Asia/Shanghai）".
+    pub fn generated_local(&self, lang: Lang) -> String {
+        format!(
+            "{} {}",
+            crate::model::zone::local(&self.generated_at, self.timezone),
+            crate::model::zone::label(self.timezone, lang)
+        )
+    }
 }
 
 /// One task as the export shows it.
@@ -56,6 +72,9 @@ pub struct Row {
     pub overdue: bool,
     pub latest_note: Option<String>,
     pub completed_at: Option<String>,
+    /// `completed_at` as a local time of the export's zone, for the text exports.
+    #[serde(skip)]
+    pub completed_local: Option<String>,
 }
 
 /// Counts for a set of tasks.
@@ -148,6 +167,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         overdue: t.overdue,
         latest_note: r.latest_note,
         completed_at: t.completed_at,
+        completed_local: None,
     }
 }
 
@@ -268,7 +288,11 @@ pub fn stream(
             }
             if selected {
                 no += 1;
-                let row = into_row(no, r);
+                let mut row = into_row(no, r);
+                row.completed_local = row
+                    .completed_at
+                    .as_deref()
+                    .map(|s| crate::model::zone::local(s, header.timezone));
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -337,6 +361,7 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         outline: outline.to_string(),
         closing_year: year == outline.end,
         generated_at: now.to_string(),
+        timezone: crate::model::zone::DEFAULT,
     }
 }
 
@@ -400,7 +425,11 @@ impl Cell {
                 Column::Status => r.status.label(lang).to_string(),
                 Column::Progress => format!("{}%", r.progress),
                 Column::Year => r.year.to_string(),
-                Column::CompletedAt => r.completed_at.clone().unwrap_or_default(),
+                Column::CompletedAt => r
+                    .completed_local
+                    .clone()
+                    .or_else(|| r.completed_at.clone())
+                    .unwrap_or_default(),
                 // Not in the export's rows; `Column::exported` leaves them out.
                 Column::DocumentId
                 | Column::ParentId

@@ -199,7 +199,7 @@ impl Page {
             as_of: h.as_of.to_string(),
             outline: h.outline.clone(),
             closing_year: h.closing_year,
-            generated_at: h.generated_at.clone(),
+            generated_at: h.generated_local(lang),
             summary: Figures::of(c),
             by_status: Status::ALL
                 .iter()

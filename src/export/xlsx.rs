@@ -113,7 +113,7 @@ fn summary_sheet(
                 }
             ),
         ),
-        (t("生成时间", "Generated"), h.generated_at.clone()),
+        (t("生成时间", "Generated"), h.generated_local(lang)),
     ];
     let mut r = 0u32;
     for (k, v) in info {
