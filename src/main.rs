@@ -8,6 +8,9 @@ use clap::error::ErrorKind;
 use clap::FromArgMatches;
 
 fn main() -> ExitCode {
+    // `COMPLETE=bash taizhang` prints the shell's registration, and the shell then asks for
+    // completions through it; nothing else runs on those calls.
+    clap_complete::CompleteEnv::with_factory(taizhang::cli::dynamic_command).complete();
     // Help and errors are shown in the language of the output: --lang, else the locale. The
     // help is built in that language before parsing, so `--lang zh --help` is Chinese.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();

@@ -32,6 +32,8 @@ use crate::model::Lang;
 use crate::render::Style;
 use crate::{clock, Error, Result};
 
+pub use completions::dynamic_command;
+
 /// taizhang (台账): track the commitments, shortcomings and achievements of a rule-of-law
 /// government report, with owners, deadlines, progress and a full audit trail.
 #[derive(Debug, Parser)]

@@ -6,6 +6,7 @@ pub mod bulk;
 pub mod check;
 pub mod documents;
 pub mod history;
+pub mod names;
 pub mod progress;
 pub mod replay;
 pub mod schema;
