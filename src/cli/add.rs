@@ -83,18 +83,19 @@ impl Add {
         if let (Some(d), true) = (task.deadline, task.overdue) {
             ctx.warn(&format!(
                 "{} {d} {}",
-                ctx.t("截止日期", "the deadline"),
-                ctx.t(
-                    "已过，任务已记为逾期",
-                    "has already passed; the task is overdue"
-                ),
+                &crate::tr!(ctx.lang, "msg.add.the_deadline"),
+                &crate::tr!(ctx.lang, "msg.add.has_already_passed_the_task"),
             ));
         }
         match ctx.format {
             Format::Json => emit_json(out, &task),
             _ => emit(
                 out,
-                format!("{} #{}", ctx.t("已新增任务", "Added task"), task.id),
+                format!(
+                    "{} #{}",
+                    &crate::tr!(ctx.lang, "msg.add.added_task"),
+                    task.id
+                ),
             ),
         }
     }

@@ -35,7 +35,9 @@ impl History {
         match ctx.format {
             // JSON keeps the stored RFC 3339 times, offsets and all.
             Format::Json => emit_json(out, &rows),
-            Format::Table if rows.is_empty() => emit(out, ctx.t("没有变更记录。", "No history.")),
+            Format::Table if rows.is_empty() => {
+                emit(out, crate::tr!(ctx.lang, "msg.history.no_history"))
+            }
             _ => {
                 emit(out, history_table(&local_rows(&rows, tz), ctx.style()))?;
                 emit(out, zone_line(tz, ctx.lang))

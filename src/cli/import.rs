@@ -348,7 +348,7 @@ fn print_suggestions(p: &Prepared, ctx: &Ctx, out: &mut dyn Write, applied: bool
 fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let r = &p.report;
     let inferred = if r.title_derived {
-        ctx.t("（标题系推断）", " (title inferred)")
+        &crate::tr!(ctx.lang, "msg.import.title_inferred")
     } else {
         ""
     };
@@ -357,25 +357,25 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         out,
         format!(
             "{} {}  {} {}  {} {}  {} {}",
-            ctx.t("发文机关", "issuer"),
+            &crate::tr!(ctx.lang, "msg.import.issuer"),
             r.issuer
                 .as_deref()
                 .map(printable)
                 .unwrap_or_else(|| "-".into()),
-            ctx.t("日期", "date"),
+            &crate::tr!(ctx.lang, "msg.import.date"),
             r.issued_on
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "-".into()),
-            ctx.t("报告年度", "report year"),
+            &crate::tr!(ctx.lang, "msg.import.report_year"),
             r.report_year,
-            ctx.t("计划年度", "plan year"),
+            &crate::tr!(ctx.lang, "msg.import.plan_year"),
             r.plan_year,
         ),
     )?;
     let report_end = format!("{}-12-31", r.report_year);
     let plan_end = format!("{}-12-31", r.plan_year);
     print_part(
-        ctx.t("成效", "Achievements"),
+        &crate::tr!(ctx.lang, "msg.import.achievements"),
         &r.achievements,
         &report_end,
         ctx,
@@ -385,7 +385,7 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         out,
         format!(
             "\n{} ({})",
-            ctx.t("短板", "Shortcomings"),
+            &crate::tr!(ctx.lang, "msg.import.shortcomings"),
             r.shortcomings.len()
         ),
     )?;
@@ -393,7 +393,7 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         print_item(it, &plan_end, ctx, out)?;
     }
     print_part(
-        ctx.t("承诺（工作安排）", "Commitments"),
+        &crate::tr!(ctx.lang, "msg.import.commitments"),
         &r.plans,
         &plan_end,
         ctx,
@@ -403,20 +403,20 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         out,
         format!(
             "\n{}: {} {} / {} {} / {} {}",
-            ctx.t("合计", "Total"),
+            &crate::tr!(ctx.lang, "table.sum"),
             count(&r.achievements),
-            ctx.t("项成效", "achievements"),
+            &crate::tr!(ctx.lang, "msg.import.achievements_2"),
             r.shortcomings.len(),
-            ctx.t("项短板", "shortcomings"),
+            &crate::tr!(ctx.lang, "msg.import.shortcomings_2"),
             count(&r.plans),
-            ctx.t("项承诺", "commitments"),
+            &crate::tr!(ctx.lang, "msg.import.commitments_2"),
         ),
     )?;
     print_suggestions(p, ctx, out, false)?;
     print_coverage(p, ctx, out)?;
     emit(
         out,
-        ctx.t("（预览，未写入台账）", "(dry run: nothing was written)"),
+        crate::tr!(ctx.lang, "msg.import.dry_run_nothing_was_written"),
     )
 }
 
@@ -443,7 +443,7 @@ fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             out,
             format!(
                 " {mark} {} {}: {}",
-                ctx.t("第", "line"),
+                &crate::tr!(ctx.lang, "msg.import.line"),
                 u.line,
                 fit(&printable(&u.text), 70)
             ),
@@ -479,7 +479,7 @@ fn refuse_unassigned(p: &Prepared, ctx: &Ctx, accept: bool) -> Result<()> {
         .map(|u| {
             format!(
                 "{} {}「{}」",
-                ctx.t("第", "line"),
+                &crate::tr!(ctx.lang, "msg.import.line"),
                 u.line,
                 fit(&printable(&u.text), 30)
             )
@@ -511,7 +511,7 @@ fn print_explain(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             }
             (Some(name), None) => format!(
                 "  ← {name} ({})",
-                ctx.t("未匹配任何规则", "no rule matched")
+                &crate::tr!(ctx.lang, "msg.import.no_rule_matched")
             ),
             _ => String::new(),
         };
@@ -555,7 +555,7 @@ fn print_part(
 
 fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let due = match (it.continuous, it.deadline) {
-        (true, _) => ctx.t("长期", "continuous").to_string(),
+        (true, _) => crate::tr!(ctx.lang, "value.continuous"),
         (false, Some(d)) => d.to_string(),
         (false, None) => default_due.to_string(),
     };

@@ -41,9 +41,9 @@ impl Init {
                 out,
                 format!(
                     "{} {} ({} {outline})\n{}",
-                    ctx.t("台账文件：", "Ledger:"),
+                    &crate::tr!(ctx.lang, "msg.init.ledger"),
                     crate::render::printable(&path),
-                    ctx.t("纲要期间", "outline period"),
+                    &crate::tr!(ctx.lang, "msg.init.outline_period"),
                     crate::render::zone_line(tz, ctx.lang),
                 ),
             ),

@@ -35,10 +35,10 @@ impl Link {
             ctx.as_of,
         )?;
         let msg = match (add, changed) {
-            (true, true) => ctx.t("已关联短板", "now addresses"),
-            (true, false) => ctx.t("已关联过，无变化：", "already addresses, nothing changed:"),
-            (false, true) => ctx.t("已取消关联", "no longer addresses"),
-            (false, false) => ctx.t("本无关联，无变化：", "did not address, nothing changed:"),
+            (true, true) => &crate::tr!(ctx.lang, "msg.link.now_addresses"),
+            (true, false) => &crate::tr!(ctx.lang, "msg.link.already_addresses_nothing_changed"),
+            (false, true) => &crate::tr!(ctx.lang, "msg.link.no_longer_addresses"),
+            (false, false) => &crate::tr!(ctx.lang, "msg.link.did_not_address_nothing_changed"),
         };
         emit(out, format!("#{} {msg} #{}", self.id, self.addresses))
     }

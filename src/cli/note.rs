@@ -22,7 +22,11 @@ impl Note {
         crate::ledger::tasks::note(ledger, &ctx.meta, self.id, &self.text)?;
         emit(
             out,
-            format!("#{}: {}", self.id, ctx.t("已记录进展", "note recorded")),
+            format!(
+                "#{}: {}",
+                self.id,
+                &crate::tr!(ctx.lang, "msg.note.note_recorded")
+            ),
         )
     }
 }

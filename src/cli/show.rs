@@ -86,8 +86,8 @@ impl Show {
         let mut kv = Grid::new(
             ctx.style(),
             vec![
-                Col::keep(ctx.t("字段", "Field"), 0),
-                Col::wrap(ctx.t("内容", "Value"), 0, 20),
+                Col::keep(&crate::tr!(ctx.lang, "table.field"), 0),
+                Col::wrap(&crate::tr!(ctx.lang, "msg.show.value"), 0, 20),
             ],
         );
         let opt = |v: &Option<String>| v.as_deref().map(printable).unwrap_or_default();
@@ -96,7 +96,11 @@ impl Show {
             deadline.push_str(&format!(" ({})", printable(words)));
         }
         let status = if t.overdue {
-            format!("{} ({})", t.status.label(lang), ctx.t("逾期", "overdue"))
+            format!(
+                "{} ({})",
+                t.status.label(lang),
+                &crate::tr!(ctx.lang, "field.overdue")
+            )
         } else {
             t.status.label(lang).to_string()
         };
@@ -166,9 +170,12 @@ impl Show {
             )?;
         }
         let sections = [
-            (ctx.t("子任务", "Sub-tasks"), &d.children),
-            (ctx.t("针对的短板", "Addresses"), &d.addresses),
-            (ctx.t("整改措施", "Addressed by"), &d.addressed_by),
+            (&crate::tr!(ctx.lang, "msg.show.sub_tasks"), &d.children),
+            (&crate::tr!(ctx.lang, "msg.show.addresses"), &d.addresses),
+            (
+                &crate::tr!(ctx.lang, "msg.show.addressed_by"),
+                &d.addressed_by,
+            ),
         ];
         for (title, list) in sections {
             if !list.is_empty() {
@@ -176,7 +183,10 @@ impl Show {
                 emit(out, task_table(list, ctx.style()))?;
             }
         }
-        emit(out, format!("\n{}", ctx.t("变更记录", "History")))?;
+        emit(
+            out,
+            format!("\n{}", &crate::tr!(ctx.lang, "msg.show.history")),
+        )?;
         emit(
             out,
             history_table(&crate::render::local_rows(&d.history, tz), ctx.style()),

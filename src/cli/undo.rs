@@ -26,7 +26,7 @@ impl Undo {
                 out,
                 format!(
                     "{} #{} ({}, {}): {}",
-                    ctx.t("将撤销变更", "Undoing change"),
+                    &crate::tr!(ctx.lang, "msg.undo.undoing_change"),
                     plan.change_id,
                     printable(&crate::model::zone::local(&plan.at, tz)),
                     printable(&plan.actor),
@@ -57,14 +57,14 @@ impl Undo {
                 return Err(Error::usage(crate::msg!("cli.undo_needs_yes")));
             }
             out.flush().map_err(|e| Error::io("writing output", e))?;
-            eprint!("{}", ctx.t("确认撤销？[y/N] ", "Undo it? [y/N] "));
+            eprint!("{}", &crate::tr!(ctx.lang, "msg.undo.undo_it_y_n"));
             let mut answer = String::new();
             std::io::stdin()
                 .lock()
                 .read_line(&mut answer)
                 .map_err(|e| Error::io("reading the answer", e))?;
             if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
-                return emit(out, ctx.t("未撤销。", "Nothing was undone."));
+                return emit(out, crate::tr!(ctx.lang, "msg.undo.nothing_was_undone"));
             }
         }
         let n = undo::apply(ledger, &ctx.meta, &plan, ctx.as_of)?;
@@ -77,7 +77,7 @@ impl Undo {
                 out,
                 format!(
                     "{} #{}",
-                    ctx.t("已撤销变更", "Undid change"),
+                    &crate::tr!(ctx.lang, "msg.undo.undid_change"),
                     plan.change_id
                 ),
             ),

@@ -85,8 +85,8 @@ impl Update {
             if d < ctx.as_of {
                 ctx.warn(&format!(
                     "{} {d} {}",
-                    ctx.t("新的截止日期", "the new deadline"),
-                    ctx.t("已过", "has already passed"),
+                    &crate::tr!(ctx.lang, "msg.update.the_new_deadline"),
+                    &crate::tr!(ctx.lang, "msg.update.has_already_passed"),
                 ));
             }
         }
@@ -101,14 +101,21 @@ impl Update {
                     if u.fields.is_empty() {
                         emit(
                             out,
-                            format!("#{id}: {}", ctx.t("无变化", "nothing changed")),
+                            format!(
+                                "#{id}: {}",
+                                &crate::tr!(ctx.lang, "msg.update.nothing_changed")
+                            ),
                         )?;
                     } else {
                         let names: Vec<String> =
                             u.fields.iter().map(|f| field_label(f, ctx.lang)).collect();
                         emit(
                             out,
-                            format!("#{id}: {} {}", ctx.t("已更新", "updated"), names.join(", ")),
+                            format!(
+                                "#{id}: {} {}",
+                                &crate::tr!(ctx.lang, "msg.update.updated"),
+                                names.join(", ")
+                            ),
                         )?;
                     }
                 }

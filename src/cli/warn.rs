@@ -34,7 +34,7 @@ impl Warn {
         }
         let list = &found.warnings;
         if list.is_empty() {
-            return emit(out, ctx.t("没有预警。", "No warnings."));
+            return emit(out, crate::tr!(ctx.lang, "msg.warn.no_warnings"));
         }
         let shown = list.len() as u64;
         let all = found.red + found.yellow + found.blue;
@@ -62,23 +62,26 @@ impl Warn {
         let mut t = Grid::new(
             ctx.style(),
             vec![
-                Col::keep(ctx.t("预警", "Warning"), 0),
+                Col::keep(&crate::tr!(ctx.lang, "msg.warn.warning"), 0),
                 Col::keep("ID", 0),
-                Col::keep(ctx.t("来源", "Ref"), 2),
-                Col::cut(ctx.t("任务", "Title"), 0, 10, Some(36)),
-                Col::keep(ctx.t("牵头单位", "Owner"), 3),
-                Col::keep(ctx.t("完成时限", "Deadline"), 1),
-                Col::keep(ctx.t("剩余天数", "Days left"), 1),
-                Col::keep(ctx.t("状态", "Status"), 1),
-                Col::keep(ctx.t("进度", "Progress"), 2),
-                Col::keep(ctx.t("时间进度", "Time elapsed"), 5),
+                Col::keep(&crate::tr!(ctx.lang, "table.ref"), 2),
+                Col::cut(&crate::tr!(ctx.lang, "table.title"), 0, 10, Some(36)),
+                Col::keep(&crate::tr!(ctx.lang, "table.owner"), 3),
+                Col::keep(&crate::tr!(ctx.lang, "table.deadline"), 1),
+                Col::keep(&crate::tr!(ctx.lang, "msg.warn.days_left"), 1),
+                Col::keep(&crate::tr!(ctx.lang, "table.status"), 1),
+                Col::keep(&crate::tr!(ctx.lang, "table.progress"), 2),
+                Col::keep(&crate::tr!(ctx.lang, "msg.warn.time_elapsed"), 5),
             ],
         );
         for w in list {
             let (label, colour) = match w.colour {
-                Colour::Red => (ctx.t("红（逾期）", "red (overdue)"), Color::Red),
-                Colour::Yellow => (ctx.t("黄（滞后）", "yellow (behind)"), Color::Yellow),
-                Colour::Blue => (ctx.t("蓝（临期）", "blue (due soon)"), Color::Blue),
+                Colour::Red => (&crate::tr!(ctx.lang, "msg.warn.red_overdue"), Color::Red),
+                Colour::Yellow => (
+                    &crate::tr!(ctx.lang, "msg.warn.yellow_behind"),
+                    Color::Yellow,
+                ),
+                Colour::Blue => (&crate::tr!(ctx.lang, "msg.warn.blue_due_soon"), Color::Blue),
             };
             let task = &w.task;
             t.colored_row(vec![
