@@ -90,30 +90,30 @@ fn summary_sheet(
     header: &Format,
     text: &Format,
 ) -> Result<()> {
-    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    sh.set_name(t("汇总", "Summary")).map_err(xerr)?;
+    let t = |key: &'static str| crate::i18n::text(lang, key).into_owned();
+    sh.set_name(t("export.xlsx.summary")).map_err(xerr)?;
     sh.set_column_width(0, 40).map_err(xerr)?;
     for c in 1..12u16 {
         sh.set_column_width(c, 10).map_err(xerr)?;
     }
     let h = &s.header;
     let info = [
-        (t("台账", "Ledger"), h.ledger.clone()),
-        (t("年度", "Year"), h.year.to_string()),
-        (t("统计截至", "As of"), h.as_of.to_string()),
+        (t("export.page.ledger"), h.ledger.clone()),
+        (t("table.year"), h.year.to_string()),
+        (t("export.page.as_of"), h.as_of.to_string()),
         (
-            t("纲要期间", "Outline period"),
+            t("export.page.outline_period"),
             format!(
                 "{}{}",
                 h.outline,
                 if h.closing_year {
-                    t("（收官之年）", " (closing year)")
+                    t("export.xlsx.closing_year")
                 } else {
-                    ""
+                    String::new()
                 }
             ),
         ),
-        (t("生成时间", "Generated"), h.generated_local(lang)),
+        (t("export.page.generated"), h.generated_local(lang)),
     ];
     let mut r = 0u32;
     for (k, v) in info {
@@ -123,20 +123,20 @@ fn summary_sheet(
     }
     r += 1;
     let mut heads = vec![
-        t("领域", "Area"),
-        t("任务数", "Tasks"),
-        t("完成率", "Completion"),
-        t("平均进度", "Mean progress"),
-        t("逾期", "Overdue"),
+        t("table.area"),
+        t("export.page.tasks_2"),
+        t("export.page.completion"),
+        t("export.page.mean_progress"),
+        t("table.overdue"),
     ];
-    heads.extend(Status::ALL.iter().map(|st| st.label(lang)));
+    heads.extend(Status::ALL.iter().map(|st| st.label(lang).to_string()));
     for (i, hd) in heads.iter().enumerate() {
-        sh.write_string_with_format(r, u16::try_from(i).unwrap_or(0), *hd, header)
+        sh.write_string_with_format(r, u16::try_from(i).unwrap_or(0), hd, header)
             .map_err(xerr)?;
     }
     r += 1;
     let total = super::Group {
-        name: Some(t("合计", "Total").to_string()),
+        name: Some(t("table.sum").to_string()),
         counts: s.summary.counts.clone(),
     };
     for g in s.areas.iter().chain(std::iter::once(&total)) {
