@@ -141,20 +141,12 @@ impl Import {
             let n = review::write(&prepared, sheet)?;
             return emit(
                 out,
-                match ctx.lang {
-                    Lang::Zh => format!(
-                        "已写出审核表 {}：{} 行。修改后用 taizhang import {} 导入。",
-                        sheet.display(),
-                        n,
-                        sheet.display()
-                    ),
-                    Lang::En => format!(
-                        "Wrote the review sheet {} with {} rows; correct it, then import it with `taizhang import {}`.",
-                        sheet.display(),
-                        n,
-                        sheet.display()
-                    ),
-                },
+                crate::tr!(
+                    ctx.lang,
+                    "import.review_written",
+                    sheet = sheet.display(),
+                    rows = n
+                ),
             );
         }
         if self.explain {
@@ -300,16 +292,13 @@ impl Import {
             Format::Json => emit_json(out, &done),
             _ => emit(
                 out,
-                match ctx.lang {
-                    Lang::Zh => format!(
-                        "已导入任务 {} 项、变更记录 {} 条、文档 {} 份。",
-                        done.tasks, done.history, done.documents
-                    ),
-                    Lang::En => format!(
-                        "Imported {} tasks, {} history rows and {} documents.",
-                        done.tasks, done.history, done.documents
-                    ),
-                },
+                crate::tr!(
+                    ctx.lang,
+                    "import.jsonl_done",
+                    tasks = done.tasks,
+                    history = done.history,
+                    documents = done.documents
+                ),
             ),
         }
     }
@@ -424,18 +413,19 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 /// with its line number.
 fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let c = &p.report.coverage;
-    let line = match ctx.lang {
-        Lang::Zh => format!(
-            "句子覆盖：正文 {} 句，成效 {}，短板 {}，承诺 {}，标题和导语 {}，原因 {}，第一责任人职责 {}，其他情况 {}，未归属 {}",
-            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
-            c.first_responsibility, c.other, c.unassigned
-        ),
-        Lang::En => format!(
-            "Coverage: {} sentences in the body: {} in achievements, {} in shortcomings, {} in commitments, {} headings and intros, {} causes, {} first responsibility, {} other, {} unassigned",
-            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
-            c.first_responsibility, c.other, c.unassigned
-        ),
-    };
+    let line = crate::tr!(
+        ctx.lang,
+        "import.coverage",
+        sentences = c.sentences,
+        achievements = c.achievements,
+        shortcomings = c.shortcomings,
+        commitments = c.commitments,
+        headings = c.headings,
+        causes = c.causes,
+        first = c.first_responsibility,
+        other = c.other,
+        unassigned = c.unassigned
+    );
     emit(out, line)?;
     for u in &p.report.unassigned {
         let mark = if u.blocking { "!" } else { " " };
@@ -456,14 +446,12 @@ fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 fn warn_unmatched(p: &Prepared, ctx: &Ctx) {
     for (line, title) in &p.report.unmatched_parts {
         let title = printable(title);
-        ctx.warn(&match ctx.lang {
-            Lang::Zh => format!(
-                "第 {line} 行的部分「{title}」不属于任何已知部分（成效、短板、原因、第一责任人职责、工作安排、其他情况），其中内容未导入；用 --explain 查看结构"
-            ),
-            Lang::En => format!(
-                "the part \"{title}\" at line {line} matches no known part (achievements, shortcomings, causes, first responsibility, plans, other); its text was not imported; see --explain"
-            ),
-        });
+        ctx.warn(&crate::tr!(
+            ctx.lang,
+            "import.unknown_part",
+            line = line,
+            title = title
+        ));
     }
 }
 
@@ -486,18 +474,13 @@ fn refuse_unassigned(p: &Prepared, ctx: &Ctx, accept: bool) -> Result<()> {
         })
         .collect();
     let more = if blocking.len() > 5 { " …" } else { "" };
-    Err(Error::Refused(match ctx.lang {
-        Lang::Zh => format!(
-            "短板或工作安排部分有 {} 句未归入任何任务（{}{more}）：用 --dry-run 或 --explain 检查结构，确认无误后加 --accept-unassigned 导入",
-            blocking.len(),
-            listed.join("；")
+    Err(Error::refused(
+        crate::msg!("import.unassigned", count = blocking.len(), more = more).word(
+            "listed",
+            &listed.join("；"),
+            &listed.join("; "),
         ),
-        Lang::En => format!(
-            "{} sentences in shortcomings or plans parts were not assigned to any task ({}{more}): check with --dry-run or --explain, then import with --accept-unassigned if that is right",
-            blocking.len(),
-            listed.join("; ")
-        ),
-    }))
+    ))
 }
 
 /// `--explain`: the outline, one line per marked line or cue paragraph, with the rule that

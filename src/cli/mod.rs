@@ -310,7 +310,7 @@ impl Ctx {
     pub fn warn(&self, msg: &str) {
         eprintln!(
             "taizhang: {}: {}",
-            self.t("注意", "warning"),
+            crate::tr!(self.lang, "cli.warning"),
             crate::render::escape::one_line(msg)
         );
     }

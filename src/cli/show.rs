@@ -157,16 +157,9 @@ impl Show {
             let json = format!("taizhang show {} --format json", t.id);
             emit(
                 out,
-                match lang {
-                    crate::model::Lang::Zh => format!(
-                        "（{}过长，只显示前 {MAX_SHOWN} 个字符；全文请用 `{json}`）",
-                        cut.join("、")
-                    ),
-                    crate::model::Lang::En => format!(
-                        "({} cut at {MAX_SHOWN} characters; `{json}` prints the whole text)",
-                        cut.join(", ")
-                    ),
-                },
+                crate::msg!("show.cut", max = MAX_SHOWN, json = json)
+                    .word("fields", &cut.join("、"), &cut.join(", "))
+                    .text(lang),
             )?;
         }
         let sections = [

@@ -48,16 +48,15 @@ impl Warn {
         };
         emit(
             out,
-            match ctx.lang {
-                crate::model::Lang::Zh => format!(
-                    "三色预警（统计日期 {}）：红 {}，黄 {}，蓝 {}{}",
-                    found.as_of, found.red, found.yellow, found.blue, more
-                ),
-                crate::model::Lang::En => format!(
-                    "Warnings as of {}: red {}, yellow {}, blue {}{}",
-                    found.as_of, found.red, found.yellow, found.blue, more
-                ),
-            },
+            crate::tr!(
+                ctx.lang,
+                "warn.heading",
+                day = found.as_of,
+                red = found.red,
+                yellow = found.yellow,
+                blue = found.blue,
+                more = more
+            ),
         )?;
         let mut t = Grid::new(
             ctx.style(),

@@ -455,7 +455,7 @@ pub fn cells(r: &Row, lang: Lang) -> [String; CELLS.len()] {
 pub fn deadline_text(r: &Row, lang: Lang) -> String {
     r.deadline
         .map(|d| d.to_string())
-        .unwrap_or_else(|| lang.pick("长期坚持", "continuous").to_string())
+        .unwrap_or_else(|| crate::tr!(lang, "export.continuous"))
 }
 
 /// "是" or "" (zh), "yes" or "" (en).

@@ -191,10 +191,7 @@ impl Page {
         let c = &s.summary.counts;
         Page {
             l: Labels::new(lang),
-            title: match lang {
-                Lang::Zh => format!("{}年度法治政府建设任务完成情况", h.year),
-                Lang::En => format!("Rule-of-law tasks: status for {}", h.year),
-            },
+            title: crate::tr!(lang, "export.page.title", year = h.year),
             ledger: h.ledger.clone(),
             as_of: h.as_of.to_string(),
             outline: h.outline.clone(),

@@ -40,7 +40,9 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     let late_pct = pct.clone().set_background_color(Color::RGB(0xFFC7CE));
 
     let sheet = wb.add_worksheet_with_constant_memory();
-    sheet.set_name(lang.pick("台账", "Ledger")).map_err(xerr)?;
+    sheet
+        .set_name(crate::tr!(lang, "export.page.ledger"))
+        .map_err(xerr)?;
     for (i, (w, c)) in WIDTHS.iter().zip(cols).enumerate() {
         let col = u16::try_from(i).unwrap_or(u16::MAX);
         let fit = (c.width() + 2) as f64;
