@@ -207,6 +207,7 @@ impl Error {
             Error::Sqlite(e) => Msg::new("error.sqlite").arg("source", e).text(lang),
             Error::Json(e) => Msg::new("error.json").arg("source", e).text(lang),
             Error::Said { msg, .. } => msg.text(lang),
+            Error::Import(e) => e.message(lang),
             _ => self.to_string(),
         }
     }

@@ -101,3 +101,18 @@ fn an_on_refusal_is_in_one_language() {
     assert!(!has_cjk(&en.stderr), "Chinese in {en:?}");
     assert_eq!(l.dump(), before, "a refused --on changed the ledger");
 }
+
+/// Before: an import refusal was English whatever the language ("the input is empty or
+/// contains only whitespace: …"). Now the import pipeline's errors come from the catalogue.
+#[test]
+fn import_errors_follow_the_language() {
+    let l = Ledger::init();
+    let empty = l.sibling("empty.txt");
+    std::fs::write(&empty, "   \n").unwrap();
+    let before = l.dump();
+    let f = l.fail(&["--lang", "zh", "import", empty.to_str().unwrap()]);
+    f.check(1, &["输入为空"]);
+    let f = l.fail(&["--lang", "en", "import", empty.to_str().unwrap()]);
+    f.check(1, &["the input is empty"]);
+    assert_eq!(l.dump(), before);
+}

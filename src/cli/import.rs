@@ -104,10 +104,10 @@ impl Import {
                     for r in &rows {
                         eprintln!("taizhang: {}", printable(r));
                     }
-                    Err(Error::Refused(format!(
-                        "{} was not imported: {} bad rows (listed above); fix them in the sheet and import it again",
-                        self.file.display(),
-                        rows.len()
+                    Err(Error::refused(crate::msg!(
+                        "import.bad_rows",
+                        path = self.file.display(),
+                        count = rows.len()
                     )))
                 }
             };

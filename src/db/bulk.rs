@@ -320,9 +320,7 @@ fn max_id(conn: &Connection, table: &str) -> Result<i64> {
 }
 
 fn bad_line(n: u64, what: impl std::fmt::Display) -> Error {
-    Error::Refused(format!(
-        "line {n} of the file: {what}; nothing was imported"
-    ))
+    Error::refused(crate::msg!("bulk.bad_line", line = n, what = what))
 }
 
 /// Reads one line of at most `validate::MAX_LINE` bytes into `buf` (without its line end);
@@ -500,9 +498,7 @@ pub fn import(
         }
     }
     if !saw_header {
-        return Err(Error::Refused(
-            "the file is empty; nothing was imported".into(),
-        ));
+        return Err(Error::refused(crate::msg!("bulk.empty")));
     }
     tree.finish().map_err(|(line, msg)| bad_line(line, msg))?;
     changes_agree(conn, &tree, task_off, hist_off, change_off)?;
@@ -542,9 +538,9 @@ pub fn import(
         )
         .optional()?;
     if let Some(task) = misplaced {
-        return Err(Error::Refused(format!(
-            "task {} of the file has a change that takes effect before an earlier change of it (or an effective time that is not a time); nothing was imported",
-            task - task_off
+        return Err(Error::refused(crate::msg!(
+            "bulk.effective_order",
+            task = task - task_off
         )));
     }
     // Rows went in directly, around the running counts: recount them.
@@ -553,8 +549,9 @@ pub fn import(
         r.get(0)
     })?;
     if broken > 0 {
-        return Err(Error::Refused(format!(
-            "the file refers to {broken} task(s) or change(s) it does not contain; nothing was imported"
+        return Err(Error::refused(crate::msg!(
+            "bulk.broken_refs",
+            count = broken
         )));
     }
     Ok(out)

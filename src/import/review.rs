@@ -220,9 +220,11 @@ fn excel_date(serial: f64) -> Option<NaiveDate> {
 }
 
 fn not_a_sheet(path: &Path) -> Error {
-    Error::Refused(format!(
-        "{} is not a review sheet written by `taizhang import REPORT --review FILE.xlsx` (no {ITEMS_SHEET} and {REPORT_SHEET} sheets of this layout); write one with --review",
-        path.display()
+    Error::refused(crate::msg!(
+        "review.not_a_sheet",
+        path = path.display(),
+        items = ITEMS_SHEET,
+        report = REPORT_SHEET
     ))
 }
 
@@ -265,9 +267,11 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
         .map(|b| format!("{b:02x}"))
         .collect();
     if got != sha {
-        return Err(Error::Refused(format!(
-            "{}: the report text in the hidden {REPORT_SHEET} sheet was changed; edit only the {ITEMS_SHEET} sheet, or write a new sheet with --review",
-            path.display()
+        return Err(Error::refused(crate::msg!(
+            "review.report_changed",
+            path = path.display(),
+            items = ITEMS_SHEET,
+            report = REPORT_SHEET
         )));
     }
 
