@@ -20,7 +20,7 @@ fn main() -> ExitCode {
         .and_then(|m| taizhang::cli::Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return clap_exit(e),
+        Err(e) => return clap_exit(e, lang),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 }
 
 /// Help and version go to stdout as clap renders them; usage errors are folded into one line.
-fn clap_exit(e: clap::Error) -> ExitCode {
+fn clap_exit(e: clap::Error, lang: taizhang::model::Lang) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
@@ -57,10 +57,11 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             }
         }
         _ => {
-            eprintln!(
-                "taizhang: {}",
-                one_line_text(&one_line(&e.render().to_string()))
-            );
+            // In Chinese the kinds people meet are said from the catalogue; the rest, and
+            // English, are clap's own line.
+            let line = taizhang::cli::help::usage_error(&e, lang)
+                .unwrap_or_else(|| one_line(&e.render().to_string()));
+            eprintln!("taizhang: {}", one_line_text(&line));
             ExitCode::from(2)
         }
     }

@@ -116,3 +116,58 @@ fn import_errors_follow_the_language() {
     f.check(1, &["the input is empty"]);
     assert_eq!(l.dump(), before);
 }
+
+/// Before: clap's usage errors were English also with `--lang zh` ("unexpected argument
+/// '--bogus' found", "invalid value 'finished' for '--status <STATUSES>': unknown status …").
+/// Now the kinds people meet are Chinese; English keeps clap's own line.
+#[test]
+fn usage_errors_follow_the_language() {
+    let l = Ledger::init();
+    let before = l.dump();
+    for (args, needles) in [
+        (
+            &["update", "1", "--bogus"][..],
+            &["未知选项", "--bogus"][..],
+        ),
+        (
+            &["update", "1", "--progres", "5"],
+            &["未知选项", "--progress"],
+        ),
+        (&["frobnicate"], &["未知命令", "frobnicate"]),
+        (&["add"], &["缺少必需的参数"]),
+        (
+            &["list", "--status", "finished"],
+            &["finished", "未启动/todo"],
+        ),
+        (
+            &["add", "x", "--deadline", "2025-13-45"],
+            &["不是可识别的日期"],
+        ),
+        (
+            &["add", "x", "--continuous", "--deadline", "2025-01-01"],
+            &["不能与"],
+        ),
+    ] {
+        let mut all = vec!["--lang", "zh"];
+        all.extend_from_slice(args);
+        let f = l.fail(&all);
+        f.check(2, needles);
+        // The words the command accepts are named in both languages; clap's English
+        // sentences are gone.
+        for english in [
+            "unexpected",
+            "invalid value",
+            "required",
+            "cannot be used",
+            "unknown status",
+            "not a date",
+            "tip:",
+            "unrecognized",
+        ] {
+            assert!(!f.stderr.contains(english), "{english:?} in {f:?}");
+        }
+    }
+    let f = l.fail(&["--lang", "en", "update", "1", "--bogus"]);
+    f.check(2, &["unexpected argument '--bogus' found"]);
+    assert_eq!(l.dump(), before);
+}

@@ -118,6 +118,126 @@ fn localize(mut cmd: Command, lang: Lang, path: &str) -> Command {
     cmd
 }
 
+/// A usage error of clap as one line in `lang`, for the kinds people meet (an unknown option
+/// or command, a missing argument, a refused value, options that conflict); `None` leaves
+/// clap's own English line. The context clap gives (the option, the value, a suggestion)
+/// fills the catalogue's message.
+pub fn usage_error(e: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind as K, ContextValue, ErrorKind};
+    if lang == Lang::En {
+        return None;
+    }
+    let get = |k: K| -> String {
+        match e.get(k) {
+            Some(ContextValue::String(s)) => shorten(s),
+            Some(ContextValue::Strings(v)) => v.join(", "),
+            Some(ContextValue::StyledStr(s)) => s.to_string(),
+            Some(ContextValue::StyledStrs(v)) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(ContextValue::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let suggested = [K::SuggestedArg, K::SuggestedSubcommand, K::SuggestedValue]
+        .into_iter()
+        .map(get)
+        .find(|s| !s.is_empty());
+    let line = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            crate::tr!(lang, "usage.unknown_argument", arg = get(K::InvalidArg))
+        }
+        ErrorKind::InvalidSubcommand => crate::tr!(
+            lang,
+            "usage.unknown_command",
+            command = get(K::InvalidSubcommand)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            crate::tr!(lang, "usage.missing_argument", args = get(K::InvalidArg))
+        }
+        ErrorKind::InvalidValue => crate::tr!(
+            lang,
+            "usage.invalid_value",
+            arg = get(K::InvalidArg),
+            value = get(K::InvalidValue),
+            valid = get(K::ValidValue)
+        ),
+        ErrorKind::ValueValidation => crate::tr!(
+            lang,
+            "usage.value_refused",
+            arg = get(K::InvalidArg),
+            value = get(K::InvalidValue),
+            reason = value_reason(e, &get(K::InvalidArg), &get(K::InvalidValue), lang)
+        ),
+        ErrorKind::ArgumentConflict => crate::tr!(
+            lang,
+            "usage.conflict",
+            arg = get(K::InvalidArg),
+            other = get(K::PriorArg)
+        ),
+        _ => return None,
+    };
+    Some(match suggested {
+        Some(s) => format!(
+            "{line}{}",
+            crate::tr!(lang, "usage.suggested", suggested = s)
+        ),
+        None => line,
+    })
+}
+
+/// Why a value was refused, in `lang`: the value parsers of words and dates know no
+/// language (they run inside clap), so for those the reason is said again here; other
+/// parsers' reasons are kept.
+fn value_reason(e: &clap::Error, arg: &str, value: &str, lang: Lang) -> String {
+    use crate::model::{Kind, Status, Word};
+    fn words<W: Word>(lang: Lang) -> String {
+        W::ALL
+            .iter()
+            .map(|w| format!("{}/{}", w.zh(), w.en()))
+            .collect::<Vec<_>>()
+            .join(&crate::tr!(lang, "list.separator"))
+    }
+    let option = arg.split_whitespace().next().unwrap_or_default();
+    match option {
+        "--status" => crate::tr!(
+            lang,
+            "usage.bad_word",
+            value = value,
+            words = words::<Status>(lang)
+        ),
+        "--kind" => crate::tr!(
+            lang,
+            "usage.bad_word",
+            value = value,
+            words = words::<Kind>(lang)
+        ),
+        "--deadline" | "--as-of" | "--on" | "--since" => {
+            crate::msg!("date.not_a_date", shown = value)
+                .word(
+                    "forms",
+                    crate::model::date::ACCEPTED_FORMS_ZH,
+                    crate::model::date::ACCEPTED_FORMS,
+                )
+                .text(lang)
+        }
+        _ => std::error::Error::source(e)
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    }
+}
+
+/// clap quotes a refused value in full: a 100,000-character title would fill the screen.
+fn shorten(s: &str) -> String {
+    const KEEP: usize = 40;
+    match s.char_indices().nth(KEEP) {
+        Some((end, _)) => format!("{}…", &s[..end]),
+        None => s.to_string(),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
