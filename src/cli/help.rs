@@ -45,6 +45,45 @@ pub fn command(lang: Lang) -> Command {
     localize(cmd, lang, "")
 }
 
+/// clap's notes on an option, in `lang`: its environment variable, default and accepted values
+/// (the latter unless the help text names them).
+fn notes(a: &clap::Arg, described: bool, lang: Lang) -> String {
+    let mut out = String::new();
+    if let Some(env) = a.get_env().filter(|_| !a.is_hide_env_set()) {
+        out.push_str(&crate::tr!(
+            lang,
+            "help.note.env",
+            name = env.to_string_lossy()
+        ));
+    }
+    let defaults: Vec<String> = a
+        .get_default_values()
+        .iter()
+        .map(|v| v.to_string_lossy().into_owned())
+        .collect();
+    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+        out.push_str(&crate::tr!(
+            lang,
+            "help.note.default",
+            value = defaults.join(", ")
+        ));
+    }
+    let values: Vec<String> = a
+        .get_possible_values()
+        .iter()
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    if !values.is_empty() && !described && !a.is_hide_possible_values_set() {
+        out.push_str(&crate::tr!(
+            lang,
+            "help.note.values",
+            values = values.join(", ")
+        ));
+    }
+    out
+}
+
 /// The catalogue's text for the first of these keys that it has.
 fn lookup(lang: Lang, keys: &[String]) -> Option<String> {
     keys.iter()
@@ -69,19 +108,23 @@ fn localize(mut cmd: Command, lang: Lang, path: &str) -> Command {
             "{{before-help}}{{about-with-newline}}\n{usage}{{usage}}\n\n{{all-args}}{{after-help}}"
         ))
         .subcommand_help_heading(crate::i18n::text(lang, "help.heading.commands").into_owned());
-    let args: Vec<(String, bool, bool)> = cmd
+    let args: Vec<(String, bool, String)> = cmd
         .get_arguments()
         .map(|a| {
             let described = a
                 .get_possible_values()
                 .iter()
                 .any(|v| v.get_help().is_some());
-            (a.get_id().to_string(), a.is_positional(), described)
+            (
+                a.get_id().to_string(),
+                a.is_positional(),
+                notes(a, described, lang),
+            )
         })
         .collect();
     let arguments = crate::i18n::text(lang, "help.heading.arguments");
     let options = crate::i18n::text(lang, "help.heading.options");
-    for (id, positional, described) in args {
+    for (id, positional, notes) in args {
         let keys = if path.is_empty() {
             vec![format!("help.{id}")]
         } else {
@@ -91,14 +134,18 @@ fn localize(mut cmd: Command, lang: Lang, path: &str) -> Command {
         let heading = if positional { &arguments } else { &options };
         cmd = cmd.mut_arg(&id, |a| {
             let a = a.help_heading(heading.to_string());
-            // The values' own descriptions are English doc comments; the text names them.
-            let a = if described {
-                a.hide_possible_values(true)
-            } else {
-                a
-            };
+            // clap's notes ("[env: …]", "[default: …]", "[possible values: …]") are English:
+            // they are said in the help text instead (the values' own descriptions are
+            // English doc comments, and the text names them).
+            let a = a
+                .hide_possible_values(true)
+                .hide_env(true)
+                .hide_default_value(true);
             match text {
-                Some(t) => a.help(t.clone()).long_help(t),
+                Some(t) => {
+                    let t = format!("{t}{notes}");
+                    a.help(t.clone()).long_help(t)
+                }
                 None => a,
             }
         });
