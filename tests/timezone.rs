@@ -49,6 +49,9 @@ fn the_zone_is_a_ledger_setting() {
     let f = l.fail(&["init", "--timezone", "Mars/Olympus"]);
     f.check(2, &["Mars/Olympus", "Asia/Shanghai"]);
     assert_eq!(l.dump(), before);
+    let f = l.fail(&["--lang", "zh", "init", "--timezone", "Mars/Olympus"]);
+    f.check(2, &["不是时区", "Asia/Shanghai"]);
+    assert_eq!(l.dump(), before);
     l.run_ok(&["init", "--timezone", "UTC"]);
     let en = l.run_ok(&["--lang", "en", "history", &id]);
     assert!(en.contains("2025-03-01 01:30:00"), "{en}");

@@ -261,6 +261,7 @@ fn value_reason(e: &clap::Error, arg: &str, value: &str, lang: Lang) -> String {
             value = value,
             words = words::<Kind>(lang)
         ),
+        "--timezone" => crate::tr!(lang, "time.bad_zone", zone = value),
         "--deadline" | "--as-of" | "--on" | "--since" => {
             crate::msg!("date.not_a_date", shown = value)
                 .word(

@@ -489,10 +489,9 @@ pub fn timezone(conn: &Connection) -> Result<chrono_tz::Tz> {
         .optional()?;
     match v {
         None => Ok(crate::model::zone::DEFAULT),
-        Some(v) => crate::model::zone::parse(&v).map_err(|e| {
-            Error::Corrupt(format!(
-                "the ledger's time zone setting is damaged ({e}); set it with `taizhang init --timezone ZONE`"
-            ))
+        Some(v) => crate::model::zone::parse(&v).map_err(|_| Error::Said {
+            kind: crate::ErrorKind::Corrupt,
+            msg: crate::msg!("time.damaged_setting", zone = v),
         }),
     }
 }

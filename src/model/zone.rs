@@ -15,9 +15,9 @@ pub const SETTING: &str = "timezone";
 
 /// An IANA zone name ("Asia/Shanghai"), or the message that says what is accepted.
 pub fn parse(s: &str) -> Result<Tz, String> {
-    s.trim().parse::<Tz>().map_err(|_| {
-        format!("'{s}' is not a time zone; give an IANA name such as Asia/Shanghai or UTC")
-    })
+    s.trim()
+        .parse::<Tz>()
+        .map_err(|_| crate::msg!("time.bad_zone", zone = s).text(Lang::En))
 }
 
 /// A stored time as people read it: the local time in `tz`, "2025-04-01 18:00:00". Text that
