@@ -124,6 +124,10 @@ CREATE INDEX history_change ON history(change_id);
 -- The tasks that were ever moved under (or out from under) a parent: with the current
 -- sub-tasks, they are all a year-end export needs to replay to know parents' progress.
 CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';
+-- The rows of one field that take effect after a day (added in version 8): `list --as-of`
+-- finds the tasks whose filtered fields (an owner, a status…) changed after the day, the
+-- only ones that can have matched the filter then without matching it now.
+CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id);
 
 -- The audit trail is append-only, and the schema itself enforces it.
 CREATE TRIGGER history_no_update BEFORE UPDATE ON history

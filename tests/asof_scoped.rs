@@ -432,3 +432,30 @@ fn warn_as_of_equals_the_full_replay() {
         }
     }
 }
+
+/// `list --as-of` (candidates that match now or changed a filtered field after the day,
+/// replayed lazily in id order up to the limit) equals the filtered full replay, for every
+/// filter, order, limit and day.
+#[test]
+fn list_as_of_equals_the_full_replay() {
+    use taizhang::db::tasks::{list_replayed, list_then, Sort};
+    let (l, days) = mixed_ledger();
+    let conn = rusqlite::Connection::open(&l.path).unwrap();
+    for day in days {
+        let as_of: chrono::NaiveDate = day.parse().unwrap();
+        for f in filters() {
+            for sort in Sort::ALL {
+                for limit in [None, Some(1), Some(2), Some(4)] {
+                    let fast = list_then(&conn, &f, sort, limit, as_of).unwrap();
+                    let full = list_replayed(&conn, &f, sort, limit, as_of).unwrap();
+                    assert_eq!(
+                        fast,
+                        full,
+                        "list {f:?} --sort {} --limit {limit:?} --as-of {day}",
+                        sort.name()
+                    );
+                }
+            }
+        }
+    }
+}

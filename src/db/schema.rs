@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 7;
+pub const CURRENT_VERSION: i64 = 8;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -70,6 +70,9 @@ const UPGRADES: &[Step] = &[
     // 6 → 7: find the rows that take effect after a day without reading all history, so
     // that `--as-of` views replay only the tasks changed after it.
     Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
+    // 7 → 8: find the rows of one field that take effect after a day, so that `list --as-of`
+    // replays only the tasks that match its filter now or changed a filtered field after it.
+    Step::Sql("CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id);"),
 ];
 
 /// One upgrade step.

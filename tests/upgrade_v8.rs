@@ -1,0 +1,43 @@
+//! The upgrade to version 8 (index `history_field`, for `list --as-of`): a version-7 ledger
+//! gets the index on open, stays sound for `check`, and its as-of list is unchanged.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use common::Ledger;
+
+#[test]
+fn a_version_7_ledger_gets_the_field_index_and_stays_sound() {
+    let l = Ledger::init().at("2025-12-20T09:00:00+08:00");
+    let a = l
+        .add("甲", &["--owner", "司法局", "--on", "2025-01-02"])
+        .to_string();
+    l.add("乙", &["--owner", "财政局", "--on", "2025-01-02"]);
+    l.run_ok(&["update", &a, "--owner", "财政局", "--on", "2025-09-01"]);
+    let asked = ["list", "--owner", "司法局", "--as-of", "2025-06-30"];
+    let before = l.json(&asked);
+    l.checkpoint();
+    // Version 7 is this schema without the index.
+    {
+        let c = rusqlite::Connection::open(&l.path).unwrap();
+        c.execute_batch("DROP INDEX history_field; PRAGMA user_version = 7;")
+            .unwrap();
+    }
+    l.run_ok(&["check"]);
+    let c = rusqlite::Connection::open(&l.path).unwrap();
+    let v: i64 = c
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, taizhang::db::schema::CURRENT_VERSION);
+    assert_eq!(v, 8);
+    let has: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'history_field'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(has, 1);
+    let after = l.json(&asked);
+    assert_eq!(after, before);
+    assert_eq!(common::ids(&after), vec![a.parse::<i64>().unwrap()]);
+}
