@@ -41,3 +41,29 @@ fn a_version_7_ledger_gets_the_field_index_and_stays_sound() {
     assert_eq!(after, before);
     assert_eq!(common::ids(&after), vec![a.parse::<i64>().unwrap()]);
 }
+
+/// The partial index serves the query of `list --as-of` and no query on `field = 'x'` alone:
+/// the sub-task roll-up keeps reading a task's rows by history_task.
+#[test]
+fn only_the_as_of_list_uses_the_field_index() {
+    let l = Ledger::init();
+    l.add("甲", &[]);
+    let c = rusqlite::Connection::open(&l.path).unwrap();
+    let plan = |sql: &str| -> String {
+        let mut s = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = s
+            .query_map(["owner", "2025-06-30T23:59:59"], |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("\n")
+    };
+    let p = plan(taizhang::db::tasks::CHANGED_AFTER);
+    assert!(p.contains("history_field"), "{p}");
+    let p = plan(
+        "SELECT h.task_id, h.new FROM history h WHERE h.task_id IN (1, 2)
+           AND h.field IN ('created', 'status', 'progress', 'parent_id')
+           AND ?1 IS NOT NULL AND ?2 IS NOT NULL ORDER BY h.task_id, h.id",
+    );
+    assert!(!p.contains("history_field"), "{p}");
+    let p = plan("SELECT task_id FROM history WHERE field = ?1 AND at > ?2");
+    assert!(!p.contains("history_field"), "{p}");
+}

@@ -72,7 +72,10 @@ const UPGRADES: &[Step] = &[
     Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
     // 7 → 8: find the rows of one field that take effect after a day, so that `list --as-of`
     // replays only the tasks that match its filter now or changed a filtered field after it.
-    Step::Sql("CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id);"),
+    Step::Sql(
+        "CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id)
+         WHERE field NOT IN ('created', 'note', 'progress');",
+    ),
 ];
 
 /// One upgrade step.

@@ -476,6 +476,13 @@ impl Filter {
     }
 }
 
+/// The tasks with a row of field ?1 that takes effect after the cut-off ?2, by the partial
+/// index `history_field`: its condition (`field NOT IN …`, as in schema.sql) is stated here so
+/// that SQLite may use it.
+pub const CHANGED_AFTER: &str = "SELECT task_id FROM history
+     WHERE field = ?1 AND field NOT IN ('created', 'note', 'progress')
+       AND coalesce(effective, at) > ?2 || '~'";
+
 /// The tasks as they stood at the end of `as_of` (`list --as-of`), filtered and ordered as
 /// `list` does, by the one replay (db/replay.rs). Only candidates are replayed: the tasks
 /// that match the filter on their current columns, and those with a row effective after the
@@ -497,9 +504,7 @@ pub fn list_then(
     // The tasks whose filtered fields changed after the day, sorted and unique.
     let mut changed: Vec<i64> = Vec::new();
     {
-        let mut stmt = conn.prepare_cached(
-            "SELECT task_id FROM history WHERE field = ?1 AND coalesce(effective, at) > ?2 || '~'",
-        )?;
+        let mut stmt = conn.prepare_cached(CHANGED_AFTER)?;
         for field in f.fields() {
             let ids = stmt.query_map(rusqlite::params![field, cutoff], |r| r.get::<_, i64>(0))?;
             for id in ids {
