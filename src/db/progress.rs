@@ -189,10 +189,22 @@ pub fn compute_then(
     f: &Filter,
     as_of: NaiveDate,
 ) -> Result<Progress> {
-    use super::replay::{end_of_day, replay_touched, rollup_fast, Touched};
+    use super::replay::{end_of_day, replay_touched, Rollup, Touched};
     let cutoff = end_of_day(as_of);
     let touched = Touched::after(conn, &cutoff)?;
-    let kids = rollup_fast(conn, &cutoff, &touched)?;
+    // One replay of the touched tasks gives both what they count and their share of the
+    // sub-task roll-up, which is only complete afterwards: their rows wait in `then` (group,
+    // id, status, overdue, own progress) until every parent's progress is known.
+    let mut kids = Rollup::new();
+    let mut then: Vec<(Option<String>, i64, Status, bool, u8)> = Vec::new();
+    replay_touched(conn, &cutoff, as_of, &Rollup::new(), &touched, |t| {
+        kids.add(&t);
+        if f.matches(&t, as_of) {
+            then.push((group_of(by, &t), t.id, t.status, t.overdue, t.progress));
+        }
+        Ok(())
+    })?;
+    kids.add_untouched(conn, &touched)?;
     let mut groups: HashMap<Option<String>, Group> = HashMap::new();
     grouped(conn, by, f, as_of, Some(&touched), &mut groups)?;
 
@@ -222,10 +234,10 @@ pub fn compute_then(
         }
     }
 
-    replay_touched(conn, &cutoff, as_of, &kids, &touched, |t| {
-        fold(&mut groups, by, f, as_of, &t);
-        Ok(())
-    })?;
+    for (g, id, status, overdue, own) in then {
+        let progress = kids.shown(id).unwrap_or(own);
+        fold_row(&mut groups, g, id, status, overdue, progress);
+    }
     Ok(finish(by, as_of, groups))
 }
 
@@ -256,24 +268,46 @@ fn fold(
     as_of: NaiveDate,
     t: &crate::model::Task,
 ) {
-    if !f.matches(t, as_of) {
-        return;
+    if f.matches(t, as_of) {
+        fold_row(
+            groups,
+            group_of(by, t),
+            t.id,
+            t.status,
+            t.overdue,
+            t.progress,
+        );
     }
-    let g = match by {
+}
+
+/// A task's key in a grouping, as the grouped query gives it.
+fn group_of(by: GroupBy, t: &crate::model::Task) -> Option<String> {
+    match by {
         GroupBy::Area => t.area.clone(),
         GroupBy::Owner => t.owner.clone(),
         GroupBy::Status => Some(t.status.to_string()),
         GroupBy::Kind => Some(t.kind.to_string()),
         GroupBy::Year => Some(t.year.to_string()),
         GroupBy::OutlineArea => t.outline_area.clone(),
-    };
+    }
+}
+
+/// Counts one task into its group.
+fn fold_row(
+    groups: &mut HashMap<Option<String>, Group>,
+    g: Option<String>,
+    id: i64,
+    status: Status,
+    overdue: bool,
+    progress: u8,
+) {
     let entry = groups.entry(g.clone()).or_insert_with(|| Group {
         group: g,
-        first_id: t.id,
+        first_id: id,
         ..Group::default()
     });
-    entry.first_id = entry.first_id.min(t.id);
-    entry.add(t.status, 1, u64::from(t.overdue), f64::from(t.progress));
+    entry.first_id = entry.first_id.min(id);
+    entry.add(status, 1, u64::from(overdue), f64::from(progress));
 }
 
 fn is_unfiltered(f: &Filter) -> bool {

@@ -531,19 +531,29 @@ pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
 /// with a row after it are replayed (lightly).
 pub fn rollup_fast(conn: &Connection, cutoff: &str, touched: &Touched) -> Result<Rollup> {
     let mut out = rollup_scoped(conn, Some(cutoff), None, Some(touched))?;
-    let mut stmt = conn.prepare(
-        "SELECT parent_id, sum(progress), count(*) FROM task
-         WHERE parent_id IS NOT NULL AND status <> 'cancelled'
-           AND id NOT IN rarray(?1)
-         GROUP BY parent_id",
-    )?;
-    let mut rows = stmt.query([touched.param()])?;
-    while let Some(r) = rows.next()? {
-        let e = out.0.entry(r.get(0)?).or_default();
-        e.0 += r.get::<_, u32>(1)?;
-        e.1 += r.get::<_, u32>(2)?;
-    }
+    out.add_untouched(conn, touched)?;
     Ok(out)
+}
+
+impl Rollup {
+    /// Adds the sub-tasks with no row after the cut-off, summed from their current rows:
+    /// with `Rollup::add` of each replayed touched task, the roll-up at the cut-off without a
+    /// second read of the touched tasks' history (`report` and `warn --as-of`).
+    pub fn add_untouched(&mut self, conn: &Connection, touched: &Touched) -> Result<()> {
+        let mut stmt = conn.prepare(
+            "SELECT parent_id, sum(progress), count(*) FROM task
+             WHERE parent_id IS NOT NULL AND status <> 'cancelled'
+               AND id NOT IN rarray(?1)
+             GROUP BY parent_id",
+        )?;
+        let mut rows = stmt.query([touched.param()])?;
+        while let Some(r) = rows.next()? {
+            let e = self.0.entry(r.get(0)?).or_default();
+            e.0 += r.get::<_, u32>(1)?;
+            e.1 += r.get::<_, u32>(2)?;
+        }
+        Ok(())
+    }
 }
 
 /// `rollup_at`, for every parent or for one (`show --as-of` of a parent). A task can have

@@ -188,13 +188,24 @@ pub fn warnings_then(
     within: u32,
     limit: Option<usize>,
 ) -> Result<Warnings> {
-    use super::replay::{end_of_day, replay_touched, rollup_fast, row_columns, Touched};
+    use super::replay::{end_of_day, replay_touched, row_columns, Rollup, Touched};
     let cutoff = end_of_day(as_of);
     let day = as_of.to_string();
     let cap = limit.unwrap_or(usize::MAX);
     let touched = Touched::after(conn, &cutoff)?;
     let left_out = touched.param();
-    let kids = rollup_fast(conn, &cutoff, &touched)?;
+    // One replay of the touched tasks gives both the open ones with a deadline (judged below,
+    // once their progress can be rolled up) and their share of the sub-task roll-up.
+    let mut kids = Rollup::new();
+    let mut open: Vec<Task> = Vec::new();
+    replay_touched(conn, &cutoff, as_of, &Rollup::new(), &touched, |t| {
+        kids.add(&t);
+        if t.deadline.is_some() && !t.status.is_closed() {
+            open.push(t);
+        }
+        Ok(())
+    })?;
+    kids.add_untouched(conn, &touched)?;
     let mut j = Judge::new(as_of, within);
     // Untouched tasks: (colour, deadline, id, share, task when already read in full).
     let mut found: Vec<(Colour, NaiveDate, i64, f64, Option<Task>)> = Vec::new();
@@ -237,12 +248,12 @@ pub fn warnings_then(
         }
     }
     // The touched tasks, as replayed.
-    replay_touched(conn, &cutoff, as_of, &kids, &touched, |t| {
+    for mut t in open {
+        kids.apply(&mut t);
         if let Some((colour, deadline, share)) = j.judge(&t) {
             found.push((colour, deadline, t.id, share, Some(t)));
         }
-        Ok(())
-    })?;
+    }
     found.sort_by_key(|w| (w.0, w.1, w.2));
     found.truncate(cap);
 
