@@ -50,11 +50,13 @@ impl Show {
         let as_of = ctx.as_of;
         let d = ledger.read(|c| {
             let mut task = tasks::get(c, self.id, as_of)?;
-            // With --as-of the task is shown as it stood at the end of that day.
+            let mut links = None;
+            // With --as-of the task is shown as it stood at the end of that day, with the
+            // links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
-                task = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?
-                    .ok_or_else(|| {
+                let rep = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?.ok_or_else(
+                    || {
                         Error::NotFound(format!(
                             "{} #{} {} {as_of}{}",
                             ctx.t("任务", "task"),
@@ -62,19 +64,35 @@ impl Show {
                             ctx.t("在", "had not taken effect yet on"),
                             ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
                         ))
-                    })?
-                    .task;
+                    },
+                )?;
+                let by = crate::db::replay::addressed_by_at(c, self.id, &cutoff)?;
+                let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
+                    ids.map(|i| tasks::get(c, i, as_of)).collect()
+                };
+                links = Some((
+                    get(&mut rep.addresses.iter().copied())?,
+                    get(&mut by.into_iter())?,
+                ));
+                task = rep.task;
             }
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
+            let (addresses, addressed_by) = match links {
+                Some(l) => l,
+                None => (
+                    tasks::addresses(c, self.id, as_of)?,
+                    tasks::addressed_by(c, self.id, as_of)?,
+                ),
+            };
             Ok(Detail {
                 task,
                 document,
                 children: tasks::children(c, self.id, as_of)?,
-                addresses: tasks::addresses(c, self.id, as_of)?,
-                addressed_by: tasks::addressed_by(c, self.id, as_of)?,
+                addresses,
+                addressed_by,
                 history: history::rows(c, Some(self.id), None, None)?,
             })
         })?;

@@ -249,6 +249,43 @@ pub fn replay_task(
     Ok(out)
 }
 
+/// The tasks that addressed shortcoming `id` at `cutoff` (`show --as-of`), in id order. Only
+/// those that address it now (table link) or have an 'addresses' row after the cut-off that
+/// names it (index history_field) can have; each one's link rows up to the cut-off are
+/// replayed in order, as `apply` does.
+pub fn addressed_by_at(conn: &Connection, id: i64, cutoff: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT task_id FROM link WHERE shortcoming_id = ?1
+         UNION SELECT task_id FROM history
+         WHERE field = 'addresses' AND field NOT IN ('created', 'note', 'progress')
+           AND coalesce(effective, at) > ?2 || '~' AND (old = ?3 OR new = ?3)
+         ORDER BY 1",
+    )?;
+    let candidates: Vec<i64> = stmt
+        .query_map(rusqlite::params![id, cutoff, id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = conn.prepare(
+        "SELECT old, new FROM history
+         WHERE task_id = ?1 AND field = 'addresses' AND (old = ?3 OR new = ?3)
+           AND coalesce(effective, at) <= ?2 || '~'
+         ORDER BY id",
+    )?;
+    let mut out = Vec::new();
+    for task in candidates {
+        let mut linked = false;
+        let links = rows.query_map(rusqlite::params![task, cutoff, id.to_string()], |r| {
+            Ok(r.get::<_, Option<String>>(1)?.is_some())
+        })?;
+        for added in links {
+            linked = added?;
+        }
+        if linked {
+            out.push(task);
+        }
+    }
+    Ok(out)
+}
+
 /// Which tasks `replay_some` replays.
 #[derive(Debug, Clone, Copy)]
 enum Scope<'a> {

@@ -369,6 +369,7 @@ pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<b
     require(w.conn(), id)?;
     let target = get(w.conn(), shortcoming, as_of)?;
     crate::model::rules::link_target(shortcoming, target.kind)?;
+    w.require_existed(shortcoming)?;
     let n = w
         .conn()
         .prepare_cached(
@@ -386,6 +387,7 @@ pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<b
 pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
     require(w.conn(), id)?;
     require(w.conn(), shortcoming)?;
+    w.require_existed(shortcoming)?;
     let n = w
         .conn()
         .prepare_cached("DELETE FROM link WHERE task_id = ?1 AND shortcoming_id = ?2")?
