@@ -126,11 +126,12 @@ CREATE INDEX history_change ON history(change_id);
 CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';
 -- The rows of one field that take effect after a day (added in version 8): `list --as-of`
 -- finds the tasks whose filtered fields (an owner, a status…) changed after the day, the
--- only ones that can have matched the filter then without matching it now. Partial, so
+-- only ones that can have matched the filter then without matching it now, and `show
+-- --as-of` of a shortcoming the links to it removed after the day (`old`). Partial, so
 -- that only a query that states the same condition can use it: a query on `field = 'x'`
 -- alone keeps the index it had (history_task), and creations, notes and progress rows,
 -- which no filter reads, are left out.
-CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id)
+CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
     WHERE field NOT IN ('created', 'note', 'progress');
 
 -- The audit trail is append-only, and the schema itself enforces it.

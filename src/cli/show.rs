@@ -66,7 +66,13 @@ impl Show {
                         ))
                     },
                 )?;
-                let by = crate::db::replay::addressed_by_at(c, self.id, &cutoff)?;
+                // Only a shortcoming can be addressed (link and the bulk validator refuse
+                // any other target, and a kind never changes): others skip the search.
+                let by = if rep.task.kind == crate::model::Kind::Shortcoming {
+                    crate::db::replay::addressed_by_at(c, self.id, &cutoff)?
+                } else {
+                    Vec::new()
+                };
                 let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
                     ids.map(|i| tasks::get(c, i, as_of)).collect()
                 };

@@ -250,15 +250,15 @@ pub fn replay_task(
 }
 
 /// The tasks that addressed shortcoming `id` at `cutoff` (`show --as-of`), in id order. Only
-/// those that address it now (table link) or have an 'addresses' row after the cut-off that
-/// names it (index history_field) can have; each one's link rows up to the cut-off are
-/// replayed in order, as `apply` does.
+/// those that address it now (table link) or removed a link to it after the cut-off (an
+/// 'addresses' row with `old` = id, read from the index history_field alone) can have; each
+/// one's link rows up to the cut-off are replayed in order, as `apply` does.
 pub fn addressed_by_at(conn: &Connection, id: i64, cutoff: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare(
         "SELECT task_id FROM link WHERE shortcoming_id = ?1
          UNION SELECT task_id FROM history
          WHERE field = 'addresses' AND field NOT IN ('created', 'note', 'progress')
-           AND coalesce(effective, at) > ?2 || '~' AND (old = ?3 OR new = ?3)
+           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
          ORDER BY 1",
     )?;
     let candidates: Vec<i64> = stmt

@@ -73,7 +73,7 @@ const UPGRADES: &[Step] = &[
     // 7 → 8: find the rows of one field that take effect after a day, so that `list --as-of`
     // replays only the tasks that match its filter now or changed a filtered field after it.
     Step::Sql(
-        "CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id)
+        "CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
          WHERE field NOT IN ('created', 'note', 'progress');",
     ),
 ];
