@@ -484,3 +484,48 @@ fn list_as_of_equals_the_full_replay() {
         }
     }
 }
+
+/// `show --as-of` lists the sub-tasks the task had on that day, as they stood then: not one
+/// moved under it later or created later, and one moved away later still; each with its
+/// progress of that day.
+#[test]
+fn show_as_of_lists_the_sub_tasks_of_that_day() {
+    let l = Ledger::init().at("2025-12-20T09:00:00+08:00");
+    let p1 = l.add("甲", &["--on", "2025-01-02"]).to_string();
+    let p2 = l.add("乙", &["--on", "2025-01-02"]).to_string();
+    let a = l
+        .add(
+            "甲一",
+            &["--on", "2025-02-01", "--parent", &p1, "--progress", "20"],
+        )
+        .to_string();
+    let b = l
+        .add(
+            "乙一",
+            &["--on", "2025-02-01", "--parent", &p2, "--progress", "50"],
+        )
+        .to_string();
+    l.run_ok(&["update", &a, "--progress", "70", "--on", "2025-05-01"]);
+    l.run_ok(&["update", &a, "--parent", &p2, "--on", "2025-06-01"]);
+    l.run_ok(&["update", &b, "--parent", &p1, "--on", "2025-07-01"]);
+    let c = l
+        .add("甲二", &["--on", "2025-08-01", "--parent", &p1])
+        .to_string();
+    let kids = |p: &str, day: &str| -> Vec<(i64, i64)> {
+        let v = l.json(&["show", p, "--as-of", day]);
+        v["children"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["id"].as_i64().unwrap(), t["progress"].as_i64().unwrap()))
+            .collect()
+    };
+    let id = |s: &str| s.parse::<i64>().unwrap();
+    assert_eq!(kids(&p1, "2025-04-30"), vec![(id(&a), 20)]);
+    assert_eq!(kids(&p1, "2025-05-31"), vec![(id(&a), 70)]);
+    assert_eq!(kids(&p2, "2025-05-31"), vec![(id(&b), 50)]);
+    assert_eq!(kids(&p1, "2025-06-30"), Vec::<(i64, i64)>::new());
+    assert_eq!(kids(&p2, "2025-06-30"), vec![(id(&a), 70), (id(&b), 50)]);
+    assert_eq!(kids(&p1, "2025-07-31"), vec![(id(&b), 50)]);
+    assert_eq!(kids(&p1, "2025-12-20"), vec![(id(&b), 50), (id(&c), 0)]);
+}

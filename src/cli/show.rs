@@ -52,7 +52,7 @@ impl Show {
             let mut task = tasks::get(c, self.id, as_of)?;
             let mut links = None;
             // With --as-of the task is shown as it stood at the end of that day, with the
-            // links it had then.
+            // sub-tasks and links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
                 let rep = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?.ok_or_else(
@@ -77,6 +77,7 @@ impl Show {
                     ids.map(|i| tasks::get(c, i, as_of)).collect()
                 };
                 links = Some((
+                    crate::db::replay::children_at(c, self.id, &cutoff, as_of)?,
                     get(&mut rep.addresses.iter().copied())?,
                     get(&mut by.into_iter())?,
                 ));
@@ -86,9 +87,10 @@ impl Show {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
-            let (addresses, addressed_by) = match links {
+            let (children, addresses, addressed_by) = match links {
                 Some(l) => l,
                 None => (
+                    tasks::children(c, self.id, as_of)?,
                     tasks::addresses(c, self.id, as_of)?,
                     tasks::addressed_by(c, self.id, as_of)?,
                 ),
@@ -96,7 +98,7 @@ impl Show {
             Ok(Detail {
                 task,
                 document,
-                children: tasks::children(c, self.id, as_of)?,
+                children,
                 addresses,
                 addressed_by,
                 history: history::rows(c, Some(self.id), None, None)?,

@@ -286,6 +286,36 @@ pub fn addressed_by_at(conn: &Connection, id: i64, cutoff: &str) -> Result<Vec<i
     Ok(out)
 }
 
+/// The sub-tasks task `id` had at `cutoff`, as they stood then, in id order (`show --as-of`).
+/// Only its sub-tasks now and those moved away from it after the cut-off (a parent_id row
+/// with `old` = id, from the index history_field alone) can have been; each is replayed.
+pub fn children_at(
+    conn: &Connection,
+    id: i64,
+    cutoff: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare(
+        "SELECT id FROM task WHERE parent_id = ?1
+         UNION SELECT task_id FROM history
+         WHERE field = 'parent_id' AND field NOT IN ('created', 'note', 'progress')
+           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
+         ORDER BY 1",
+    )?;
+    let candidates: Vec<i64> = stmt
+        .query_map(rusqlite::params![id, cutoff, id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for c in candidates {
+        if let Some(rep) = replay_task(conn, c, cutoff, as_of)? {
+            if rep.task.parent_id == Some(id) {
+                out.push(rep.task);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Which tasks `replay_some` replays.
 #[derive(Debug, Clone, Copy)]
 enum Scope<'a> {
