@@ -147,3 +147,11 @@ CREATE TRIGGER task_no_delete BEFORE DELETE ON task
 BEGIN
     SELECT RAISE(ABORT, 'tasks are never deleted: cancel them with a reason instead');
 END;
+
+-- Version 8 (issue 13, part A). This block is the upgrade step 7 → 8 too: the step reads it
+-- from here (src/db/schema.rs, `Step::Block`), so its DDL is written once.
+-- begin block 13a
+-- The responsible person (责任人) and how to reach them (联系方式), per task.
+ALTER TABLE task ADD COLUMN person TEXT;
+ALTER TABLE task ADD COLUMN contact TEXT;
+-- end block 13a

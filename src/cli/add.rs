@@ -28,6 +28,12 @@ pub struct Add {
     /// A co-owner (配合单位); repeat for several.
     #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人).
+    #[arg(long, value_parser = parse_name)]
+    pub person: Option<String>,
+    /// How to reach the responsible person (联系方式), e.g. a phone number.
+    #[arg(long, value_parser = parse_name)]
+    pub contact: Option<String>,
     /// The deadline (default 31 December of the plan year), e.g. 2025-06-30, 2025年6月底前, or
     /// 6月底前 in the plan year; 长期坚持 means continuous work.
     #[arg(long)]
@@ -72,6 +78,8 @@ impl Add {
             outline_area: self.outline_area.clone(),
             owner: self.owner.clone(),
             co_owners: self.co_owners.clone(),
+            person: self.person.clone(),
+            contact: self.contact.clone(),
             deadline: self.deadline.clone(),
             continuous: self.continuous,
             year: self.year,

@@ -3,11 +3,31 @@ use std::io::Write;
 use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
-use crate::db::tasks::{self, Filter, Sort};
+use crate::db::tasks::{self, Filter, Scope, Sort};
 use crate::db::Ledger;
 use crate::model::{Kind, Status};
 use crate::render::task_table;
 use crate::Result;
+
+/// Which units' and whose tasks: the filters `list`, `report`, `warn` and `export` share.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScopeArgs {
+    /// Only tasks led by this unit (牵头单位); repeat for several.
+    #[arg(long = "owner", value_name = "UNIT")]
+    pub leads: Vec<String>,
+    /// Only tasks of this responsible person (责任人).
+    #[arg(long, value_name = "NAME")]
+    pub person: Option<String>,
+}
+
+impl ScopeArgs {
+    pub fn scope(&self) -> Scope {
+        Scope {
+            leads: self.leads.clone(),
+            person: self.person.clone(),
+        }
+    }
+}
 
 /// The filters `list` and `report` share.
 #[derive(Debug, Args, Clone, Default)]
@@ -18,9 +38,8 @@ pub struct FilterArgs {
     /// Only tasks of this kind.
     #[arg(long, value_parser = super::choices::WordParser::<Kind>::new())]
     pub kind: Option<Kind>,
-    /// Only tasks led by this unit.
-    #[arg(long)]
-    pub owner: Option<String>,
+    #[command(flatten)]
+    pub scope: ScopeArgs,
     /// Only tasks in this area.
     #[arg(long)]
     pub area: Option<String>,
@@ -46,7 +65,7 @@ impl FilterArgs {
         Filter {
             statuses: self.statuses.clone(),
             kind: self.kind,
-            owner: self.owner.clone(),
+            scope: self.scope.scope(),
             area: self.area.clone(),
             year: self.year,
             overdue: self.overdue,

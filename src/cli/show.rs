@@ -124,6 +124,8 @@ impl Show {
                     .map(printable)
                     .unwrap_or_else(|| none_label(lang, true).to_string()),
                 Column::CoOwners => printable(&t.co_owners.join("、")),
+                Column::Person => opt(&t.person),
+                Column::Contact => opt(&t.contact),
                 Column::Status => status.clone(),
                 Column::Progress => format!("{}%", t.progress),
                 Column::Deadline => deadline.clone(),

@@ -49,6 +49,12 @@ pub struct Update {
     /// Make the tasks sub-tasks of task ID.
     #[arg(long, value_name = "ID")]
     pub parent: Option<i64>,
+    /// The responsible person (责任人).
+    #[arg(long, value_parser = parse_name)]
+    pub person: Option<String>,
+    /// How to reach the responsible person (联系方式), e.g. a phone number.
+    #[arg(long, value_parser = parse_name)]
+    pub contact: Option<String>,
     /// The reason or progress note, kept in the history with each changed field. Required when
     /// changing a deadline or cancelling. 说明
     #[arg(long, value_parser = parse_text)]
@@ -71,6 +77,8 @@ impl Update {
                 outline_area: self.outline_area.clone(),
                 parent_id: self.parent,
                 body: None,
+                person: self.person.clone(),
+                contact: self.contact.clone(),
             },
             deadline: self.deadline.clone(),
             note: self.note.clone(),

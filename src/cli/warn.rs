@@ -18,16 +18,21 @@ pub struct Warn {
     /// List at most N warned tasks (the counts always cover all); 0 lists every one.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub limit: usize,
+    #[command(flatten)]
+    pub scope: super::list::ScopeArgs,
 }
 
 impl Warn {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let limit = (self.limit > 0).then_some(self.limit);
         // With --as-of the tasks are replayed to that day; without it the current rows are read.
+        let scope = self.scope.scope();
         let found = if ctx.as_of_given {
-            ledger.read(|c| crate::db::warn::warnings_then(c, ctx.as_of, self.within, limit))?
+            ledger.read(|c| {
+                crate::db::warn::warnings_then(c, ctx.as_of, self.within, limit, &scope)
+            })?
         } else {
-            ledger.read(|c| warnings(c, ctx.as_of, self.within, limit))?
+            ledger.read(|c| warnings(c, ctx.as_of, self.within, limit, &scope))?
         };
         if ctx.format == Format::Json {
             return emit_json(out, &found);

@@ -917,6 +917,8 @@ pub(crate) mod testing {
             outline_area: None,
             owner: None,
             co_owners: vec![],
+            person: None,
+            contact: None,
             status: Status::Todo,
             progress: 0,
             deadline: NaiveDate::from_ymd_opt(2025, 12, 31),

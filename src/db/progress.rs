@@ -216,7 +216,7 @@ pub fn compute_then(
 fn is_unfiltered(f: &Filter) -> bool {
     f.statuses.is_empty()
         && f.kind.is_none()
-        && f.owner.is_none()
+        && f.scope.is_empty()
         && f.area.is_none()
         && f.year.is_none()
         && !f.overdue

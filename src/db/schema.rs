@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 7;
+pub const CURRENT_VERSION: i64 = 8;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -70,6 +70,9 @@ const UPGRADES: &[Step] = &[
     // 6 → 7: find the rows that take effect after a day without reading all history, so
     // that `--as-of` views replay only the tasks changed after it.
     Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
+    // 7 → 8: the responsible person and contact of a task (issue 13, part A). The block's
+    // DDL is read from schema.sql.
+    Step::Block("13a"),
 ];
 
 /// One upgrade step.
@@ -78,6 +81,9 @@ enum Step {
     Sql(&'static str),
     /// A new table, created by its `CREATE TABLE` statement in schema.sql.
     Table(&'static str),
+    /// The statements of schema.sql between `-- begin block NAME` and `-- end block NAME`:
+    /// a step whose DDL a new ledger runs as part of schema.sql.
+    Block(&'static str),
 }
 
 impl Step {
@@ -87,6 +93,11 @@ impl Step {
             Step::Table(name) => create_table_sql(name).ok_or_else(|| {
                 Error::Corrupt(format!(
                     "schema.sql has no CREATE TABLE {name}; this build of taizhang is broken"
+                ))
+            }),
+            Step::Block(name) => block_sql(name).ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "schema.sql has no block {name}; this build of taizhang is broken"
                 ))
             }),
         }
@@ -99,6 +110,15 @@ fn create_table_sql(name: &str) -> Option<&'static str> {
     let start = SCHEMA_SQL.find(&head)?;
     let len = SCHEMA_SQL[start..].find(';')?;
     Some(&SCHEMA_SQL[start..=start + len])
+}
+
+/// The statements of schema.sql between `-- begin block NAME` and `-- end block NAME`.
+fn block_sql(name: &str) -> Option<&'static str> {
+    let begin = format!("-- begin block {name}\n");
+    let end = format!("-- end block {name}");
+    let start = SCHEMA_SQL.find(&begin)? + begin.len();
+    let len = SCHEMA_SQL[start..].find(&end)?;
+    Some(&SCHEMA_SQL[start..start + len])
 }
 
 /// The schema version recorded in a ledger; 0 for an empty database.
@@ -223,6 +243,10 @@ mod tests {
         assert!(sql.ends_with(") WITHOUT ROWID;"), "{sql}");
         assert!(sql.contains("PRIMARY KEY (grouping, key, status)"));
         assert!(create_table_sql("no_such_table").is_none());
+        let block = block_sql("13a").unwrap();
+        assert!(block.contains("ADD COLUMN person"), "{block}");
+        assert!(!block.contains("end block"), "{block}");
+        assert!(block_sql("no_such_block").is_none());
         let conn = Connection::open_in_memory().unwrap();
         for step in UPGRADES.iter().skip(3).take(1) {
             conn.execute_batch(step.sql().unwrap()).unwrap();

@@ -73,6 +73,8 @@ pub fn task_from_row(r: &Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Task> {
         outline_area: r.get(C::OutlineArea.index())?,
         owner: r.get(C::Owner.index())?,
         co_owners: serde_json::from_str(&co).unwrap_or_default(),
+        person: r.get(C::Person.index())?,
+        contact: r.get(C::Contact.index())?,
         status,
         progress: r.get(SHOWN_PROGRESS)?,
         own_progress: r.get(C::Progress.index())?,
@@ -105,6 +107,10 @@ pub struct NewTask {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub co_owners: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub person: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub contact: Option<String>,
     pub status: Status,
     pub progress: u8,
     pub deadline: Option<NaiveDate>,
@@ -179,6 +185,8 @@ fn inserted<'a>(c: Column, t: &'a NewTask, co: &'a &'a str, at: &'a &'a str) -> 
         Column::OutlineArea => &t.outline_area,
         Column::Owner => &t.owner,
         Column::CoOwners => co,
+        Column::Person => &t.person,
+        Column::Contact => &t.contact,
         Column::Status => &t.status,
         Column::Progress => &t.progress,
         Column::Deadline => &t.deadline,
@@ -397,12 +405,71 @@ pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
     Ok(true)
 }
 
+/// Which tasks of which units and person `list`, `report`, `warn` and `export` take: each
+/// part given must match (and within `leads`, any one name).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Names of lead units (牵头单位); empty means any.
+    pub leads: Vec<String>,
+    /// The responsible person (责任人), exactly as stored.
+    pub person: Option<String>,
+}
+
+/// A scope as SQL: a condition on the task alias `t` and its parameters, numbered from the
+/// index the caller gave, so that it can join a statement that has parameters of its own.
+pub struct ScopeSql {
+    pub clause: String,
+    pub params: Vec<Value>,
+}
+
+impl Scope {
+    /// Whether the scope takes every task.
+    pub fn is_empty(&self) -> bool {
+        self.leads.is_empty() && self.person.is_none()
+    }
+
+    /// Whether a task (a current row or one replayed to a day) is in the scope.
+    pub fn matches(&self, t: &Task) -> bool {
+        (self.leads.is_empty() || t.owner.as_ref().is_some_and(|o| self.leads.contains(o)))
+            && self
+                .person
+                .as_ref()
+                .is_none_or(|p| t.person.as_ref() == Some(p))
+    }
+
+    /// The scope as one SQL condition on `t`, its parameters numbered from `first`; `None`
+    /// when it takes every task.
+    pub fn sql(&self, first: usize) -> Option<ScopeSql> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        let mark = |v: &str, params: &mut Vec<Value>| {
+            params.push(Value::Text(v.to_string()));
+            format!("?{}", first + params.len() - 1)
+        };
+        if !self.leads.is_empty() {
+            let marks: Vec<String> = self.leads.iter().map(|n| mark(n, &mut params)).collect();
+            parts.push(format!("t.owner IN ({})", marks.join(", ")));
+        }
+        if let Some(p) = &self.person {
+            parts.push(format!("t.person = {}", mark(p, &mut params)));
+        }
+        Some(ScopeSql {
+            clause: format!("({})", parts.join(" AND ")),
+            params,
+        })
+    }
+}
+
 /// Which tasks `list` and `report` take.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub statuses: Vec<Status>,
     pub kind: Option<Kind>,
-    pub owner: Option<String>,
+    /// Which units and person the tasks belong to (also taken by `warn` and `export`).
+    pub scope: Scope,
     pub area: Option<String>,
     pub year: Option<i32>,
     pub overdue: bool,
@@ -420,10 +487,7 @@ impl Filter {
         let open = !t.status.is_closed();
         (self.statuses.is_empty() || self.statuses.contains(&t.status))
             && self.kind.is_none_or(|k| k == t.kind)
-            && self
-                .owner
-                .as_ref()
-                .is_none_or(|o| t.owner.as_ref() == Some(o))
+            && self.scope.matches(t)
             && self
                 .area
                 .as_ref()
@@ -539,11 +603,9 @@ pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
             param(Value::Text(k.to_string()), &mut params)
         ));
     }
-    if let Some(o) = &f.owner {
-        parts.push(format!(
-            "t.owner = {}",
-            param(Value::Text(o.clone()), &mut params)
-        ));
+    if let Some(s) = f.scope.sql(params.len() + 1) {
+        parts.push(s.clause);
+        params.extend(s.params);
     }
     if let Some(a) = &f.area {
         parts.push(format!(

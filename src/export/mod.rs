@@ -32,6 +32,9 @@ pub struct Header {
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
+    /// Only the tasks of these units and person (`export --owner/--person`); all when empty.
+    #[serde(skip)]
+    pub scope: crate::db::tasks::Scope,
 }
 
 /// One task as the export shows it.
@@ -48,6 +51,8 @@ pub struct Row {
     pub title: String,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人).
+    pub person: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub deadline_text: Option<String>,
     pub year: i32,
@@ -140,6 +145,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         title: t.title,
         owner: t.owner,
         co_owners: t.co_owners,
+        person: t.person,
         deadline: t.deadline,
         deadline_text: t.deadline_text,
         year: t.year,
@@ -258,7 +264,7 @@ pub fn stream(
         header.as_of,
         &kids,
         |mut r| {
-            let selected = belongs(&r, y);
+            let selected = belongs(&r, y) && header.scope.matches(&r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
@@ -337,6 +343,7 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         outline: outline.to_string(),
         closing_year: year == outline.end,
         generated_at: now.to_string(),
+        scope: crate::db::tasks::Scope::default(),
     }
 }
 
@@ -353,7 +360,7 @@ pub enum Cell {
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 12] = [
+pub const CELLS: [Cell; 13] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -366,6 +373,8 @@ pub const CELLS: [Cell; 12] = [
     Cell::Task(Column::Progress),
     Cell::Overdue,
     Cell::LatestNote,
+    // Last, so that the columns before it keep the places readers and scripts know.
+    Cell::Task(Column::Person),
 ];
 
 impl Cell {
@@ -395,6 +404,7 @@ impl Cell {
                 Column::Title => r.title.clone(),
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
+                Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
                 Column::Status => r.status.label(lang).to_string(),
@@ -406,6 +416,7 @@ impl Cell {
                 | Column::ParentId
                 | Column::CreatedAt
                 | Column::UpdatedAt
+                | Column::Contact
                 | Column::Body => String::new(),
             },
         }
