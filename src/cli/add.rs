@@ -50,9 +50,9 @@ pub struct Add {
     /// The outline area tag, FZ01 … FZ10. 纲要领域
     #[arg(long, value_parser = parse_outline_area)]
     pub outline_area: Option<String>,
-    /// Make this a sub-task of task ID.
-    #[arg(long, value_name = "ID")]
-    pub parent: Option<i64>,
+    /// Make this a sub-task of task ID (an id or a ref).
+    #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
+    pub parent: Option<super::ids::Target>,
     /// The full text of the task.
     #[arg(long, value_parser = parse_text)]
     pub body: Option<String>,
@@ -69,6 +69,10 @@ pub struct Add {
 
 impl Add {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let parent = match &self.parent {
+            Some(p) => Some(ledger.read(|c| super::ids::resolve_one(c, p, ctx.lang))?),
+            None => None,
+        };
         let req = AddRequest {
             reference: self.reference.clone(),
             kind: self.kind,
@@ -83,7 +87,7 @@ impl Add {
             deadline: self.deadline.clone(),
             continuous: self.continuous,
             year: self.year,
-            parent_id: self.parent,
+            parent_id: parent,
             status: self.status,
             progress: self.progress,
         };

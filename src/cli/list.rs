@@ -52,17 +52,22 @@ pub struct FilterArgs {
     /// Only open tasks due within DAYS of --as-of.
     #[arg(long, value_name = "DAYS")]
     pub due_within: Option<u32>,
-    /// Only sub-tasks of task ID.
-    #[arg(long, value_name = "ID")]
-    pub parent: Option<i64>,
+    /// Only sub-tasks of task ID (an id or a ref).
+    #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
+    pub parent: Option<super::ids::Target>,
     /// Only tasks whose title, text or ref contains TEXT.
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
 }
 
 impl FilterArgs {
-    pub fn filter(&self) -> Filter {
-        Filter {
+    /// The filter, with the task and unit names resolved against the ledger.
+    pub fn filter(&self, conn: &rusqlite::Connection, lang: crate::model::Lang) -> Result<Filter> {
+        let parent = match &self.parent {
+            Some(p) => Some(super::ids::resolve_one(conn, p, lang)?),
+            None => None,
+        };
+        Ok(Filter {
             statuses: self.statuses.clone(),
             kind: self.kind,
             scope: self.scope.scope(),
@@ -70,10 +75,10 @@ impl FilterArgs {
             year: self.year,
             overdue: self.overdue,
             due_within: self.due_within,
-            parent: self.parent,
+            parent,
             search: self.search.clone(),
             document: None,
-        }
+        })
     }
 }
 
@@ -91,7 +96,7 @@ pub struct List {
 
 impl List {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let f = self.filter.filter();
+        let f = ledger.read(|c| self.filter.filter(c, ctx.lang))?;
         // With --as-of the tasks are replayed to that day; without it the current rows are read.
         let tasks = if ctx.as_of_given {
             ledger.read(|c| tasks::list_then(c, &f, self.sort, self.limit, ctx.as_of))?

@@ -9,6 +9,7 @@ mod choices;
 mod completions;
 mod export;
 mod history;
+pub mod ids;
 mod import;
 mod init;
 mod link;

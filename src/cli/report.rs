@@ -20,7 +20,7 @@ pub struct ReportCmd {
 
 impl ReportCmd {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let f = self.filter.filter();
+        let f = ledger.read(|c| self.filter.filter(c, ctx.lang))?;
         // With --as-of the tasks are replayed to that day; without it the current rows count.
         let r = if ctx.as_of_given {
             ledger.read(|c| progress::compute_then(c, self.by, &f, ctx.as_of))?

@@ -220,6 +220,42 @@ pub fn require(conn: &Connection, id: i64) -> Result<()> {
     found.map(|_| ()).ok_or(Error::NoSuchTask(id))
 }
 
+/// The ids from `first` to `last` (both included) that name no task, in order.
+pub fn missing_ids(conn: &Connection, first: i64, last: i64) -> Result<Vec<i64>> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM task WHERE id BETWEEN ?1 AND ?2")?
+        .query_row([first, last], |r| r.get(0))?;
+    if n == last - first + 1 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached("SELECT id FROM task WHERE id BETWEEN ?1 AND ?2")?;
+    let have: std::collections::HashSet<i64> = stmt
+        .query_map([first, last], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((first..=last).filter(|id| !have.contains(id)).collect())
+}
+
+/// The tasks a ref names, as (id, ref): the task with exactly that ref, else every task whose
+/// ref is it plus a document suffix ("#D3" as import adds, or "-天宁"). Both are range scans
+/// of the ref's unique index.
+pub fn ids_by_ref(conn: &Connection, r: &str) -> Result<Vec<(i64, String)>> {
+    let exact: Option<i64> = conn
+        .prepare_cached("SELECT id FROM task WHERE ref = ?1")?
+        .query_row([r], |row| row.get(0))
+        .optional()?;
+    if let Some(id) = exact {
+        return Ok(vec![(id, r.to_string())]);
+    }
+    // '$' and '.' are the characters right after '#' and '-': each pair bounds the refs that
+    // start with the ref and that separator.
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, ref FROM task WHERE (ref >= ?1 || '#' AND ref < ?1 || '$')
+            OR (ref >= ?1 || '-' AND ref < ?1 || '.') ORDER BY id LIMIT 50",
+    )?;
+    let rows = stmt.query_map([r], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// One task by id.
 pub fn get(conn: &Connection, id: i64, as_of: NaiveDate) -> Result<Task> {
     let sql = format!("SELECT {TASK_COLUMNS} FROM task t WHERE t.id = ?1");
