@@ -82,7 +82,7 @@ impl Export {
             ));
         }
         if format == Format::Jsonl {
-            if !self.scope.scope().is_empty() {
+            if !self.scope.is_empty() {
                 return Err(Error::Usage(
                     "--format jsonl exports the whole ledger; --owner, --lead and --person are for the other formats".into(),
                 ));
@@ -113,7 +113,7 @@ impl Export {
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             let outline = db::outline(c)?;
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
-            h.scope = self.scope.scope();
+            h.scope = self.scope.scope(c)?;
             Ok(h)
         };
         match format {

@@ -12,8 +12,12 @@ use crate::Result;
 /// Which units' and whose tasks: the filters `list`, `report`, `warn` and `export` share.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ScopeArgs {
-    /// Only tasks led by this unit (牵头单位); repeat for several.
+    /// Only tasks this unit leads or supports (牵头或配合), by its name or an alias; repeat
+    /// for several (any of them).
     #[arg(long = "owner", value_name = "UNIT")]
+    pub owners: Vec<String>,
+    /// Only tasks this unit leads (牵头单位), by its name or an alias; repeat for several.
+    #[arg(long = "lead", value_name = "UNIT")]
     pub leads: Vec<String>,
     /// Only tasks of this responsible person (责任人).
     #[arg(long, value_name = "NAME")]
@@ -21,11 +25,29 @@ pub struct ScopeArgs {
 }
 
 impl ScopeArgs {
-    pub fn scope(&self) -> Scope {
-        Scope {
-            leads: self.leads.clone(),
+    /// The scope, each unit widened to every name the register gives it.
+    pub fn scope(&self, conn: &rusqlite::Connection) -> Result<Scope> {
+        let names = |given: &[String]| -> Result<Vec<String>> {
+            let mut all: Vec<String> = Vec::new();
+            for g in given {
+                for n in crate::db::units::names_of(conn, g)? {
+                    if !all.contains(&n) {
+                        all.push(n);
+                    }
+                }
+            }
+            Ok(all)
+        };
+        Ok(Scope {
+            owners: names(&self.owners)?,
+            leads: names(&self.leads)?,
             person: self.person.clone(),
-        }
+        })
+    }
+
+    /// Whether no unit or person was given.
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty() && self.leads.is_empty() && self.person.is_none()
     }
 }
 
@@ -70,7 +92,7 @@ impl FilterArgs {
         Ok(Filter {
             statuses: self.statuses.clone(),
             kind: self.kind,
-            scope: self.scope.scope(),
+            scope: self.scope.scope(conn)?,
             area: self.area.clone(),
             year: self.year,
             overdue: self.overdue,
@@ -98,11 +120,14 @@ impl List {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let f = ledger.read(|c| self.filter.filter(c, ctx.lang))?;
         // With --as-of the tasks are replayed to that day; without it the current rows are read.
-        let tasks = if ctx.as_of_given {
+        let mut tasks = if ctx.as_of_given {
             ledger.read(|c| tasks::list_then(c, &f, self.sort, self.limit, ctx.as_of))?
         } else {
             ledger.read(|c| tasks::list(c, &f, self.sort, self.limit, ctx.as_of))?
         };
+        // Units are shown by their current names (a renamed unit, an alias).
+        let current = ledger.read(crate::db::units::Current::load)?;
+        tasks.iter_mut().for_each(|t| current.relabel(t));
         match ctx.format {
             Format::Json => emit_json(out, &tasks),
             Format::Table if tasks.is_empty() => {

@@ -18,6 +18,7 @@ mod note;
 mod report;
 mod show;
 mod undo;
+mod unit;
 mod update;
 mod warn;
 
@@ -140,6 +141,8 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
+    /// The units register: list, rename, alias, unalias. 单位库
+    Unit(unit::UnitCmd),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -359,6 +362,7 @@ fn describe(cmd: &Command) -> String {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
+        Command::Unit(_) => "unit",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -464,6 +468,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Warn(_)
         | Command::Check(_)
         | Command::Backup(_) => Access::Read,
+        Command::Unit(ref u) if u.reads_only() => Access::Read,
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
@@ -532,5 +537,6 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Backup(c) => c.run(ledger, &ctx, out),
         Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
+        Command::Unit(c) => c.run(ledger, &ctx, out),
     }
 }

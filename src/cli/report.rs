@@ -27,6 +27,8 @@ impl ReportCmd {
         } else {
             ledger.read(|c| progress::compute(c, self.by, &f, ctx.as_of))?
         };
+        let current = ledger.read(crate::db::units::Current::load)?;
+        let r = progress::current_owners(r, &current);
         match ctx.format {
             Format::Json => emit_json(out, &r),
             _ => print(&r, ctx, out),

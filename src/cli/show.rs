@@ -71,14 +71,26 @@ impl Show {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
-            Ok(Detail {
+            let mut d = Detail {
                 task,
                 document,
                 children: tasks::children(c, id, as_of)?,
                 addresses: tasks::addresses(c, id, as_of)?,
                 addressed_by: tasks::addressed_by(c, id, as_of)?,
                 history: history::rows(c, Some(id), None, None)?,
-            })
+            };
+            // Units are shown by their current names; the history keeps what was written.
+            let current = crate::db::units::Current::load(c)?;
+            current.relabel(&mut d.task);
+            for t in d
+                .children
+                .iter_mut()
+                .chain(&mut d.addresses)
+                .chain(&mut d.addressed_by)
+            {
+                current.relabel(t);
+            }
+            Ok(d)
         })?;
         if ctx.format == Format::Json {
             return emit_json(out, &d);

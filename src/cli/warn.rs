@@ -26,7 +26,7 @@ impl Warn {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let limit = (self.limit > 0).then_some(self.limit);
         // With --as-of the tasks are replayed to that day; without it the current rows are read.
-        let scope = self.scope.scope();
+        let scope = ledger.read(|c| self.scope.scope(c))?;
         let found = if ctx.as_of_given {
             ledger.read(|c| {
                 crate::db::warn::warnings_then(c, ctx.as_of, self.within, limit, &scope)
@@ -34,6 +34,13 @@ impl Warn {
         } else {
             ledger.read(|c| warnings(c, ctx.as_of, self.within, limit, &scope))?
         };
+        // Units are shown by their current names (a renamed unit, an alias).
+        let mut found = found;
+        let current = ledger.read(crate::db::units::Current::load)?;
+        found
+            .warnings
+            .iter_mut()
+            .for_each(|w| current.relabel(&mut w.task));
         if ctx.format == Format::Json {
             return emit_json(out, &found);
         }

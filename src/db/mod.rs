@@ -12,6 +12,7 @@ pub mod schema;
 pub mod tally;
 pub mod tasks;
 pub mod undo;
+pub mod units;
 pub mod warn;
 mod words;
 

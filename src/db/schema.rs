@@ -70,8 +70,8 @@ const UPGRADES: &[Step] = &[
     // 6 → 7: find the rows that take effect after a day without reading all history, so
     // that `--as-of` views replay only the tasks changed after it.
     Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
-    // 7 → 8: the responsible person and contact of a task (issue 13, part A). The block's
-    // DDL is read from schema.sql.
+    // 7 → 8: the responsible person and contact of a task, the units register and the index
+    // of tasks by unit (issue 13, part A). The block's DDL is read from schema.sql.
     Step::Block("13a"),
 ];
 
@@ -87,6 +87,10 @@ enum Step {
 }
 
 impl Step {
+    fn is_block(&self, name: &str) -> bool {
+        matches!(self, Step::Block(n) if *n == name)
+    }
+
     fn sql(&self) -> Result<&'static str> {
         match self {
             Step::Sql(sql) => Ok(sql),
@@ -200,6 +204,11 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
             tx.execute_batch(step.sql()?)?;
             if from + 1 == 5 {
                 super::tally::rebuild(&tx)?;
+            }
+            // The step of issue 13 part A (7 → 8 on its branch) fills the index of tasks by
+            // unit and the register from the existing tasks.
+            if step.is_block("13a") {
+                super::units::rebuild(&tx)?;
             }
             tx.pragma_update(None, "user_version", from + 1)?;
         }

@@ -445,6 +445,9 @@ pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
 /// part given must match (and within `leads`, any one name).
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
+    /// Unit names of which one must be the lead or a supporting unit (every name of each
+    /// `--owner` unit, from the register); empty means any.
+    pub owners: Vec<String>,
     /// Names of lead units (牵头单位); empty means any.
     pub leads: Vec<String>,
     /// The responsible person (责任人), exactly as stored.
@@ -461,12 +464,15 @@ pub struct ScopeSql {
 impl Scope {
     /// Whether the scope takes every task.
     pub fn is_empty(&self) -> bool {
-        self.leads.is_empty() && self.person.is_none()
+        self.owners.is_empty() && self.leads.is_empty() && self.person.is_none()
     }
 
     /// Whether a task (a current row or one replayed to a day) is in the scope.
     pub fn matches(&self, t: &Task) -> bool {
-        (self.leads.is_empty() || t.owner.as_ref().is_some_and(|o| self.leads.contains(o)))
+        (self.owners.is_empty()
+            || t.owner.as_ref().is_some_and(|o| self.owners.contains(o))
+            || t.co_owners.iter().any(|c| self.owners.contains(c)))
+            && (self.leads.is_empty() || t.owner.as_ref().is_some_and(|o| self.leads.contains(o)))
             && self
                 .person
                 .as_ref()
@@ -485,6 +491,14 @@ impl Scope {
             params.push(Value::Text(v.to_string()));
             format!("?{}", first + params.len() - 1)
         };
+        if !self.owners.is_empty() {
+            // The index of tasks by unit (db/units.rs) answers from its primary key.
+            let marks: Vec<String> = self.owners.iter().map(|n| mark(n, &mut params)).collect();
+            parts.push(format!(
+                "t.id IN (SELECT task_id FROM task_unit WHERE name IN ({}))",
+                marks.join(", ")
+            ));
+        }
         if !self.leads.is_empty() {
             let marks: Vec<String> = self.leads.iter().map(|n| mark(n, &mut params)).collect();
             parts.push(format!("t.owner IN ({})", marks.join(", ")));

@@ -246,6 +246,8 @@ pub fn stream(
     let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
     // First pass: what the sub-tasks' progress was, so a parent's row is right when it comes.
     let kids = rollup_at(conn, Some(&cutoff))?;
+    // Units are shown (and grouped) by their current names.
+    let current = crate::db::units::Current::load(conn)?;
 
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
@@ -265,6 +267,7 @@ pub fn stream(
         &kids,
         |mut r| {
             let selected = belongs(&r, y) && header.scope.matches(&r.task);
+            current.relabel(&mut r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
