@@ -735,6 +735,9 @@ pub fn list(
         }
         return Ok(out);
     }
+    if sort == Sort::Id && !f.scope.owners.is_empty() {
+        return list_by_units(conn, f, limit, as_of);
+    }
     let order = match sort {
         Sort::Id => "t.id".to_string(),
         Sort::Deadline => "t.deadline, t.id".to_string(),
@@ -742,6 +745,74 @@ pub fn list(
         Sort::Status => format!("{STATUS_ORDER}, t.id"),
     };
     select(conn, f, "1", &order, limit, as_of)
+}
+
+/// How many ids of a unit's tasks are looked up at a time by `list_by_units`.
+const UNIT_BATCH: usize = 512;
+
+/// `list --owner X` in id order: the ids of the unit's tasks stream in order from the
+/// task_unit index (one ordered range per name and role, merged by SQLite without a sort),
+/// and are looked up in batches with the rest of the filter until `limit` tasks passed. The
+/// work is bounded by the unit's tasks, and with a limit usually ends after the first batch,
+/// where `t.id IN (subquery)` would first collect every task of the unit (≈ 40 ms at 1M tasks
+/// for a unit with 48,000) or scan every task.
+fn list_by_units(
+    conn: &Connection,
+    f: &Filter,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    let mut rest = f.clone();
+    let names = std::mem::take(&mut rest.scope.owners);
+    let (wh, mut params) = where_clause(&rest, as_of);
+    params.push(Value::Null);
+    let batch_param = params.len();
+    // CROSS JOIN keeps SQLite from driving the lookup from another index (the status
+    // index, say) instead of the batch of ids.
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM json_each(?{batch_param}) j CROSS JOIN task t
+         ON t.id = j.value {wh} ORDER BY t.id"
+    );
+    let mut lookup = conn.prepare(&sql)?;
+    let parts: Vec<String> = (1..=names.len())
+        .flat_map(|i| {
+            ["lead", "co"].map(|role| {
+                format!("SELECT task_id FROM task_unit WHERE name = ?{i} AND role = '{role}'")
+            })
+        })
+        .collect();
+    let mut ids_stmt = conn.prepare(&format!("{} ORDER BY 1", parts.join(" UNION ")))?;
+    let mut ids = ids_stmt.query(rusqlite::params_from_iter(&names))?;
+    let want = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut out: Vec<Task> = Vec::new();
+    let mut batch: Vec<i64> = Vec::with_capacity(UNIT_BATCH);
+    let mut done = false;
+    while !done && out.len() < want {
+        batch.clear();
+        while batch.len() < UNIT_BATCH {
+            match ids.next()? {
+                Some(r) => batch.push(r.get(0)?),
+                None => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        params[batch_param - 1] = Value::Text(serde_json::to_string(&batch)?);
+        let rows = lookup.query_map(rusqlite::params_from_iter(&params), |r| {
+            task_from_row(r, as_of)
+        })?;
+        for t in rows {
+            out.push(t?);
+            if out.len() >= want {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The tasks a filter and one more fixed condition select, in the given order.

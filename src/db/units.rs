@@ -390,3 +390,71 @@ impl Current {
         t.co_owners = co;
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::differs;
+    use crate::db::tasks::{insert, list, Filter, Scope, Sort};
+    use crate::db::testing::{meta, task};
+    use crate::db::Ledger;
+    use crate::model::{Status, Word};
+
+    /// `list --owner` through the index, in batches, finds exactly the tasks an in-memory
+    /// filter of every task finds, with and without other filters and limits, across more
+    /// than one batch.
+    #[test]
+    fn owner_lists_equal_a_filter_of_every_task() {
+        let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
+        let units = ["甲局", "乙局", "丙局", "丁局"];
+        l.write(&meta(), |w| {
+            for i in 0..1500usize {
+                let mut t = task(&format!("任务{i}"));
+                t.owner = Some(units[i % 4].to_string());
+                t.co_owners = if i % 3 == 0 {
+                    vec![units[(i + 1) % 4].to_string(), units[i % 4].to_string()]
+                } else {
+                    vec![]
+                };
+                t.status = Status::ALL[i % 5];
+                insert(w, &t, None)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let day = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let all = l
+            .read(|c| list(c, &Filter::default(), Sort::Id, None, day))
+            .unwrap();
+        for owners in [vec!["乙局"], vec!["甲局", "丁局"], vec!["无此局"]] {
+            for statuses in [vec![], vec![Status::Doing]] {
+                for limit in [None, Some(50), Some(700)] {
+                    let f = Filter {
+                        statuses: statuses.clone(),
+                        scope: Scope {
+                            owners: owners.iter().map(|s| s.to_string()).collect(),
+                            ..Scope::default()
+                        },
+                        ..Filter::default()
+                    };
+                    let got: Vec<i64> = l
+                        .read(|c| list(c, &f, Sort::Id, limit, day))
+                        .unwrap()
+                        .iter()
+                        .map(|t| t.id)
+                        .collect();
+                    let want: Vec<i64> = all
+                        .iter()
+                        .filter(|t| f.matches(t, day))
+                        .map(|t| t.id)
+                        .take(limit.map_or(usize::MAX, |n| n as usize))
+                        .collect();
+                    assert_eq!(got, want, "{owners:?} {statuses:?} {limit:?}");
+                }
+            }
+        }
+        assert!(l.read(differs).unwrap().is_empty());
+    }
+}
