@@ -469,7 +469,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         c.check_input()?;
         c.check_review_output(&path)?;
         if c.dry_run || c.explain || c.review.is_some() {
-            return c.preview(&ctx, out);
+            return c.preview(&path, &ctx, out);
         }
     }
     let missing = path
