@@ -150,7 +150,8 @@ fn rank(seq: &str) -> (u8, usize) {
 fn key_part(seq: &str) -> String {
     let s = date::ascii_digits(seq.trim());
     let s = s.trim_end_matches(['、', '.', '．', '，', ',', ' ']);
-    s.rsplit('.').next().unwrap_or(s).to_string()
+    let last = s.rsplit('.').next().unwrap_or(s);
+    last.chars().filter(|c| !"（）()".contains(*c)).collect()
 }
 
 /// Whether a row is a section row: one text across the row (a merged cell, or a single cell)
@@ -303,9 +304,8 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
                 match date::parse(&text, year) {
                     Ok(Due::Day(d)) => {
                         deadline = Some(d);
-                        if date::full_day(&text) != Some(d) {
-                            deadline_text = Some(text.clone());
-                        }
+                        // The words are kept as `add --deadline` keeps them: not for an ISO day.
+                        deadline_text = date::DeadlineArg { text: text.clone() }.words();
                     }
                     Ok(Due::Continuous) => {
                         continuous = true;
@@ -339,6 +339,18 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
                 },
             }
             status_word_seen = Some(w);
+        }
+        // A 完成情况 column often holds a status word ("已完成", "推进中") rather than progress
+        // text: such a cell is the status when no status column says otherwise.
+        let mut progress_note = get(Target::Progress);
+        if let Some(w) = progress_note.clone() {
+            if let Some(st) = status_word(&w, status_map) {
+                if get(Target::Status).is_none() {
+                    status = st;
+                    status_word_seen = Some(w);
+                }
+                progress_note = None;
+            }
         }
         if let Some(w) = get(Target::Status) {
             match status_word(&w, status_map) {
@@ -398,7 +410,7 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
             continuous,
             status,
             status_word: status_word_seen,
-            progress_note: get(Target::Progress),
+            progress_note,
             evidence: get(Target::Evidence),
         });
         stack.push((
