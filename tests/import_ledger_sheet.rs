@@ -390,15 +390,13 @@ fn corrupt_and_protected_files() {
         &["import", s(&bad)],
         &["cannot read it as a workbook", "save it again"],
     );
-    // A password-protected .xlsx is an OLE compound file holding an EncryptedPackage stream;
-    // no crate here writes one, so this case is checked by reading a stand-in only when the
-    // machine has one.
-    let sample = std::path::Path::new("fixtures/ledgers/protected.xlsx");
-    if !sample.exists() {
-        common::skip("no password-protected workbook fixture (fixtures/ledgers/protected.xlsx) on this machine");
-        return;
-    }
-    refused(&l, &["import", s(sample)], &["password-protected"]);
+    // A workbook with a password to open it.
+    let locked = fx::password_protected(l.dir.path());
+    refused(
+        &l,
+        &["import", s(&locked)],
+        &["password-protected", "remove the password"],
+    );
 }
 
 #[test]

@@ -556,3 +556,58 @@ pub fn plain(dir: &Path, name: &str, rows: &[&[V<'_>]]) -> PathBuf {
     wb.save(&path).unwrap();
     path
 }
+
+/// What Excel and WPS save when a workbook is given a password to open: not a zip but an OLE
+/// compound file holding an `EncryptedPackage` stream. This is the smallest such file (a
+/// header, one FAT sector and one directory sector), enough for a reader to tell it is one.
+pub fn password_protected(dir: &Path) -> PathBuf {
+    let path = dir.join("加密台账.xlsx");
+    let mut f = vec![0u8; 512 * 3];
+    let put32 =
+        |f: &mut Vec<u8>, at: usize, v: u32| f[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    f[0..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    f[24..26].copy_from_slice(&0x3Eu16.to_le_bytes());
+    f[26..28].copy_from_slice(&3u16.to_le_bytes());
+    f[28..30].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    f[30..32].copy_from_slice(&9u16.to_le_bytes());
+    f[32..34].copy_from_slice(&6u16.to_le_bytes());
+    put32(&mut f, 44, 1); // one FAT sector
+    put32(&mut f, 48, 1); // the directory starts at sector 1
+    put32(&mut f, 56, 0x1000);
+    put32(&mut f, 60, 0xFFFF_FFFE); // no mini FAT
+    put32(&mut f, 68, 0xFFFF_FFFE); // no DIFAT sectors
+    put32(&mut f, 76, 0); // the FAT is sector 0
+    for i in 1..109 {
+        put32(&mut f, 76 + 4 * i, 0xFFFF_FFFF);
+    }
+    // Sector 0, the FAT: itself, then the directory's one-sector chain.
+    let fat = 512;
+    put32(&mut f, fat, 0xFFFF_FFFD);
+    put32(&mut f, fat + 4, 0xFFFF_FFFE);
+    for i in 2..128 {
+        put32(&mut f, fat + 4 * i, 0xFFFF_FFFF);
+    }
+    // Sector 1, the directory: the root and the encrypted stream.
+    let dir_at = 1024;
+    for (i, (name, kind, child)) in [
+        ("Root Entry", 5u8, 1u32),
+        ("EncryptedPackage", 2, 0xFFFF_FFFF),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let e = dir_at + 128 * i;
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        f[e..e + utf16.len()].copy_from_slice(&utf16);
+        f[e + 64..e + 66].copy_from_slice(&((utf16.len() + 2) as u16).to_le_bytes());
+        f[e + 66] = *kind;
+        f[e + 67] = 1;
+        put32(&mut f, e + 68, 0xFFFF_FFFF);
+        put32(&mut f, e + 72, 0xFFFF_FFFF);
+        put32(&mut f, e + 76, *child);
+        put32(&mut f, e + 116, 0xFFFF_FFFE);
+        put32(&mut f, e + 120, 0);
+    }
+    std::fs::write(&path, f).unwrap();
+    path
+}
