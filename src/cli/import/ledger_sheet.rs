@@ -15,18 +15,19 @@ use crate::model::{Lang, Word};
 use crate::render::{fit, printable};
 use crate::{Error, Result};
 
-fn options(c: &Import) -> Options {
+fn options(c: &Import, ctx: &Ctx) -> Options {
     Options {
         sheet: c.sheet.clone(),
         map: c.map.clone(),
         status_map: c.status_map.clone(),
         year: c.year,
+        lang: ctx.lang,
     }
 }
 
 /// Reads the book, or refuses it with one line per problem on stderr.
 fn read(c: &Import, ctx: &Ctx) -> Result<Book> {
-    match sheet::read(&c.file, &options(c))? {
+    match sheet::read(&c.file, &options(c, ctx))? {
         Ok(b) => Ok(b),
         Err(problems) => {
             for p in &problems {

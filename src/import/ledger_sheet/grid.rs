@@ -12,6 +12,7 @@ use std::path::Path;
 use calamine::{open_workbook_auto, Data, Dimensions, Reader, SheetVisible, Sheets};
 
 use crate::import::{decode, Encoding};
+use crate::model::Lang;
 use crate::{Error, Result};
 
 /// The most rows and columns of one sheet that are read: an office ledger has hundreds of rows;
@@ -134,7 +135,7 @@ fn text_of(d: &Data) -> Cell {
 }
 
 /// The refusal of a file that cannot be read as a workbook, saying how to fix it.
-fn unreadable(path: &Path, e: &calamine::Error) -> Error {
+fn unreadable(path: &Path, e: &calamine::Error, lang: Lang) -> Error {
     let password = matches!(
         e,
         calamine::Error::Xlsx(calamine::XlsxError::Password)
@@ -143,23 +144,33 @@ fn unreadable(path: &Path, e: &calamine::Error) -> Error {
     );
     if password {
         return Error::Refused(format!(
-            "{}: the workbook is password-protected; open it in Excel or WPS, remove the password (文件 → 信息 → 保护工作簿 / 撤销密码保护) and save it, then import it again",
-            path.display()
+            "{}: {}",
+            path.display(),
+            lang.pick(
+                "工作簿设有打开密码（password-protected）；请在 Excel 或 WPS 中打开，撤销密码保护（文件 → 信息 → 保护工作簿）后保存，再导入",
+                "the workbook is password-protected; open it in Excel or WPS, remove the password (文件 → 信息 → 保护工作簿 / 撤销密码保护) and save it, then import it again"
+            )
         ));
     }
-    Error::Refused(format!(
-        "{}: cannot read it as a workbook ({e}); open it in Excel or WPS and save it again as .xlsx, then import it again",
-        path.display()
-    ))
+    Error::Refused(match lang {
+        Lang::Zh => format!(
+            "{}：无法作为工作簿读取（{e}）；请在 Excel 或 WPS 中打开并另存为 .xlsx，再导入",
+            path.display()
+        ),
+        Lang::En => format!(
+            "{}: cannot read it as a workbook ({e}); open it in Excel or WPS and save it again as .xlsx, then import it again",
+            path.display()
+        ),
+    })
 }
 
 /// Reads every sheet of a workbook, or the one table of a CSV file.
-pub fn load(path: &Path, format: Format) -> Result<Vec<Grid>> {
+pub fn load(path: &Path, format: Format, lang: Lang) -> Result<Vec<Grid>> {
     if format == Format::Csv {
-        return load_csv(path);
+        return load_csv(path, lang);
     }
     std::fs::metadata(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-    let mut wb = open_workbook_auto(path).map_err(|e| unreadable(path, &e))?;
+    let mut wb = open_workbook_auto(path).map_err(|e| unreadable(path, &e, lang))?;
     let meta: Vec<(String, bool)> = wb
         .sheets_metadata()
         .iter()
@@ -167,13 +178,13 @@ pub fn load(path: &Path, format: Format) -> Result<Vec<Grid>> {
         .collect();
     if let Sheets::Xlsx(x) = &mut wb {
         x.load_merged_regions()
-            .map_err(|e| unreadable(path, &calamine::Error::Xlsx(e)))?;
+            .map_err(|e| unreadable(path, &calamine::Error::Xlsx(e), lang))?;
     }
     let mut out = Vec::new();
     for (name, hidden) in meta {
         let range = wb
             .worksheet_range(&name)
-            .map_err(|e| unreadable(path, &e))?;
+            .map_err(|e| unreadable(path, &e, lang))?;
         let merges: Vec<Dimensions> = match &wb {
             Sheets::Xlsx(x) => x
                 .merged_regions_by_sheet(&name)
@@ -220,7 +231,7 @@ fn spread(rows: &mut [Vec<Cell>], merges: &[Dimensions]) {
 }
 
 /// A CSV file in UTF-8 (with or without BOM) or GBK: one grid named after the file.
-fn load_csv(path: &Path) -> Result<Vec<Grid>> {
+fn load_csv(path: &Path, lang: Lang) -> Result<Vec<Grid>> {
     let bytes = crate::import::apply::read(path)?;
     let text = decode(&bytes, Encoding::Auto)?;
     let mut rd = csv::ReaderBuilder::new()
@@ -230,11 +241,18 @@ fn load_csv(path: &Path) -> Result<Vec<Grid>> {
     let mut rows = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let rec = rec.map_err(|e| {
-            Error::Refused(format!(
-                "{}: line {}: not a readable CSV row ({e}); save the sheet again as CSV (UTF-8 or GBK)",
-                path.display(),
-                i + 1
-            ))
+            Error::Refused(match lang {
+                Lang::Zh => format!(
+                    "{}：第 {} 行不是可读的 CSV 行（{e}）；请重新另存为 CSV（UTF-8 或 GBK）",
+                    path.display(),
+                    i + 1
+                ),
+                Lang::En => format!(
+                    "{}: line {}: not a readable CSV row ({e}); save the sheet again as CSV (UTF-8 or GBK)",
+                    path.display(),
+                    i + 1
+                ),
+            })
         })?;
         rows.push(
             rec.iter()

@@ -14,19 +14,21 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::model::Status;
+use crate::model::{Lang, Status};
 use crate::{Error, Result};
 use columns::{Column, Overrides, Target};
 use grid::{Format, Grid};
 use rows::{Row, SectionRow, StatusMap};
 
 /// What the user adds to the tables: `--sheet`, `--map`, `--status-map`, `--year`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub sheet: Option<String>,
     pub map: Overrides,
     pub status_map: StatusMap,
     pub year: Option<i32>,
+    /// The language of the messages.
+    pub lang: Lang,
 }
 
 /// Parses a `--map 列名=field` entry.
@@ -127,13 +129,18 @@ fn year_in(text: &str) -> Option<i32> {
 /// an unknown status word, an unreadable date) come back as the inner error, one line each,
 /// naming the sheet and row.
 pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec<String>>> {
+    let lang = opts.lang;
     let format = Format::of(path).ok_or_else(|| {
         Error::Refused(format!(
-            "{}: not a workbook or CSV file (.xlsx, .xls, .ods, .csv)",
-            path.display()
+            "{}: {}",
+            path.display(),
+            lang.pick(
+                "不是工作簿或 CSV 文件（.xlsx、.xls、.ods、.csv）",
+                "not a workbook or CSV file (.xlsx, .xls, .ods, .csv)"
+            )
         ))
     })?;
-    let grids = grid::load(path, format)?;
+    let grids = grid::load(path, format, lang)?;
     let file = path
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
@@ -141,16 +148,27 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
     if let Some(want) = &opts.sheet {
         if !grids.iter().any(|g| &g.name == want) {
             let names: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
-            return Err(Error::NotFound(format!(
-                "{file} has no sheet named '{want}'; its sheets are {}",
-                names.join(", ")
-            )));
+            return Err(Error::NotFound(match lang {
+                Lang::Zh => format!(
+                    "{file} 中没有名为「{want}」的工作表；现有工作表：{}",
+                    names.join("、")
+                ),
+                Lang::En => format!(
+                    "{file} has no sheet named '{want}'; its sheets are {}",
+                    names.join(", ")
+                ),
+            }));
         }
     }
     if is_own_export(&grids) {
-        return Err(Error::Refused(format!(
-            "{file} is an export of a taizhang ledger (its 汇总 sheet says so), not a review sheet or an office's ledger; to merge ledgers use `export --format jsonl` and import that file"
-        )));
+        return Err(Error::Refused(match lang {
+            Lang::Zh => format!(
+                "{file} 是 taizhang 导出的台账（汇总表为证），不是审核表（not a review sheet），也不是单位自己的台账；合并台账请用 export --format jsonl 导出后导入该文件"
+            ),
+            Lang::En => format!(
+                "{file} is an export of a taizhang ledger (its 汇总 sheet says so), not a review sheet or an office's ledger; to merge ledgers use `export --format jsonl` and import that file"
+            ),
+        }));
     }
     let mut problems = Vec::new();
     let mut sheets = Vec::new();
@@ -164,19 +182,27 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
             continue;
         }
         if g.rows.iter().all(|r| r.iter().all(|c| c.text.is_empty())) {
-            skipped_sheets.push((g.name.clone(), "empty".to_string()));
+            skipped_sheets.push((g.name.clone(), lang.pick("空表", "empty").to_string()));
             continue;
         }
         let Some(h) = columns::find(g, &opts.map) else {
             // A sheet of notes beside the ledger is left out; a ledger with no header at all
             // is refused below.
-            skipped_sheets.push((g.name.clone(), "no recognisable header".to_string()));
+            skipped_sheets.push((
+                g.name.clone(),
+                lang.pick("找不到可识别的表头", "no recognisable header")
+                    .to_string(),
+            ));
             continue;
         };
         if g.hidden && opts.sheet.is_none() {
             skipped_sheets.push((
                 g.name.clone(),
-                "hidden sheet (name it with --sheet)".to_string(),
+                lang.pick(
+                    "隐藏的工作表（用 --sheet 指定可导入）",
+                    "hidden sheet (name it with --sheet)",
+                )
+                .to_string(),
             ));
             continue;
         }
@@ -185,11 +211,18 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
             .iter()
             .any(|c| matches!(c.target, Some(Target::Title | Target::Problem)));
         if !has_text {
-            problems.push(format!(
-                "sheet {} row {}: no column of task text (任务内容/工作任务/问题描述/存在问题) in the header; name it with --map 列名=title",
-                g.name,
-                h.first + 1
-            ));
+            problems.push(match lang {
+                Lang::Zh => format!(
+                    "工作表 {} 第 {} 行：表头中没有任务内容列（任务内容/工作任务/问题描述/存在问题）；用 --map 列名=title 指定",
+                    g.name,
+                    h.first + 1
+                ),
+                Lang::En => format!(
+                    "sheet {} row {}: no column of task text (任务内容/工作任务/问题描述/存在问题) in the header; name it with --map 列名=title",
+                    g.name,
+                    h.first + 1
+                ),
+            });
             continue;
         }
         // Rows above the header: the title (one text across the row) and a 填报单位 row.
@@ -229,9 +262,12 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
         if title.is_none() {
             title = sheet_title.clone();
         }
-        let read = rows::read(g, &h, year, &opts.status_map);
+        let read = rows::read(g, &h, year, &opts.status_map, lang);
         for (row, why) in &read.problems {
-            problems.push(format!("sheet {} row {row}: {why}", g.name));
+            problems.push(match lang {
+                Lang::Zh => format!("工作表 {} 第 {row} 行：{why}", g.name),
+                Lang::En => format!("sheet {} row {row}: {why}", g.name),
+            });
         }
         canonical(&mut text, g);
         sheets.push(Sheet {
@@ -249,9 +285,14 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
             .first()
             .map(|(n, _)| n.clone())
             .unwrap_or_default();
-        problems.push(format!(
-            "sheet {first} row 1: no recognisable header in the first 20 rows (looked for 序号, 任务内容, 牵头单位, 完成时限 …); name the columns with --map 列名=field, or check the file is the ledger"
-        ));
+        problems.push(match lang {
+            Lang::Zh => format!(
+                "工作表 {first} 第 1 行：前 20 行中找不到可识别的表头（序号、任务内容、牵头单位、完成时限 等）；用 --map 列名=field 指定各列，或确认文件是台账"
+            ),
+            Lang::En => format!(
+                "sheet {first} row 1: no recognisable header in the first 20 rows (looked for 序号, 任务内容, 牵头单位, 完成时限 …); name the columns with --map 列名=field, or check the file is the ledger"
+            ),
+        });
     }
     if !problems.is_empty() {
         return Ok(Err(problems));

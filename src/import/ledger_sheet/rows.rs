@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::columns::{Header, Target};
 use super::grid::Grid;
 use crate::model::date::{self, Due};
-use crate::model::{Kind, Status};
+use crate::model::{Kind, Lang, Status};
 
 /// The words offices write for a task's status, and what each means. Words not here (and not
 /// a status word of the ledger itself) are refused with the row unless `--status-map` names them.
@@ -195,7 +195,7 @@ fn footer(text: &str) -> bool {
 
 /// Reads the rows under a sheet's header. `year` is the plan year that forms without a year
 /// ("6月底前") take and that tasks without a deadline are due at the end of.
-pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
+pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap, lang: Lang) -> Read {
     let col = |t: Target| {
         h.columns
             .iter()
@@ -226,7 +226,10 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
         }
         if let Some(t) = section_text(g, r, h) {
             if footer(&t) {
-                out.skipped.push((n, format!("footer「{}」", short(&t))));
+                out.skipped.push((
+                    n,
+                    format!("{}「{}」", lang.pick("页脚", "footer"), short(&t)),
+                ));
                 continue;
             }
             let (marker, rest) = split_marker(&t);
@@ -249,8 +252,13 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
                 .filter(|t| !t.is_empty())
                 .collect();
             let reason = match any.first() {
-                Some(t) if footer(t) => format!("footer「{}」", short(t)),
-                _ => "no task text (任务内容 is empty)".to_string(),
+                Some(t) if footer(t) => format!("{}「{}」", lang.pick("页脚", "footer"), short(t)),
+                _ => lang
+                    .pick(
+                        "没有任务内容（任务内容一栏为空）",
+                        "no task text (任务内容 is empty)",
+                    )
+                    .to_string(),
             };
             out.skipped.push((n, reason));
             continue;
@@ -313,11 +321,18 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
                     }
                     Err(_) => out.problems.push((
                         n,
-                        format!(
-                            "the deadline「{}」in column {} cannot be read as a date; write it as 2025-06-30, 2025年6月底前, 长期坚持 … (the forms `taizhang add --deadline` takes)",
-                            short(&text),
-                            super::columns::letter(c)
-                        ),
+                        match lang {
+                            Lang::Zh => format!(
+                                "{} 列的完成时限「{}」不是可识别的日期；请写成 2025-06-30、2025年6月底前、长期坚持 等（与 taizhang add --deadline 相同的写法）",
+                                super::columns::letter(c),
+                                short(&text)
+                            ),
+                            Lang::En => format!(
+                                "the deadline「{}」in column {} cannot be read as a date; write it as 2025-06-30, 2025年6月底前, 长期坚持 … (the forms `taizhang add --deadline` takes)",
+                                short(&text),
+                                super::columns::letter(c)
+                            ),
+                        },
                     )),
                 }
             }
@@ -335,7 +350,7 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
                 Some(false) => {}
                 None => match status_word(&w, status_map) {
                     Some(s) => status = s,
-                    None => out.problems.push((n, unknown_status(&w, "是否完成"))),
+                    None => out.problems.push((n, unknown_status(&w, "是否完成", lang))),
                 },
             }
             status_word_seen = Some(w);
@@ -355,7 +370,7 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
         if let Some(w) = get(Target::Status) {
             match status_word(&w, status_map) {
                 Some(s) => status = s,
-                None => out.problems.push((n, unknown_status(&w, "状态"))),
+                None => out.problems.push((n, unknown_status(&w, "状态", lang))),
             }
             status_word_seen = Some(w);
         }
@@ -365,7 +380,7 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
                 Some(false) => {}
                 None => match status_word(&w, status_map) {
                     Some(s) => status = s,
-                    None => out.problems.push((n, unknown_status(&w, "是否销号"))),
+                    None => out.problems.push((n, unknown_status(&w, "是否销号", lang))),
                 },
             }
             status_word_seen = status_word_seen.or(Some(w));
@@ -425,12 +440,16 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap) -> Read {
     out
 }
 
-fn unknown_status(word: &str, column: &str) -> String {
-    format!(
-        "unknown status word「{}」in {column}; map it with --status-map {}=doing (todo, doing, blocked, done, verified)",
-        short(word),
-        short(word)
-    )
+fn unknown_status(word: &str, column: &str, lang: Lang) -> String {
+    let w = short(word);
+    match lang {
+        Lang::Zh => format!(
+            "{column}一栏的状态词「{w}」无法识别；用 --status-map {w}=doing 说明它的含义（todo、doing、blocked、done、verified）"
+        ),
+        Lang::En => format!(
+            "unknown status word「{w}」in {column}; map it with --status-map {w}=doing (todo, doing, blocked, done, verified)"
+        ),
+    }
 }
 
 /// A section row's chapter number and its text without it: "一、深化改革" → ("一", "深化改革").
