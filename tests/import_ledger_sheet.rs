@@ -409,3 +409,44 @@ fn a_new_ledger_is_not_created_by_a_refused_import() {
     assert_eq!(fail.code, 1);
     assert!(!l.path.exists(), "no ledger was created");
 }
+
+/// Writes the workbook that fixtures/ledgers/分领域台账.xls and .ods were converted from
+/// (`soffice --headless --convert-to xls|ods`), for when they need making again:
+/// `cargo test --test import_ledger_sheet -- --ignored write_libreoffice_source`.
+#[test]
+#[ignore]
+fn write_libreoffice_source() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ledgers");
+    std::fs::create_dir_all(&dir).unwrap();
+    fx::sections_merged_owner(&dir);
+}
+
+/// The same ledger saved by LibreOffice as .xls and .ods (fixtures/ledgers): .xls gives its
+/// merged regions, so the 牵头单位 merged down counts for all three tasks; .ods does not, so
+/// only the first holds it and the dry run says so.
+#[test]
+fn xls_spreads_merges_and_ods_says_it_cannot() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ledgers");
+    for (ext, owners) in [
+        ("xls", ["区委编办", "区委编办", "区委编办"]),
+        ("ods", ["区委编办", "", ""]),
+    ] {
+        let l = Ledger::init();
+        let f = dir.join(format!("分领域台账.{ext}"));
+        let dry = l.run_ok(&["import", s(&f), "--dry-run"]);
+        assert_eq!(
+            dry.contains("does not say which cells are merged"),
+            ext == "ods",
+            "{dry}"
+        );
+        l.run_ok(&["import", s(&f)]);
+        let ts = tasks(&l);
+        for (i, want) in owners.iter().enumerate() {
+            let t = by_ref(&ts, &format!("Sheet1/一.{}", i + 1));
+            assert_eq!(t["owner"].as_str().unwrap_or(""), *want, "{ext} {t}");
+            assert_eq!(t["area"], "深化行政执法体制改革", "{ext}");
+        }
+        assert_eq!(by_ref(&ts, "Sheet1/一.1")["status"], "verified", "{ext}");
+        l.run_ok(&["check"]);
+    }
+}
