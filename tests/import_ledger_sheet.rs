@@ -450,3 +450,37 @@ fn xls_spreads_merges_and_ods_says_it_cannot() {
         l.run_ok(&["check"]);
     }
 }
+
+/// A row an office deleted from its workbook is listed by the dry run of the next version and
+/// left in the ledger as it is: cancelling is a decision, not a side effect of an import.
+#[test]
+fn rows_gone_from_a_later_version_are_listed_and_kept() {
+    use fx::V::S;
+    let l = Ledger::init();
+    let head: &[fx::V] = &[S("序号"), S("工作任务"), S("牵头单位")];
+    let title: &[fx::V] = &[S("XX区2025年重点任务台账")];
+    let v1 = fx::plain(
+        l.dir.path(),
+        "v1.xlsx",
+        &[
+            title,
+            head,
+            &[S("1"), S("任务甲"), S("区司法局")],
+            &[S("2"), S("任务乙"), S("区司法局")],
+        ],
+    );
+    let v2 = fx::plain(
+        l.dir.path(),
+        "v2.xlsx",
+        &[title, head, &[S("1"), S("任务甲"), S("区司法局")]],
+    );
+    l.run_ok(&["import", s(&v1)]);
+    let dry = l.run_ok(&["import", s(&v2), "--dry-run"]);
+    assert!(
+        dry.contains("1 tasks of earlier versions are not in this version"),
+        "{dry}"
+    );
+    assert!(dry.contains("  #2 Sheet1/2"), "{dry}");
+    l.run_ok(&["import", s(&v2)]);
+    assert_eq!(tasks(&l).len(), 2);
+}

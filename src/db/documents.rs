@@ -147,3 +147,13 @@ pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
         .optional()?
         .flatten())
 }
+
+/// Every task imported from any version of an office ledger with this title: (id, ref).
+pub fn ledger_tasks(conn: &Connection, title: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, coalesce(t.ref, '') FROM task t JOIN document d ON d.id = t.document_id
+         WHERE d.title = ?1 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map([title], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -60,6 +60,7 @@ fn all_new(book: &Book) -> Plan {
     Plan {
         already: None,
         actions,
+        missing: Vec::new(),
     }
 }
 
@@ -350,6 +351,24 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             statuses.join(", ")
         ),
     )?;
+    if !plan.missing.is_empty() {
+        emit(
+            out,
+            match ctx.lang {
+                Lang::Zh => format!(
+                    "此前版本中的 {} 项任务不在本版本中，保持不变（如已撤销，用 update --status cancelled --note 原因）：",
+                    plan.missing.len()
+                ),
+                Lang::En => format!(
+                    "{} tasks of earlier versions are not in this version and are left as they are (cancel them with update --status cancelled --note REASON if they were dropped):",
+                    plan.missing.len()
+                ),
+            },
+        )?;
+        for (id, r) in &plan.missing {
+            emit(out, format!("  #{id} {}", printable(r)))?;
+        }
+    }
     let created = plan.count(|a| matches!(a, Action::Create));
     let updated = plan.count(|a| matches!(a, Action::Update { .. }));
     let same = plan.count(|a| matches!(a, Action::Unchanged { .. }));

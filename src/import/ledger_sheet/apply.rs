@@ -45,6 +45,9 @@ pub struct Plan {
     pub already: Option<i64>,
     /// One entry per row, in book order: (sheet index, row index, action).
     pub actions: Vec<(usize, usize, Action)>,
+    /// Tasks from earlier versions of the workbook that this version no longer has: (id,
+    /// ref). They are left as they are; cancelling one is the office's decision.
+    pub missing: Vec<(i64, String)>,
 }
 
 impl Plan {
@@ -124,7 +127,26 @@ pub fn plan(conn: &Connection, book: &Book, as_of: NaiveDate) -> Result<Plan> {
             actions.push((si, ri, action));
         }
     }
-    Ok(Plan { already, actions })
+    let seen: std::collections::HashSet<i64> = actions
+        .iter()
+        .filter_map(|(_, _, a)| match a {
+            Action::Update { task, .. } | Action::Unchanged { task } => Some(*task),
+            Action::Create => None,
+        })
+        .collect();
+    let missing = if already.is_some() {
+        Vec::new()
+    } else {
+        documents::ledger_tasks(conn, &book.title)?
+            .into_iter()
+            .filter(|(id, _)| !seen.contains(id))
+            .collect()
+    };
+    Ok(Plan {
+        already,
+        actions,
+        missing,
+    })
 }
 
 /// What an import did.
