@@ -194,18 +194,22 @@ pub fn load(path: &Path, format: Format, lang: Lang) -> Result<Vec<Grid>> {
             Sheets::Xls(x) => x.worksheet_merge_cells(&name).unwrap_or_default(),
             _ => Vec::new(),
         };
-        let mut rows: Vec<Vec<Cell>> = Vec::new();
-        if let (Some((r0, c0)), Some((r1, c1))) = (range.start(), range.end()) {
-            let r1 = r1.min(MAX_ROWS);
-            let c1 = c1.min(MAX_COLS);
-            rows = vec![vec![Cell::default(); c1 as usize + 1]; r1 as usize + 1];
-            for r in r0..=r1 {
-                for c in c0..=c1 {
-                    if let Some(d) = range.get_value((r, c)) {
-                        rows[r as usize][c as usize] = text_of(d);
-                    }
-                }
+        // Only cells with content size the grid: a sheet formatted down to its last row has
+        // a million empty cells that are no part of the ledger.
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        let mut cells = Vec::new();
+        for (r, c, d) in range.used_cells() {
+            let (r, c) = (r + r0 as usize, c + c0 as usize);
+            let cell = text_of(d);
+            if r <= MAX_ROWS as usize && c <= MAX_COLS as usize && !cell.text.is_empty() {
+                cells.push((r, c, cell));
             }
+        }
+        let height = cells.iter().map(|(r, _, _)| r + 1).max().unwrap_or(0);
+        let width = cells.iter().map(|(_, c, _)| c + 1).max().unwrap_or(0);
+        let mut rows = vec![vec![Cell::default(); width]; height];
+        for (r, c, cell) in cells {
+            rows[r][c] = cell;
         }
         spread(&mut rows, &merges);
         out.push(Grid { name, hidden, rows });

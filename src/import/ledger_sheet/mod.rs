@@ -352,3 +352,97 @@ fn is_own_export(grids: &[Grid]) -> bool {
                 && g.at(3, 0) == "Outline period")
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::grid::{Cell, Grid};
+    use super::*;
+
+    /// A small deterministic generator, so the test needs no extra crate and fails
+    /// reproducibly.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n.max(1) as u64) as usize
+        }
+    }
+
+    /// Any grid of header words, markers, dates and status words is read without a panic.
+    #[test]
+    fn random_grids_never_panic() {
+        const WORDS: &[&str] = &[
+            "",
+            "",
+            "",
+            "序号",
+            "工作任务",
+            "存在问题",
+            "牵头单位",
+            "配合单位",
+            "完成时限",
+            "状态",
+            "是否销号",
+            "进展情况",
+            "一、深化改革",
+            "（一）",
+            "①",
+            "1",
+            "1.1",
+            "2.3.4",
+            "是",
+            "否",
+            "已完成",
+            "基本完成",
+            "2025年6月底前",
+            "明年",
+            "45930",
+            "长期坚持",
+            "每季度",
+            "填报人：张三",
+            "XX区2025年台账",
+            "（",
+            "）",
+            "、",
+            "。",
+        ];
+        let mut rng = XorShift(0x5EED_0015);
+        let opts = Options {
+            sheet: None,
+            map: Vec::new(),
+            status_map: Vec::new(),
+            year: Some(2025),
+            lang: Lang::En,
+        };
+        for _ in 0..500 {
+            let (h, w) = (rng.below(12), rng.below(8));
+            let rows: Vec<Vec<Cell>> = (0..h)
+                .map(|_| {
+                    (0..w)
+                        .map(|_| {
+                            let t = WORDS[rng.below(WORDS.len())];
+                            Cell {
+                                text: t.to_string(),
+                                number: t.parse().ok(),
+                                date: false,
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            let g = Grid {
+                name: "S".into(),
+                hidden: false,
+                rows,
+            };
+            if let Some(header) = columns::find(&g, &opts.map) {
+                let _ = rows::read(&g, &header, 2025, &opts.status_map, Lang::Zh);
+            }
+            let mut text = String::new();
+            canonical(&mut text, &g);
+        }
+    }
+}
