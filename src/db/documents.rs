@@ -124,12 +124,15 @@ pub fn ref_taken(conn: &Connection, r: &str) -> Result<bool> {
 
 /// The task an office ledger's row became: among the tasks of documents with this title (the
 /// workbook's title, kept for every version of it), the one whose ref is the row's key, or the
-/// key with the document suffix it got when another ledger had taken the plain key.
+/// key with the document suffix it got when another ledger had taken the plain key. The range
+/// on the ref lets SQLite find both through the ref's unique index.
 pub fn ledger_row_task(conn: &Connection, title: &str, key: &str) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
             "SELECT t.id FROM task t JOIN document d ON d.id = t.document_id
-             WHERE d.title = ?1 AND (t.ref = ?2 OR t.ref = ?2 || '#D' || t.document_id)
+             WHERE d.title = ?1
+               AND (t.ref = ?2 OR (t.ref >= ?2 || '#D' AND t.ref < ?2 || '#E'))
+               AND (t.ref = ?2 OR t.ref = ?2 || '#D' || t.document_id)
              ORDER BY t.id LIMIT 1",
         )?
         .query_row(rusqlite::params![title, key], |row| row.get(0))

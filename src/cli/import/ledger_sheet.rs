@@ -163,6 +163,11 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             ),
         )?;
     }
+    let actions: std::collections::HashMap<(usize, usize), &Action> = plan
+        .actions
+        .iter()
+        .map(|(si, ri, a)| ((*si, *ri), a))
+        .collect();
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
     let mut statuses: BTreeMap<crate::model::Status, usize> = BTreeMap::new();
     for (si, s) in book.sheets.iter().enumerate() {
@@ -226,11 +231,7 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         }
         emit(out, format!("  {}", ctx.t("任务：", "Tasks:")))?;
         for (ri, r) in s.rows.iter().enumerate() {
-            let action = plan
-                .actions
-                .iter()
-                .find(|(a, b, _)| *a == si && *b == ri)
-                .map(|(_, _, a)| a);
+            let action = actions.get(&(si, ri)).copied();
             let tag = match action {
                 Some(Action::Create) => ctx.t("新增", "new").to_string(),
                 Some(Action::Update { task, .. }) => format!("{} #{task}", ctx.t("更新", "update")),

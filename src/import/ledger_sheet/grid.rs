@@ -51,8 +51,9 @@ impl Grid {
         self.rows.get(r).and_then(|row| row.get(c))
     }
 
+    /// The number of columns: every row of a grid has the same length (`load` makes it so).
     pub fn width(&self) -> usize {
-        self.rows.iter().map(Vec::len).max().unwrap_or(0)
+        self.rows.first().map_or(0, Vec::len)
     }
 }
 
@@ -269,6 +270,11 @@ fn load_csv(path: &Path, lang: Lang) -> Result<Vec<Grid>> {
         if rows.len() > MAX_ROWS as usize {
             break;
         }
+    }
+    // Every row gets the same length, as in a workbook's grid.
+    let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+    for r in &mut rows {
+        r.resize(width, Cell::default());
     }
     let name = path
         .file_stem()
