@@ -484,3 +484,15 @@ fn rows_gone_from_a_later_version_are_listed_and_kept() {
     l.run_ok(&["import", s(&v2)]);
     assert_eq!(tasks(&l).len(), 2);
 }
+
+#[test]
+fn sheet_options_are_refused_for_a_report() {
+    let l = Ledger::init();
+    let f = l.fail(&[
+        "import",
+        "fixtures/tianning-2024-report.txt",
+        "--status-map",
+        "基本完成=doing",
+    ]);
+    f.check(2, &["--status-map", "office's own ledger"]);
+}

@@ -146,7 +146,15 @@ impl Import {
     /// Refuses a report path that cannot be read with a limit (a folder, device, FIFO or
     /// socket) before the ledger is opened, so such a command creates no ledger.
     pub fn check_input(&self) -> Result<()> {
-        crate::fsio::check_input(&self.file)
+        crate::fsio::check_input(&self.file)?;
+        let sheet_options =
+            self.sheet.is_some() || !self.map.is_empty() || !self.status_map.is_empty();
+        if sheet_options && !self.is_office_ledger() {
+            return Err(Error::Usage(
+                "--sheet, --map and --status-map are for an office's own ledger (.xlsx, .xls, .ods or .csv); leave them out for a report or a review sheet (仅用于导入单位台账)".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a `--review` path that `export -o` would refuse: the ledger or one of its
