@@ -496,3 +496,13 @@ fn sheet_options_are_refused_for_a_report() {
     ]);
     f.check(2, &["--status-map", "office's own ledger"]);
 }
+
+#[test]
+fn report_options_are_refused_for_a_ledger() {
+    let l = Ledger::init();
+    let f = fx::sections_merged_owner(l.dir.path());
+    let out = l.sibling("审核表.xlsx");
+    let fail = l.fail(&["import", s(&f), "--review", s(&out)]);
+    fail.check(2, &["--review", "--dry-run"]);
+    assert!(!out.exists());
+}

@@ -149,7 +149,13 @@ impl Import {
         crate::fsio::check_input(&self.file)?;
         let sheet_options =
             self.sheet.is_some() || !self.map.is_empty() || !self.status_map.is_empty();
-        if sheet_options && !self.is_office_ledger() {
+        let office = self.is_office_ledger();
+        if office && (self.review.is_some() || self.new_version || self.explain) {
+            return Err(Error::Usage(
+                "--review, --explain and --new-version are for a report's text; an office's ledger is previewed with --dry-run, and a later version of it is recognised by itself (仅用于年度报告)".into(),
+            ));
+        }
+        if sheet_options && !office {
             return Err(Error::Usage(
                 "--sheet, --map and --status-map are for an office's own ledger (.xlsx, .xls, .ods or .csv); leave them out for a report or a review sheet (仅用于导入单位台账)".into(),
             ));
