@@ -115,6 +115,8 @@ fn build(ops: &[(Op, u32)]) -> Ledger {
                     parent_id: p.and_then(|p| pick(&p)),
                     status: Status::Todo,
                     progress: 0,
+                    person: None,
+                    contact: None,
                 },
                 as_of,
                 Lang::En,
@@ -186,7 +188,10 @@ fn filters() -> Vec<Filter> {
     vec![
         Filter::default(),
         Filter {
-            owner: Some("司法局".into()),
+            scope: taizhang::db::tasks::Scope {
+                owners: vec!["司法局".into()],
+                ..Default::default()
+            },
             ..Filter::default()
         },
         Filter {
@@ -233,13 +238,16 @@ proptest! {
                 }
             }
             for limit in [None, Some(2)] {
-                let fast = warnings_then(conn, d, 20, limit).unwrap();
-                let full = warnings_replayed(conn, d, 20, limit).unwrap();
-                prop_assert_eq!(
-                    serde_json::to_value(&fast).unwrap(),
-                    serde_json::to_value(&full).unwrap(),
-                    "warn --limit {:?} --as-of {}", limit, d
-                );
+                for owners in [vec![], vec!["司法局".to_string()]] {
+                    let scope = taizhang::db::tasks::Scope { owners, ..Default::default() };
+                    let fast = warnings_then(conn, d, 20, limit, &scope).unwrap();
+                    let full = warnings_replayed(conn, d, 20, limit, &scope).unwrap();
+                    prop_assert_eq!(
+                        serde_json::to_value(&fast).unwrap(),
+                        serde_json::to_value(&full).unwrap(),
+                        "warn --limit {:?} --as-of {} {:?}", limit, d, scope
+                    );
+                }
             }
             d = d + chrono::Days::new(3);
         }

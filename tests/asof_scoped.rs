@@ -376,11 +376,17 @@ fn filters() -> Vec<taizhang::db::tasks::Filter> {
     vec![
         Filter::default(),
         Filter {
-            owner: Some("司法局".into()),
+            scope: taizhang::db::tasks::Scope {
+                owners: vec!["司法局".into()],
+                ..Default::default()
+            },
             ..Filter::default()
         },
         Filter {
-            owner: Some("城管局".into()),
+            scope: taizhang::db::tasks::Scope {
+                owners: vec!["城管局".into()],
+                ..Default::default()
+            },
             ..Filter::default()
         },
         Filter {
@@ -441,13 +447,15 @@ fn warn_as_of_equals_the_full_replay() {
         let as_of: chrono::NaiveDate = day.parse().unwrap();
         for within in [0, 30, 200] {
             for limit in [None, Some(1), Some(3)] {
-                let fast = warnings_then(&conn, as_of, within, limit).unwrap();
-                let full = warnings_replayed(&conn, as_of, within, limit).unwrap();
-                assert_eq!(
-                    serde_json::to_value(&fast).unwrap(),
-                    serde_json::to_value(&full).unwrap(),
-                    "warn --within {within} --limit {limit:?} --as-of {day}"
-                );
+                for scope in scopes() {
+                    let fast = warnings_then(&conn, as_of, within, limit, &scope).unwrap();
+                    let full = warnings_replayed(&conn, as_of, within, limit, &scope).unwrap();
+                    assert_eq!(
+                        serde_json::to_value(&fast).unwrap(),
+                        serde_json::to_value(&full).unwrap(),
+                        "warn --within {within} --limit {limit:?} --as-of {day} {scope:?}"
+                    );
+                }
             }
         }
     }
@@ -528,4 +536,15 @@ fn show_as_of_lists_the_sub_tasks_of_that_day() {
     assert_eq!(kids(&p2, "2025-06-30"), vec![(id(&a), 70), (id(&b), 50)]);
     assert_eq!(kids(&p1, "2025-07-31"), vec![(id(&b), 50)]);
     assert_eq!(kids(&p1, "2025-12-20"), vec![(id(&b), 50), (id(&c), 0)]);
+}
+
+/// The unit scopes the as-of warnings are compared under: every task, and one unit's.
+fn scopes() -> Vec<taizhang::db::tasks::Scope> {
+    vec![
+        taizhang::db::tasks::Scope::default(),
+        taizhang::db::tasks::Scope {
+            owners: vec!["司法局".into()],
+            ..Default::default()
+        },
+    ]
 }

@@ -21,6 +21,8 @@ pub struct Export {
     /// never a symlink, device or pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: super::list::ScopeArgs,
 }
 
 /// The format to write: --format, else the output file's extension, else Markdown.
@@ -80,6 +82,11 @@ impl Export {
             ));
         }
         if format == Format::Jsonl {
+            if !self.scope.is_empty() {
+                return Err(Error::Usage(
+                    "--format jsonl exports the whole ledger; --owner, --lead and --person are for the other formats".into(),
+                ));
+            }
             return match output {
                 Some(p) => write_atomically(p, |w| {
                     ledger.read(|c| bulk::export(c, self.year, w)).map(|_| ())
@@ -105,13 +112,9 @@ impl Export {
         let lang = ctx.lang;
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             let outline = db::outline(c)?;
-            Ok(export::header(
-                path.clone(),
-                year,
-                as_of,
-                outline,
-                &ctx.meta.at,
-            ))
+            let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.scope = self.scope.scope(c)?;
+            Ok(h)
         };
         match format {
             // Rows stream from the replay into the file: memory stays flat however many.

@@ -512,6 +512,8 @@ pub(crate) fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Re
             outline_area: t.outline_area,
             owner: t.owner,
             co_owners: t.co_owners,
+            person: t.person,
+            contact: t.contact,
             status: t.status,
             progress: t.progress,
             own_progress: t.progress,
@@ -581,6 +583,9 @@ fn apply(
         // The mark a merge leaves on each task it brought in (the unit `undo` takes back):
         // it changes no field.
         "imported" => {}
+        // Extension requests, decisions and evidence are events: they change no field (an
+        // approval moves the deadline by a deadline row of its own).
+        f if crate::model::events::is_event(f) => {}
         other => return Err(format!("unknown field '{other}'")),
     }
     Ok(())

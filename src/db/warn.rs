@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::tasks::{task_from_row, TASK_COLUMNS};
+use rusqlite::types::Value;
+
+use super::tasks::{task_from_row, Scope, TASK_COLUMNS};
 use crate::model::Task;
 use crate::Result;
 
@@ -72,8 +74,15 @@ pub fn warnings(
     as_of: NaiveDate,
     within: u32,
     limit: Option<usize>,
+    scope: &Scope,
 ) -> Result<Warnings> {
     let day = as_of.to_string();
+    // The scope's condition joins each statement after its own parameters (?1, ?2).
+    let (only, only_params) = match scope.sql(3) {
+        Some(s) => (format!("AND {}", s.clause), s.params),
+        None => (String::new(), Vec::new()),
+    };
+    let with = |own: Vec<Value>| own.into_iter().chain(only_params.iter().cloned());
     let until = as_of
         .checked_add_days(chrono::Days::new(within.into()))
         .unwrap_or(NaiveDate::MAX);
@@ -82,17 +91,24 @@ pub fn warnings(
     // Red: every open task past its deadline.
     let red: i64 = conn
         .prepare_cached(&format!(
-            "SELECT count(*) FROM task WHERE status IN {OPEN} AND deadline < ?1"
+            "SELECT count(*) FROM task t WHERE status IN {OPEN} AND deadline < ?1
+             AND ?2 IS NULL {only}"
         ))?
-        .query_row([&day], |r| r.get(0))?;
+        .query_row(
+            rusqlite::params_from_iter(with(vec![Value::Text(day.clone()), Value::Null])),
+            |r| r.get(0),
+        )?;
     let mut picked: Vec<(Colour, NaiveDate, i64, f64)> = Vec::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, deadline FROM task WHERE status IN {OPEN} AND deadline < ?1
+            "SELECT id, deadline FROM task t WHERE status IN {OPEN} AND deadline < ?1 {only}
              ORDER BY deadline, id LIMIT ?2"
         ))?;
         let n = i64::try_from(cap).unwrap_or(i64::MAX);
-        let mut rows = stmt.query(rusqlite::params![day, n])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(with(vec![
+            Value::Text(day.clone()),
+            Value::Integer(n),
+        ])))?;
         while let Some(r) = rows.next()? {
             picked.push((Colour::Red, r.get(1)?, r.get(0)?, 100.0));
         }
@@ -116,10 +132,13 @@ pub fn warnings(
     let mut later: Vec<(Colour, NaiveDate, i64, f64)> = Vec::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, deadline, progress, created_at FROM task
-             WHERE status IN {OPEN} AND deadline >= ?1"
+            "SELECT id, deadline, progress, created_at FROM task t
+             WHERE status IN {OPEN} AND deadline >= ?1 AND ?2 IS NULL {only}"
         ))?;
-        let mut rows = stmt.query([&day])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(with(vec![
+            Value::Text(day.clone()),
+            Value::Null,
+        ])))?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let deadline: NaiveDate = r.get(1)?;
@@ -187,6 +206,7 @@ pub fn warnings_then(
     as_of: NaiveDate,
     within: u32,
     limit: Option<usize>,
+    scope: &Scope,
 ) -> Result<Warnings> {
     use super::replay::{end_of_day, replay_touched, row_columns, Rollup, Touched};
     let cutoff = end_of_day(as_of);
@@ -200,7 +220,7 @@ pub fn warnings_then(
     let mut open: Vec<Task> = Vec::new();
     replay_touched(conn, &cutoff, as_of, &Rollup::new(), &touched, |t| {
         kids.add(&t);
-        if t.deadline.is_some() && !t.status.is_closed() {
+        if t.deadline.is_some() && !t.status.is_closed() && scope.matches(&t) {
             open.push(t);
         }
         Ok(())
@@ -210,21 +230,44 @@ pub fn warnings_then(
     // Untouched tasks: (colour, deadline, id, share, task when already read in full).
     let mut found: Vec<(Colour, NaiveDate, i64, f64, Option<Task>)> = Vec::new();
 
+    // The scope's condition joins each statement after its own parameters (?1 to ?3).
+    let (only, only_params) = match scope.sql(4) {
+        Some(s) => (format!("AND {}", s.clause), s.params),
+        None => (String::new(), Vec::new()),
+    };
+    // `rarray` takes the touched ids as one array value, so the parameters are mixed types.
+    // ?1 the day, ?2 the touched ids, ?3 the row limit where there is one, then the scope's.
+    let with = |n: Option<i64>| -> Vec<Box<dyn rusqlite::ToSql>> {
+        let mut all: Vec<Box<dyn rusqlite::ToSql>> =
+            vec![Box::new(day.clone()), Box::new(left_out.clone())];
+        all.push(match n {
+            Some(n) => Box::new(n),
+            None => Box::new(Value::Null),
+        });
+        all.extend(
+            only_params
+                .iter()
+                .cloned()
+                .map(|v| Box::new(v) as Box<dyn rusqlite::ToSql>),
+        );
+        all
+    };
+
     // Red: open past their deadline; only the first `cap` can be listed.
     let red: i64 = conn
         .prepare(&format!(
-            "SELECT count(*) FROM task WHERE status IN {OPEN} AND deadline < ?1
-               AND id NOT IN rarray(?2)"
+            "SELECT count(*) FROM task t WHERE status IN {OPEN} AND deadline < ?1
+               AND id NOT IN rarray(?2) AND ?3 IS NULL {only}"
         ))?
-        .query_row(rusqlite::params![day, left_out], |r| r.get(0))?;
+        .query_row(rusqlite::params_from_iter(with(None)), |r| r.get(0))?;
     j.red = u64::try_from(red).unwrap_or(0);
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, deadline FROM task WHERE status IN {OPEN} AND deadline < ?1
-               AND id NOT IN rarray(?2) ORDER BY deadline, id LIMIT ?3"
+            "SELECT id, deadline FROM task t WHERE status IN {OPEN} AND deadline < ?1
+               AND id NOT IN rarray(?2) {only} ORDER BY deadline, id LIMIT ?3"
         ))?;
         let n = i64::try_from(cap).unwrap_or(i64::MAX);
-        let mut rows = stmt.query(rusqlite::params![day, left_out, n])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(with(Some(n))))?;
         while let Some(r) = rows.next()? {
             found.push((Colour::Red, r.get(1)?, r.get(0)?, 100.0, None));
         }
@@ -232,10 +275,11 @@ pub fn warnings_then(
     // Yellow and blue among the open tasks not yet due, from the status index.
     {
         let mut stmt = conn.prepare(&format!(
-            "SELECT id, deadline, progress, created_at FROM task
-             WHERE status IN {OPEN} AND deadline >= ?1 AND id NOT IN rarray(?2)"
+            "SELECT id, deadline, progress, created_at FROM task t
+             WHERE status IN {OPEN} AND deadline >= ?1 AND id NOT IN rarray(?2)
+               AND ?3 IS NULL {only}"
         ))?;
-        let mut rows = stmt.query(rusqlite::params![day, left_out])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(with(None)))?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let deadline: NaiveDate = r.get(1)?;
@@ -297,6 +341,7 @@ pub fn warnings_replayed(
     as_of: NaiveDate,
     within: u32,
     limit: Option<usize>,
+    scope: &Scope,
 ) -> Result<Warnings> {
     use super::replay::{end_of_day, replay_each, rollup_at};
     let cutoff = end_of_day(as_of);
@@ -304,6 +349,9 @@ pub fn warnings_replayed(
     let mut j = Judge::new(as_of, within);
     let mut found: Vec<(Colour, NaiveDate, i64, f64, Task)> = Vec::new();
     replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
+        if !scope.matches(&rep.task) {
+            return Ok(());
+        }
         if let Some((colour, deadline, share)) = j.judge(&rep.task) {
             found.push((colour, deadline, rep.task.id, share, rep.task));
         }
