@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 6.
+-- taizhang ledger schema, version 10.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -124,6 +124,15 @@ CREATE INDEX history_change ON history(change_id);
 -- The tasks that were ever moved under (or out from under) a parent: with the current
 -- sub-tasks, they are all a year-end export needs to replay to know parents' progress.
 CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';
+-- The rows of one field that take effect after a day (added in version 10): `list --as-of`
+-- finds the tasks whose filtered fields (an owner, a status…) changed after the day, the
+-- only ones that can have matched the filter then without matching it now, and `show
+-- --as-of` of a shortcoming the links to it removed after the day (`old`). Partial, so
+-- that only a query that states the same condition can use it: a query on `field = 'x'`
+-- alone keeps the index it had (history_task), and creations, notes and progress rows,
+-- which no filter reads, are left out.
+CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
+    WHERE field NOT IN ('created', 'note', 'progress');
 
 -- The audit trail is append-only, and the schema itself enforces it.
 CREATE TRIGGER history_no_update BEFORE UPDATE ON history
@@ -147,3 +156,119 @@ CREATE TRIGGER task_no_delete BEFORE DELETE ON task
 BEGIN
     SELECT RAISE(ABORT, 'tasks are never deleted: cancel them with a reason instead');
 END;
+
+-- block: requests-evidence (added in version 8)
+-- An extension request (申请延期): a unit asks for a later deadline with a reason. The request
+-- never moves the deadline; it waits for one decision. Requests and decisions are only ever
+-- added, so the trail of who asked for what and who decided is kept as it happened.
+CREATE TABLE extension_request (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id   INTEGER NOT NULL REFERENCES task(id),
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    -- The deadline asked for, and the one the task had when it was asked.
+    deadline  TEXT NOT NULL CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    old_deadline TEXT,
+    reason    TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    actor     TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    effective TEXT
+);
+CREATE INDEX extension_request_task ON extension_request(task_id, id);
+-- The one decision on a request: approved (the deadline moves in the same change) or
+-- rejected. A request without a row here is pending.
+CREATE TABLE extension_decision (
+    request_id INTEGER PRIMARY KEY REFERENCES extension_request(id),
+    change_id  INTEGER NOT NULL REFERENCES change(id),
+    state      TEXT NOT NULL CHECK (state IN ('approved', 'rejected')),
+    actor      TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    note       TEXT
+);
+-- Evidence files (佐证材料), stored once per content, named by their SHA-256.
+CREATE TABLE evidence_blob (
+    sha256  TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size    INTEGER NOT NULL CHECK (size >= 0),
+    content BLOB NOT NULL
+);
+-- The evidence attached to a task: a stored file (sha256 and the file's name) or a reference
+-- (a document number or a URL).
+CREATE TABLE evidence (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id   INTEGER NOT NULL REFERENCES task(id),
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    sha256    TEXT REFERENCES evidence_blob(sha256),
+    name      TEXT,
+    reference TEXT,
+    actor     TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    CHECK ((sha256 IS NULL) <> (reference IS NULL))
+);
+CREATE INDEX evidence_task ON evidence(task_id, id);
+CREATE TRIGGER extension_request_no_update BEFORE UPDATE ON extension_request
+BEGIN
+    SELECT RAISE(ABORT, 'extension requests are append-only');
+END;
+CREATE TRIGGER extension_request_no_delete BEFORE DELETE ON extension_request
+BEGIN
+    SELECT RAISE(ABORT, 'extension requests are append-only');
+END;
+CREATE TRIGGER extension_decision_no_update BEFORE UPDATE ON extension_decision
+BEGIN
+    SELECT RAISE(ABORT, 'decisions on extension requests are append-only');
+END;
+CREATE TRIGGER extension_decision_no_delete BEFORE DELETE ON extension_decision
+BEGIN
+    SELECT RAISE(ABORT, 'decisions on extension requests are append-only');
+END;
+CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence
+BEGIN
+    SELECT RAISE(ABORT, 'evidence is append-only');
+END;
+CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+BEGIN
+    SELECT RAISE(ABORT, 'evidence is append-only');
+END;
+CREATE TRIGGER evidence_blob_no_update BEFORE UPDATE ON evidence_blob
+BEGIN
+    SELECT RAISE(ABORT, 'stored evidence files are append-only');
+END;
+CREATE TRIGGER evidence_blob_no_delete BEFORE DELETE ON evidence_blob
+BEGIN
+    SELECT RAISE(ABORT, 'stored evidence files are append-only');
+END;
+-- end block: requests-evidence
+
+-- Version 9 (issue 13, part A). This block is the upgrade step 8 → 9 too: the step reads it
+-- from here (src/db/schema.rs, `Step::Block`), so its DDL is written once.
+-- block: 13a
+-- The responsible person (责任人) and how to reach them (联系方式), per task.
+ALTER TABLE task ADD COLUMN person TEXT;
+ALTER TABLE task ADD COLUMN contact TEXT;
+CREATE INDEX task_person ON task(person) WHERE person IS NOT NULL;
+-- The units register (单位库): each unit once, by its current name, with a short name.
+-- Names are registered as tasks use them (add, update, import) and edited with `unit`.
+CREATE TABLE unit (
+    id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    name  TEXT NOT NULL UNIQUE,
+    short TEXT
+);
+-- Other names of a unit (区司法局 = 司法局): a former name after `unit rename`, or one the
+-- office declares with `unit alias`. Views show a task's units by their current name; the
+-- tasks and their history keep the name as it was written.
+CREATE TABLE unit_alias (
+    alias   TEXT PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES unit(id)
+) WITHOUT ROWID;
+CREATE INDEX unit_alias_unit ON unit_alias(unit_id);
+-- Every unit name a task carries, as written: its lead ('lead') and each supporting unit
+-- ('co'), so that `--owner X` finds co-owned tasks from an index instead of reading every
+-- co_owners list. Kept by the writing code in the same transaction as each change, rebuilt
+-- by bulk imports and the upgrade, proved by `check`.
+CREATE TABLE task_unit (
+    name    TEXT NOT NULL,
+    role    TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+    task_id INTEGER NOT NULL REFERENCES task(id),
+    PRIMARY KEY (name, role, task_id)
+) WITHOUT ROWID;
+CREATE INDEX task_unit_task ON task_unit(task_id);
+-- end block: 13a

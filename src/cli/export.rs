@@ -21,6 +21,8 @@ pub struct Export {
     /// never a symlink, device or pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub scope: super::list::ScopeArgs,
 }
 
 /// The format to write: --format, else the output file's extension, else Markdown.
@@ -79,6 +81,11 @@ impl Export {
             return Err(Error::usage(crate::msg!("export.xlsx_to_terminal")));
         }
         if format == Format::Jsonl {
+            if !self.scope.is_empty() {
+                return Err(Error::Usage(
+                    "--format jsonl exports the whole ledger; --owner, --lead and --person are for the other formats".into(),
+                ));
+            }
             return match output {
                 Some(p) => write_atomically(p, |w| {
                     ledger.read(|c| bulk::export(c, self.year, w)).map(|_| ())
@@ -104,6 +111,7 @@ impl Export {
             let outline = db::outline(c)?;
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
             h.timezone = db::timezone(c)?;
+            h.scope = self.scope.scope(c)?;
             Ok(h)
         };
         match format {

@@ -97,7 +97,12 @@ fn localize(mut cmd: Command, lang: Lang, path: &str) -> Command {
         vec!["help.about".to_string()]
     } else {
         // `help update` shows the about of `update`.
-        vec![format!("help.{path}.about"), format!("help.{last}.about")]
+        vec![
+            format!("help.{path}.about"),
+            // `help unit rename` shows the about of `unit rename`.
+            format!("help.{}.about", path.replace("help.", "")),
+            format!("help.{last}.about"),
+        ]
     };
     if let Some(t) = lookup(lang, &about) {
         cmd = cmd.about(t.clone()).long_about(t);
@@ -328,7 +333,12 @@ mod tests {
             let about = if path.is_empty() {
                 vec!["help.about".to_string()]
             } else {
-                vec![format!("help.{path}.about"), format!("help.{last}.about")]
+                vec![
+                    format!("help.{path}.about"),
+                    // `help unit rename` shows the about of `unit rename`.
+                    format!("help.{}.about", path.replace("help.", "")),
+                    format!("help.{last}.about"),
+                ]
             };
             if lookup(Lang::Zh, &about).is_none() {
                 missing.push(about[0].clone());

@@ -3,6 +3,7 @@
 //! never open the ledger themselves: `run` below opens it once, for reading or for writing.
 
 mod add;
+mod approve;
 mod backup;
 mod check;
 mod choices;
@@ -10,14 +11,18 @@ mod completions;
 mod export;
 pub mod help;
 mod history;
+pub mod ids;
 mod import;
 mod init;
 mod link;
 mod list;
 mod note;
+mod reject;
 mod report;
+mod request_extension;
 mod show;
 mod undo;
+mod unit;
 mod update;
 mod warn;
 
@@ -142,6 +147,14 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
+    /// The units register: list, rename, alias, unalias. 单位库
+    Unit(unit::UnitCmd),
+    /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
+    RequestExtension(request_extension::RequestExtension),
+    /// Approve a task's pending extension request: the deadline moves. 批准延期
+    Approve(approve::Approve),
+    /// Reject a task's pending extension request, with a note. 驳回
+    Reject(reject::Reject),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -164,6 +177,9 @@ impl Command {
             Command::Update(c) => &c.who,
             Command::Note(c) => &c.who,
             Command::Link(c) | Command::Unlink(c) => &c.who,
+            Command::RequestExtension(c) => &c.who,
+            Command::Approve(c) => &c.who,
+            Command::Reject(c) => &c.who,
             _ => return None,
         };
         w.by.as_deref()
@@ -190,6 +206,9 @@ fn effective_arg(
             | Command::Link(_)
             | Command::Unlink(_)
             | Command::Import(_)
+            | Command::RequestExtension(_)
+            | Command::Approve(_)
+            | Command::Reject(_)
     );
     crate::ledger::effective::on(day, now, changes, lang).map(Some)
 }
@@ -361,6 +380,10 @@ fn describe(cmd: &Command) -> String {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
+        Command::Unit(_) => "unit",
+        Command::RequestExtension(_) => "request-extension",
+        Command::Approve(_) => "approve",
+        Command::Reject(_) => "reject",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -458,13 +481,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Warn(_)
         | Command::Check(_)
         | Command::Backup(_) => Access::Read,
+        Command::Unit(ref u) if u.reads_only() => Access::Read,
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
         c.check_input()?;
         c.check_review_output(&path)?;
         if c.dry_run || c.explain || c.review.is_some() {
-            return c.preview(&ctx, out);
+            return c.preview(&path, &ctx, out);
         }
     }
     let missing = path
@@ -526,5 +550,9 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Backup(c) => c.run(ledger, &ctx, out),
         Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
+        Command::Unit(c) => c.run(ledger, &ctx, out),
+        Command::RequestExtension(c) => c.run(ledger, &ctx, out),
+        Command::Approve(c) => c.run(ledger, &ctx, out),
+        Command::Reject(c) => c.run(ledger, &ctx, out),
     }
 }

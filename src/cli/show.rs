@@ -28,8 +28,9 @@ fn capped(s: String) -> (String, bool) {
 
 #[derive(Debug, Args)]
 pub struct Show {
-    /// The task.
-    pub id: i64,
+    /// The task: an id (16), a ref (2025-C1.1) or a one-task range.
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
 }
 
 /// Everything `show` prints about a task.
@@ -43,38 +44,75 @@ struct Detail {
     history: Vec<HistoryRow>,
     /// The document the task was imported from, if any.
     document: Option<Document>,
+    /// Its extension requests (申请延期), oldest first, with their decisions.
+    extension_requests: Vec<crate::db::requests::Request>,
 }
 
 impl Show {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let as_of = ctx.as_of;
+        let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let d = ledger.read(|c| {
-            let mut task = tasks::get(c, self.id, as_of)?;
-            // With --as-of the task is shown as it stood at the end of that day.
+            let mut task = tasks::get(c, id, as_of)?;
+            let mut links = None;
+            // With --as-of the task is shown as it stood at the end of that day, with the
+            // sub-tasks and links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
-                task = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?
-                    .ok_or_else(|| {
-                        Error::not_found(crate::msg!(
-                            "cli.not_yet_effective",
-                            id = self.id,
-                            day = as_of
-                        ))
-                    })?
-                    .task;
+                let rep =
+                    crate::db::replay::replay_task(c, id, &cutoff, as_of)?.ok_or_else(|| {
+                        Error::not_found(crate::msg!("cli.not_yet_effective", id = id, day = as_of))
+                    })?;
+                // Only a shortcoming can be addressed (link and the bulk validator refuse
+                // any other target, and a kind never changes): others skip the search.
+                let by = if rep.task.kind == crate::model::Kind::Shortcoming {
+                    crate::db::replay::addressed_by_at(c, id, &cutoff)?
+                } else {
+                    Vec::new()
+                };
+                let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
+                    ids.map(|i| tasks::get(c, i, as_of)).collect()
+                };
+                links = Some((
+                    crate::db::replay::children_at(c, id, &cutoff, as_of)?,
+                    get(&mut rep.addresses.iter().copied())?,
+                    get(&mut by.into_iter())?,
+                ));
+                task = rep.task;
             }
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
-            Ok(Detail {
+            let (children, addresses, addressed_by) = match links {
+                Some(l) => l,
+                None => (
+                    tasks::children(c, id, as_of)?,
+                    tasks::addresses(c, id, as_of)?,
+                    tasks::addressed_by(c, id, as_of)?,
+                ),
+            };
+            let mut d = Detail {
                 task,
                 document,
-                children: tasks::children(c, self.id, as_of)?,
-                addresses: tasks::addresses(c, self.id, as_of)?,
-                addressed_by: tasks::addressed_by(c, self.id, as_of)?,
-                history: history::rows(c, Some(self.id), None, None)?,
-            })
+                children,
+                addresses,
+                addressed_by,
+                history: history::rows(c, Some(id), None, None)?,
+                extension_requests: crate::db::requests::of_task(c, id)?,
+            };
+            // Units are shown by their current names; the history keeps what was written.
+            let current = crate::db::units::Current::load(c)?;
+            current.relabel(&mut d.task);
+            for t in d
+                .children
+                .iter_mut()
+                .chain(&mut d.addresses)
+                .chain(&mut d.addressed_by)
+            {
+                current.relabel(t);
+            }
+            Ok(d)
         })?;
         if ctx.format == Format::Json {
             return emit_json(out, &d);
@@ -128,6 +166,8 @@ impl Show {
                     .map(printable)
                     .unwrap_or_else(|| none_label(lang, true).to_string()),
                 Column::CoOwners => printable(&t.co_owners.join("、")),
+                Column::Person => opt(&t.person),
+                Column::Contact => opt(&t.contact),
                 Column::Status => status.clone(),
                 Column::Progress => format!("{}%", t.progress),
                 Column::Deadline => deadline.clone(),
@@ -176,9 +216,16 @@ impl Show {
                 emit(out, task_table(list, ctx.style()))?;
             }
         }
+        if !d.extension_requests.is_empty() {
+            emit(
+                out,
+                format!("\n{}", ctx.t("延期申请", "Extension requests")),
+            )?;
+            emit(out, requests_table(&d.extension_requests, ctx))?;
+        }
         emit(
             out,
-            format!("\n{}", &crate::tr!(ctx.lang, "msg.show.history")),
+            format!("\n{}", crate::tr!(ctx.lang, "msg.show.history")),
         )?;
         emit(
             out,
@@ -186,4 +233,37 @@ impl Show {
         )?;
         emit(out, crate::render::zone_line(tz, lang))
     }
+}
+
+/// The extension requests of a task: what was asked, by whom and why, and the decision.
+fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::render::Fitted {
+    let mut t = Grid::new(
+        ctx.style(),
+        vec![
+            Col::keep(ctx.t("状态", "State"), 0),
+            Col::keep(ctx.t("申请延期至", "To"), 0),
+            Col::keep(ctx.t("原截止日期", "From"), 1),
+            Col::wrap(ctx.t("理由", "Reason"), 0, 10),
+            Col::keep(ctx.t("申请人", "Asked by"), 2),
+            Col::keep(ctx.t("申请时间", "Asked at"), 3),
+            Col::keep(ctx.t("审批人", "Decided by"), 2),
+            Col::wrap(ctx.t("审批意见", "Decision note"), 2, 8),
+        ],
+    );
+    for r in list {
+        t.row(vec![
+            r.state.label(ctx.lang).to_string(),
+            r.deadline.to_string(),
+            r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            printable(&r.reason),
+            printable(&r.actor),
+            printable(&r.at),
+            r.decided_by.as_deref().map(printable).unwrap_or_default(),
+            r.decision_note
+                .as_deref()
+                .map(printable)
+                .unwrap_or_default(),
+        ]);
+    }
+    t.fit()
 }

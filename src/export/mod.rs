@@ -36,6 +36,9 @@ pub struct Header {
     /// RFC 3339 times and leaves it out.
     #[serde(skip)]
     pub timezone: chrono_tz::Tz,
+    /// Only the tasks of these units and person (`export --owner/--person`); all when empty.
+    #[serde(skip)]
+    pub scope: crate::db::tasks::Scope,
 }
 
 impl Header {
@@ -64,6 +67,8 @@ pub struct Row {
     pub title: String,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人).
+    pub person: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub deadline_text: Option<String>,
     pub year: i32,
@@ -75,6 +80,18 @@ pub struct Row {
     /// `completed_at` as a local time of the export's zone, for the text exports.
     #[serde(skip)]
     pub completed_local: Option<String>,
+    /// The extension request pending on the export's day (申请延期待审批), if any.
+    pub pending_extension: Option<PendingExtension>,
+}
+
+/// A pending extension request as the export shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingExtension {
+    /// The deadline asked for.
+    pub to: NaiveDate,
+    pub reason: String,
+    pub asked_by: String,
+    pub asked_at: String,
 }
 
 /// Counts for a set of tasks.
@@ -159,6 +176,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         title: t.title,
         owner: t.owner,
         co_owners: t.co_owners,
+        person: t.person,
         deadline: t.deadline,
         deadline_text: t.deadline_text,
         year: t.year,
@@ -168,6 +186,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         latest_note: r.latest_note,
         completed_at: t.completed_at,
         completed_local: None,
+        pending_extension: None,
     }
 }
 
@@ -260,6 +279,24 @@ pub fn stream(
     let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
     // First pass: what the sub-tasks' progress was, so a parent's row is right when it comes.
     let kids = rollup_at(conn, Some(&cutoff))?;
+    // Units are shown (and grouped) by their current names.
+    let current = crate::db::units::Current::load(conn)?;
+    // The requests pending at the cut-off; few, so they are read once and looked up per row.
+    let mut pending: HashMap<i64, PendingExtension> =
+        crate::db::requests::pending_at(conn, &cutoff)?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.task_id,
+                    PendingExtension {
+                        to: r.deadline,
+                        reason: r.reason,
+                        asked_by: r.actor,
+                        asked_at: r.at,
+                    },
+                )
+            })
+            .collect();
 
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
@@ -278,7 +315,8 @@ pub fn stream(
         header.as_of,
         &kids,
         |mut r| {
-            let selected = belongs(&r, y);
+            let selected = belongs(&r, y) && header.scope.matches(&r.task);
+            current.relabel(&mut r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
@@ -293,6 +331,7 @@ pub fn stream(
                     .completed_at
                     .as_deref()
                     .map(|s| crate::model::zone::local(s, header.timezone));
+                row.pending_extension = pending.remove(&row.id);
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -362,6 +401,7 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         closing_year: year == outline.end,
         generated_at: now.to_string(),
         timezone: crate::model::zone::DEFAULT,
+        scope: crate::db::tasks::Scope::default(),
     }
 }
 
@@ -374,11 +414,13 @@ pub enum Cell {
     Task(Column),
     Overdue,
     LatestNote,
+    /// The pending extension request (申请延期待审批).
+    Extension,
 }
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 12] = [
+pub const CELLS: [Cell; 14] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -391,6 +433,9 @@ pub const CELLS: [Cell; 12] = [
     Cell::Task(Column::Progress),
     Cell::Overdue,
     Cell::LatestNote,
+    // Last, so that the columns before it keep the places readers and scripts know.
+    Cell::Task(Column::Person),
+    Cell::Extension,
 ];
 
 impl Cell {
@@ -401,6 +446,7 @@ impl Cell {
             Cell::Task(c) => c.exported().unwrap_or((c.zh(), c.name())),
             Cell::Overdue => ("逾期", "Overdue"),
             Cell::LatestNote => ("最新进展", "Latest note"),
+            Cell::Extension => ("申请延期", "Extension request"),
         };
         lang.pick(zh, en)
     }
@@ -411,6 +457,14 @@ impl Cell {
             Cell::No => r.no.to_string(),
             Cell::Overdue => yes(r.overdue, lang).to_string(),
             Cell::LatestNote => r.latest_note.clone().unwrap_or_default(),
+            Cell::Extension => r
+                .pending_extension
+                .as_ref()
+                .map(|p| match lang {
+                    Lang::Zh => format!("待审批：至 {}（{}）", p.to, p.reason),
+                    Lang::En => format!("pending: to {} ({})", p.to, p.reason),
+                })
+                .unwrap_or_default(),
             Cell::Task(c) => match c {
                 Column::Id => r.id.to_string(),
                 Column::Ref => r.reference.clone().unwrap_or_default(),
@@ -420,6 +474,7 @@ impl Cell {
                 Column::Title => r.title.clone(),
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
+                Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
                 Column::Status => r.status.label(lang).to_string(),
@@ -435,6 +490,7 @@ impl Cell {
                 | Column::ParentId
                 | Column::CreatedAt
                 | Column::UpdatedAt
+                | Column::Contact
                 | Column::Body => String::new(),
             },
         }
