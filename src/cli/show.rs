@@ -221,7 +221,7 @@ impl Show {
                 out,
                 format!("\n{}", ctx.t("延期申请", "Extension requests")),
             )?;
-            emit(out, requests_table(&d.extension_requests, ctx))?;
+            emit(out, requests_table(&d.extension_requests, ctx, tz))?;
         }
         emit(
             out,
@@ -236,7 +236,11 @@ impl Show {
 }
 
 /// The extension requests of a task: what was asked, by whom and why, and the decision.
-fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::render::Fitted {
+fn requests_table(
+    list: &[crate::db::requests::Request],
+    ctx: &Ctx,
+    tz: chrono_tz::Tz,
+) -> crate::render::Fitted {
     let mut t = Grid::new(
         ctx.style(),
         vec![
@@ -257,7 +261,7 @@ fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::re
             r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
             printable(&r.reason),
             printable(&r.actor),
-            printable(&r.at),
+            printable(&crate::model::zone::local(&r.at, tz)),
             r.decided_by.as_deref().map(printable).unwrap_or_default(),
             r.decision_note
                 .as_deref()
