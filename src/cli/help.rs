@@ -61,7 +61,8 @@ fn notes(a: &clap::Arg, described: bool, lang: Lang) -> String {
         .iter()
         .map(|v| v.to_string_lossy().into_owned())
         .collect();
-    if !defaults.is_empty() && !a.is_hide_default_value_set() {
+    // A flag's "false" is no default a person sets; clap leaves it out too.
+    if !defaults.is_empty() && !a.is_hide_default_value_set() && a.get_action().takes_values() {
         out.push_str(&crate::tr!(
             lang,
             "help.note.default",
