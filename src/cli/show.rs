@@ -219,7 +219,7 @@ impl Show {
         if !d.extension_requests.is_empty() {
             emit(
                 out,
-                format!("\n{}", ctx.t("延期申请", "Extension requests")),
+                format!("\n{}", &crate::tr!(ctx.lang, "msg.show.extension_requests")),
             )?;
             emit(out, requests_table(&d.extension_requests, ctx, tz))?;
         }
@@ -244,14 +244,14 @@ fn requests_table(
     let mut t = Grid::new(
         ctx.style(),
         vec![
-            Col::keep(ctx.t("状态", "State"), 0),
-            Col::keep(ctx.t("申请延期至", "To"), 0),
-            Col::keep(ctx.t("原截止日期", "From"), 1),
-            Col::wrap(ctx.t("理由", "Reason"), 0, 10),
-            Col::keep(ctx.t("申请人", "Asked by"), 2),
-            Col::keep(ctx.t("申请时间", "Asked at"), 3),
-            Col::keep(ctx.t("审批人", "Decided by"), 2),
-            Col::wrap(ctx.t("审批意见", "Decision note"), 2, 8),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.state"), 0),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.to"), 0),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.from"), 1),
+            Col::wrap(&crate::tr!(ctx.lang, "msg.show.reason"), 0, 10),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.asked_by"), 2),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.asked_at"), 3),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.decided_by"), 2),
+            Col::wrap(&crate::tr!(ctx.lang, "msg.show.decision_note"), 2, 8),
         ],
     );
     for r in list {

@@ -114,12 +114,10 @@ impl Warn {
         let shown = list.len() as u64;
         let all = found.red + found.yellow + found.blue;
         // Said when the list was cut at --limit.
-        let more = match (shown < all, ctx.lang) {
-            (false, _) => String::new(),
-            (true, crate::model::Lang::Zh) => format!("；列出前 {shown} 项（--limit 0 列出全部）"),
-            (true, crate::model::Lang::En) => {
-                format!("; the first {shown} listed (--limit 0 lists all)")
-            }
+        let more = if shown < all {
+            crate::tr!(ctx.lang, "warn.more", shown = shown)
+        } else {
+            String::new()
         };
         emit(
             out,
