@@ -447,6 +447,7 @@ impl Ledger {
                 conn: &tx,
                 meta,
                 on: self.on.as_deref(),
+                lenient: Cell::new(false),
                 change_id: Cell::new(None),
                 default_effective: std::cell::RefCell::new(None),
             };
@@ -504,6 +505,9 @@ pub struct Writer<'a> {
     meta: &'a ChangeMeta,
     /// The effective time `--on` gave the command, if any.
     on: Option<&'a str>,
+    /// Set while writing rows the command did not ask for (a parent's derived status): they
+    /// follow the task's latest row instead of being refused for an early `--on`.
+    lenient: Cell<bool>,
     change_id: Cell<Option<i64>>,
     /// The effective time of the rows written next when the command gave no `--on`: an
     /// import's tasks take effect on the report's dates, not when they were typed in.
@@ -528,6 +532,16 @@ impl Writer<'_> {
         let at = &self.meta.at;
         let stamp = day.map(|d| format!("{d}T00:00:00{}", at.get(19..).unwrap_or("")));
         *self.default_effective.borrow_mut() = stamp.filter(|s| wall(s) <= wall(at));
+    }
+
+    /// Runs `f` writing rows that take effect no earlier than each task's latest row, even
+    /// under `--on`: rows that follow from the command (a parent's status derived from a
+    /// back-dated sub-task) rather than rows it names.
+    pub fn leniently<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let was = self.lenient.replace(true);
+        let out = f();
+        self.lenient.set(was);
+        out
     }
 
     /// Whether anything has been recorded in this transaction.
@@ -592,7 +606,7 @@ impl Writer<'_> {
         let default = self.default_effective.borrow().clone();
         // A default the command chose (an import's dates, an undo's) is moved up to the
         // task's latest row when too early; only a day the person typed is refused.
-        let typed = self.on.is_some();
+        let typed = self.on.is_some() && !self.lenient.get();
         let Some(on) = self.on.or(default.as_deref()) else {
             return Ok(None);
         };

@@ -68,12 +68,26 @@ pub fn add(
                 })?),
             }
         };
+        // A sub-task belongs where its parent does: it takes the parent's area when none is
+        // given, and its kind when given the default kind (task).
+        let parent = match req.parent_id {
+            Some(p) => Some(tasks::get(w.conn(), p, as_of)?),
+            None => None,
+        };
+        let kind = match &parent {
+            Some(p) if req.kind == Kind::Task => p.kind,
+            _ => req.kind,
+        };
+        let area = req
+            .area
+            .clone()
+            .or_else(|| parent.as_ref().and_then(|p| p.area.clone()));
         let t = NewTask {
             reference: req.reference.clone(),
-            kind: req.kind,
+            kind,
             title: req.title.clone(),
             body: req.body.clone(),
-            area: req.area.clone(),
+            area,
             outline_area: req.outline_area.clone(),
             owner: req.owner.clone(),
             co_owners: req.co_owners.clone(),
@@ -145,6 +159,16 @@ pub fn update(
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
+            // A parent's status is its sub-tasks' while any of them is open.
+            if let Some(s) = changes.status {
+                if tasks::get(w.conn(), id, as_of)?.status != s {
+                    crate::model::rules::status_by_hand(
+                        id,
+                        &tasks::open_sub_tasks(w.conn(), id)?,
+                        lang,
+                    )?;
+                }
+            }
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {

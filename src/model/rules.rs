@@ -61,10 +61,11 @@ pub struct Changes {
 /// The status and progress a new task starts with: 100 without a word on status means done,
 /// and finished work without a progress figure is complete (100).
 pub fn starting_state(status: Status, progress: u8) -> (Status, u8) {
-    let status = if progress == 100 && status == Status::Todo {
-        Status::Done
-    } else {
-        status
+    let status = match (status, progress) {
+        (Status::Todo, 100) => Status::Done,
+        // Work with progress has started (进度大于 0 即为推进中).
+        (Status::Todo, p) if p > 0 => Status::Doing,
+        (s, _) => s,
     };
     let progress = if status.is_finished() && progress == 0 {
         100
@@ -72,6 +73,62 @@ pub fn starting_state(status: Status, progress: u8) -> (Status, u8) {
         progress
     };
     (status, progress)
+}
+
+/// The note on a parent's status row written because its sub-tasks changed.
+pub const DERIVED_NOTE: &str = "由子任务推算 / derived from its sub-tasks";
+
+/// Whether a history row's note says something about the work (the latest progress note of
+/// exports): the note of a status derived from sub-tasks says only why the row exists.
+pub fn is_progress_note(note: &str) -> bool {
+    note != DERIVED_NOTE
+}
+
+/// The status a parent takes from its sub-tasks' statuses, cancelled ones left out: all
+/// verified → verified; all done or verified → done; any blocked → blocked; any started
+/// (not todo) → doing; else todo. `None` when no sub-task counts: the parent's own status
+/// then stands.
+pub fn derived_status(subs: impl IntoIterator<Item = Status>) -> Option<Status> {
+    let (mut n, mut verified, mut finished, mut blocked, mut started) = (0, 0, 0, false, false);
+    for s in subs {
+        match s {
+            Status::Cancelled => continue,
+            Status::Verified => verified += 1,
+            Status::Blocked => blocked = true,
+            _ => {}
+        }
+        n += 1;
+        finished += usize::from(s.is_finished());
+        started |= s != Status::Todo;
+    }
+    Some(match () {
+        () if n == 0 => return None,
+        () if verified == n => Status::Verified,
+        () if finished == n => Status::Done,
+        () if blocked => Status::Blocked,
+        () if started => Status::Doing,
+        () => Status::Todo,
+    })
+}
+
+/// A parent's status is its sub-tasks' while any of them is open: setting it by hand is
+/// refused, naming them (`open` holds their ids).
+pub fn status_by_hand(id: i64, open: &[i64], lang: super::Lang) -> Result<(), Error> {
+    if open.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = open.iter().take(10).map(|i| format!("#{i}")).collect();
+    let more = if open.len() > 10 { " …" } else { "" };
+    Err(Error::Refused(match lang {
+        super::Lang::Zh => format!(
+            "任务 #{id} 的状态由子任务推算，尚有未完成的子任务 {}{more}；请更新子任务（update 子任务ID --status …）",
+            list.join("、")
+        ),
+        super::Lang::En => format!(
+            "task #{id} takes its status from its sub-tasks and has open sub-tasks {}{more}; update those instead (update ID --status …)",
+            list.join(", ")
+        ),
+    }))
 }
 
 /// The task as `changes` leave it, stamped `at` if it becomes finished. The parent is taken as
@@ -86,6 +143,9 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
         // Reaching 100 without a word on status means the work is done.
         if p == 100 && c.status.is_none() && !old.status.is_closed() {
             new.status = Status::Done;
+        } else if p > 0 && c.status.is_none() && old.status == Status::Todo {
+            // Progress on work not started means it has started.
+            new.status = Status::Doing;
         }
     }
     // Finished work is complete work: done without a progress figure means 100.
@@ -126,6 +186,7 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -153,6 +214,25 @@ mod tests {
         assert_eq!(starting_state(Status::Done, 0), (Status::Done, 100));
         assert_eq!(starting_state(Status::Verified, 0), (Status::Verified, 100));
         assert_eq!(starting_state(Status::Doing, 100), (Status::Doing, 100));
-        assert_eq!(starting_state(Status::Todo, 30), (Status::Todo, 30));
+        assert_eq!(starting_state(Status::Todo, 30), (Status::Doing, 30));
+        assert_eq!(starting_state(Status::Blocked, 30), (Status::Blocked, 30));
+    }
+
+    #[test]
+    fn a_parent_status_follows_its_sub_tasks() {
+        use Status::*;
+        assert_eq!(derived_status([]), None);
+        assert_eq!(derived_status([Cancelled]), None);
+        assert_eq!(
+            derived_status([Verified, Verified, Cancelled]),
+            Some(Verified)
+        );
+        assert_eq!(derived_status([Verified, Done]), Some(Done));
+        assert_eq!(derived_status([Done, Blocked, Todo]), Some(Blocked));
+        assert_eq!(derived_status([Done, Todo]), Some(Doing));
+        assert_eq!(derived_status([Todo, Todo]), Some(Todo));
+        assert!(status_by_hand(1, &[], super::super::Lang::En).is_ok());
+        let e = status_by_hand(1, &[2, 3], super::super::Lang::En).unwrap_err();
+        assert!(e.to_string().contains("#2, #3"), "{e}");
     }
 }
