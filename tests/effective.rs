@@ -239,7 +239,16 @@ fn report_list_and_show_as_of_count_the_tasks_as_they_stood() {
             &["--on", "2025-01-02", "--owner", "司法局", "--year", "2025"],
         )
         .to_string();
-    l.run_ok(&["update", &a, "--status", "done", "--on", "2025-09-01"]);
+    l.run_ok(&[
+        "update",
+        &a,
+        "--status",
+        "done",
+        "--note",
+        "完成",
+        "--on",
+        "2025-09-01",
+    ]);
     l.add(
         "乙",
         &["--on", "2025-07-01", "--owner", "司法局", "--year", "2025"],

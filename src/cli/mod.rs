@@ -8,6 +8,7 @@ mod backup;
 mod check;
 mod choices;
 mod completions;
+mod evidence;
 mod export;
 mod history;
 mod import;
@@ -148,6 +149,8 @@ pub enum Command {
     Approve(approve::Approve),
     /// Reject a task's pending extension request, with a note. 驳回
     Reject(reject::Reject),
+    /// Stored evidence files (佐证材料): `evidence get ID SHA256 -o FILE`.
+    Evidence(evidence::Evidence),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -376,6 +379,7 @@ fn describe(cmd: &Command) -> String {
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
+        Command::Evidence(_) => "evidence",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -480,7 +484,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Export(_)
         | Command::Warn(_)
         | Command::Check(_)
-        | Command::Backup(_) => Access::Read,
+        | Command::Backup(_)
+        | Command::Evidence(_) => Access::Read,
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
@@ -552,5 +557,6 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),
+        Command::Evidence(c) => c.run(ledger, &ctx, out),
     }
 }

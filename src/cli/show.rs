@@ -45,6 +45,8 @@ struct Detail {
     document: Option<Document>,
     /// Its extension requests (申请延期), oldest first, with their decisions.
     extension_requests: Vec<crate::db::requests::Request>,
+    /// Its evidence (佐证材料), in the order attached.
+    evidence: Vec<crate::db::evidence::Evidence>,
 }
 
 impl Show {
@@ -79,6 +81,7 @@ impl Show {
                 addressed_by: tasks::addressed_by(c, self.id, as_of)?,
                 history: history::rows(c, Some(self.id), None, None)?,
                 extension_requests: crate::db::requests::of_task(c, self.id)?,
+                evidence: crate::db::evidence::of_task(c, self.id)?,
             })
         })?;
         if ctx.format == Format::Json {
@@ -99,9 +102,13 @@ impl Show {
             deadline.push_str(&format!(" ({})", printable(words)));
         }
         let status = if t.overdue {
-            format!("{} ({})", t.status.label(lang), ctx.t("逾期", "overdue"))
+            format!(
+                "{} ({})",
+                t.status.shown(t.kind, lang),
+                ctx.t("逾期", "overdue")
+            )
         } else {
-            t.status.label(lang).to_string()
+            t.status.shown(t.kind, lang).to_string()
         };
         // One row per shown column, in the description's order; the match names every
         // column, so a new one is a compile error here until it says how it is shown.
@@ -186,6 +193,10 @@ impl Show {
             )?;
             emit(out, requests_table(&d.extension_requests, ctx))?;
         }
+        if !d.evidence.is_empty() {
+            emit(out, format!("\n{}", ctx.t("佐证材料", "Evidence")))?;
+            emit(out, evidence_table(&d.evidence, ctx))?;
+        }
         emit(out, format!("\n{}", ctx.t("变更记录", "History")))?;
         emit(out, history_table(&d.history, ctx.style()))
     }
@@ -219,6 +230,36 @@ fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::re
                 .as_deref()
                 .map(printable)
                 .unwrap_or_default(),
+        ]);
+    }
+    t.fit()
+}
+
+/// The evidence of a task: each stored file by name, size and full SHA-256 (what `evidence
+/// get` takes), each reference as given, with who attached it and when.
+fn evidence_table(list: &[crate::db::evidence::Evidence], ctx: &Ctx) -> crate::render::Fitted {
+    let mut t = Grid::new(
+        ctx.style(),
+        vec![
+            Col::wrap(ctx.t("文件或文号", "File or reference"), 0, 12),
+            Col::keep(ctx.t("大小", "Size"), 2),
+            Col::keep("SHA-256", 1),
+            Col::keep(ctx.t("提交人", "By"), 3),
+            Col::keep(ctx.t("时间", "At"), 4),
+        ],
+    );
+    for e in list {
+        t.row(vec![
+            printable(
+                e.name
+                    .as_deref()
+                    .or(e.reference.as_deref())
+                    .unwrap_or_default(),
+            ),
+            e.size.map(|s| s.to_string()).unwrap_or_default(),
+            e.sha256.clone().unwrap_or_default(),
+            printable(&e.actor),
+            printable(&e.at),
         ]);
     }
     t.fit()

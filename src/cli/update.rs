@@ -50,9 +50,17 @@ pub struct Update {
     #[arg(long, value_name = "ID")]
     pub parent: Option<i64>,
     /// The reason or progress note, kept in the history with each changed field. Required when
-    /// changing a deadline or cancelling. 说明
+    /// changing a deadline or cancelling, marking done (what was done) and verifying (the
+    /// review). 说明
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
+    /// A file of evidence (佐证材料) to store in the ledger, at most 20 MiB; repeat for
+    /// several. Identical content is stored once; `evidence get` writes it back out.
+    #[arg(long = "evidence", value_name = "FILE")]
+    pub evidence: Vec<std::path::PathBuf>,
+    /// A reference as evidence: a document number (文号) or a URL; repeat for several.
+    #[arg(long = "evidence-ref", value_name = "TEXT", value_parser = parse_text)]
+    pub evidence_refs: Vec<String>,
 }
 
 impl Update {
@@ -75,7 +83,22 @@ impl Update {
             deadline: self.deadline.clone(),
             note: self.note.clone(),
         };
-        let updated = crate::ledger::tasks::update(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang)?;
+        // Files are read and hashed before the write, so a slow or bad file holds no lock.
+        let files = self
+            .evidence
+            .iter()
+            .map(|p| crate::ledger::evidence::read(p, ctx.lang))
+            .collect::<Result<Vec<_>>>()?;
+        let attached = files.len() + self.evidence_refs.len();
+        let updated =
+            crate::ledger::tasks::update_then(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang, |w| {
+                // An id given twice gets its evidence once.
+                let mut seen = std::collections::HashSet::new();
+                for id in req.ids.iter().filter(|i| seen.insert(**i)) {
+                    crate::ledger::evidence::attach_in(w, *id, &files, &self.evidence_refs)?;
+                }
+                Ok(())
+            })?;
         let new_deadline = self
             .deadline
             .is_some()
@@ -98,6 +121,18 @@ impl Update {
             _ => {
                 for u in &updated {
                     let id = u.task.id;
+                    if attached > 0 {
+                        emit(
+                            out,
+                            format!(
+                                "#{id}: {} {attached}",
+                                ctx.t("已附佐证材料", "evidence attached:")
+                            ),
+                        )?;
+                    }
+                    if u.fields.is_empty() && attached > 0 {
+                        continue;
+                    }
                     if u.fields.is_empty() {
                         emit(
                             out,

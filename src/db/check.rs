@@ -63,6 +63,7 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
 
     cycles(conn, &mut problems)?;
     documents(conn, &mut problems)?;
+    evidence_files(conn, &mut problems)?;
     changes(conn, &mut problems)?;
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
@@ -239,6 +240,18 @@ fn is_stamp(s: &str) -> bool {
 
 /// Each stored document's text against the SHA-256 recorded when it was imported, one
 /// document in memory at a time.
+/// Every stored evidence file against the SHA-256 it is stored (and fetched) under.
+fn evidence_files(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    for (sha, ok) in super::evidence::blob_hashes(conn)? {
+        if !ok {
+            problems.push(format!(
+                "evidence file {sha} does not match its sha256: the stored file was changed"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn documents(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     let mut stmt =
         conn.prepare("SELECT id, sha256, text, imported_at FROM document ORDER BY id")?;

@@ -350,6 +350,17 @@ pub fn settle(w: &Writer, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Who last marked a task done (the actor of its latest status row to done), if anyone.
+pub fn done_by(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT actor FROM history WHERE task_id = ?1 AND field = 'status' AND new = 'done'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([id], |r| r.get::<_, String>(0))
+        .optional()?)
+}
+
 /// The parent of a task, if it has one.
 pub fn parent_of(conn: &Connection, id: i64) -> Result<Option<i64>> {
     Ok(conn

@@ -58,6 +58,8 @@ pub struct Row {
     pub completed_at: Option<String>,
     /// The extension request pending on the export's day (申请延期待审批), if any.
     pub pending_extension: Option<PendingExtension>,
+    /// The evidence (佐证材料) attached by the export's day.
+    pub evidence: Vec<crate::db::evidence::Evidence>,
 }
 
 /// A pending extension request as the export shows it.
@@ -161,6 +163,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         latest_note: r.latest_note,
         completed_at: t.completed_at,
         pending_extension: None,
+        evidence: Vec::new(),
     }
 }
 
@@ -269,6 +272,10 @@ pub fn stream(
                 )
             })
             .collect();
+    let mut evidence: HashMap<i64, Vec<crate::db::evidence::Evidence>> = HashMap::new();
+    for e in crate::db::evidence::attached_by(conn, &cutoff)? {
+        evidence.entry(e.task_id).or_default().push(e);
+    }
 
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
@@ -299,6 +306,7 @@ pub fn stream(
                 no += 1;
                 let mut row = into_row(no, r);
                 row.pending_extension = pending.remove(&row.id);
+                row.evidence = evidence.remove(&row.id).unwrap_or_default();
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -381,11 +389,13 @@ pub enum Cell {
     LatestNote,
     /// The pending extension request (申请延期待审批).
     Extension,
+    /// The evidence (佐证材料): file names with their hash, references.
+    Evidence,
 }
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 13] = [
+pub const CELLS: [Cell; 14] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -399,6 +409,7 @@ pub const CELLS: [Cell; 13] = [
     Cell::Overdue,
     Cell::LatestNote,
     Cell::Extension,
+    Cell::Evidence,
 ];
 
 impl Cell {
@@ -410,6 +421,7 @@ impl Cell {
             Cell::Overdue => ("逾期", "Overdue"),
             Cell::LatestNote => ("最新进展", "Latest note"),
             Cell::Extension => ("申请延期", "Extension request"),
+            Cell::Evidence => ("佐证材料", "Evidence"),
         };
         lang.pick(zh, en)
     }
@@ -428,6 +440,12 @@ impl Cell {
                     Lang::En => format!("pending: to {} ({})", p.to, p.reason),
                 })
                 .unwrap_or_default(),
+            Cell::Evidence => r
+                .evidence
+                .iter()
+                .map(crate::db::evidence::Evidence::label)
+                .collect::<Vec<_>>()
+                .join("；"),
             Cell::Task(c) => match c {
                 Column::Id => r.id.to_string(),
                 Column::Ref => r.reference.clone().unwrap_or_default(),
@@ -439,7 +457,7 @@ impl Cell {
                 Column::CoOwners => r.co_owners.join("、"),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
-                Column::Status => r.status.label(lang).to_string(),
+                Column::Status => r.status.shown(r.kind, lang).to_string(),
                 Column::Progress => format!("{}%", r.progress),
                 Column::Year => r.year.to_string(),
                 Column::CompletedAt => r.completed_at.clone().unwrap_or_default(),

@@ -142,7 +142,7 @@ impl Item {
         Item {
             label: label_of(r),
             title: r.title.clone(),
-            status: r.status.label(lang),
+            status: r.status.shown(r.kind, lang),
             progress: r.progress,
             deadline: deadline_text(r, lang),
         }

@@ -8,8 +8,10 @@
 //! shortcoming) are checked by the db/ functions these operations call.
 
 pub mod effective;
+pub mod evidence;
 pub mod import;
 pub mod requests;
 pub mod restore;
+pub mod review;
 pub mod tasks;
 pub mod undo;

@@ -135,6 +135,20 @@ pub fn update(
     as_of: NaiveDate,
     lang: Lang,
 ) -> Result<Vec<Updated>> {
+    update_then(ledger, meta, req, as_of, lang, |_| Ok(()))
+}
+
+/// `update`, with `then` run in the same transaction after the changes and before the tasks
+/// are read back (evidence attached by the same command). `then` may run again when the
+/// ledger was busy, so it keeps no state between runs.
+pub fn update_then(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    req: &UpdateRequest,
+    as_of: NaiveDate,
+    lang: Lang,
+    then: impl Fn(&crate::db::Writer) -> Result<()>,
+) -> Result<Vec<Updated>> {
     if req.note.is_none() {
         if req.deadline.is_some() {
             return Err(Error::Usage(
@@ -159,9 +173,10 @@ pub fn update(
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
+            let old = tasks::get(w.conn(), id, as_of)?;
             // A parent's status is its sub-tasks' while any of them is open.
             if let Some(s) = changes.status {
-                if tasks::get(w.conn(), id, as_of)?.status != s {
+                if old.status != s {
                     crate::model::rules::status_by_hand(
                         id,
                         &tasks::open_sub_tasks(w.conn(), id)?,
@@ -169,6 +184,18 @@ pub fn update(
                     )?;
                 }
             }
+            // 销号 takes a note of what was done and a second person: the status this change
+            // leads to (progress 100 means done) is checked, by the one rule.
+            let new = crate::model::rules::apply(&old, &changes, w.at());
+            crate::model::rules::review(
+                id,
+                old.status,
+                new.status,
+                req.note.as_deref(),
+                tasks::done_by(w.conn(), id)?.as_deref(),
+                &meta.actor,
+                lang,
+            )?;
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
@@ -188,6 +215,7 @@ pub fn update(
             }
             fields.push(tasks::update(w, id, &changes, req.note.as_deref(), as_of)?);
         }
+        then(w)?;
         // Read after every change, so that a parent shows the progress its sub-tasks now give.
         ids.iter()
             .zip(fields)

@@ -131,6 +131,53 @@ pub fn status_by_hand(id: i64, open: &[i64], lang: super::Lang) -> Result<(), Er
     }))
 }
 
+/// The rules of 销号 on a change of status by hand from `old` to `new`: done needs a note
+/// of what was done; verified (已销号) needs a note, a task that is done, and a person other
+/// than the one who set it done (`done_by`), so that closing off always takes two people.
+pub fn review(
+    id: i64,
+    old: Status,
+    new: Status,
+    note: Option<&str>,
+    done_by: Option<&str>,
+    actor: &str,
+    lang: super::Lang,
+) -> Result<(), Error> {
+    use super::Lang::{En, Zh};
+    if old == new {
+        return Ok(());
+    }
+    let noted = note.is_some_and(|n| !n.trim().is_empty());
+    match new {
+        Status::Done if !noted => Err(Error::Usage(match lang {
+            Zh => format!("任务 #{id} 标为已完成须说明完成情况：请加 --note 说明做了什么"),
+            En => format!("marking task #{id} done needs --note saying what was done"),
+        })),
+        Status::Verified if old != Status::Done => Err(Error::Refused(match lang {
+            Zh => format!(
+                "任务 #{id} 尚未完成（{}），不能销号：先由责任人标为已完成（--status done --note …），再由他人销号",
+                super::Word::label(old, lang)
+            ),
+            En => format!(
+                "task #{id} is {old}, not done: it is verified (销号) only after someone marks it done (--status done --note …)"
+            ),
+        })),
+        Status::Verified if !noted => Err(Error::Usage(match lang {
+            Zh => format!("任务 #{id} 销号须写明审核意见：请加 --note"),
+            En => format!("verifying task #{id} (销号) needs --note with the review"),
+        })),
+        Status::Verified if done_by == Some(actor) => Err(Error::Refused(match lang {
+            Zh => format!(
+                "任务 #{id} 由 {actor} 标为已完成，销号须由另一人审核：请由他人以 --user 姓名 销号"
+            ),
+            En => format!(
+                "task #{id} was marked done by {actor}; 销号 needs a second person: another user (--user NAME) must verify it"
+            ),
+        })),
+        _ => Ok(()),
+    }
+}
+
 /// The task as `changes` leave it, stamped `at` if it becomes finished. The parent is taken as
 /// given: whether it exists and makes no cycle is asked of the ledger by the caller.
 pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
