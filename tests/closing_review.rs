@@ -257,3 +257,78 @@ fn reject_sends_a_done_task_back_and_decides_between_kinds() {
     assert_eq!(l.show(1)["status"], "doing");
     l.run_ok(&["check"]);
 }
+
+#[test]
+fn requests_and_evidence_travel_through_json_lines() {
+    let l = doing();
+    l.add("第二项", &["--deadline", "2025-06-30"]);
+    let a = l.sibling("a.bin");
+    let bytes: Vec<u8> = (0..5000u32).map(|i| (i % 256) as u8).collect();
+    std::fs::write(&a, &bytes).unwrap();
+    l.run_ok(&[
+        "--user",
+        "张三",
+        "update",
+        "1",
+        "--status",
+        "done",
+        "--note",
+        "完成",
+        "--evidence",
+        a.to_str().unwrap(),
+        "--evidence-ref",
+        "https://example.org/x",
+    ]);
+    l.run_ok(&[
+        "--user", "李四", "update", "1", "--status", "verified", "--note", "核实",
+    ]);
+    l.run_ok(&[
+        "request-extension",
+        "2",
+        "--to",
+        "2025-09-30",
+        "--note",
+        "延后",
+    ]);
+    let file = l.sibling("all.jsonl");
+    l.run_ok(&["export", "--format", "jsonl", "-o", file.to_str().unwrap()]);
+
+    // Into an empty ledger: the same ledger, and the same file again.
+    let m = Ledger::new();
+    m.run_ok(&["import", file.to_str().unwrap()]);
+    m.run_ok(&["check"]);
+    let t = m.show(1);
+    assert_eq!(t["evidence"].as_array().unwrap().len(), 2);
+    assert_eq!(t["evidence"][0]["sha256"], sha(&bytes));
+    assert_eq!(m.show(2)["extension_requests"][0]["state"], "pending");
+    let back = m.sibling("back.bin");
+    m.run_ok(&[
+        "evidence",
+        "get",
+        "1",
+        &sha(&bytes),
+        "-o",
+        back.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(&back).unwrap(), bytes);
+    let again = m.sibling("again.jsonl");
+    m.run_ok(&["export", "--format", "jsonl", "-o", again.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+    // The request can be decided there.
+    m.run_ok(&["approve", "2"]);
+    assert_eq!(m.show(2)["deadline"], "2025-09-30");
+
+    // A file whose evidence does not hash to its name is refused whole.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let tampered = text.replacen("\"content_hex\":\"00", "\"content_hex\":\"01", 1);
+    assert_ne!(tampered, text);
+    let bad = l.sibling("bad.jsonl");
+    std::fs::write(&bad, tampered).unwrap();
+    let n = Ledger::new();
+    n.fail(&["import", bad.to_str().unwrap()])
+        .check(1, &["does not hash"]);
+    assert_eq!(n.dump(), "MISSING");
+}

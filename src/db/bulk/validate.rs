@@ -95,7 +95,7 @@ fn rfc3339(v: &str, what: &str) -> Result<(), String> {
 }
 
 /// A value cut short for a message, so that a huge field never makes a huge message.
-fn clip(v: &str) -> String {
+pub(crate) fn clip(v: &str) -> String {
     let mut s: String = v.chars().take(40).collect();
     if s.len() < v.len() {
         s.push('…');
