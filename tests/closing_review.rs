@@ -332,3 +332,35 @@ fn requests_and_evidence_travel_through_json_lines() {
         .check(1, &["does not hash"]);
     assert_eq!(n.dump(), "MISSING");
 }
+
+#[test]
+fn check_finds_a_changed_evidence_file_or_request() {
+    let l = doing();
+    let a = l.sibling("a.txt");
+    std::fs::write(&a, b"evidence").unwrap();
+    l.run_ok(&["update", "1", "--evidence", a.to_str().unwrap()]);
+    l.run_ok(&[
+        "request-extension",
+        "1",
+        "--to",
+        "2025-09-30",
+        "--note",
+        "延后",
+    ]);
+    l.run_ok(&["check"]);
+    // Behind taizhang's back (the append-only triggers dropped first).
+    let c = rusqlite::Connection::open(&l.path).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER evidence_blob_no_update; DROP TRIGGER extension_request_no_update;
+         UPDATE evidence_blob SET content = X'00';
+         UPDATE extension_request SET deadline = '2026-12-31';",
+    )
+    .unwrap();
+    drop(c);
+    let out = l.cmd().arg("check").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("does not match its sha256"), "{text}");
+    assert!(text.contains("extension request #1"), "{text}");
+}

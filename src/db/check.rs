@@ -240,12 +240,48 @@ fn is_stamp(s: &str) -> bool {
 
 /// Each stored document's text against the SHA-256 recorded when it was imported, one
 /// document in memory at a time.
-/// Every stored evidence file against the SHA-256 it is stored (and fetched) under.
+/// Every stored evidence file against the SHA-256 it is stored (and fetched) under, and the
+/// rows of requests, decisions and evidence against the history rows that record them (the
+/// same change, task and values), so that neither can be changed alone.
 fn evidence_files(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     for (sha, ok) in super::evidence::blob_hashes(conn)? {
         if !ok {
             problems.push(format!(
                 "evidence file {sha} does not match its sha256: the stored file was changed"
+            ));
+        }
+    }
+    let unmatched = [
+        (
+            "extension request",
+            "SELECT r.id FROM extension_request r WHERE NOT EXISTS (
+                 SELECT 1 FROM history h WHERE h.change_id = r.change_id AND h.task_id = r.task_id
+                   AND h.field = 'extension_request' AND h.new = r.deadline
+                   AND h.old IS r.old_deadline AND h.note IS r.reason)",
+        ),
+        (
+            "decision on extension request",
+            "SELECT d.request_id FROM extension_decision d JOIN extension_request r ON r.id = d.request_id
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM history h WHERE h.change_id = d.change_id AND h.task_id = r.task_id
+                   AND h.field = 'extension_' || d.state AND h.new = r.deadline AND h.note IS d.note)",
+        ),
+        (
+            "evidence",
+            "SELECT e.id FROM evidence e WHERE NOT EXISTS (
+                 SELECT 1 FROM history h WHERE h.change_id = e.change_id AND h.task_id = e.task_id
+                   AND h.field = 'evidence'
+                   AND h.new = coalesce('sha256:' || e.sha256, e.reference))",
+        ),
+    ];
+    for (what, sql) in unmatched {
+        let mut stmt = conn.prepare(sql)?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        for id in ids {
+            problems.push(format!(
+                "{what} #{id} does not match the history row that records it"
             ));
         }
     }
