@@ -62,6 +62,10 @@ impl Reject {
                     ),
                 )
             }
+            Rejected::Closing if ctx.format == Format::Json => emit_json(
+                out,
+                &serde_json::json!({ "task_id": self.id, "sent_back": true, "status": "doing" }),
+            ),
             Rejected::Closing => emit(
                 out,
                 format!(
