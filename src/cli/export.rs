@@ -21,6 +21,14 @@ pub struct Export {
     /// never a symlink, device or pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the 填报 fill sheets: per unit, a workbook of its open tasks for the period
+    /// ending on --as-of (default today), to -o DIR (one file per unit) or -o FILE.xlsx (one
+    /// unit). The unit fills it in and `taizhang import` reads it back. 填报表
+    #[arg(long)]
+    pub fill: bool,
+    /// Only these units (lead or supporting unit of a task); repeatable. 责任单位
+    #[arg(long, value_name = "UNIT", value_parser = super::parse_name)]
+    pub owner: Vec<String>,
 }
 
 /// The format to write: --format, else the output file's extension, else Markdown.
@@ -66,6 +74,18 @@ impl Export {
     }
 
     fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.fill {
+            return super::fill::export(ledger, ctx, &self.owner, self.output.as_deref(), out);
+        }
+        if !self.owner.is_empty() {
+            return Err(Error::Usage(
+                ctx.t(
+                    "export 的 --owner 目前只用于 --fill（填报表）",
+                    "export --owner is for --fill (the fill sheets) for now",
+                )
+                .into(),
+            ));
+        }
         let output = self
             .output
             .as_deref()

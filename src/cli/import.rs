@@ -56,6 +56,14 @@ pub struct Import {
     /// Excel or WPS, and write nothing to the ledger; `import SHEET.xlsx` then applies it.
     #[arg(long, value_name = "XLSX")]
     pub review: Option<PathBuf>,
+    /// For a 填报 fill sheet a unit sent back: apply it (without --apply the changes are only
+    /// printed). 写入
+    #[arg(long)]
+    pub apply: bool,
+    /// For a fill sheet: apply the other rows when some rows' tasks changed after the sheet
+    /// was made (those rows are refused by name; by default the whole sheet is).
+    #[arg(long)]
+    pub skip_conflicts: bool,
 }
 
 /// Whether the file is a review sheet: a workbook written as .xlsx, which the office may send
@@ -94,6 +102,11 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Whether the file is a 填报 fill sheet (by its hidden marker), not a review sheet.
+    fn is_fill(&self) -> bool {
+        is_review_sheet(&self.file) && crate::import::fill::is_fill_sheet(&self.file)
+    }
+
     /// Reads the report, or the review sheet the office corrected.
     fn prepare(&self) -> Result<Prepared> {
         if is_review_sheet(&self.file) {
@@ -135,6 +148,15 @@ impl Import {
     /// `--dry-run`: reads and parses the report and prints what was found, without opening
     /// (or creating) the ledger.
     pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.is_fill() {
+            return Err(Error::Usage(
+                ctx.t(
+                    "填报表的导入不加 --apply 即为预览；--dry-run、--explain 和 --review 只用于报告",
+                    "a fill sheet is previewed by importing it without --apply; --dry-run, --explain and --review are for reports",
+                )
+                .into(),
+            ));
+        }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
         if let Some(sheet) = &self.review {
@@ -178,6 +200,25 @@ impl Import {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         if is_jsonl(&self.file) {
             return self.bulk(ledger, ctx, out);
+        }
+        if self.is_fill() {
+            return super::fill::import(
+                ledger,
+                ctx,
+                &self.file,
+                self.apply,
+                self.skip_conflicts,
+                out,
+            );
+        }
+        if self.apply || self.skip_conflicts {
+            return Err(Error::Usage(
+                ctx.t(
+                    "--apply 和 --skip-conflicts 只用于填报表（export --fill 生成的 .xlsx）",
+                    "--apply and --skip-conflicts are for fill sheets (the .xlsx files of export --fill)",
+                )
+                .into(),
+            ));
         }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);

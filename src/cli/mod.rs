@@ -8,6 +8,7 @@ mod check;
 mod choices;
 mod completions;
 mod export;
+mod fill;
 mod history;
 mod import;
 mod init;

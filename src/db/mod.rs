@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bulk;
 pub mod check;
 pub mod documents;
+pub mod fill;
 pub mod history;
 pub mod progress;
 pub mod replay;

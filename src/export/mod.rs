@@ -3,6 +3,7 @@
 
 pub mod csv;
 mod escape;
+pub mod fill;
 pub mod html;
 pub mod md;
 mod page;

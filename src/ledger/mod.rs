@@ -8,6 +8,7 @@
 //! shortcoming) are checked by the db/ functions these operations call.
 
 pub mod effective;
+pub mod fill;
 pub mod import;
 pub mod restore;
 pub mod tasks;
