@@ -277,9 +277,8 @@ pub fn import(
         return emit_json(out, &plan);
     }
     print_plan(&plan, &sheet, ctx, out)?;
-    if !plan.applied && !plan.conflicts.is_empty() {
-        print_conflicts(&plan, ctx)?;
-    }
+    // Refused rows are named whether the others were applied (--skip-conflicts) or not.
+    print_conflicts(&plan, ctx)?;
     let n = plan.changes.len();
     emit(
         out,
