@@ -167,7 +167,7 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
             });
             continue;
         }
-        match row_change(row, &task, lang) {
+        match row_change(row, &task) {
             Ok(c) => p.changes.push(c),
             Err(e) => p.bad.push(say(e.0, e.1)),
         }
@@ -213,7 +213,6 @@ const MAX_TEXT: usize = 20_000;
 fn row_change(
     row: &SheetRow,
     task: &crate::model::Task,
-    lang: Lang,
 ) -> std::result::Result<RowChange, (String, String)> {
     let get = |k: usize| row.fill.get(k).cloned().unwrap_or_default();
     let text = |k: usize| -> std::result::Result<Option<String>, (String, String)> {
@@ -309,8 +308,6 @@ fn row_change(
             "reporting a task done needs what was done in 本期进展".into(),
         ));
     }
-    // Stated in the language of the rest of the plan; the caller prints it.
-    let _ = lang;
     let new_status = status.filter(|s| *s != task.status);
     Ok(RowChange {
         row: row.number,
