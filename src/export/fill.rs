@@ -287,7 +287,7 @@ pub fn workbook(s: &Sheet<'_>, rows: &[Row]) -> Result<Workbook> {
         ws.add_data_validation(first, FILL_AT, last, FILL_AT, &pct)
             .map_err(xerr)?;
         let widths: [f64; 18] = [
-            12.0, 36.0, 14.0, 14.0, 11.0, 9.0, 8.0, 30.0, 7.0, 9.0, 36.0, 24.0, 24.0, 12.0, 24.0,
+            12.0, 30.0, 12.0, 12.0, 11.0, 8.0, 7.0, 24.0, 6.0, 8.0, 30.0, 20.0, 20.0, 11.0, 20.0,
             8.0, 8.0, 20.0,
         ];
         for (c, w) in (0u16..).zip(widths) {
