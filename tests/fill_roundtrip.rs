@@ -30,7 +30,6 @@ const C_REPORT: u32 = 10;
 const C_PROBLEMS: u32 = 11;
 const C_EVIDENCE: u32 = 12;
 const C_EXTEND_TO: u32 = 13;
-#[allow(dead_code)]
 const C_REASON: u32 = 14;
 const C_ID: u32 = 15;
 /// The first row of tasks (0-based): a title, the facts, a hint and the header come first.
@@ -646,4 +645,67 @@ fn a_sheet_saved_by_libreoffice_still_imports() {
     let out = m.l.run_ok(&["import", twice.to_str().unwrap(), "--apply"]);
     assert!(out.contains("1 tasks"), "{out}");
     assert_eq!(m.l.show(m.t1)["progress"], 70);
+}
+
+/// A unit's 申请延期至 with its 延期理由. Until the extension-request operation (issue 13,
+/// part B) is in, such a sheet is refused naming the row, and nothing is written.
+#[test]
+fn an_extension_request_is_refused_by_row_until_requests_can_be_recorded() {
+    let mut m = month();
+    let sj = m.sheet("区司法局");
+    let r2 = row_of(&sj, m.t2);
+    let asked = m.filled(
+        "区司法局",
+        "extension.xlsx",
+        &[
+            (r2, C_EXTEND_TO, Cell::Text("2026年12月底")),
+            (r2, C_REASON, Cell::Text("上级文件尚未出台")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    // The preview shows the request with its day and reason.
+    let preview = m.l.run_ok(&["import", asked.to_str().unwrap()]);
+    assert!(preview.contains("2026-12-31"), "{preview}");
+    assert!(preview.contains("上级文件尚未出台"), "{preview}");
+    let before = m.l.dump();
+    let f = m.l.fail(&["import", asked.to_str().unwrap(), "--apply"]);
+    f.check(1, &[&format!("rows {}", r2 + 1), "extension"]);
+    assert_eq!(m.l.dump(), before);
+    assert_eq!(m.l.show(m.t2)["deadline"], "2026-09-30");
+}
+
+/// Wrong arguments to `export --fill` get one line that says what to give, and write nothing.
+#[test]
+fn export_fill_arguments_are_checked() {
+    let m = month();
+    let one = m.l.sibling("one.xlsx");
+    let one_s = one.to_str().unwrap();
+    m.l.fail(&["export", "--fill", "-o", one_s])
+        .check(2, &["3 units", "--owner"]);
+    m.l.fail(&["export", "--fill"]).check(2, &["-o dir"]);
+    m.l.fail(&[
+        "export",
+        "--fill",
+        "-o",
+        m.l.sibling("x.csv").to_str().unwrap(),
+    ])
+    .check(2, &["neither an existing folder nor an .xlsx file"]);
+    m.l.fail(&["export", "--fill", "--owner", "区财政局", "-o", one_s])
+        .check(1, &["区财政局", "not the lead or a supporting unit"]);
+    m.l.fail(&[
+        "export",
+        "--year",
+        "2026",
+        "--owner",
+        "区司法局",
+        "-o",
+        one_s,
+    ])
+    .check(2, &["--fill"]);
+    assert!(!one.exists());
+    // A unit given by name gets its own file.
+    let out =
+        m.l.run_ok(&["export", "--fill", "--owner", "区教育局", "-o", one_s]);
+    assert!(out.contains("2 tasks"), "{out}");
+    assert_eq!(rows_of(&one)[1][1], "区教育局");
 }
