@@ -709,3 +709,27 @@ fn export_fill_arguments_are_checked() {
     assert!(out.contains("2 tasks"), "{out}");
     assert_eq!(rows_of(&one)[1][1], "区教育局");
 }
+
+/// The clerk who imported a sheet can take it back with `undo`, although its changes are
+/// recorded as the unit: the import was the clerk's command.
+#[test]
+fn the_importer_can_undo_an_imported_sheet() {
+    let mut m = month();
+    let sj = m.sheet("区司法局");
+    let r1 = row_of(&sj, m.t1);
+    let filled = m.filled(
+        "区司法局",
+        "undo.xlsx",
+        &[
+            (r1, C_PROGRESS, Cell::Number(40.0)),
+            (r1, C_REPORT, Cell::Text("已试点")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", filled.to_str().unwrap(), "--apply"]);
+    assert_eq!(m.l.show(m.t1)["progress"], 40);
+    let out = m.l.run_ok(&["undo", "--yes"]);
+    assert!(out.contains("区司法局（经"), "{out}");
+    assert_eq!(m.l.show(m.t1)["progress"], 0);
+    m.l.run_ok(&["check"]);
+}

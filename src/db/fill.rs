@@ -25,6 +25,12 @@ impl std::fmt::Debug for Key {
     }
 }
 
+/// The end of the actor a fill sheet's changes are recorded as, after the unit's name: who
+/// imported it ("区司法局（经 张三 导入）"). `undo` finds the importer's sheets by it.
+pub fn imported_by(user: &str) -> String {
+    format!("（经 {user} 导入）")
+}
+
 /// The key, when a fill sheet was ever made from this ledger.
 pub fn key(conn: &Connection) -> Result<Option<Key>> {
     let get = |k: &str| -> Result<Option<String>> {

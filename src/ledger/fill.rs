@@ -82,7 +82,7 @@ pub struct Plan {
 
 /// The actor a sheet's changes are recorded as: the unit, and who imported it.
 pub fn actor(unit: &str, user: &str) -> String {
-    format!("{unit}（经 {user} 导入）")
+    format!("{unit}{}", store::imported_by(user))
 }
 
 /// Checks every row of the sheet against the ledger as it stands and works out what each
