@@ -116,8 +116,8 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
         };
         let tampered = || {
             say(
-                "隐藏的任务编号、版本或校验码被改动，或此行复制自其他单位、其他期的填报表；请用原表重新填写".into(),
-                "the hidden task id, version or check code was changed, or the row was copied from another unit's or period's sheet; fill in the original sheet again".into(),
+                "隐藏的任务编号、版本或校验码被改动或缺失，或此行复制自其他单位、其他期的填报表（手工添加的行不能导入）；请用原表重新填写".into(),
+                "the hidden task id, version or check code was changed or is missing, or the row was copied from another unit's or period's sheet (rows added by hand cannot be imported); fill in the original sheet again".into(),
             )
         };
         let (Ok(id), Ok(version)) = (row.id.parse::<i64>(), row.version.parse::<i64>()) else {
