@@ -733,3 +733,39 @@ fn the_importer_can_undo_an_imported_sheet() {
     assert_eq!(m.l.show(m.t1)["progress"], 0);
     m.l.run_ok(&["check"]);
 }
+
+/// `--on` names the day the sheet's changes took effect instead of the period end, like
+/// every writing command; a day before the task's latest change is refused.
+#[test]
+fn on_overrides_the_period_end() {
+    let mut m = month();
+    let sj = m.sheet("区司法局");
+    let r1 = row_of(&sj, m.t1);
+    let filled = m.filled(
+        "区司法局",
+        "on.xlsx",
+        &[(r1, C_PROGRESS, Cell::Number(45.0))],
+    );
+    m.l.set_now(IMPORT_NOW);
+    let before = m.l.dump();
+    m.l.fail(&[
+        "--on",
+        "2026-02-01",
+        "import",
+        filled.to_str().unwrap(),
+        "--apply",
+    ])
+    .check(1, &["--on 2026-02-01"]);
+    assert_eq!(m.l.dump(), before);
+    let mark = last_history_id(&m.l);
+    m.l.run_ok(&[
+        "--on",
+        "2026-04-02",
+        "import",
+        filled.to_str().unwrap(),
+        "--apply",
+    ]);
+    let rows = history_after(&m.l, mark);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].6.as_deref(), Some("2026-04-02T00:00:00+08:00"));
+}
