@@ -611,25 +611,26 @@ fn a_sheet_saved_by_libreoffice_still_imports() {
     };
     let mut m = month();
     let profile = tempfile::tempdir().unwrap();
-    let resave = |from: &Path, dir: &str| -> PathBuf {
-        let out = m.l.sibling(dir);
+    let folder = m.l.dir.path().to_path_buf();
+    let convert = |from: &Path, dir: &str, ext: &str| -> PathBuf {
+        let out = folder.join(dir);
         std::fs::create_dir_all(&out).unwrap();
         let st = std::process::Command::new(soffice)
             .arg(format!(
                 "-env:UserInstallation=file://{}",
                 profile.path().display()
             ))
-            .args(["--headless", "--convert-to", "xlsx", "--outdir"])
+            .args(["--headless", "--convert-to", ext, "--outdir"])
             .arg(&out)
             .arg(from)
             .output()
             .unwrap();
         assert!(st.status.success(), "{st:?}");
-        let p = out.join(from.file_name().unwrap());
+        let p = out.join(from.with_extension(ext).file_name().unwrap());
         assert!(p.exists(), "LibreOffice wrote nothing: {st:?}");
         p
     };
-    let once = resave(&m.sheet("区司法局"), "lo1");
+    let once = convert(&m.sheet("区司法局"), "lo1", "xlsx");
     let r1 = row_of(&once, m.t1);
     let filled = m.l.sibling("lo-filled.xlsx");
     fill(
@@ -640,8 +641,12 @@ fn a_sheet_saved_by_libreoffice_still_imports() {
             (r1, C_REPORT, Cell::Text("试点扩大到 5 个部门")),
         ],
     );
-    let twice = resave(&filled, "lo2");
+    let twice = convert(&filled, "lo2", "xlsx");
     m.l.set_now(IMPORT_NOW);
+    // Saved as OpenDocument (LibreOffice's own format), it reads the same.
+    let ods = convert(&twice, "lo3", "ods");
+    let preview = m.l.run_ok(&["import", ods.to_str().unwrap()]);
+    assert!(preview.contains("0% → 70%"), "{preview}");
     let out = m.l.run_ok(&["import", twice.to_str().unwrap(), "--apply"]);
     assert!(out.contains("1 tasks"), "{out}");
     assert_eq!(m.l.show(m.t1)["progress"], 70);
