@@ -352,18 +352,13 @@ fn print_plan(p: &Plan, sheet: &FillSheet, ctx: &Ctx, out: &mut dyn Write) -> Re
         },
     )?;
     for c in &p.changes {
+        let name = name_of(c.reference.as_deref(), c.task, &c.title);
         emit(
             out,
-            format!(
-                "  {} {}",
-                ctx.t("第", "row"),
-                format_args!(
-                    "{}{} {}",
-                    c.row,
-                    ctx.t(" 行", ""),
-                    name_of(c.reference.as_deref(), c.task, &c.title)
-                )
-            ),
+            match ctx.lang {
+                Lang::Zh => format!("  第 {} 行 {name}", c.row),
+                Lang::En => format!("  row {} {name}", c.row),
+            },
         )?;
         if let Some((a, b)) = c.progress {
             emit(
