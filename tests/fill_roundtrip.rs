@@ -392,6 +392,8 @@ fn one_month_of_fill_sheets_round_trips() {
         &[
             (jy_row4, C_PROGRESS, Cell::Number(50.0)),
             (jy_row4, C_REPORT, Cell::Text("检查培训机构 40 家")),
+            (jy_row4, C_EXTEND_TO, Cell::Text("2026年8月底")),
+            (jy_row4, C_REASON, Cell::Text("暑期集中整治后验收")),
             (jy_row5, C_PROGRESS, Cell::Number(40.0)),
             (jy_row5, C_REPORT, Cell::Text("办结 2 件")),
         ],
@@ -484,11 +486,31 @@ fn one_month_of_fill_sheets_round_trips() {
             s("本期进展：检查培训机构 40 家"),
             s(EFFECTIVE),
         ),
+        (
+            t4,
+            by("区教育局"),
+            "extension_request".into(),
+            s("2026-05-31"),
+            s("2026-08-31"),
+            s("暑期集中整治后验收"),
+            s(EFFECTIVE),
+        ),
     ];
     assert_eq!(history_after(&m.l, mark), expected);
     // The stale task keeps the office's change only.
     assert_eq!(m.l.show(t5)["progress"], 20);
     m.l.run_ok(&["check"]);
+
+    // The extension is pending, the deadline unchanged, until the office approves it.
+    let t = m.l.show(t4);
+    assert_eq!(t["deadline"], "2026-05-31");
+    let req = &t["extension_requests"][0];
+    assert_eq!(req["state"], "pending", "{t}");
+    assert_eq!(req["deadline"], "2026-08-31");
+    assert_eq!(req["actor"], by("区教育局"));
+    m.l.run_ok(&["approve", &t4.to_string()]);
+    assert_eq!(m.l.show(t4)["deadline"], "2026-08-31");
+    assert_eq!(m.l.show(t4)["extension_requests"][0]["state"], "approved");
 
     // The same sheet again: every filled row's task has changed since, so all conflict.
     let f =
@@ -652,10 +674,11 @@ fn a_sheet_saved_by_libreoffice_still_imports() {
     assert_eq!(m.l.show(m.t1)["progress"], 70);
 }
 
-/// A unit's 申请延期至 with its 延期理由. Until the extension-request operation (issue 13,
-/// part B) is in, such a sheet is refused naming the row, and nothing is written.
+/// A unit's 申请延期至 with its 延期理由 becomes a pending request (the month's round trip
+/// shows it approved). A second request while one is pending, and one for continuous work,
+/// are refused by row; nothing is written.
 #[test]
-fn an_extension_request_is_refused_by_row_until_requests_can_be_recorded() {
+fn extension_requests_from_a_sheet() {
     let mut m = month();
     let sj = m.sheet("区司法局");
     let r2 = row_of(&sj, m.t2);
@@ -672,11 +695,49 @@ fn an_extension_request_is_refused_by_row_until_requests_can_be_recorded() {
     let preview = m.l.run_ok(&["import", asked.to_str().unwrap()]);
     assert!(preview.contains("2026-12-31"), "{preview}");
     assert!(preview.contains("上级文件尚未出台"), "{preview}");
+    m.l.run_ok(&["import", asked.to_str().unwrap(), "--apply"]);
+    let t = m.l.show(m.t2);
+    assert_eq!(
+        t["deadline"], "2026-09-30",
+        "a request does not move the deadline"
+    );
+    assert_eq!(t["extension_requests"][0]["state"], "pending");
+
+    // Next month's sheet asks again while the request is still pending.
+    let again_dir = m.l.sibling("next");
+    std::fs::create_dir(&again_dir).unwrap();
+    m.l.run_ok(&[
+        "--as-of",
+        "2026-04-30",
+        "export",
+        "--fill",
+        "--owner",
+        "区司法局",
+        "-o",
+        again_dir.to_str().unwrap(),
+    ]);
+    let next = again_dir.join("区司法局.xlsx");
+    let r2 = row_of(&next, m.t2);
+    let again = m.l.sibling("again.xlsx");
+    fill(
+        &next,
+        &again,
+        &[
+            (r2, C_EXTEND_TO, Cell::Text("2027-03-31")),
+            (r2, C_REASON, Cell::Text("再次延期")),
+        ],
+    );
     let before = m.l.dump();
-    let f = m.l.fail(&["import", asked.to_str().unwrap(), "--apply"]);
-    f.check(1, &[&format!("rows {}", r2 + 1), "extension"]);
+    let f = m.l.fail(&["import", again.to_str().unwrap(), "--apply"]);
+    assert!(
+        f.stderr.contains(&format!(
+            "row {}: task #{} already has a pending extension request",
+            r2 + 1,
+            m.t2
+        )),
+        "{f:?}"
+    );
     assert_eq!(m.l.dump(), before);
-    assert_eq!(m.l.show(m.t2)["deadline"], "2026-09-30");
 }
 
 /// Wrong arguments to `export --fill` get one line that says what to give, and write nothing.

@@ -9,6 +9,7 @@ pub mod fill;
 pub mod history;
 pub mod progress;
 pub mod replay;
+pub mod requests;
 pub mod schema;
 pub mod tally;
 pub mod tasks;

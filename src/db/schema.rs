@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 7;
+pub const CURRENT_VERSION: i64 = 8;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -70,6 +70,10 @@ const UPGRADES: &[Step] = &[
     // 6 → 7: find the rows that take effect after a day without reading all history, so
     // that `--as-of` views replay only the tasks changed after it.
     Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
+    // 7 → 8: extension requests and their decisions, and evidence files and references
+    // (issue 13). Only new tables: nothing that exists changes. Their DDL is schema.sql's
+    // block of that name, so it is written once.
+    Step::Block("requests-evidence"),
 ];
 
 /// One upgrade step.
@@ -78,6 +82,9 @@ enum Step {
     Sql(&'static str),
     /// A new table, created by its `CREATE TABLE` statement in schema.sql.
     Table(&'static str),
+    /// New objects, created by the statements between `-- block: NAME` and
+    /// `-- end block: NAME` in schema.sql.
+    Block(&'static str),
 }
 
 impl Step {
@@ -87,6 +94,11 @@ impl Step {
             Step::Table(name) => create_table_sql(name).ok_or_else(|| {
                 Error::Corrupt(format!(
                     "schema.sql has no CREATE TABLE {name}; this build of taizhang is broken"
+                ))
+            }),
+            Step::Block(name) => block_sql(name).ok_or_else(|| {
+                Error::Corrupt(format!(
+                    "schema.sql has no block {name}; this build of taizhang is broken"
                 ))
             }),
         }
@@ -99,6 +111,15 @@ fn create_table_sql(name: &str) -> Option<&'static str> {
     let start = SCHEMA_SQL.find(&head)?;
     let len = SCHEMA_SQL[start..].find(';')?;
     Some(&SCHEMA_SQL[start..=start + len])
+}
+
+/// The statements of schema.sql between `-- block: name` and `-- end block: name`.
+fn block_sql(name: &str) -> Option<&'static str> {
+    let head = format!("-- block: {name}");
+    let tail = format!("-- end block: {name}");
+    let start = SCHEMA_SQL.find(&head)?;
+    let len = SCHEMA_SQL[start..].find(&tail)?;
+    Some(&SCHEMA_SQL[start..start + len])
 }
 
 /// The schema version recorded in a ledger; 0 for an empty database.
@@ -227,5 +248,16 @@ mod tests {
         for step in UPGRADES.iter().skip(3).take(1) {
             conn.execute_batch(step.sql().unwrap()).unwrap();
         }
+    }
+
+    /// The upgrade to version 8 runs schema.sql's requests-evidence block, which creates the
+    /// four tables on a ledger that has the tables it refers to.
+    #[test]
+    fn the_requests_step_reads_its_block_from_schema_sql() {
+        let sql = block_sql("requests-evidence").unwrap();
+        assert!(sql.contains("CREATE TABLE extension_request ("));
+        assert!(sql.contains("CREATE TABLE evidence_blob ("));
+        assert!(!sql.contains("CREATE TABLE task ("));
+        assert!(block_sql("no-such-block").is_none());
     }
 }

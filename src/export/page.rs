@@ -160,7 +160,7 @@ pub struct ShortcomingItem {
 #[derive(Debug, Clone)]
 pub struct TaskLine {
     pub overdue: bool,
-    pub cells: [String; 12],
+    pub cells: [String; super::CELLS.len()],
 }
 
 /// Everything the Markdown and HTML exports show.
@@ -180,7 +180,7 @@ pub struct Page {
     pub owners: Vec<GroupLine>,
     pub shortcomings: Vec<ShortcomingItem>,
     pub unaddressed: Vec<String>,
-    pub columns: [&'static str; 12],
+    pub columns: [&'static str; super::CELLS.len()],
     pub tasks: Vec<TaskLine>,
 }
 

@@ -168,7 +168,23 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
             continue;
         }
         match row_change(row, &task) {
-            Ok(c) => p.changes.push(c),
+            Ok(c) => {
+                // One request per task waits for the office at a time.
+                let pending = match c.extension {
+                    Some(_) => crate::db::requests::pending_of(conn, id)?,
+                    None => None,
+                };
+                match pending {
+                    Some(r) => p.bad.push(say(
+                        format!("任务 #{id} 已有待审批的延期申请（至 {}），须待法治办审批后再申请", r.deadline),
+                        format!(
+                            "task #{id} already has a pending extension request (to {}); the office decides it before another is asked",
+                            r.deadline
+                        ),
+                    )),
+                    None => p.changes.push(c),
+                }
+            }
             Err(e) => p.bad.push(say(e.0, e.1)),
         }
     }
@@ -284,6 +300,12 @@ fn row_change(
                 "an extension request (申请延期至) needs a reason (延期理由)".into(),
             ))
         }
+        (false, Some(_)) if task.deadline.is_none() => {
+            return Err((
+                "长期坚持的任务没有截止日期，无需申请延期".into(),
+                "the task is continuous work with no deadline: there is nothing to extend".into(),
+            ))
+        }
         (false, Some(reason)) => match date::parse(&to, task.year) {
             Ok(Due::Day(d)) if task.deadline.is_none_or(|old| d > old) => Some((d, reason)),
             Ok(Due::Day(d)) => {
@@ -327,7 +349,7 @@ fn row_change(
 
 /// Applies a sheet: checks it again inside the write transaction and, when no row refuses
 /// it (and no row conflicts, unless `skip_conflicts`), records every change as the unit,
-/// effective on the period end. Returns the plan, with `applied` saying whether it was
+/// effective on the period end; an extension asked for becomes a pending request. Returns the plan, with `applied` saying whether it was
 /// written.
 pub fn apply(
     ledger: &mut Ledger,
@@ -345,9 +367,6 @@ pub fn apply(
         if !p.bad.is_empty() || (!p.conflicts.is_empty() && !skip_conflicts) {
             return Ok(p);
         }
-        if p.changes.iter().any(|c| c.extension.is_some()) {
-            return Err(extension_unsupported(&p, lang));
-        }
         w.set_default_effective(Some(sheet.as_of));
         for c in &p.changes {
             let changes = Changes {
@@ -362,29 +381,12 @@ pub fn apply(
                     tasks::note(w, c.task, n)?;
                 }
             }
+            // A request waits for the office (approve or reject); the deadline stays.
+            if let Some((to, reason)) = &c.extension {
+                super::requests::request_extension_in(w, c.task, *to, reason, sheet.as_of, lang)?;
+            }
         }
         p.applied = true;
         Ok(p)
-    })
-}
-
-/// Extension requests wait for the domain operation that records a pending request (issue
-/// 13, part B); until it is in, such rows are refused by number.
-fn extension_unsupported(p: &Plan, lang: Lang) -> Error {
-    let rows: Vec<String> = p
-        .changes
-        .iter()
-        .filter(|c| c.extension.is_some())
-        .map(|c| c.row.to_string())
-        .collect();
-    Error::Refused(match lang {
-        Lang::Zh => format!(
-            "第 {} 行申请延期：本版本尚不能登记延期申请，未导入任何内容；请先清空这些行的申请延期至和延期理由再导入，延期另行报法治办",
-            rows.join("、")
-        ),
-        Lang::En => format!(
-            "rows {} ask for an extension, which this version cannot record yet; nothing was imported. Clear 申请延期至 and 延期理由 in those rows and import again, and send the request to the office separately",
-            rows.join(", ")
-        ),
     })
 }

@@ -10,6 +10,7 @@
 pub mod effective;
 pub mod fill;
 pub mod import;
+pub mod requests;
 pub mod restore;
 pub mod tasks;
 pub mod undo;

@@ -1,0 +1,48 @@
+use std::io::Write;
+
+use clap::Args;
+
+use super::{emit, emit_json, parse_text, Ctx, Format};
+use crate::db::Ledger;
+use crate::{Error, Result};
+
+#[derive(Debug, Args)]
+pub struct Reject {
+    #[command(flatten)]
+    pub who: super::Who,
+    /// The task: its pending extension request is rejected (驳回延期申请).
+    pub id: i64,
+    /// Why (驳回理由), required.
+    #[arg(long, value_parser = parse_text)]
+    pub note: Option<String>,
+}
+
+impl Reject {
+    pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let Some(note) = self.note.as_deref() else {
+            return Err(Error::Usage(
+                ctx.t(
+                    "驳回须说明理由：请加 --note 理由",
+                    "a rejection needs a reason: add --note REASON",
+                )
+                .into(),
+            ));
+        };
+        let req = crate::ledger::requests::reject(ledger, &ctx.meta, self.id, note, ctx.lang)?;
+        if ctx.format == Format::Json {
+            return emit_json(out, &req);
+        }
+        emit(
+            out,
+            format!(
+                "#{}: {} {}",
+                self.id,
+                ctx.t(
+                    "已驳回延期申请，截止日期仍为",
+                    "extension rejected; the deadline stays"
+                ),
+                req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            ),
+        )
+    }
+}
