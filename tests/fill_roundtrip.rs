@@ -262,7 +262,9 @@ fn month() -> Month {
     l.set_now(EXPORT_NOW);
     let sheets = l.sibling("sheets");
     std::fs::create_dir(&sheets).unwrap();
-    let out = l.run_ok(&[
+    // Open work that names no unit is in no sheet, and the export says so.
+    l.add("无人认领的任务", &[]);
+    let (out, err) = l.run_ok_err(&[
         "--as-of",
         PERIOD,
         "export",
@@ -271,6 +273,10 @@ fn month() -> Month {
         sheets.to_str().unwrap(),
     ]);
     assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(
+        err.contains("1 open tasks name no lead or supporting unit"),
+        "{err}"
+    );
     Month {
         l,
         t1,

@@ -92,8 +92,12 @@ pub fn export(
     }
     let as_of = ctx.as_of;
     let key = key_of(ledger, ctx)?;
-    let units: Vec<(String, Vec<Row>)> = ledger.read(|c| {
+    let (units, unowned): (Vec<(String, Vec<Row>)>, usize) = ledger.read(|c| {
         let open = store::open_tasks(c, as_of)?;
+        let unowned = open
+            .iter()
+            .filter(|t| t.owner.is_none() && t.co_owners.is_empty())
+            .count();
         let names: Vec<String> = if owners.is_empty() {
             let mut all = BTreeSet::new();
             for t in &open {
@@ -125,7 +129,8 @@ pub fn export(
                     .collect::<Result<Vec<_>>>()?;
                 Ok((unit, rows))
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(|u| (u, unowned))
     })?;
     if let Some((unit, _)) = units.iter().find(|(_, rows)| rows.is_empty()) {
         return Err(Error::NotFound(match ctx.lang {
@@ -159,6 +164,15 @@ pub fn export(
                 units.len()
             ),
         }));
+    }
+    // Open work that names no unit goes to nobody: the office should know.
+    if owners.is_empty() && unowned > 0 {
+        ctx.warn(&match ctx.lang {
+            Lang::Zh => format!("{unowned} 项未完成任务没有牵头或配合单位，不在任何填报表中"),
+            Lang::En => format!(
+                "{unowned} open tasks name no lead or supporting unit and are in no fill sheet"
+            ),
+        });
     }
     let ledger_name = ledger
         .path()
