@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 8.
+-- taizhang ledger schema, version 9.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -228,3 +228,38 @@ BEGIN
     SELECT RAISE(ABORT, 'stored evidence files are append-only');
 END;
 -- end block: requests-evidence
+
+-- Version 9 (issue 13, part A). This block is the upgrade step 8 → 9 too: the step reads it
+-- from here (src/db/schema.rs, `Step::Block`), so its DDL is written once.
+-- block: 13a
+-- The responsible person (责任人) and how to reach them (联系方式), per task.
+ALTER TABLE task ADD COLUMN person TEXT;
+ALTER TABLE task ADD COLUMN contact TEXT;
+CREATE INDEX task_person ON task(person) WHERE person IS NOT NULL;
+-- The units register (单位库): each unit once, by its current name, with a short name.
+-- Names are registered as tasks use them (add, update, import) and edited with `unit`.
+CREATE TABLE unit (
+    id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    name  TEXT NOT NULL UNIQUE,
+    short TEXT
+);
+-- Other names of a unit (区司法局 = 司法局): a former name after `unit rename`, or one the
+-- office declares with `unit alias`. Views show a task's units by their current name; the
+-- tasks and their history keep the name as it was written.
+CREATE TABLE unit_alias (
+    alias   TEXT PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES unit(id)
+) WITHOUT ROWID;
+CREATE INDEX unit_alias_unit ON unit_alias(unit_id);
+-- Every unit name a task carries, as written: its lead ('lead') and each supporting unit
+-- ('co'), so that `--owner X` finds co-owned tasks from an index instead of reading every
+-- co_owners list. Kept by the writing code in the same transaction as each change, rebuilt
+-- by bulk imports and the upgrade, proved by `check`.
+CREATE TABLE task_unit (
+    name    TEXT NOT NULL,
+    role    TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+    task_id INTEGER NOT NULL REFERENCES task(id),
+    PRIMARY KEY (name, role, task_id)
+) WITHOUT ROWID;
+CREATE INDEX task_unit_task ON task_unit(task_id);
+-- end block: 13a

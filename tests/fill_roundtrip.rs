@@ -764,16 +764,8 @@ fn export_fill_arguments_are_checked() {
     .check(2, &["neither an existing folder nor an .xlsx file"]);
     m.l.fail(&["export", "--fill", "--owner", "区财政局", "-o", one_s])
         .check(1, &["区财政局", "not the lead or a supporting unit"]);
-    m.l.fail(&[
-        "export",
-        "--year",
-        "2026",
-        "--owner",
-        "区司法局",
-        "-o",
-        one_s,
-    ])
-    .check(2, &["--fill"]);
+    m.l.fail(&["export", "--fill", "--lead", "区司法局", "-o", one_s])
+        .check(2, &["--owner unit"]);
     assert!(!one.exists());
     // A unit given by name gets its own file.
     let out =
@@ -840,4 +832,49 @@ fn on_overrides_the_period_end() {
     let rows = history_after(&m.l, mark);
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0].6.as_deref(), Some("2026-04-02T00:00:00+08:00"));
+}
+
+/// Units go by the register: a task that names a unit by an alias is in that unit's sheet,
+/// `--owner` takes any of its names, and the sheet shows the current name.
+#[test]
+fn a_unit_is_found_by_any_of_its_names() {
+    let m = month();
+    let t8 = m.l.add(
+        "司法所规范化建设",
+        &["--owner", "司法局", "--co-owner", "教育局"],
+    );
+    m.l.run_ok(&["unit", "alias", "区司法局", "司法局"]);
+    m.l.run_ok(&["unit", "alias", "区教育局", "教育局"]);
+    let dir = m.l.sibling("alias");
+    std::fs::create_dir(&dir).unwrap();
+    let out = m.l.run_ok(&[
+        "--as-of",
+        PERIOD,
+        "export",
+        "--fill",
+        "--owner",
+        "司法局",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.contains("区司法局"), "{out}");
+    let sheet = dir.join("区司法局.xlsx");
+    let rows = rows_of(&sheet);
+    let r8 = row_of(&sheet, t8) as usize;
+    assert_eq!(
+        rows[r8][2], "区司法局",
+        "the lead unit under its current name"
+    );
+    assert_eq!(
+        rows[r8][3], "区教育局",
+        "the supporting unit under its current name"
+    );
+    assert_eq!(rows.len() - FIRST as usize, 3, "#1, #2 and #8");
+    // Every unit's sheet: the alias is no unit of its own.
+    let all = m.l.sibling("all");
+    std::fs::create_dir(&all).unwrap();
+    let out =
+        m.l.run_ok(&["export", "--fill", "-o", all.to_str().unwrap()]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(!all.join("司法局.xlsx").exists());
 }

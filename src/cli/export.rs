@@ -26,9 +26,8 @@ pub struct Export {
     /// unit). The unit fills it in and `taizhang import` reads it back. 填报表
     #[arg(long)]
     pub fill: bool,
-    /// Only these units (lead or supporting unit of a task); repeatable. 责任单位
-    #[arg(long, value_name = "UNIT", value_parser = super::parse_name)]
-    pub owner: Vec<String>,
+    #[command(flatten)]
+    pub scope: super::list::ScopeArgs,
 }
 
 /// The format to write: --format, else the output file's extension, else Markdown.
@@ -75,16 +74,23 @@ impl Export {
 
     fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         if self.fill {
-            return super::fill::export(ledger, ctx, &self.owner, self.output.as_deref(), out);
-        }
-        if !self.owner.is_empty() {
-            return Err(Error::Usage(
-                ctx.t(
-                    "export 的 --owner 目前只用于 --fill（填报表）",
-                    "export --owner is for --fill (the fill sheets) for now",
-                )
-                .into(),
-            ));
+            // A fill sheet is a unit's: --lead and --person do not pick one.
+            if !self.scope.leads.is_empty() || self.scope.person.is_some() {
+                return Err(Error::Usage(
+                    ctx.t(
+                        "--fill 按单位生成填报表：用 --owner 单位 选择单位（--lead、--person 不适用）",
+                        "--fill writes a sheet per unit: choose units with --owner UNIT (--lead and --person do not apply)",
+                    )
+                    .into(),
+                ));
+            }
+            return super::fill::export(
+                ledger,
+                ctx,
+                &self.scope.owners,
+                self.output.as_deref(),
+                out,
+            );
         }
         let output = self
             .output
@@ -100,6 +106,11 @@ impl Export {
             ));
         }
         if format == Format::Jsonl {
+            if !self.scope.is_empty() {
+                return Err(Error::Usage(
+                    "--format jsonl exports the whole ledger; --owner, --lead and --person are for the other formats".into(),
+                ));
+            }
             return match output {
                 Some(p) => write_atomically(p, |w| {
                     ledger.read(|c| bulk::export(c, self.year, w)).map(|_| ())
@@ -125,13 +136,9 @@ impl Export {
         let lang = ctx.lang;
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             let outline = db::outline(c)?;
-            Ok(export::header(
-                path.clone(),
-                year,
-                as_of,
-                outline,
-                &ctx.meta.at,
-            ))
+            let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.scope = self.scope.scope(c)?;
+            Ok(h)
         };
         match format {
             // Rows stream from the replay into the file: memory stays flat however many.

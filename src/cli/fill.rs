@@ -106,12 +106,16 @@ pub fn export(
             }
             all.into_iter().collect()
         } else {
+            // Each unit once, by its current name, whichever of its names was given.
             let mut seen = BTreeSet::new();
-            owners
-                .iter()
-                .filter(|o| seen.insert(o.as_str()))
-                .cloned()
-                .collect()
+            let mut names = Vec::new();
+            for o in owners {
+                let n = store::unit_name(c, o)?;
+                if seen.insert(n.clone()) {
+                    names.push(n);
+                }
+            }
+            names
         };
         names
             .into_iter()

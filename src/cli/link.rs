@@ -10,11 +10,12 @@ use crate::Result;
 pub struct Link {
     #[command(flatten)]
     pub who: super::Who,
-    /// The commitment or task.
-    pub id: i64,
-    /// The shortcoming it addresses. 针对的短板
-    #[arg(long, value_name = "SHORTCOMING_ID")]
-    pub addresses: i64,
+    /// The commitment or task: an id (16) or a ref (2025-C1.1).
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
+    /// The shortcoming it addresses, by id or ref. 针对的短板
+    #[arg(long, value_name = "SHORTCOMING_ID", value_parser = super::ids::parse_target)]
+    pub addresses: super::ids::Target,
 }
 
 impl Link {
@@ -26,20 +27,20 @@ impl Link {
         out: &mut dyn Write,
         add: bool,
     ) -> Result<()> {
-        let changed = crate::ledger::tasks::set_link(
-            ledger,
-            &ctx.meta,
-            self.id,
-            self.addresses,
-            add,
-            ctx.as_of,
-        )?;
+        let (id, addresses) = ledger.read(|c| {
+            Ok((
+                super::ids::resolve_one(c, &self.id, ctx.lang)?,
+                super::ids::resolve_one(c, &self.addresses, ctx.lang)?,
+            ))
+        })?;
+        let changed =
+            crate::ledger::tasks::set_link(ledger, &ctx.meta, id, addresses, add, ctx.as_of)?;
         let msg = match (add, changed) {
             (true, true) => ctx.t("已关联短板", "now addresses"),
             (true, false) => ctx.t("已关联过，无变化：", "already addresses, nothing changed:"),
             (false, true) => ctx.t("已取消关联", "no longer addresses"),
             (false, false) => ctx.t("本无关联，无变化：", "did not address, nothing changed:"),
         };
-        emit(out, format!("#{} {msg} #{}", self.id, self.addresses))
+        emit(out, format!("#{id} {msg} #{addresses}"))
     }
 }

@@ -78,17 +78,36 @@ pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
         .optional()?)
 }
 
-/// The open tasks (not done, verified or cancelled), in id order, as they stand now.
+/// The open tasks (not done, verified or cancelled), in id order, as they stand now, with
+/// their units under their current names (the register's, src/db/units.rs).
 pub fn open_tasks(conn: &Connection, as_of: chrono::NaiveDate) -> Result<Vec<Task>> {
     let f = super::tasks::Filter {
         statuses: vec![Status::Todo, Status::Doing, Status::Blocked],
         ..Default::default()
     };
-    super::tasks::list(conn, &f, super::tasks::Sort::Id, None, as_of)
+    let mut all = super::tasks::list(conn, &f, super::tasks::Sort::Id, None, as_of)?;
+    let current = super::units::Current::load(conn)?;
+    for t in &mut all {
+        current.relabel(t);
+    }
+    Ok(all)
 }
 
-/// Whether `unit` is the lead or a supporting unit of the task. Until units have a register
-/// with aliases, names are matched exactly.
+/// One task as it stands now, its units under their current names, as a sheet shows it.
+pub fn task(conn: &Connection, id: i64, as_of: chrono::NaiveDate) -> Result<Task> {
+    let mut t = super::tasks::get(conn, id, as_of)?;
+    super::units::Current::load(conn)?.relabel(&mut t);
+    Ok(t)
+}
+
+/// The current name of the unit a name stands for (by its name or an alias); a name the
+/// register does not know stands for itself.
+pub fn unit_name(conn: &Connection, name: &str) -> Result<String> {
+    Ok(super::units::find(conn, name)?.map_or_else(|| name.to_string(), |(_, n)| n))
+}
+
+/// Whether `unit` (a current name) is the lead or a supporting unit of a task whose units
+/// are under their current names.
 pub fn serves(t: &Task, unit: &str) -> bool {
     t.owner.as_deref() == Some(unit) || t.co_owners.iter().any(|c| c == unit)
 }

@@ -14,6 +14,7 @@ pub mod schema;
 pub mod tally;
 pub mod tasks;
 pub mod undo;
+pub mod units;
 pub mod warn;
 mod words;
 
@@ -919,6 +920,8 @@ pub(crate) mod testing {
             outline_area: None,
             owner: None,
             co_owners: vec![],
+            person: None,
+            contact: None,
             status: Status::Todo,
             progress: 0,
             deadline: NaiveDate::from_ymd_opt(2025, 12, 31),

@@ -216,7 +216,7 @@ pub fn compute_then(
 fn is_unfiltered(f: &Filter) -> bool {
     f.statuses.is_empty()
         && f.kind.is_none()
-        && f.owner.is_none()
+        && f.scope.is_empty()
         && f.area.is_none()
         && f.year.is_none()
         && !f.overdue
@@ -341,6 +341,26 @@ fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result
 }
 
 /// Orders the groups, works out their means and the total row.
+/// The table with owners shown by their current names (db/units.rs): the groups of names of
+/// one unit (a former name, an alias) become one group.
+pub fn current_owners(p: Progress, cur: &super::units::Current) -> Progress {
+    if !matches!(p.by, GroupBy::Owner) {
+        return p;
+    }
+    let mut merged: HashMap<Option<String>, Group> = HashMap::new();
+    for g in &p.groups {
+        let key = cur.shown(&g.group);
+        let e = merged.entry(key.clone()).or_insert_with(|| Group {
+            group: key,
+            first_id: g.first_id,
+            ..Group::default()
+        });
+        e.first_id = e.first_id.min(g.first_id);
+        e.merge(g);
+    }
+    finish(p.by, p.as_of, merged)
+}
+
 fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>) -> Progress {
     let mut groups: Vec<Group> = groups.into_values().collect();
     let rank = |g: &Group| -> (i64, Option<String>) {

@@ -365,6 +365,8 @@ pub(crate) fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Re
             outline_area: t.outline_area,
             owner: t.owner,
             co_owners: t.co_owners,
+            person: t.person,
+            contact: t.contact,
             status: t.status,
             progress: t.progress,
             own_progress: t.progress,

@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 use serde::Serialize;
 
-use super::tasks::{task_from_row, TASK_COLUMNS};
+use rusqlite::types::Value;
+
+use super::tasks::{task_from_row, Scope, TASK_COLUMNS};
 use crate::model::Task;
 use crate::Result;
 
@@ -72,8 +74,15 @@ pub fn warnings(
     as_of: NaiveDate,
     within: u32,
     limit: Option<usize>,
+    scope: &Scope,
 ) -> Result<Warnings> {
     let day = as_of.to_string();
+    // The scope's condition joins each statement after its own parameters (?1, ?2).
+    let (only, only_params) = match scope.sql(3) {
+        Some(s) => (format!("AND {}", s.clause), s.params),
+        None => (String::new(), Vec::new()),
+    };
+    let with = |own: Vec<Value>| own.into_iter().chain(only_params.iter().cloned());
     let until = as_of
         .checked_add_days(chrono::Days::new(within.into()))
         .unwrap_or(NaiveDate::MAX);
@@ -82,17 +91,24 @@ pub fn warnings(
     // Red: every open task past its deadline.
     let red: i64 = conn
         .prepare_cached(&format!(
-            "SELECT count(*) FROM task WHERE status IN {OPEN} AND deadline < ?1"
+            "SELECT count(*) FROM task t WHERE status IN {OPEN} AND deadline < ?1
+             AND ?2 IS NULL {only}"
         ))?
-        .query_row([&day], |r| r.get(0))?;
+        .query_row(
+            rusqlite::params_from_iter(with(vec![Value::Text(day.clone()), Value::Null])),
+            |r| r.get(0),
+        )?;
     let mut picked: Vec<(Colour, NaiveDate, i64, f64)> = Vec::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, deadline FROM task WHERE status IN {OPEN} AND deadline < ?1
+            "SELECT id, deadline FROM task t WHERE status IN {OPEN} AND deadline < ?1 {only}
              ORDER BY deadline, id LIMIT ?2"
         ))?;
         let n = i64::try_from(cap).unwrap_or(i64::MAX);
-        let mut rows = stmt.query(rusqlite::params![day, n])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(with(vec![
+            Value::Text(day.clone()),
+            Value::Integer(n),
+        ])))?;
         while let Some(r) = rows.next()? {
             picked.push((Colour::Red, r.get(1)?, r.get(0)?, 100.0));
         }
@@ -116,10 +132,13 @@ pub fn warnings(
     let mut later: Vec<(Colour, NaiveDate, i64, f64)> = Vec::new();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT id, deadline, progress, created_at FROM task
-             WHERE status IN {OPEN} AND deadline >= ?1"
+            "SELECT id, deadline, progress, created_at FROM task t
+             WHERE status IN {OPEN} AND deadline >= ?1 AND ?2 IS NULL {only}"
         ))?;
-        let mut rows = stmt.query([&day])?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(with(vec![
+            Value::Text(day.clone()),
+            Value::Null,
+        ])))?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let deadline: NaiveDate = r.get(1)?;
@@ -183,6 +202,7 @@ pub fn warnings_then(
     as_of: NaiveDate,
     within: u32,
     limit: Option<usize>,
+    scope: &Scope,
 ) -> Result<Warnings> {
     use super::replay::{end_of_day, rollup_fast, tasks_at};
     let cutoff = end_of_day(as_of);
@@ -196,7 +216,7 @@ pub fn warnings_then(
         let Some(deadline) = t.deadline else {
             return Ok(());
         };
-        if t.status.is_closed() {
+        if t.status.is_closed() || !scope.matches(&t) {
             return Ok(());
         }
         let (colour, share) = if deadline < as_of {

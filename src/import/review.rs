@@ -384,6 +384,8 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
             continuous,
             owner,
             co_owners,
+            person: None,
+            contact: None,
             recurring: None,
             line: get(10).parse().unwrap_or(0),
         };

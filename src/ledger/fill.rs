@@ -201,7 +201,7 @@ fn edited_columns(
     row: &SheetRow,
     as_of: NaiveDate,
 ) -> Result<Option<Vec<&'static str>>> {
-    let Ok(task) = tasks::get(conn, signed.task, as_of) else {
+    let Ok(task) = store::task(conn, signed.task, as_of) else {
         return Ok(None);
     };
     if store::version(conn, signed.task)? != signed.version {

@@ -29,6 +29,8 @@ pub enum Field {
     Body,
     ParentId,
     CompletedAt,
+    Person,
+    Contact,
 }
 
 /// How a field's value is held in its column.
@@ -44,7 +46,7 @@ pub enum Stored {
 
 impl Field {
     /// Every changeable field, in the order history and `update` list them.
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 14] = [
         Field::Status,
         Field::Progress,
         Field::Owner,
@@ -57,6 +59,8 @@ impl Field {
         Field::Body,
         Field::ParentId,
         Field::CompletedAt,
+        Field::Person,
+        Field::Contact,
     ];
 
     /// The name in history rows and JSON; also the column's name.
@@ -74,6 +78,8 @@ impl Field {
             Field::Body => "body",
             Field::ParentId => "parent_id",
             Field::CompletedAt => "completed_at",
+            Field::Person => "person",
+            Field::Contact => "contact",
         }
     }
 
@@ -97,6 +103,8 @@ impl Field {
             "body" => Field::Body,
             "parent_id" => Field::ParentId,
             "completed_at" => Field::CompletedAt,
+            "person" => Field::Person,
+            "contact" => Field::Contact,
             _ => return None,
         })
     }
@@ -116,6 +124,8 @@ impl Field {
             Field::Body => "内容",
             Field::ParentId => "上级任务",
             Field::CompletedAt => "完成时间",
+            Field::Person => "责任人",
+            Field::Contact => "联系方式",
         }
     }
 
@@ -148,6 +158,8 @@ impl Field {
             Field::Body => t.body.clone(),
             Field::ParentId => t.parent_id.map(|p| p.to_string()),
             Field::CompletedAt => t.completed_at.clone(),
+            Field::Person => t.person.clone(),
+            Field::Contact => t.contact.clone(),
         }
     }
 
@@ -173,6 +185,8 @@ impl Field {
             Field::Body => t.body = new,
             Field::ParentId => t.parent_id = new.as_ref().map(|_| parse(&new, self)).transpose()?,
             Field::CompletedAt => t.completed_at = new,
+            Field::Person => t.person = new,
+            Field::Contact => t.contact = new,
         }
         Ok(())
     }
@@ -195,6 +209,8 @@ pub enum Column {
     OutlineArea,
     Owner,
     CoOwners,
+    Person,
+    Contact,
     Status,
     Progress,
     Deadline,
@@ -221,7 +237,7 @@ pub enum Written {
 impl Column {
     /// Every column, in selection order, which is also the order `show` lists them (the
     /// body, often long, last).
-    pub const ALL: [Column; 19] = [
+    pub const ALL: [Column; 21] = [
         Column::Id,
         Column::Ref,
         Column::DocumentId,
@@ -231,6 +247,8 @@ impl Column {
         Column::OutlineArea,
         Column::Owner,
         Column::CoOwners,
+        Column::Person,
+        Column::Contact,
         Column::Status,
         Column::Progress,
         Column::Deadline,
@@ -258,6 +276,8 @@ impl Column {
             Column::Body => Field::Body,
             Column::ParentId => Field::ParentId,
             Column::CompletedAt => Field::CompletedAt,
+            Column::Person => Field::Person,
+            Column::Contact => Field::Contact,
             Column::Id
             | Column::Ref
             | Column::Kind
@@ -341,6 +361,7 @@ impl Column {
             Column::Title => ("任务", "Title"),
             Column::Owner => ("牵头单位", "Owner"),
             Column::CoOwners => ("配合单位", "Co-owners"),
+            Column::Person => ("责任人", "Person"),
             Column::Deadline => ("完成时限", "Deadline"),
             Column::Status => ("状态", "Status"),
             Column::Progress => ("进度", "Progress"),
@@ -353,6 +374,7 @@ impl Column {
             | Column::CreatedAt
             | Column::UpdatedAt
             | Column::CompletedAt
+            | Column::Contact
             | Column::Body => return None,
         })
     }
