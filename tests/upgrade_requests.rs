@@ -37,7 +37,7 @@ fn a_version_4_ledger_upgrades_and_takes_an_extension_request() {
     .unwrap();
     l.run_ok(&["check"]);
     assert_eq!(version(&l.path), taizhang::db::schema::CURRENT_VERSION);
-    assert_eq!(taizhang::db::schema::CURRENT_VERSION, 8);
+    const { assert!(taizhang::db::schema::CURRENT_VERSION >= 8) };
     let names = tables(&l.path);
     for t in [
         "extension_request",
@@ -83,13 +83,14 @@ fn a_version_7_ledger_gains_exactly_the_new_objects() {
         c.execute_batch(
             "DROP TABLE extension_decision; DROP TABLE extension_request;
              DROP TABLE evidence; DROP TABLE evidence_blob;
+             DROP TABLE outline_period; DROP INDEX history_year;
              PRAGMA user_version = 7;",
         )
         .unwrap();
     }
     assert_eq!(version(&l.path), 7);
     l.run_ok(&["check"]);
-    assert_eq!(version(&l.path), 8);
+    assert_eq!(version(&l.path), taizhang::db::schema::CURRENT_VERSION);
     assert_eq!(tables(&l.path), want);
     assert!(l.sibling("taizhang.db.v7.bak").exists());
     l.run_ok(&[

@@ -104,7 +104,12 @@ impl Export {
         let path = ledger.path().display().to_string();
         let lang = ctx.lang;
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
-            let outline = db::outline(c)?;
+            // The period of the year shown, not the ledger's latest: a 2025 export keeps
+            // saying 2021-2025 and its closing year after a 2026-2030 period is added.
+            let outline = match db::periods::of_year(c, year)? {
+                Some(p) => p.span(),
+                None => db::outline(c)?,
+            };
             Ok(export::header(
                 path.clone(),
                 year,

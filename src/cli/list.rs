@@ -74,11 +74,23 @@ impl List {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let f = self.filter.filter();
         // With --as-of the tasks are replayed to that day; without it the current rows are read.
-        let tasks = if ctx.as_of_given {
+        let mut tasks = if ctx.as_of_given {
             ledger.read(|c| tasks::list_then(c, &f, self.sort, self.limit, ctx.as_of))?
         } else {
             ledger.read(|c| tasks::list(c, &f, self.sort, self.limit, ctx.as_of))?
         };
+        if ctx.format != Format::Json {
+            // A carried task says so in its title (结转自2025年), as in the exports.
+            let cutoff = ctx
+                .as_of_given
+                .then(|| crate::db::replay::end_of_day(ctx.as_of));
+            let carried = ledger.read(|c| crate::db::carry::carried_from(c, cutoff.as_deref()))?;
+            for t in &mut tasks {
+                if let Some(&y) = carried.get(&t.id) {
+                    t.title = crate::db::carry::marked_title(&t.title, y, ctx.lang);
+                }
+            }
+        }
         match ctx.format {
             Format::Json => emit_json(out, &tasks),
             Format::Table if tasks.is_empty() => {

@@ -46,11 +46,16 @@ pub struct Update {
     /// A new outline area tag, FZ01 … FZ10.
     #[arg(long, value_parser = parse_outline_area)]
     pub outline_area: Option<String>,
+    /// Move the tasks to another plan year (e.g. a commitment put off to next year): needs
+    /// --note with the reason; the old year stays in the history. For a whole year's open
+    /// tasks use `carry-over`. 调整计划年度
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub year: Option<i32>,
     /// Make the tasks sub-tasks of task ID.
     #[arg(long, value_name = "ID")]
     pub parent: Option<i64>,
     /// The reason or progress note, kept in the history with each changed field. Required when
-    /// changing a deadline or cancelling. 说明
+    /// changing a deadline or the plan year, or cancelling. 说明
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
 }
@@ -71,6 +76,7 @@ impl Update {
                 outline_area: self.outline_area.clone(),
                 parent_id: self.parent,
                 body: None,
+                year: self.year,
             },
             deadline: self.deadline.clone(),
             note: self.note.clone(),

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 8;
+pub const CURRENT_VERSION: i64 = 9;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -74,6 +74,9 @@ const UPGRADES: &[Step] = &[
     // (issue 13). Only new tables: nothing that exists changes. Their DDL is schema.sql's
     // block of that name, so it is written once.
     Step::Block("requests-evidence"),
+    // 8 → 9: outline periods as data (issue 14). The block creates the table and makes the
+    // span the ledger kept in meta its first period; nothing that exists changes.
+    Step::Block("outline-periods"),
 ];
 
 /// One upgrade step.
@@ -181,6 +184,7 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
                 "INSERT INTO meta(key, value) VALUES ('outline_start', ?1), ('outline_end', ?2), ('created_at', ?3)",
                 rusqlite::params![outline.start.to_string(), outline.end.to_string(), now],
             )?;
+            super::periods::insert_default(&tx, outline)?;
             tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
         }
         tx.commit()?;

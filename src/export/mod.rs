@@ -58,6 +58,9 @@ pub struct Row {
     pub completed_at: Option<String>,
     /// The extension request pending on the export's day (申请延期待审批), if any.
     pub pending_extension: Option<PendingExtension>,
+    /// The plan year the task was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<i32>,
 }
 
 /// A pending extension request as the export shows it.
@@ -161,6 +164,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         latest_note: r.latest_note,
         completed_at: t.completed_at,
         pending_extension: None,
+        carried_from: None,
     }
 }
 
@@ -270,6 +274,8 @@ pub fn stream(
             })
             .collect();
 
+    // The tasks carried into a later year by then (结转自), marked in their rows.
+    let carried = crate::db::carry::carried_from(conn, Some(&cutoff))?;
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
         Kind::ALL.iter().map(|k| (k.en().to_string(), 0)).collect();
@@ -299,6 +305,7 @@ pub fn stream(
                 no += 1;
                 let mut row = into_row(no, r);
                 row.pending_extension = pending.remove(&row.id);
+                row.carried_from = carried.get(&row.id).copied();
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -434,7 +441,10 @@ impl Cell {
                 Column::Kind => r.kind.label(lang).to_string(),
                 Column::Area => r.area.clone().unwrap_or_default(),
                 Column::OutlineArea => r.outline_area.clone().unwrap_or_default(),
-                Column::Title => r.title.clone(),
+                Column::Title => match r.carried_from {
+                    Some(y) => crate::db::carry::marked_title(&r.title, y, lang),
+                    None => r.title.clone(),
+                },
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
                 Column::Deadline => deadline_text(r, lang),

@@ -55,6 +55,7 @@ pub fn add(
             Some(y) => y,
             None => crate::db::outline(w.conn())?.end,
         };
+        crate::db::periods::require_year(w.conn(), year, lang)?;
         let deadline = if req.continuous {
             None
         } else {
@@ -132,6 +133,15 @@ pub fn update(
                 "cancelling a task needs --note with the reason (取消须说明理由)".into(),
             ));
         }
+        if req.changes.year.is_some() {
+            return Err(Error::Usage(
+                lang.pick(
+                    "调整计划年度须用 --note 说明理由",
+                    "changing the plan year needs --note with the reason (调整年度须说明理由)",
+                )
+                .into(),
+            ));
+        }
     }
     let mut seen = HashSet::new();
     let ids: Vec<i64> = req
@@ -142,13 +152,19 @@ pub fn update(
         .collect();
     // The closure may run again when the ledger was busy, so it keeps no state between runs.
     ledger.write(meta, |w| {
+        if let Some(y) = req.changes.year {
+            crate::db::periods::require_year(w.conn(), y, lang)?;
+        }
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
-                let year = tasks::get(w.conn(), id, as_of)?.year;
+                let year = match req.changes.year {
+                    Some(y) => y,
+                    None => tasks::get(w.conn(), id, as_of)?.year,
+                };
                 let due = d.resolve(year).map_err(|_| bad_for_year(lang, d, year))?;
                 let Some(day) = due.day() else {
                     return Err(Error::Usage(

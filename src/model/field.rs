@@ -29,6 +29,8 @@ pub enum Field {
     Body,
     ParentId,
     CompletedAt,
+    /// The plan year: changed by `update --year` and `carry-over` (结转), each with a note.
+    Year,
 }
 
 /// How a field's value is held in its column.
@@ -44,7 +46,7 @@ pub enum Stored {
 
 impl Field {
     /// Every changeable field, in the order history and `update` list them.
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::Status,
         Field::Progress,
         Field::Owner,
@@ -57,6 +59,7 @@ impl Field {
         Field::Body,
         Field::ParentId,
         Field::CompletedAt,
+        Field::Year,
     ];
 
     /// The name in history rows and JSON; also the column's name.
@@ -74,6 +77,7 @@ impl Field {
             Field::Body => "body",
             Field::ParentId => "parent_id",
             Field::CompletedAt => "completed_at",
+            Field::Year => "year",
         }
     }
 
@@ -97,6 +101,7 @@ impl Field {
             "body" => Field::Body,
             "parent_id" => Field::ParentId,
             "completed_at" => Field::CompletedAt,
+            "year" => Field::Year,
             _ => return None,
         })
     }
@@ -116,6 +121,7 @@ impl Field {
             Field::Body => "内容",
             Field::ParentId => "上级任务",
             Field::CompletedAt => "完成时间",
+            Field::Year => "年度",
         }
     }
 
@@ -127,7 +133,7 @@ impl Field {
     /// How the column holds the value.
     pub fn stored(self) -> Stored {
         match self {
-            Field::Progress | Field::ParentId => Stored::Integer,
+            Field::Progress | Field::ParentId | Field::Year => Stored::Integer,
             Field::CoOwners => Stored::JsonList,
             _ => Stored::Text,
         }
@@ -148,6 +154,7 @@ impl Field {
             Field::Body => t.body.clone(),
             Field::ParentId => t.parent_id.map(|p| p.to_string()),
             Field::CompletedAt => t.completed_at.clone(),
+            Field::Year => Some(t.year.to_string()),
         }
     }
 
@@ -173,6 +180,7 @@ impl Field {
             Field::Body => t.body = new,
             Field::ParentId => t.parent_id = new.as_ref().map(|_| parse(&new, self)).transpose()?,
             Field::CompletedAt => t.completed_at = new,
+            Field::Year => t.year = parse(&new, self)?,
         }
         Ok(())
     }
@@ -258,10 +266,10 @@ impl Column {
             Column::Body => Field::Body,
             Column::ParentId => Field::ParentId,
             Column::CompletedAt => Field::CompletedAt,
+            Column::Year => Field::Year,
             Column::Id
             | Column::Ref
             | Column::Kind
-            | Column::Year
             | Column::DocumentId
             | Column::CreatedAt
             | Column::UpdatedAt => return None,
@@ -274,7 +282,6 @@ impl Column {
             Column::Id => "id",
             Column::Ref => "ref",
             Column::Kind => "kind",
-            Column::Year => "year",
             Column::DocumentId => "document_id",
             Column::CreatedAt => "created_at",
             Column::UpdatedAt => "updated_at",
@@ -307,7 +314,6 @@ impl Column {
             Column::Ref => "来源编号",
             Column::DocumentId => "来源文件",
             Column::Kind => "类型",
-            Column::Year => "年度",
             Column::CreatedAt => "创建时间",
             Column::UpdatedAt => "更新时间",
             c => c.field().map(Field::zh).unwrap_or_default(),

@@ -56,6 +56,8 @@ pub struct Changes {
     pub outline_area: Option<String>,
     pub parent_id: Option<i64>,
     pub body: Option<String>,
+    /// A new plan year (`update --year`, `carry-over`); always given with a note.
+    pub year: Option<i32>,
 }
 
 /// The status and progress a new task starts with: 100 without a word on status means done,
@@ -121,6 +123,9 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
     }
     if let Some(p) = c.parent_id {
         new.parent_id = Some(p);
+    }
+    if let Some(y) = c.year {
+        new.year = y;
     }
     new
 }
