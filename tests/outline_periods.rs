@@ -122,3 +122,297 @@ fn an_older_ledger_gets_its_period_on_upgrade() {
         .unwrap();
     assert_eq!(n, taizhang::db::schema::CURRENT_VERSION);
 }
+
+/// The count the evaluation must give for one year, made directly from the rows: the
+/// commitments and tasks whose plan year was `year` at its end (now, or before a carry), by
+/// status, a carry being an open one with a 结转 row out of the year. Every status change
+/// of the test takes effect within 2025, so the current status is the year-end status.
+fn counted(db: &std::path::Path, year: i32) -> [i64; 6] {
+    let c = Connection::open(db).unwrap();
+    let of_year = "kind IN ('commitment', 'task') AND (year = ?1 OR id IN
+        (SELECT task_id FROM history WHERE field = 'year' AND old = CAST(?1 AS TEXT)))";
+    let carried = "id IN (SELECT task_id FROM history WHERE field = 'year'
+        AND old = CAST(?1 AS TEXT) AND note LIKE '结转自%')";
+    let n = |cond: &str| -> i64 {
+        c.query_row(
+            &format!("SELECT count(*) FROM task WHERE {of_year} AND {cond}"),
+            [year],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let open = "status NOT IN ('done', 'verified', 'cancelled')";
+    [
+        n("1"),
+        n("status = 'done'"),
+        n("status = 'verified'"),
+        n("status = 'cancelled'"),
+        n(&format!("{open} AND {carried}")),
+        n(&format!("{open} AND NOT {carried}")),
+    ]
+}
+
+fn figures(v: &serde_json::Value) -> [i64; 6] {
+    [
+        "committed",
+        "done",
+        "verified",
+        "cancelled",
+        "carried",
+        "open",
+    ]
+    .map(|k| v[k].as_i64().unwrap_or_else(|| panic!("{k} in {v}")))
+}
+
+/// The issue's walk-through: the 2024 report (plans for 2025) and the 2025 report (plans for
+/// 2026), a year of changes entered with --on, the 2026–2030 period, carry-over from 2025.
+#[test]
+fn carry_over_and_the_closing_evaluation() {
+    let mut l = Ledger::new();
+    l.run_ok(&["import", &fx("tianning-2024-report.txt")]);
+    let sub = l.add("子任务：制定第一责任人述法清单", &["--parent", "19"]);
+    // A year of changes, entered in January 2026 with the days they took effect.
+    l.set_now("2026-01-10T09:00:00+08:00");
+    l.run_ok(&[
+        "--on",
+        "2025-04-10",
+        "update",
+        "19",
+        "--status",
+        "doing",
+        "--progress",
+        "40",
+        "--owner",
+        "区司法局",
+    ]);
+    l.run_ok(&["--on", "2025-06-30", "update", "20", "--status", "done"]);
+    l.run_ok(&[
+        "--on",
+        "2025-09-30",
+        "update",
+        "21",
+        "--status",
+        "cancelled",
+        "--note",
+        "并入市级改革",
+    ]);
+    l.run_ok(&["--on", "2025-10-01", "link", "23", "--addresses", "18"]);
+    l.run_ok(&["--on", "2025-11-15", "update", "22", "--status", "verified"]);
+    l.run_ok(&["--on", "2025-12-01", "update", "18", "--status", "done"]);
+    l.run_ok(&["outline", "add", "2026-2030", "--name", "十五五"]);
+    l.set_now("2026-01-25T09:00:00+08:00");
+    l.run_ok(&[
+        "import",
+        "--owner",
+        "区政府办",
+        &fx("linjiang-2025-report.txt"),
+    ]);
+
+    // Refusals: one line each, ledger unchanged.
+    let before = l.dump();
+    let f = l.fail(&["carry-over", "--from", "2019"]);
+    f.check(1, &["plan year 2019 has no tasks"]);
+    assert_eq!(f.stderr.lines().count(), 1, "{}", f.stderr);
+    l.fail(&["carry-over", "--from", "2025", "--to", "2031"])
+        .check(
+            1,
+            &["outside every outline period", "outline add 2031-2035"],
+        );
+    l.fail(&["carry-over", "--from", "2026"])
+        .check(1, &["2026 has not ended", "--force"]);
+    l.fail(&["carry-over", "--from", "2026", "--force"])
+        .check(2, &["--note"]);
+    assert_eq!(l.dump(), before);
+
+    // A dry run says what would move and changes nothing.
+    let dry = l.json(&["carry-over", "--from", "2025", "--dry-run"]);
+    let moving: Vec<i64> = dry["carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(moving, vec![16, 17, 19, 23, 24, sub], "{dry}");
+    assert_eq!(l.dump(), before);
+
+    l.set_now("2026-02-01T09:00:00+08:00");
+    let out = l.run_ok(&["carry-over", "--from", "2025"]);
+    assert!(
+        out.starts_with("6 tasks carried over from 2025 to 2026"),
+        "{out}"
+    );
+    l.run_ok(&["check"]);
+    // One change, one row per changed field, effective 1 January, old deadline kept.
+    let t = l.show(19);
+    assert_eq!(t["year"], 2026);
+    assert_eq!(t["deadline"], "2026-12-31");
+    assert_eq!(t["carried_from"], 2025);
+    let rows: Vec<&serde_json::Value> = t["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| {
+            h["note"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("结转自2025年"))
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[0]["change_id"], rows[1]["change_id"]);
+    assert!(rows
+        .iter()
+        .any(|h| h["field"] == "deadline" && h["old"] == "2025-12-31"));
+    assert!(rows
+        .iter()
+        .all(|h| h["effective"].as_str().unwrap().starts_with("2026-01-01")));
+    // The sub-task moved with its parent.
+    assert_eq!(l.show(sub)["year"], 2026);
+
+    // Running it again carries nothing twice.
+    let after = l.dump();
+    let out = l.run_ok(&["carry-over", "--from", "2025"]);
+    assert!(out.starts_with("0 tasks carried over"), "{out}");
+    assert_eq!(l.dump(), after);
+
+    // The 2025 export keeps its period, its closing year and its 2025-12-31 state.
+    let y25 = l.json(&["export", "--year", "2025"]);
+    assert_eq!(y25["header"]["outline"], "2021-2025");
+    assert_eq!(y25["header"]["closing_year"], true);
+    assert_eq!(y25["header"]["as_of"], "2025-12-31");
+    let t19 = y25["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == 19)
+        .unwrap();
+    assert_eq!(
+        (t19["year"].clone(), t19["status"].clone()),
+        (2025.into(), "doing".into())
+    );
+    assert!(t19.get("carried_from").is_none(), "{t19}");
+    let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025"]);
+    assert!(md.contains("纲要期间：2021-2025（纲要收官之年）"), "{md}");
+    let report25 = l.run_ok(&["--lang", "zh", "report", "--year", "2025"]);
+    assert!(
+        report25.contains("法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
+        "{report25}"
+    );
+
+    // 2026: report and export agree, carried items included and marked.
+    let y26 = l.json(&["export", "--year", "2026"]);
+    assert_eq!(y26["header"]["outline"], "2026-2030");
+    assert_eq!(y26["header"]["closing_year"], false);
+    let rep = l.json(&["report", "--year", "2026", "--by", "year"]);
+    assert_eq!(rep["total"]["total"], y26["summary"]["total"]);
+    for s in ["todo", "doing", "done", "verified", "cancelled", "blocked"] {
+        assert_eq!(rep["total"][s], y26["summary"]["by_status"][s], "{s}");
+    }
+    let in_export: Vec<i64> = y26["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
+    let listed = common::ids(&l.json(&["list", "--year", "2026"]));
+    assert_eq!(in_export, listed);
+    for id in &moving {
+        let t = y26["tasks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == *id)
+            .unwrap();
+        assert_eq!(t["carried_from"], 2025, "{t}");
+    }
+    let md26 = l.run_ok(&["--lang", "zh", "export", "--year", "2026"]);
+    assert_eq!(
+        md26.matches("【结转自2025年】").count(),
+        moving.len(),
+        "{md26}"
+    );
+    let list = l.run_ok(&["--lang", "zh", "list", "--year", "2026"]);
+    assert_eq!(
+        list.matches("【结转自2025年】").count(),
+        moving.len(),
+        "{list}"
+    );
+    let show = l.run_ok(&["--lang", "zh", "show", "19"]);
+    assert!(show.contains("结转自2025年；十五五 2026-2030"), "{show}");
+
+    // The closing evaluation: its numbers are the rows' own count, year by year.
+    let e = l.json(&["export", "--outline", "2021-2025"]);
+    assert_eq!(e["header"]["closing_year"], 2025);
+    let mut total = [0; 6];
+    for y in e["years"].as_array().unwrap() {
+        let year: i32 = y["key"].as_str().unwrap().parse().unwrap();
+        let want = counted(&l.path, year);
+        assert_eq!(figures(y), want, "{year}");
+        for i in 0..6 {
+            total[i] += want[i];
+        }
+    }
+    assert_eq!(figures(&e["total"]), total);
+    assert_eq!(total, [7, 1, 1, 1, 4, 0]);
+    let carried: Vec<i64> = e["carried"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(carried, moving);
+    let s3 = e["shortcomings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == 18)
+        .unwrap();
+    assert_eq!(
+        (s3["closed"].clone(), s3["addressed_by"][0].clone()),
+        (true.into(), "2025-C3.1".into())
+    );
+    // The same as-of day gives the same evaluation later, after more work.
+    let md = l.run_ok(&[
+        "--lang",
+        "zh",
+        "--as-of",
+        "2026-02-01",
+        "export",
+        "--outline",
+        "2021-2025",
+    ]);
+    l.set_now("2026-03-01T09:00:00+08:00");
+    l.run_ok(&["update", "19", "--status", "done"]);
+    let again = l.run_ok(&[
+        "--lang",
+        "zh",
+        "--as-of",
+        "2026-02-01",
+        "export",
+        "--outline",
+        "2021-2025",
+    ]);
+    let body = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("生成时间"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(body(&md), body(&again));
+    // The Markdown of the closing note.
+    if let Ok(p) = std::env::var("TAIZHANG_EVAL_MD") {
+        std::fs::write(p, &md).unwrap();
+    }
+    for f in ["html", "xlsx"] {
+        let out = l.sibling(&format!("eval.{f}"));
+        l.run_ok(&[
+            "export",
+            "--outline",
+            "2021-2025",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert!(std::fs::metadata(&out).unwrap().len() > 500, "{f}");
+    }
+    l.fail(&["export", "--outline", "2031-2035"])
+        .check(1, &["no outline period 2031-2035"]);
+}

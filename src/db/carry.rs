@@ -13,7 +13,7 @@ pub const NOTE_PREFIX: &str = "结转自";
 
 /// The note of the rows a carry from `from` writes, with the person's own words if given.
 pub fn note(from: i32, to: i32, extra: Option<&str>) -> String {
-    let base = format!("{NOTE_PREFIX}{from}年（转入{to}年）");
+    let base = format!("{NOTE_PREFIX}{from}年，转入{to}年");
     match extra {
         Some(e) => format!("{base}：{e}"),
         None => base,
@@ -95,4 +95,28 @@ pub fn marked_title(title: &str, from: i32, lang: Lang) -> String {
         Lang::Zh => format!("【{}】{title}", mark(from, lang)),
         Lang::En => format!("[{}] {title}", mark(from, lang)),
     }
+}
+
+/// Every carry recorded up to `cutoff` (a wall-clock stamp), oldest first, as
+/// (task, from year, to year).
+pub fn carries(conn: &Connection, cutoff: &str) -> Result<Vec<(i64, i32, i32)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT task_id, old, new FROM history
+         WHERE field = 'year' AND note LIKE ?2 || '%' AND coalesce(effective, at) <= ?1 || '~'
+         ORDER BY substr(coalesce(effective, at), 1, 19), id",
+    )?;
+    let mut rows = stmt.query(rusqlite::params![cutoff, NOTE_PREFIX])?;
+    let mut v = Vec::new();
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let old: Option<String> = r.get(1)?;
+        let new: Option<String> = r.get(2)?;
+        if let (Some(from), Some(to)) = (
+            old.and_then(|s| s.parse().ok()),
+            new.and_then(|s| s.parse().ok()),
+        ) {
+            v.push((id, from, to));
+        }
+    }
+    Ok(v)
 }

@@ -169,3 +169,14 @@ pub fn set_initial(w: &Writer, o: Outline) -> Result<()> {
     w.conn().execute("DELETE FROM outline_period", [])?;
     insert_default(w.conn(), o)
 }
+
+/// Whether any task planned in the period carries an outline area tag (FZ01–FZ10): the
+/// evaluation then groups by those areas, else by the reports' own areas.
+pub fn has_outline_areas(conn: &Connection, p: &Period) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM task
+                        WHERE outline_area IS NOT NULL AND year BETWEEN ?1 AND ?2)",
+        [p.start, p.end],
+        |r| r.get(0),
+    )?)
+}

@@ -5,6 +5,7 @@ pub mod csv;
 mod escape;
 pub mod html;
 pub mod md;
+pub mod outline;
 mod page;
 pub mod xlsx;
 
