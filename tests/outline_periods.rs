@@ -416,3 +416,77 @@ fn carry_over_and_the_closing_evaluation() {
     l.fail(&["export", "--outline", "2031-2035"])
         .check(1, &["no outline period 2031-2035"]);
 }
+
+/// Recurring shortcomings (屡改屡犯): the 2025 report names again a problem of the 2024
+/// report; `link --same-as` records it, and the year export and the evaluation flag it
+/// 重复出现 with both years and whether the earlier item was closed off.
+#[test]
+fn a_recurring_shortcoming_is_flagged_in_the_export_and_the_evaluation() {
+    let mut l = Ledger::new();
+    l.run_ok(&["import", &fx("tianning-2024-report.txt")]);
+    l.run_ok(&["outline", "add", "2026-2030", "--name", "十五五"]);
+    l.set_now("2026-01-25T09:00:00+08:00");
+    l.run_ok(&[
+        "import",
+        "--owner",
+        "区政府办",
+        &fx("linjiang-2025-report.txt"),
+    ]);
+    // #18 (2024 report, plan year 2025): 执法质量有待进一步提升; the 2025 report's (plan
+    // year 2026): 行政执法规范化水平有待提高.
+    let later = l
+        .json(&[
+            "list",
+            "--kind",
+            "shortcoming",
+            "--year",
+            "2026",
+            "--search",
+            "执法规范化",
+        ])
+        .as_array()
+        .unwrap()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let id = later.to_string();
+    let id = id.as_str();
+    let before = l.dump();
+    l.fail(&["link", "18", "--same-as", id])
+        .check(1, &["not earlier than"]);
+    l.fail(&["link", "19", "--same-as", "18"])
+        .check(1, &["#19 is not a shortcoming"]);
+    l.fail(&["unlink", id, "--same-as", "18"])
+        .check(2, &["cannot be unlinked"]);
+    assert_eq!(l.dump(), before);
+    let out = l.run_ok(&["link", id, "--same-as", "18"]);
+    assert!(
+        out.contains(&format!("#{later} recorded as the same problem as #18")),
+        "{out}"
+    );
+    let after = l.dump();
+    let out = l.run_ok(&["link", id, "--same-as", "18"]);
+    assert!(out.contains("already recorded"), "{out}");
+    assert_eq!(l.dump(), after);
+    l.run_ok(&["check"]);
+
+    let md = l.run_ok(&["--lang", "zh", "export", "--year", "2026"]);
+    assert!(
+        md.contains("【重复出现：2025年 2024-S3（未整改）】"),
+        "{md}"
+    );
+    let v = l.json(&["export", "--year", "2026"]);
+    let sc = v["shortcomings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["shortcoming"]["id"] == later)
+        .unwrap();
+    assert_eq!(sc["recurs"][0]["year"], 2025);
+    assert_eq!(sc["recurs"][0]["closed"], false);
+    // Once the earlier one is closed off, the flag says so.
+    l.run_ok(&["update", "18", "--status", "done"]);
+    let e = l.run_ok(&["--lang", "zh", "export", "--outline", "2026-2030"]);
+    assert!(e.contains("【重复出现：2025年 2024-S3（已整改）】"), "{e}");
+    let html = l.run_ok(&["export", "--year", "2026", "--format", "html"]);
+    assert!(html.contains("recurring: 2025 2024-S3 (closed)"), "{html}");
+}

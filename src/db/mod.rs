@@ -9,6 +9,7 @@ pub mod documents;
 pub mod history;
 pub mod periods;
 pub mod progress;
+pub mod recur;
 pub mod replay;
 pub mod requests;
 pub mod schema;

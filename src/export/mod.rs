@@ -110,6 +110,9 @@ pub struct Summary {
 pub struct ShortcomingStatus {
     pub shortcoming: Row,
     pub addressed_by: Vec<Row>,
+    /// The earlier shortcomings it repeats (重复出现, `link --same-as`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recurs: Vec<outline::Recurrence>,
 }
 
 /// The whole yearly status.
@@ -277,6 +280,10 @@ pub fn stream(
 
     // The tasks carried into a later year by then (结转自), marked in their rows.
     let carried = crate::db::carry::carried_from(conn, Some(&cutoff))?;
+    // Confirmed recurrences (later, earlier), and the earlier shortcomings as they stood.
+    let repeats = crate::db::recur::pairs(conn, &cutoff)?;
+    let wanted: std::collections::HashSet<i64> = repeats.iter().map(|p| p.1).collect();
+    let mut earlier: HashMap<i64, (String, i32, Status)> = HashMap::new();
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
         Kind::ALL.iter().map(|k| (k.en().to_string(), 0)).collect();
@@ -295,6 +302,11 @@ pub fn stream(
         &kids,
         |mut r| {
             let selected = belongs(&r, y);
+            if wanted.contains(&r.task.id) {
+                let t = &r.task;
+                let label = t.reference.clone().unwrap_or_else(|| format!("#{}", t.id));
+                earlier.insert(t.id, (label, t.year, t.status));
+            }
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
@@ -334,11 +346,36 @@ pub fn stream(
     for (s, row) in addressing {
         addressed.entry(s).or_default().push(row);
     }
+    // An earlier shortcoming was closed off when it was finished, or addressed and every
+    // task addressing it finished: the evaluation's rule.
+    let closed = |id: i64, status: Status| {
+        let by = addressed.get(&id).map(Vec::as_slice).unwrap_or_default();
+        status.is_finished() || (!by.is_empty() && by.iter().all(|a| a.status.is_finished()))
+    };
+    let recurs_of = |id: i64| -> Vec<outline::Recurrence> {
+        repeats
+            .iter()
+            .filter(|p| p.0 == id)
+            .filter_map(|&(_, e)| {
+                let (label, year, status) = earlier.get(&e)?.clone();
+                Some(outline::Recurrence {
+                    id: e,
+                    label,
+                    year,
+                    closed: closed(e, status),
+                })
+            })
+            .collect()
+    };
+    let recurs: Vec<Vec<outline::Recurrence>> =
+        shortcomings.iter().map(|s| recurs_of(s.id)).collect();
     let shortcomings: Vec<ShortcomingStatus> = shortcomings
         .into_iter()
-        .map(|s| ShortcomingStatus {
+        .zip(recurs)
+        .map(|(s, recurs)| ShortcomingStatus {
             addressed_by: addressed.remove(&s.id).unwrap_or_default(),
             shortcoming: s,
+            recurs,
         })
         .collect();
     let unaddressed = shortcomings

@@ -81,6 +81,18 @@ pub struct ShortcomingLine {
     pub addressed_by: Vec<String>,
     /// Closed off: finished itself, or addressed and every task addressing it finished.
     pub closed: bool,
+    /// The earlier shortcomings it repeats (重复出现, confirmed with `link --same-as`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recurs: Vec<Recurrence>,
+}
+
+/// An earlier shortcoming that a later one repeats, and whether it had been closed off.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recurrence {
+    pub id: i64,
+    pub label: String,
+    pub year: i32,
+    pub closed: bool,
 }
 
 /// One row of a carried item's history.
@@ -123,6 +135,7 @@ pub struct Evaluation {
 
 /// A task as the as-of day left it: what the shortcomings and carried items need.
 struct Final {
+    year: i32,
     title: String,
     reference: Option<String>,
     status: Status,
@@ -159,6 +172,7 @@ pub fn evaluate(
         finals.insert(
             r.task.id,
             Final {
+                year: r.task.year,
                 title: r.task.title,
                 reference: r.task.reference,
                 status: r.task.status,
@@ -221,12 +235,33 @@ pub fn evaluate(
     }
 
     let finished = |id: &i64| finals.get(id).is_some_and(|f| f.status.is_finished());
+    let closed = |id: i64| {
+        let by = addressers.get(&id).map(Vec::as_slice).unwrap_or_default();
+        finished(&id) || (!by.is_empty() && by.iter().all(finished))
+    };
+    let mut repeats: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (later, earlier) in crate::db::recur::pairs(conn, &final_cut)? {
+        repeats.entry(later).or_default().push(earlier);
+    }
     let shortcomings = shortcoming_ids
         .into_iter()
         .filter_map(|(year, id)| {
             let f = finals.get(&id)?;
             let by = addressers.get(&id).cloned().unwrap_or_default();
-            let closed = f.status.is_finished() || (!by.is_empty() && by.iter().all(finished));
+            let recurs = repeats
+                .get(&id)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| {
+                    let ef = finals.get(e)?;
+                    Some(Recurrence {
+                        id: *e,
+                        label: label(*e, ef.reference.as_deref()),
+                        year: ef.year,
+                        closed: closed(*e),
+                    })
+                })
+                .collect();
             Some(ShortcomingLine {
                 year,
                 id,
@@ -237,7 +272,8 @@ pub fn evaluate(
                     .iter()
                     .map(|a| label(*a, finals.get(a).and_then(|f| f.reference.as_deref())))
                     .collect(),
-                closed,
+                closed: closed(id),
+                recurs,
             })
         })
         .collect();
@@ -383,6 +419,8 @@ pub struct ShortcomingRow {
     pub status: String,
     pub addressed_by: String,
     pub closed: String,
+    /// 重复出现 with the earlier year and whether it had been closed, if it repeats one.
+    pub recurs: Vec<String>,
 }
 
 /// A carried item as the page prints it.
@@ -421,6 +459,11 @@ impl<'a> EvalPage<'a> {
                     s.addressed_by.join(lang.pick("、", ", "))
                 },
                 closed: yes_no(s.closed).to_string(),
+                recurs: s
+                    .recurs
+                    .iter()
+                    .map(|r| recurrence_text(r.year, &r.label, r.closed, lang))
+                    .collect(),
             })
             .collect();
         let carried = e
@@ -602,4 +645,19 @@ pub fn workbook(e: &Evaluation, lang: Lang) -> Result<rust_xlsxwriter::Workbook>
         }
     }
     Ok(wb)
+}
+
+/// How a repeated shortcoming is flagged: 重复出现 with the earlier year and item, and
+/// whether that earlier item had been closed off. The year export uses the same words.
+pub fn recurrence_text(year: i32, label: &str, closed: bool, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!(
+            "重复出现：{year}年 {label}（{}）",
+            if closed { "已整改" } else { "未整改" }
+        ),
+        Lang::En => format!(
+            "recurring: {year} {label} ({})",
+            if closed { "closed" } else { "not closed" }
+        ),
+    }
 }

@@ -217,6 +217,21 @@ pub fn set_link(
     })
 }
 
+/// Records that shortcoming `id` names the same problem as the earlier shortcoming
+/// `earlier` (屡改屡犯). Returns false when it was recorded already.
+pub fn set_same_as(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    id: i64,
+    earlier: i64,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Result<bool> {
+    ledger.write(meta, |w| {
+        crate::db::recur::same_as(w, id, earlier, as_of, lang)
+    })
+}
+
 /// The refusal of a deadline that is well formed but names no day in the plan year it is read
 /// in ("2月29日" in 2025).
 fn bad_for_year(lang: Lang, d: &DeadlineArg, year: i32) -> Error {
