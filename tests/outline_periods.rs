@@ -490,3 +490,35 @@ fn a_recurring_shortcoming_is_flagged_in_the_export_and_the_evaluation() {
     let html = l.run_ok(&["export", "--year", "2026", "--format", "html"]);
     assert!(html.contains("recurring: 2025 2024-S3 (closed)"), "{html}");
 }
+
+/// The first finding: `init --outline 2026-2030` on a ledger that holds 2025 changed
+/// the period every export reads, so the 2025 export said 纲要期间：2026-2030 and lost its
+/// 收官之年 mark. A ledger with tasks keeps its periods (one line says to add one instead),
+/// and the 2025 export keeps 2021-2025 收官之年 after 2026-2030 is added.
+#[test]
+fn the_2025_export_keeps_its_period_when_the_next_one_comes() {
+    let l = Ledger::init();
+    l.add("2025年任务", &["--year", "2025"]);
+    let before = l.dump();
+    let out = l
+        .cmd()
+        .args(["init", "--outline", "2026-2030"])
+        .output()
+        .unwrap();
+    if out.status.success() {
+        // The old behaviour; the export below then shows what it did to 2025.
+        eprintln!("init --outline was accepted on a ledger with tasks");
+    } else {
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("outline add 2026-2030"), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_eq!(l.dump(), before);
+        l.run_ok(&["outline", "add", "2026-2030"]);
+    }
+    let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025"]);
+    assert!(md.contains("纲要期间：2021-2025（纲要收官之年）"), "{md}");
+    let v = l.json(&["export", "--year", "2025"]);
+    assert_eq!(v["header"]["outline"], "2021-2025");
+    assert_eq!(v["header"]["closing_year"], true);
+}
