@@ -522,3 +522,32 @@ fn the_2025_export_keeps_its_period_when_the_next_one_comes() {
     assert_eq!(v["header"]["outline"], "2021-2025");
     assert_eq!(v["header"]["closing_year"], true);
 }
+
+/// `list --as-of` a day before a carry, filtered by plan year, lists the tasks that had that
+/// year then, like `report --as-of` and the export: the plan year is a changeable field now,
+/// so a task that does not match `--year` today may have matched it on the day.
+#[test]
+fn list_as_of_before_a_carry_finds_the_year_the_tasks_had_then() {
+    let mut l = Ledger::new();
+    l.run_ok(&["import", &fx("tianning-2024-report.txt")]);
+    l.set_now("2026-01-10T09:00:00+08:00");
+    l.run_ok(&["--on", "2025-06-30", "update", "20", "--status", "done"]);
+    l.run_ok(&["outline", "add", "2026-2030"]);
+    l.set_now("2026-02-01T09:00:00+08:00");
+    l.run_ok(&["carry-over", "--from", "2025"]);
+    let then = common::ids(&l.json(&["--as-of", "2025-12-31", "list", "--year", "2025"]));
+    assert_eq!(then, (16..=24).collect::<Vec<i64>>());
+    let report = l.json(&[
+        "--as-of",
+        "2025-12-31",
+        "report",
+        "--year",
+        "2025",
+        "--by",
+        "year",
+    ]);
+    assert_eq!(report["total"]["total"], then.len());
+    // On the day after the carry took effect, they are 2026's.
+    let after = common::ids(&l.json(&["--as-of", "2026-01-01", "list", "--year", "2025"]));
+    assert_eq!(after, vec![20]);
+}

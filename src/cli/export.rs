@@ -26,6 +26,8 @@ pub struct Export {
     /// left open, each year's shortcomings and the carried items (md, html, xlsx or json).
     #[arg(long, value_name = "START-END", conflicts_with = "year")]
     pub outline: Option<crate::model::Outline>,
+    #[command(flatten)]
+    pub scope: super::list::ScopeArgs,
 }
 
 /// The format to write: --format, else the output file's extension, else Markdown.
@@ -88,6 +90,11 @@ impl Export {
             return self.evaluation(ledger, ctx, span, format, output, out);
         }
         if format == Format::Jsonl {
+            if !self.scope.is_empty() {
+                return Err(Error::Usage(
+                    "--format jsonl exports the whole ledger; --owner, --lead and --person are for the other formats".into(),
+                ));
+            }
             return match output {
                 Some(p) => write_atomically(p, |w| {
                     ledger.read(|c| bulk::export(c, self.year, w)).map(|_| ())
@@ -118,13 +125,9 @@ impl Export {
                 Some(p) => p.span(),
                 None => db::outline(c)?,
             };
-            Ok(export::header(
-                path.clone(),
-                year,
-                as_of,
-                outline,
-                &ctx.meta.at,
-            ))
+            let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.scope = self.scope.scope(c)?;
+            Ok(h)
         };
         match format {
             // Rows stream from the replay into the file: memory stays flat however many.

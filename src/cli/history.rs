@@ -10,8 +10,9 @@ use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct History {
-    /// Only the history of this task.
-    pub id: Option<i64>,
+    /// Only the history of this task: an id (16) or a ref (2025-C1.1).
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: Option<super::ids::Target>,
     /// Only changes on or after this day.
     #[arg(long, value_parser = crate::model::date::parse_start, value_name = "DATE")]
     pub since: Option<NaiveDate>,
@@ -24,10 +25,14 @@ impl History {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let since = self.since.map(|d| d.to_string());
         let rows = ledger.read(|c| {
-            if let Some(id) = self.id {
+            let id = match &self.id {
+                Some(t) => Some(super::ids::resolve_one(c, t, ctx.lang)?),
+                None => None,
+            };
+            if let Some(id) = id {
                 tasks::require(c, id)?;
             }
-            history::rows(c, self.id, since.as_deref(), self.limit)
+            history::rows(c, id, since.as_deref(), self.limit)
         })?;
         match ctx.format {
             Format::Json => emit_json(out, &rows),

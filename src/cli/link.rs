@@ -10,20 +10,27 @@ use crate::Result;
 pub struct Link {
     #[command(flatten)]
     pub who: super::Who,
-    /// The commitment or task.
-    pub id: i64,
-    /// The shortcoming it addresses. 针对的短板
+    /// The commitment or task: an id (16) or a ref (2025-C1.1).
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
+    /// The shortcoming it addresses, by id or ref. 针对的短板
     #[arg(
         long,
         value_name = "SHORTCOMING_ID",
+        value_parser = super::ids::parse_target,
         required_unless_present = "same_as"
     )]
-    pub addresses: Option<i64>,
+    pub addresses: Option<super::ids::Target>,
     /// With `link`: the shortcoming ID (of a later report) names the same problem as this
-    /// earlier report's shortcoming (屡改屡犯); the evaluation and the year export flag it
-    /// 重复出现. Kept on record: it cannot be unlinked or undone.
-    #[arg(long, value_name = "EARLIER_ID", conflicts_with = "addresses")]
-    pub same_as: Option<i64>,
+    /// earlier report's shortcoming (屡改屡犯), by id or ref; the evaluation and the year
+    /// export flag it 重复出现. Kept on record: it cannot be unlinked or undone.
+    #[arg(
+        long,
+        value_name = "EARLIER_ID",
+        value_parser = super::ids::parse_target,
+        conflicts_with = "addresses"
+    )]
+    pub same_as: Option<super::ids::Target>,
 }
 
 impl Link {
@@ -35,18 +42,24 @@ impl Link {
         out: &mut dyn Write,
         add: bool,
     ) -> Result<()> {
-        let Some(addresses) = self.addresses else {
+        let Some(addresses) = &self.addresses else {
             return self.same_as(ledger, ctx, out, add);
         };
+        let (id, addresses) = ledger.read(|c| {
+            Ok((
+                super::ids::resolve_one(c, &self.id, ctx.lang)?,
+                super::ids::resolve_one(c, addresses, ctx.lang)?,
+            ))
+        })?;
         let changed =
-            crate::ledger::tasks::set_link(ledger, &ctx.meta, self.id, addresses, add, ctx.as_of)?;
+            crate::ledger::tasks::set_link(ledger, &ctx.meta, id, addresses, add, ctx.as_of)?;
         let msg = match (add, changed) {
             (true, true) => ctx.t("已关联短板", "now addresses"),
             (true, false) => ctx.t("已关联过，无变化：", "already addresses, nothing changed:"),
             (false, true) => ctx.t("已取消关联", "no longer addresses"),
             (false, false) => ctx.t("本无关联，无变化：", "did not address, nothing changed:"),
         };
-        emit(out, format!("#{} {msg} #{addresses}", self.id))
+        emit(out, format!("#{id} {msg} #{addresses}"))
     }
 
     /// `link LATER --same-as EARLIER`: a recurring shortcoming (屡改屡犯).
@@ -57,7 +70,7 @@ impl Link {
         out: &mut dyn Write,
         add: bool,
     ) -> Result<()> {
-        let Some(earlier) = self.same_as else {
+        let Some(earlier) = &self.same_as else {
             return Err(crate::Error::Usage(
                 "link needs --addresses ID or --same-as ID".into(),
             ));
@@ -71,9 +84,14 @@ impl Link {
                 .into(),
             ));
         }
-        let changed = crate::ledger::tasks::set_same_as(
-            ledger, &ctx.meta, self.id, earlier, ctx.as_of, ctx.lang,
-        )?;
+        let (id, earlier) = ledger.read(|c| {
+            Ok((
+                super::ids::resolve_one(c, &self.id, ctx.lang)?,
+                super::ids::resolve_one(c, earlier, ctx.lang)?,
+            ))
+        })?;
+        let changed =
+            crate::ledger::tasks::set_same_as(ledger, &ctx.meta, id, earlier, ctx.as_of, ctx.lang)?;
         let msg = if changed {
             ctx.t("已记为重复出现，同于", "recorded as the same problem as")
         } else {
@@ -82,6 +100,6 @@ impl Link {
                 "already recorded, nothing changed: same as",
             )
         };
-        emit(out, format!("#{} {msg} #{earlier}", self.id))
+        emit(out, format!("#{id} {msg} #{earlier}"))
     }
 }

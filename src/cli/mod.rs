@@ -11,6 +11,7 @@ mod choices;
 mod completions;
 mod export;
 mod history;
+pub mod ids;
 mod import;
 mod init;
 mod link;
@@ -22,6 +23,7 @@ mod report;
 mod request_extension;
 mod show;
 mod undo;
+mod unit;
 mod update;
 mod warn;
 
@@ -144,6 +146,8 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
+    /// The units register: list, rename, alias, unalias. 单位库
+    Unit(unit::UnitCmd),
     /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
     RequestExtension(request_extension::RequestExtension),
     /// Approve a task's pending extension request: the deadline moves. 批准延期
@@ -381,6 +385,7 @@ fn describe(cmd: &Command) -> String {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
+        Command::Unit(_) => "unit",
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
@@ -492,13 +497,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Check(_)
         | Command::Backup(_) => Access::Read,
         Command::Outline(ref c) if c.reads_only() => Access::Read,
+        Command::Unit(ref u) if u.reads_only() => Access::Read,
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
         c.check_input()?;
         c.check_review_output(&path)?;
         if c.dry_run || c.explain || c.review.is_some() {
-            return c.preview(&ctx, out);
+            return c.preview(&path, &ctx, out);
         }
     }
     let missing = path
@@ -560,6 +566,7 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Backup(c) => c.run(ledger, &ctx, out),
         Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
+        Command::Unit(c) => c.run(ledger, &ctx, out),
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),

@@ -20,13 +20,15 @@ pub struct ReportCmd {
 
 impl ReportCmd {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let f = self.filter.filter();
+        let f = ledger.read(|c| self.filter.filter(c, ctx.lang))?;
         // With --as-of the tasks are replayed to that day; without it the current rows count.
         let r = if ctx.as_of_given {
             ledger.read(|c| progress::compute_then(c, self.by, &f, ctx.as_of))?
         } else {
             ledger.read(|c| progress::compute(c, self.by, &f, ctx.as_of))?
         };
+        let current = ledger.read(crate::db::units::Current::load)?;
+        let r = progress::current_owners(r, &current);
         match ctx.format {
             Format::Json => emit_json(out, &r),
             _ => {

@@ -28,8 +28,9 @@ fn capped(s: String) -> (String, bool) {
 
 #[derive(Debug, Args)]
 pub struct Show {
-    /// The task.
-    pub id: i64,
+    /// The task: an id (16), a ref (2025-C1.1) or a one-task range.
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
 }
 
 /// Everything `show` prints about a task.
@@ -56,36 +57,62 @@ struct Detail {
 impl Show {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let as_of = ctx.as_of;
+        let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let d = ledger.read(|c| {
-            let mut task = tasks::get(c, self.id, as_of)?;
-            // With --as-of the task is shown as it stood at the end of that day.
+            let mut task = tasks::get(c, id, as_of)?;
+            let mut links = None;
+            // With --as-of the task is shown as it stood at the end of that day, with the
+            // sub-tasks and links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
-                task = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?
-                    .ok_or_else(|| {
+                let rep =
+                    crate::db::replay::replay_task(c, id, &cutoff, as_of)?.ok_or_else(|| {
                         Error::NotFound(format!(
                             "{} #{} {} {as_of}{}",
                             ctx.t("任务", "task"),
-                            self.id,
+                            id,
                             ctx.t("在", "had not taken effect yet on"),
                             ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
                         ))
-                    })?
-                    .task;
+                    })?;
+                // Only a shortcoming can be addressed (link and the bulk validator refuse
+                // any other target, and a kind never changes): others skip the search.
+                let by = if rep.task.kind == crate::model::Kind::Shortcoming {
+                    crate::db::replay::addressed_by_at(c, id, &cutoff)?
+                } else {
+                    Vec::new()
+                };
+                let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
+                    ids.map(|i| tasks::get(c, i, as_of)).collect()
+                };
+                links = Some((
+                    crate::db::replay::children_at(c, id, &cutoff, as_of)?,
+                    get(&mut rep.addresses.iter().copied())?,
+                    get(&mut by.into_iter())?,
+                ));
+                task = rep.task;
             }
             let outline_period = crate::db::periods::of_year(c, task.year)?;
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
-            Ok(Detail {
+            let (children, addresses, addressed_by) = match links {
+                Some(l) => l,
+                None => (
+                    tasks::children(c, id, as_of)?,
+                    tasks::addresses(c, id, as_of)?,
+                    tasks::addressed_by(c, id, as_of)?,
+                ),
+            };
+            let mut d = Detail {
                 task,
                 document,
-                children: tasks::children(c, self.id, as_of)?,
-                addresses: tasks::addresses(c, self.id, as_of)?,
-                addressed_by: tasks::addressed_by(c, self.id, as_of)?,
-                history: history::rows(c, Some(self.id), None, None)?,
-                extension_requests: crate::db::requests::of_task(c, self.id)?,
+                children,
+                addresses,
+                addressed_by,
+                history: history::rows(c, Some(id), None, None)?,
+                extension_requests: crate::db::requests::of_task(c, id)?,
                 outline_period,
                 carried_from: crate::db::carry::carried_from(
                     c,
@@ -93,9 +120,21 @@ impl Show {
                         .then(|| crate::db::replay::end_of_day(as_of))
                         .as_deref(),
                 )?
-                .get(&self.id)
+                .get(&id)
                 .copied(),
-            })
+            };
+            // Units are shown by their current names; the history keeps what was written.
+            let current = crate::db::units::Current::load(c)?;
+            current.relabel(&mut d.task);
+            for t in d
+                .children
+                .iter_mut()
+                .chain(&mut d.addresses)
+                .chain(&mut d.addressed_by)
+            {
+                current.relabel(t);
+            }
+            Ok(d)
         })?;
         if ctx.format == Format::Json {
             return emit_json(out, &d);
@@ -143,6 +182,8 @@ impl Show {
                     .map(printable)
                     .unwrap_or_else(|| none_label(lang, true).to_string()),
                 Column::CoOwners => printable(&t.co_owners.join("、")),
+                Column::Person => opt(&t.person),
+                Column::Contact => opt(&t.contact),
                 Column::Status => status.clone(),
                 Column::Progress => format!("{}%", t.progress),
                 Column::Deadline => deadline.clone(),

@@ -89,6 +89,12 @@ pub struct TaskLine {
     pub outline_area: Option<String>,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person and contact (schema version 8); absent in older files and
+    /// when not set, so files without them stay byte-identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     pub status: Status,
     pub progress: u8,
     pub deadline: Option<String>,
@@ -252,6 +258,8 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
                 outline_area: r.get(C::OutlineArea.index())?,
                 owner: r.get(C::Owner.index())?,
                 co_owners: serde_json::from_str(&co)?,
+                person: r.get(C::Person.index())?,
+                contact: r.get(C::Contact.index())?,
                 status: r.get(C::Status.index())?,
                 progress: r.get(C::Progress.index())?,
                 deadline: r.get(C::Deadline.index())?,
@@ -549,6 +557,7 @@ pub fn import(
     }
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
+    super::units::rebuild(conn)?;
     let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
         r.get(0)
     })?;
@@ -760,6 +769,8 @@ fn import_line(
                     Column::OutlineArea => &t.outline_area,
                     Column::Owner => &t.owner,
                     Column::CoOwners => &co,
+                    Column::Person => &t.person,
+                    Column::Contact => &t.contact,
                     Column::Status => &t.status,
                     Column::Progress => &t.progress,
                     Column::Deadline => &t.deadline,

@@ -67,6 +67,9 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
 
+    // The index of tasks by unit equals the tasks, and the register knows every name.
+    problems.extend(super::units::differs(conn)?);
+
     // The running counts of the progress table equal a recount.
     let differ = super::progress::tally_differs(conn, as_of)?;
     if !differ.is_empty() {

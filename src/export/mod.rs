@@ -33,6 +33,9 @@ pub struct Header {
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
+    /// Only the tasks of these units and person (`export --owner/--person`); all when empty.
+    #[serde(skip)]
+    pub scope: crate::db::tasks::Scope,
 }
 
 /// One task as the export shows it.
@@ -49,6 +52,8 @@ pub struct Row {
     pub title: String,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人).
+    pub person: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub deadline_text: Option<String>,
     pub year: i32,
@@ -159,6 +164,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         title: t.title,
         owner: t.owner,
         co_owners: t.co_owners,
+        person: t.person,
         deadline: t.deadline,
         deadline_text: t.deadline_text,
         year: t.year,
@@ -261,6 +267,8 @@ pub fn stream(
     let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
     // First pass: what the sub-tasks' progress was, so a parent's row is right when it comes.
     let kids = rollup_at(conn, Some(&cutoff))?;
+    // Units are shown (and grouped) by their current names.
+    let current = crate::db::units::Current::load(conn)?;
     // The requests pending at the cut-off; few, so they are read once and looked up per row.
     let mut pending: HashMap<i64, PendingExtension> =
         crate::db::requests::pending_at(conn, &cutoff)?
@@ -301,12 +309,13 @@ pub fn stream(
         header.as_of,
         &kids,
         |mut r| {
-            let selected = belongs(&r, y);
+            let selected = belongs(&r, y) && header.scope.matches(&r.task);
             if wanted.contains(&r.task.id) {
                 let t = &r.task;
                 let label = t.reference.clone().unwrap_or_else(|| format!("#{}", t.id));
                 earlier.insert(t.id, (label, t.year, t.status));
             }
+            current.relabel(&mut r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
@@ -412,6 +421,7 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         outline: outline.to_string(),
         closing_year: year == outline.end,
         generated_at: now.to_string(),
+        scope: crate::db::tasks::Scope::default(),
     }
 }
 
@@ -430,7 +440,7 @@ pub enum Cell {
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 13] = [
+pub const CELLS: [Cell; 14] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -443,6 +453,8 @@ pub const CELLS: [Cell; 13] = [
     Cell::Task(Column::Progress),
     Cell::Overdue,
     Cell::LatestNote,
+    // Last, so that the columns before it keep the places readers and scripts know.
+    Cell::Task(Column::Person),
     Cell::Extension,
 ];
 
@@ -485,6 +497,7 @@ impl Cell {
                 },
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
+                Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
                 Column::Status => r.status.label(lang).to_string(),
@@ -496,6 +509,7 @@ impl Cell {
                 | Column::ParentId
                 | Column::CreatedAt
                 | Column::UpdatedAt
+                | Column::Contact
                 | Column::Body => String::new(),
             },
         }

@@ -178,6 +178,8 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             outline_area: None,
             owner: item.owner.clone().or_else(|| opts.owner.clone()),
             co_owners: item.co_owners.clone(),
+            person: item.person.clone(),
+            contact: item.contact.clone(),
             status: Status::Todo,
             progress: 0,
             deadline: Some(plan_end),

@@ -29,6 +29,8 @@ pub struct AddRequest {
     /// The plan year; `None` means the closing year of the ledger's outline period.
     pub year: Option<i32>,
     pub parent_id: Option<i64>,
+    pub person: Option<String>,
+    pub contact: Option<String>,
     pub status: Status,
     pub progress: u8,
 }
@@ -78,6 +80,8 @@ pub fn add(
             outline_area: req.outline_area.clone(),
             owner: req.owner.clone(),
             co_owners: req.co_owners.clone(),
+            person: req.person.clone(),
+            contact: req.contact.clone(),
             status,
             progress,
             deadline,
@@ -267,6 +271,8 @@ mod tests {
             outline_area: None,
             owner: None,
             co_owners: vec![],
+            person: None,
+            contact: None,
             deadline: None,
             continuous: false,
             year: Some(2025),

@@ -31,6 +31,8 @@ pub enum Field {
     CompletedAt,
     /// The plan year: changed by `update --year` and `carry-over` (结转), each with a note.
     Year,
+    Person,
+    Contact,
 }
 
 /// How a field's value is held in its column.
@@ -46,7 +48,7 @@ pub enum Stored {
 
 impl Field {
     /// Every changeable field, in the order history and `update` list them.
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 15] = [
         Field::Status,
         Field::Progress,
         Field::Owner,
@@ -60,6 +62,8 @@ impl Field {
         Field::ParentId,
         Field::CompletedAt,
         Field::Year,
+        Field::Person,
+        Field::Contact,
     ];
 
     /// The name in history rows and JSON; also the column's name.
@@ -78,6 +82,8 @@ impl Field {
             Field::ParentId => "parent_id",
             Field::CompletedAt => "completed_at",
             Field::Year => "year",
+            Field::Person => "person",
+            Field::Contact => "contact",
         }
     }
 
@@ -102,6 +108,8 @@ impl Field {
             "parent_id" => Field::ParentId,
             "completed_at" => Field::CompletedAt,
             "year" => Field::Year,
+            "person" => Field::Person,
+            "contact" => Field::Contact,
             _ => return None,
         })
     }
@@ -122,6 +130,8 @@ impl Field {
             Field::ParentId => "上级任务",
             Field::CompletedAt => "完成时间",
             Field::Year => "年度",
+            Field::Person => "责任人",
+            Field::Contact => "联系方式",
         }
     }
 
@@ -155,6 +165,8 @@ impl Field {
             Field::ParentId => t.parent_id.map(|p| p.to_string()),
             Field::CompletedAt => t.completed_at.clone(),
             Field::Year => Some(t.year.to_string()),
+            Field::Person => t.person.clone(),
+            Field::Contact => t.contact.clone(),
         }
     }
 
@@ -181,6 +193,8 @@ impl Field {
             Field::ParentId => t.parent_id = new.as_ref().map(|_| parse(&new, self)).transpose()?,
             Field::CompletedAt => t.completed_at = new,
             Field::Year => t.year = parse(&new, self)?,
+            Field::Person => t.person = new,
+            Field::Contact => t.contact = new,
         }
         Ok(())
     }
@@ -203,6 +217,8 @@ pub enum Column {
     OutlineArea,
     Owner,
     CoOwners,
+    Person,
+    Contact,
     Status,
     Progress,
     Deadline,
@@ -229,7 +245,7 @@ pub enum Written {
 impl Column {
     /// Every column, in selection order, which is also the order `show` lists them (the
     /// body, often long, last).
-    pub const ALL: [Column; 19] = [
+    pub const ALL: [Column; 21] = [
         Column::Id,
         Column::Ref,
         Column::DocumentId,
@@ -239,6 +255,8 @@ impl Column {
         Column::OutlineArea,
         Column::Owner,
         Column::CoOwners,
+        Column::Person,
+        Column::Contact,
         Column::Status,
         Column::Progress,
         Column::Deadline,
@@ -267,6 +285,8 @@ impl Column {
             Column::ParentId => Field::ParentId,
             Column::CompletedAt => Field::CompletedAt,
             Column::Year => Field::Year,
+            Column::Person => Field::Person,
+            Column::Contact => Field::Contact,
             Column::Id
             | Column::Ref
             | Column::Kind
@@ -347,6 +367,7 @@ impl Column {
             Column::Title => ("任务", "Title"),
             Column::Owner => ("牵头单位", "Owner"),
             Column::CoOwners => ("配合单位", "Co-owners"),
+            Column::Person => ("责任人", "Person"),
             Column::Deadline => ("完成时限", "Deadline"),
             Column::Status => ("状态", "Status"),
             Column::Progress => ("进度", "Progress"),
@@ -359,6 +380,7 @@ impl Column {
             | Column::CreatedAt
             | Column::UpdatedAt
             | Column::CompletedAt
+            | Column::Contact
             | Column::Body => return None,
         })
     }
