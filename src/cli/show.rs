@@ -46,6 +46,12 @@ struct Detail {
     document: Option<Document>,
     /// Its extension requests (申请延期), oldest first, with their decisions.
     extension_requests: Vec<crate::db::requests::Request>,
+    /// The outline period of its plan year (纲要期间), if the year lies in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline_period: Option<crate::db::periods::Period>,
+    /// The plan year it was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried_from: Option<i32>,
 }
 
 impl Show {
@@ -54,11 +60,13 @@ impl Show {
         let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let d = ledger.read(|c| {
             let mut task = tasks::get(c, id, as_of)?;
-            // With --as-of the task is shown as it stood at the end of that day.
+            let mut links = None;
+            // With --as-of the task is shown as it stood at the end of that day, with the
+            // sub-tasks and links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
-                task = crate::db::replay::replay_task(c, id, &cutoff, as_of)?
-                    .ok_or_else(|| {
+                let rep =
+                    crate::db::replay::replay_task(c, id, &cutoff, as_of)?.ok_or_else(|| {
                         Error::NotFound(format!(
                             "{} #{} {} {as_of}{}",
                             ctx.t("任务", "task"),
@@ -66,21 +74,54 @@ impl Show {
                             ctx.t("在", "had not taken effect yet on"),
                             ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
                         ))
-                    })?
-                    .task;
+                    })?;
+                // Only a shortcoming can be addressed (link and the bulk validator refuse
+                // any other target, and a kind never changes): others skip the search.
+                let by = if rep.task.kind == crate::model::Kind::Shortcoming {
+                    crate::db::replay::addressed_by_at(c, id, &cutoff)?
+                } else {
+                    Vec::new()
+                };
+                let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
+                    ids.map(|i| tasks::get(c, i, as_of)).collect()
+                };
+                links = Some((
+                    crate::db::replay::children_at(c, id, &cutoff, as_of)?,
+                    get(&mut rep.addresses.iter().copied())?,
+                    get(&mut by.into_iter())?,
+                ));
+                task = rep.task;
             }
+            let outline_period = crate::db::periods::of_year(c, task.year)?;
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
+            let (children, addresses, addressed_by) = match links {
+                Some(l) => l,
+                None => (
+                    tasks::children(c, id, as_of)?,
+                    tasks::addresses(c, id, as_of)?,
+                    tasks::addressed_by(c, id, as_of)?,
+                ),
+            };
             let mut d = Detail {
                 task,
                 document,
-                children: tasks::children(c, id, as_of)?,
-                addresses: tasks::addresses(c, id, as_of)?,
-                addressed_by: tasks::addressed_by(c, id, as_of)?,
+                children,
+                addresses,
+                addressed_by,
                 history: history::rows(c, Some(id), None, None)?,
                 extension_requests: crate::db::requests::of_task(c, id)?,
+                outline_period,
+                carried_from: crate::db::carry::carried_from(
+                    c,
+                    ctx.as_of_given
+                        .then(|| crate::db::replay::end_of_day(as_of))
+                        .as_deref(),
+                )?
+                .get(&id)
+                .copied(),
             };
             // Units are shown by their current names; the history keeps what was written.
             let current = crate::db::units::Current::load(c)?;
@@ -148,7 +189,7 @@ impl Show {
                 Column::Deadline => deadline.clone(),
                 // Printed beside the deadline; `shown` leaves it out.
                 Column::DeadlineText => String::new(),
-                Column::Year => t.year.to_string(),
+                Column::Year => year_label(t.year, &d, ctx),
                 Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
                 Column::CreatedAt => printable(&t.created_at),
                 Column::UpdatedAt => printable(&t.updated_at),
@@ -238,4 +279,29 @@ fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::re
         ]);
     }
     t.fit()
+}
+
+/// The plan year as `show` prints it: with the outline period it belongs to, its closing-year
+/// mark (收官之年) and where it was carried from (结转自).
+fn year_label(year: i32, d: &Detail, ctx: &Ctx) -> String {
+    let mut parts = Vec::new();
+    if let Some(from) = d.carried_from {
+        parts.push(crate::db::carry::mark(from, ctx.lang));
+    }
+    if let Some(p) = &d.outline_period {
+        let mut s = format!("{} {}", printable(&p.name), p.span());
+        if p.closing_year == year {
+            s.push_str(ctx.t(" 收官之年", ", closing year"));
+        }
+        parts.push(s);
+    }
+    if parts.is_empty() {
+        year.to_string()
+    } else {
+        let (open, sep, close) = match ctx.lang {
+            crate::model::Lang::Zh => ("（", "；", "）"),
+            crate::model::Lang::En => (" (", "; ", ")"),
+        };
+        format!("{year}{open}{}{close}", parts.join(sep))
+    }
 }

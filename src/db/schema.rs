@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 9;
+pub const CURRENT_VERSION: i64 = 11;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -77,6 +77,15 @@ const UPGRADES: &[Step] = &[
     // 8 → 9: the responsible person and contact of a task, the units register and the index
     // of tasks by unit (issue 13, part A). The block's DDL is read from schema.sql.
     Step::Block("13a"),
+    // 9 → 10: find the rows of one field that take effect after a day, so that `list --as-of`
+    // replays only the tasks that match its filter now or changed a filtered field after it.
+    Step::Sql(
+        "CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
+         WHERE field NOT IN ('created', 'note', 'progress');",
+    ),
+    // 10 → 11: outline periods as data (issue 14). The block creates the table and makes the
+    // span the ledger kept in meta its first period; nothing that exists changes.
+    Step::Block("outline-periods"),
 ];
 
 /// One upgrade step.
@@ -188,6 +197,7 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
                 "INSERT INTO meta(key, value) VALUES ('outline_start', ?1), ('outline_end', ?2), ('created_at', ?3)",
                 rusqlite::params![outline.start.to_string(), outline.end.to_string(), now],
             )?;
+            super::periods::insert_default(&tx, outline)?;
             tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
         }
         tx.commit()?;
