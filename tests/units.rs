@@ -272,3 +272,25 @@ fn an_upgraded_ledger_gets_the_register_and_the_index() {
         assert!(ok.status.success(), "v{v}: {ok:?}");
     }
 }
+
+#[test]
+fn check_finds_an_index_that_differs_from_the_tasks() {
+    for sql in [
+        "DELETE FROM task_unit WHERE task_id = 3 AND role = 'co'",
+        "INSERT INTO task_unit(name, role, task_id) VALUES ('区财政局', 'co', 1)",
+        "UPDATE task_unit SET name = '区环保局' WHERE task_id = 1",
+        "DELETE FROM unit WHERE name = '区财政局'",
+    ] {
+        let l = ledger();
+        rusqlite::Connection::open(&l.path)
+            .unwrap()
+            .execute(sql, [])
+            .unwrap();
+        let f = l.fail(&["check"]);
+        assert_eq!(f.code, 1, "{sql}: {f:?}");
+        assert!(
+            f.stdout.contains("task_unit") || f.stdout.contains("register"),
+            "{sql}: {f:?}"
+        );
+    }
+}
