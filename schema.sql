@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 6.
+-- taizhang ledger schema, version 8.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -148,9 +148,89 @@ BEGIN
     SELECT RAISE(ABORT, 'tasks are never deleted: cancel them with a reason instead');
 END;
 
--- Version 8 (issue 13, part A). This block is the upgrade step 7 → 8 too: the step reads it
+-- block: requests-evidence (added in version 8)
+-- An extension request (申请延期): a unit asks for a later deadline with a reason. The request
+-- never moves the deadline; it waits for one decision. Requests and decisions are only ever
+-- added, so the trail of who asked for what and who decided is kept as it happened.
+CREATE TABLE extension_request (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id   INTEGER NOT NULL REFERENCES task(id),
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    -- The deadline asked for, and the one the task had when it was asked.
+    deadline  TEXT NOT NULL CHECK (deadline GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    old_deadline TEXT,
+    reason    TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    actor     TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    effective TEXT
+);
+CREATE INDEX extension_request_task ON extension_request(task_id, id);
+-- The one decision on a request: approved (the deadline moves in the same change) or
+-- rejected. A request without a row here is pending.
+CREATE TABLE extension_decision (
+    request_id INTEGER PRIMARY KEY REFERENCES extension_request(id),
+    change_id  INTEGER NOT NULL REFERENCES change(id),
+    state      TEXT NOT NULL CHECK (state IN ('approved', 'rejected')),
+    actor      TEXT NOT NULL,
+    at         TEXT NOT NULL,
+    note       TEXT
+);
+-- Evidence files (佐证材料), stored once per content, named by their SHA-256.
+CREATE TABLE evidence_blob (
+    sha256  TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size    INTEGER NOT NULL CHECK (size >= 0),
+    content BLOB NOT NULL
+);
+-- The evidence attached to a task: a stored file (sha256 and the file's name) or a reference
+-- (a document number or a URL).
+CREATE TABLE evidence (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id   INTEGER NOT NULL REFERENCES task(id),
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    sha256    TEXT REFERENCES evidence_blob(sha256),
+    name      TEXT,
+    reference TEXT,
+    actor     TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    CHECK ((sha256 IS NULL) <> (reference IS NULL))
+);
+CREATE INDEX evidence_task ON evidence(task_id, id);
+CREATE TRIGGER extension_request_no_update BEFORE UPDATE ON extension_request
+BEGIN
+    SELECT RAISE(ABORT, 'extension requests are append-only');
+END;
+CREATE TRIGGER extension_request_no_delete BEFORE DELETE ON extension_request
+BEGIN
+    SELECT RAISE(ABORT, 'extension requests are append-only');
+END;
+CREATE TRIGGER extension_decision_no_update BEFORE UPDATE ON extension_decision
+BEGIN
+    SELECT RAISE(ABORT, 'decisions on extension requests are append-only');
+END;
+CREATE TRIGGER extension_decision_no_delete BEFORE DELETE ON extension_decision
+BEGIN
+    SELECT RAISE(ABORT, 'decisions on extension requests are append-only');
+END;
+CREATE TRIGGER evidence_no_update BEFORE UPDATE ON evidence
+BEGIN
+    SELECT RAISE(ABORT, 'evidence is append-only');
+END;
+CREATE TRIGGER evidence_no_delete BEFORE DELETE ON evidence
+BEGIN
+    SELECT RAISE(ABORT, 'evidence is append-only');
+END;
+CREATE TRIGGER evidence_blob_no_update BEFORE UPDATE ON evidence_blob
+BEGIN
+    SELECT RAISE(ABORT, 'stored evidence files are append-only');
+END;
+CREATE TRIGGER evidence_blob_no_delete BEFORE DELETE ON evidence_blob
+BEGIN
+    SELECT RAISE(ABORT, 'stored evidence files are append-only');
+END;
+-- end block: requests-evidence
+
+-- block: units-person (added in version 9, issue 13 part A). The upgrade step reads this block
 -- from here (src/db/schema.rs, `Step::Block`), so its DDL is written once.
--- begin block 13a
 -- The responsible person (责任人) and how to reach them (联系方式), per task.
 ALTER TABLE task ADD COLUMN person TEXT;
 ALTER TABLE task ADD COLUMN contact TEXT;
@@ -181,4 +261,4 @@ CREATE TABLE task_unit (
     PRIMARY KEY (name, role, task_id)
 ) WITHOUT ROWID;
 CREATE INDEX task_unit_task ON task_unit(task_id);
--- end block 13a
+-- end block: units-person

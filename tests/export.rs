@@ -155,7 +155,7 @@ fn status_word(st: &str, zh: bool) -> &'static str {
     }
 }
 
-const HEAD_ZH: [&str; 13] = [
+const HEAD_ZH: [&str; 14] = [
     "序号",
     "来源",
     "类型",
@@ -168,9 +168,10 @@ const HEAD_ZH: [&str; 13] = [
     "进度",
     "逾期",
     "最新进展",
+    "申请延期",
     "责任人",
 ];
-const HEAD_EN: [&str; 13] = [
+const HEAD_EN: [&str; 14] = [
     "No.",
     "Ref",
     "Kind",
@@ -183,6 +184,7 @@ const HEAD_EN: [&str; 13] = [
     "Progress",
     "Overdue",
     "Latest note",
+    "Extension request",
     "Person",
 ];
 
@@ -232,6 +234,8 @@ fn expected_rows(
                 format!("{}%", t["progress"]),
                 overdue.to_string(),
                 notes.get(id).copied().unwrap_or("").to_string(),
+                // No extension request is pending in these ledgers.
+                String::new(),
                 s(&t["person"]),
             ]
         })
@@ -321,6 +325,7 @@ fn csv_pins_known_rows() {
             "40%",
             "是",
             "已完成案卷评查",
+            "",
             ""
         ]
     );
@@ -426,7 +431,7 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     let want = expected_rows(l, true, &IDS_2025, &notes_2025());
     assert_eq!(rows.len() - 1, want.len());
     for (got, want) in rows[1..].iter().zip(&want) {
-        assert_eq!(got.len(), 13);
+        assert_eq!(got.len(), 14);
         // 序号 is a number, 进度 a fraction formatted as a percentage.
         assert_eq!(
             got[0],
@@ -741,9 +746,9 @@ fn markdown_has_the_area_table_and_the_rows() {
         "| 强化统筹，加力建设法治政府 | 2 | 0.0% | 0.0% | 0 |",
         "| 执法监督 | 2 | 50.0% | 70.0% | 1 |",
         "| 14 | 7.1% | 18.6% | 1 | 10 | 2 | 1 | 1 | 0 | 0 |",
-        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 责任人 |",
-        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |",
-        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |",
+        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 申请延期 | 责任人 |",
+        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |",
+        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |",
         "  - 2025-C1.1 持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务（未启动，0%，时限 2025-12-31）",
         "尚无整改措施的短板：2024-S2、2024-S3",
     ] {
@@ -752,7 +757,7 @@ fn markdown_has_the_area_table_and_the_rows() {
     // One task row per task.
     let rows = out
         .lines()
-        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 13)
+        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 14)
         .count();
     assert_eq!(rows, 1 + 14, "{out}");
 }

@@ -3,6 +3,7 @@
 //! never open the ledger themselves: `run` below opens it once, for reading or for writing.
 
 mod add;
+mod approve;
 mod backup;
 mod check;
 mod choices;
@@ -15,7 +16,9 @@ mod init;
 mod link;
 mod list;
 mod note;
+mod reject;
 mod report;
+mod request_extension;
 mod show;
 mod undo;
 mod unit;
@@ -141,6 +144,12 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
+    /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
+    RequestExtension(request_extension::RequestExtension),
+    /// Approve a task's pending extension request: the deadline moves. 批准延期
+    Approve(approve::Approve),
+    /// Reject a task's pending extension request, with a note. 驳回
+    Reject(reject::Reject),
     /// The units register: list, rename, alias, unalias. 单位库
     Unit(unit::UnitCmd),
 }
@@ -165,6 +174,9 @@ impl Command {
             Command::Update(c) => &c.who,
             Command::Note(c) => &c.who,
             Command::Link(c) | Command::Unlink(c) => &c.who,
+            Command::RequestExtension(c) => &c.who,
+            Command::Approve(c) => &c.who,
+            Command::Reject(c) => &c.who,
             _ => return None,
         };
         w.by.as_deref()
@@ -191,6 +203,9 @@ fn effective_arg(
             | Command::Link(_)
             | Command::Unlink(_)
             | Command::Import(_)
+            | Command::RequestExtension(_)
+            | Command::Approve(_)
+            | Command::Reject(_)
     );
     crate::ledger::effective::on(day, now, changes, lang).map(Some)
 }
@@ -362,6 +377,9 @@ fn describe(cmd: &Command) -> String {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
+        Command::RequestExtension(_) => "request-extension",
+        Command::Approve(_) => "approve",
+        Command::Reject(_) => "reject",
         Command::Unit(_) => "unit",
     };
     let args: Vec<String> = std::env::args_os()
@@ -475,7 +493,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         c.check_input()?;
         c.check_review_output(&path)?;
         if c.dry_run || c.explain || c.review.is_some() {
-            return c.preview(&ctx, out);
+            return c.preview(&path, &ctx, out);
         }
     }
     let missing = path
@@ -537,6 +555,9 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Backup(c) => c.run(ledger, &ctx, out),
         Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
+        Command::RequestExtension(c) => c.run(ledger, &ctx, out),
+        Command::Approve(c) => c.run(ledger, &ctx, out),
+        Command::Reject(c) => c.run(ledger, &ctx, out),
         Command::Unit(c) => c.run(ledger, &ctx, out),
     }
 }

@@ -44,6 +44,8 @@ struct Detail {
     history: Vec<HistoryRow>,
     /// The document the task was imported from, if any.
     document: Option<Document>,
+    /// Its extension requests (申请延期), oldest first, with their decisions.
+    extension_requests: Vec<crate::db::requests::Request>,
 }
 
 impl Show {
@@ -78,6 +80,7 @@ impl Show {
                 addresses: tasks::addresses(c, id, as_of)?,
                 addressed_by: tasks::addressed_by(c, id, as_of)?,
                 history: history::rows(c, Some(id), None, None)?,
+                extension_requests: crate::db::requests::of_task(c, id)?,
             };
             // Units are shown by their current names; the history keeps what was written.
             let current = crate::db::units::Current::load(c)?;
@@ -192,7 +195,47 @@ impl Show {
                 emit(out, task_table(list, ctx.style()))?;
             }
         }
+        if !d.extension_requests.is_empty() {
+            emit(
+                out,
+                format!("\n{}", ctx.t("延期申请", "Extension requests")),
+            )?;
+            emit(out, requests_table(&d.extension_requests, ctx))?;
+        }
         emit(out, format!("\n{}", ctx.t("变更记录", "History")))?;
         emit(out, history_table(&d.history, ctx.style()))
     }
+}
+
+/// The extension requests of a task: what was asked, by whom and why, and the decision.
+fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::render::Fitted {
+    let mut t = Grid::new(
+        ctx.style(),
+        vec![
+            Col::keep(ctx.t("状态", "State"), 0),
+            Col::keep(ctx.t("申请延期至", "To"), 0),
+            Col::keep(ctx.t("原截止日期", "From"), 1),
+            Col::wrap(ctx.t("理由", "Reason"), 0, 10),
+            Col::keep(ctx.t("申请人", "Asked by"), 2),
+            Col::keep(ctx.t("申请时间", "Asked at"), 3),
+            Col::keep(ctx.t("审批人", "Decided by"), 2),
+            Col::wrap(ctx.t("审批意见", "Decision note"), 2, 8),
+        ],
+    );
+    for r in list {
+        t.row(vec![
+            r.state.label(ctx.lang).to_string(),
+            r.deadline.to_string(),
+            r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+            printable(&r.reason),
+            printable(&r.actor),
+            printable(&r.at),
+            r.decided_by.as_deref().map(printable).unwrap_or_default(),
+            r.decision_note
+                .as_deref()
+                .map(printable)
+                .unwrap_or_default(),
+        ]);
+    }
+    t.fit()
 }

@@ -41,9 +41,72 @@ impl Warn {
             .warnings
             .iter_mut()
             .for_each(|w| current.relabel(&mut w.task));
+        // Pending extension requests (申请延期待审批) are their own lines: they wait for the
+        // office, whatever the colour of their task.
+        let pending = ledger.read(|c| {
+            let list = if ctx.as_of_given {
+                let cutoff = crate::db::replay::end_of_day(ctx.as_of);
+                crate::db::requests::pending_at(c, &cutoff)?
+            } else {
+                crate::db::requests::pending(c)?
+            };
+            list.into_iter()
+                .map(|r| Ok((crate::db::tasks::get(c, r.task_id, ctx.as_of)?.title, r)))
+                .collect::<Result<Vec<_>>>()
+        })?;
         if ctx.format == Format::Json {
-            return emit_json(out, &found);
+            #[derive(serde::Serialize)]
+            struct WithRequests<'a> {
+                #[serde(flatten)]
+                warnings: &'a crate::db::warn::Warnings,
+                pending_extensions: Vec<&'a crate::db::requests::Request>,
+            }
+            return emit_json(
+                out,
+                &WithRequests {
+                    warnings: &found,
+                    pending_extensions: pending.iter().map(|(_, r)| r).collect(),
+                },
+            );
         }
+        self.table(&found, ctx, out)?;
+        for (title, r) in &pending {
+            let line = match ctx.lang {
+                crate::model::Lang::Zh => format!(
+                    "申请延期待审批：#{} {} {} → {}（理由：{}；申请人 {}；approve {} 批准，reject {} --note 驳回）",
+                    r.task_id,
+                    printable(title),
+                    r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    r.deadline,
+                    printable(&r.reason),
+                    printable(&r.actor),
+                    r.task_id,
+                    r.task_id,
+                ),
+                crate::model::Lang::En => format!(
+                    "extension pending approval: #{} {} {} → {} (reason: {}; asked by {}; approve {} or reject {} --note)",
+                    r.task_id,
+                    printable(title),
+                    r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    r.deadline,
+                    printable(&r.reason),
+                    printable(&r.actor),
+                    r.task_id,
+                    r.task_id,
+                ),
+            };
+            emit(out, line)?;
+        }
+        Ok(())
+    }
+
+    /// The counts line and the table of warned tasks.
+    fn table(
+        &self,
+        found: &crate::db::warn::Warnings,
+        ctx: &Ctx,
+        out: &mut dyn Write,
+    ) -> Result<()> {
         let list = &found.warnings;
         if list.is_empty() {
             return emit(out, ctx.t("没有预警。", "No warnings."));

@@ -8,6 +8,7 @@ pub mod documents;
 pub mod history;
 pub mod progress;
 pub mod replay;
+pub mod requests;
 pub mod schema;
 pub mod tally;
 pub mod tasks;

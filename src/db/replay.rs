@@ -436,6 +436,9 @@ fn apply(
         // The mark a merge leaves on each task it brought in (the unit `undo` takes back):
         // it changes no field.
         "imported" => {}
+        // Extension requests, decisions and evidence are events: they change no field (an
+        // approval moves the deadline by a deadline row of its own).
+        f if crate::model::events::is_event(f) => {}
         other => return Err(format!("unknown field '{other}'")),
     }
     Ok(())

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 8;
+pub const CURRENT_VERSION: i64 = 9;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -70,9 +70,13 @@ const UPGRADES: &[Step] = &[
     // 6 → 7: find the rows that take effect after a day without reading all history, so
     // that `--as-of` views replay only the tasks changed after it.
     Step::Sql("CREATE INDEX history_effective ON history(coalesce(effective, at), task_id);"),
-    // 7 → 8: the responsible person and contact of a task, the units register and the index
+    // 7 → 8: extension requests and their decisions, and evidence files and references
+    // (issue 13). Only new tables: nothing that exists changes. Their DDL is schema.sql's
+    // block of that name, so it is written once.
+    Step::Block("requests-evidence"),
+    // 8 → 9: the responsible person and contact of a task, the units register and the index
     // of tasks by unit (issue 13, part A). The block's DDL is read from schema.sql.
-    Step::Block("13a"),
+    Step::Block("units-person"),
 ];
 
 /// One upgrade step.
@@ -81,8 +85,8 @@ enum Step {
     Sql(&'static str),
     /// A new table, created by its `CREATE TABLE` statement in schema.sql.
     Table(&'static str),
-    /// The statements of schema.sql between `-- begin block NAME` and `-- end block NAME`:
-    /// a step whose DDL a new ledger runs as part of schema.sql.
+    /// New objects, created by the statements between `-- block: NAME` and
+    /// `-- end block: NAME` in schema.sql.
     Block(&'static str),
 }
 
@@ -116,12 +120,12 @@ fn create_table_sql(name: &str) -> Option<&'static str> {
     Some(&SCHEMA_SQL[start..=start + len])
 }
 
-/// The statements of schema.sql between `-- begin block NAME` and `-- end block NAME`.
+/// The statements of schema.sql between `-- block: name` and `-- end block: name`.
 fn block_sql(name: &str) -> Option<&'static str> {
-    let begin = format!("-- begin block {name}\n");
-    let end = format!("-- end block {name}");
-    let start = SCHEMA_SQL.find(&begin)? + begin.len();
-    let len = SCHEMA_SQL[start..].find(&end)?;
+    let head = format!("-- block: {name}");
+    let tail = format!("-- end block: {name}");
+    let start = SCHEMA_SQL.find(&head)?;
+    let len = SCHEMA_SQL[start..].find(&tail)?;
     Some(&SCHEMA_SQL[start..start + len])
 }
 
@@ -205,9 +209,9 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
             if from + 1 == 5 {
                 super::tally::rebuild(&tx)?;
             }
-            // The step of issue 13 part A (7 → 8 on its branch) fills the index of tasks by
-            // unit and the register from the existing tasks.
-            if step.is_block("13a") {
+            // The step of issue 13 part A (8 → 9) fills the index of tasks by unit and the
+            // register from the existing tasks.
+            if step.is_block("units-person") {
                 super::units::rebuild(&tx)?;
             }
             tx.pragma_update(None, "user_version", from + 1)?;
@@ -252,13 +256,23 @@ mod tests {
         assert!(sql.ends_with(") WITHOUT ROWID;"), "{sql}");
         assert!(sql.contains("PRIMARY KEY (grouping, key, status)"));
         assert!(create_table_sql("no_such_table").is_none());
-        let block = block_sql("13a").unwrap();
+        let block = block_sql("units-person").unwrap();
         assert!(block.contains("ADD COLUMN person"), "{block}");
         assert!(!block.contains("end block"), "{block}");
-        assert!(block_sql("no_such_block").is_none());
         let conn = Connection::open_in_memory().unwrap();
         for step in UPGRADES.iter().skip(3).take(1) {
             conn.execute_batch(step.sql().unwrap()).unwrap();
         }
+    }
+
+    /// The upgrade to version 8 runs schema.sql's requests-evidence block, which creates the
+    /// four tables on a ledger that has the tables it refers to.
+    #[test]
+    fn the_requests_step_reads_its_block_from_schema_sql() {
+        let sql = block_sql("requests-evidence").unwrap();
+        assert!(sql.contains("CREATE TABLE extension_request ("));
+        assert!(sql.contains("CREATE TABLE evidence_blob ("));
+        assert!(!sql.contains("CREATE TABLE task ("));
+        assert!(block_sql("no-such-block").is_none());
     }
 }

@@ -39,6 +39,19 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
+    // A request, a decision on one and attached evidence are records of what a person did,
+    // kept in tables of their own that are append-only: they are answered (reject, a new
+    // request), not taken back.
+    if let Some(h) = rows
+        .iter()
+        .find(|h| crate::model::events::is_event(&h.field))
+    {
+        return Err(Error::Refused(format!(
+            "cannot undo change #{change_id} ({command}): it records {} on task #{}, which stays on record; \
+             answer it instead (reject a request, or add a correcting note)",
+            h.field, h.task_id
+        )));
+    }
     // Refuse when someone changed the same tasks since: their work would be lost.
     let sql = format!(
         "SELECT h.task_id, c.id, c.actor, c.command FROM history h JOIN change c ON c.id = h.change_id

@@ -61,6 +61,18 @@ pub struct Row {
     pub overdue: bool,
     pub latest_note: Option<String>,
     pub completed_at: Option<String>,
+    /// The extension request pending on the export's day (申请延期待审批), if any.
+    pub pending_extension: Option<PendingExtension>,
+}
+
+/// A pending extension request as the export shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PendingExtension {
+    /// The deadline asked for.
+    pub to: NaiveDate,
+    pub reason: String,
+    pub asked_by: String,
+    pub asked_at: String,
 }
 
 /// Counts for a set of tasks.
@@ -154,6 +166,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         overdue: t.overdue,
         latest_note: r.latest_note,
         completed_at: t.completed_at,
+        pending_extension: None,
     }
 }
 
@@ -248,6 +261,22 @@ pub fn stream(
     let kids = rollup_at(conn, Some(&cutoff))?;
     // Units are shown (and grouped) by their current names.
     let current = crate::db::units::Current::load(conn)?;
+    // The requests pending at the cut-off; few, so they are read once and looked up per row.
+    let mut pending: HashMap<i64, PendingExtension> =
+        crate::db::requests::pending_at(conn, &cutoff)?
+            .into_iter()
+            .map(|r| {
+                (
+                    r.task_id,
+                    PendingExtension {
+                        to: r.deadline,
+                        reason: r.reason,
+                        asked_by: r.actor,
+                        asked_at: r.at,
+                    },
+                )
+            })
+            .collect();
 
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
@@ -277,7 +306,8 @@ pub fn stream(
             }
             if selected {
                 no += 1;
-                let row = into_row(no, r);
+                let mut row = into_row(no, r);
+                row.pending_extension = pending.remove(&row.id);
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -359,11 +389,13 @@ pub enum Cell {
     Task(Column),
     Overdue,
     LatestNote,
+    /// The pending extension request (申请延期待审批).
+    Extension,
 }
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 13] = [
+pub const CELLS: [Cell; 14] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -376,6 +408,7 @@ pub const CELLS: [Cell; 13] = [
     Cell::Task(Column::Progress),
     Cell::Overdue,
     Cell::LatestNote,
+    Cell::Extension,
     // Last, so that the columns before it keep the places readers and scripts know.
     Cell::Task(Column::Person),
 ];
@@ -388,6 +421,7 @@ impl Cell {
             Cell::Task(c) => c.exported().unwrap_or((c.zh(), c.name())),
             Cell::Overdue => ("逾期", "Overdue"),
             Cell::LatestNote => ("最新进展", "Latest note"),
+            Cell::Extension => ("申请延期", "Extension request"),
         };
         lang.pick(zh, en)
     }
@@ -398,6 +432,14 @@ impl Cell {
             Cell::No => r.no.to_string(),
             Cell::Overdue => yes(r.overdue, lang).to_string(),
             Cell::LatestNote => r.latest_note.clone().unwrap_or_default(),
+            Cell::Extension => r
+                .pending_extension
+                .as_ref()
+                .map(|p| match lang {
+                    Lang::Zh => format!("待审批：至 {}（{}）", p.to, p.reason),
+                    Lang::En => format!("pending: to {} ({})", p.to, p.reason),
+                })
+                .unwrap_or_default(),
             Cell::Task(c) => match c {
                 Column::Id => r.id.to_string(),
                 Column::Ref => r.reference.clone().unwrap_or_default(),

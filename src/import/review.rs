@@ -219,6 +219,16 @@ fn excel_date(serial: f64) -> Option<NaiveDate> {
     base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
 }
 
+/// Whether a workbook is a review sheet written by `--review`: its hidden report sheet starts
+/// with the mark. Any other workbook (an office's own ledger) is read by `ledger_sheet`.
+pub fn is_review(path: &Path) -> bool {
+    let Ok(mut wb) = open_workbook_auto(path) else {
+        return false;
+    };
+    wb.worksheet_range(REPORT_SHEET)
+        .is_ok_and(|r| cell(r.get_value((0, 0))) == MARK)
+}
+
 fn not_a_sheet(path: &Path) -> Error {
     Error::Refused(format!(
         "{} is not a review sheet written by `taizhang import REPORT --review FILE.xlsx` (no {ITEMS_SHEET} and {REPORT_SHEET} sheets of this layout); write one with --review",

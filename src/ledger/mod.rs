@@ -9,6 +9,7 @@
 
 pub mod effective;
 pub mod import;
+pub mod requests;
 pub mod restore;
 pub mod tasks;
 pub mod undo;

@@ -1,6 +1,7 @@
 //! Plain types of the ledger: what a task is, its vocabularies, dates and history rows.
 
 pub mod date;
+pub mod events;
 pub mod field;
 pub mod kind;
 pub mod numerals;

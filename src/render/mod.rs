@@ -267,6 +267,9 @@ pub fn field_label(field: &str, lang: Lang) -> String {
     if let Some(c) = crate::model::field::Column::from_shown_name(field) {
         return c.label(lang).to_string();
     }
+    if let Some(l) = crate::model::events::label(field, lang) {
+        return l.to_string();
+    }
     // History rows that are not fields (created, addresses, note) and derived values.
     let zh = match field {
         "created" => "创建",

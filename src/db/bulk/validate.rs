@@ -565,6 +565,13 @@ fn row(
             value("addresses", h.old.as_deref(), origin, refs)?;
             value("addresses", h.new.as_deref(), origin, refs)?;
         }
+        // Events (extension requests, decisions, evidence) hold dates, hashes or a
+        // reference as text, and change no field.
+        f if crate::model::events::is_event(f) => {
+            for v in [&h.old, &h.new].into_iter().flatten() {
+                parse_text(v).map_err(|e| format!("{f}: {e}"))?;
+            }
+        }
         "parent_id" => {
             value("parent_id", h.old.as_deref(), origin, refs)?;
             value("parent_id", h.new.as_deref(), origin, refs)?;
