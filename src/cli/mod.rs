@@ -150,7 +150,7 @@ pub enum Command {
     Approve(approve::Approve),
     /// Reject a task's pending extension request, with a note. 驳回
     Reject(reject::Reject),
-    /// The units register: list, rename, alias, unalias. 单位库
+    /// The units register: list, rename, alias, unalias, short. 单位库
     Unit(unit::UnitCmd),
 }
 
