@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 8.
+-- taizhang ledger schema, version 10.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -124,6 +124,15 @@ CREATE INDEX history_change ON history(change_id);
 -- The tasks that were ever moved under (or out from under) a parent: with the current
 -- sub-tasks, they are all a year-end export needs to replay to know parents' progress.
 CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';
+-- The rows of one field that take effect after a day (added in version 10): `list --as-of`
+-- finds the tasks whose filtered fields (an owner, a status…) changed after the day, the
+-- only ones that can have matched the filter then without matching it now, and `show
+-- --as-of` of a shortcoming the links to it removed after the day (`old`). Partial, so
+-- that only a query that states the same condition can use it: a query on `field = 'x'`
+-- alone keeps the index it had (history_task), and creations, notes and progress rows,
+-- which no filter reads, are left out.
+CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
+    WHERE field NOT IN ('created', 'note', 'progress');
 
 -- The audit trail is append-only, and the schema itself enforces it.
 CREATE TRIGGER history_no_update BEFORE UPDATE ON history
@@ -229,8 +238,9 @@ BEGIN
 END;
 -- end block: requests-evidence
 
--- block: units-person (added in version 9, issue 13 part A). The upgrade step reads this block
+-- Version 9 (issue 13, part A). This block is the upgrade step 8 → 9 too: the step reads it
 -- from here (src/db/schema.rs, `Step::Block`), so its DDL is written once.
+-- block: 13a
 -- The responsible person (责任人) and how to reach them (联系方式), per task.
 ALTER TABLE task ADD COLUMN person TEXT;
 ALTER TABLE task ADD COLUMN contact TEXT;
@@ -261,4 +271,4 @@ CREATE TABLE task_unit (
     PRIMARY KEY (name, role, task_id)
 ) WITHOUT ROWID;
 CREATE INDEX task_unit_task ON task_unit(task_id);
--- end block: units-person
+-- end block: 13a

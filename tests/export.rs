@@ -168,8 +168,8 @@ const HEAD_ZH: [&str; 14] = [
     "进度",
     "逾期",
     "最新进展",
-    "申请延期",
     "责任人",
+    "申请延期",
 ];
 const HEAD_EN: [&str; 14] = [
     "No.",
@@ -184,8 +184,8 @@ const HEAD_EN: [&str; 14] = [
     "Progress",
     "Overdue",
     "Latest note",
-    "Extension request",
     "Person",
+    "Extension request",
 ];
 
 /// The latest progress notes of `ledger_2025` at the end of 2025.
@@ -234,9 +234,9 @@ fn expected_rows(
                 format!("{}%", t["progress"]),
                 overdue.to_string(),
                 notes.get(id).copied().unwrap_or("").to_string(),
+                s(&t["person"]),
                 // No extension request is pending in these ledgers.
                 String::new(),
-                s(&t["person"]),
             ]
         })
         .collect()
@@ -746,7 +746,7 @@ fn markdown_has_the_area_table_and_the_rows() {
         "| 强化统筹，加力建设法治政府 | 2 | 0.0% | 0.0% | 0 |",
         "| 执法监督 | 2 | 50.0% | 70.0% | 1 |",
         "| 14 | 7.1% | 18.6% | 1 | 10 | 2 | 1 | 1 | 0 | 0 |",
-        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 申请延期 | 责任人 |",
+        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 责任人 | 申请延期 |",
         "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |",
         "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |",
         "  - 2025-C1.1 持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务（未启动，0%，时限 2025-12-31）",

@@ -45,6 +45,7 @@ fn merged_title_and_two_row_header() {
     );
     assert_eq!(t1["deadline"], "2025-06-30");
     assert_eq!(t1["status"], "doing");
+    assert_eq!(t1["person"], "张三");
     assert_eq!(by_ref(&ts, "重点任务/2")["status"], "todo");
     assert_eq!(by_ref(&ts, "重点任务/3")["status"], "done");
     assert_eq!(by_ref(&ts, "重点任务/3")["deadline"], "2025-09-30");
@@ -53,19 +54,15 @@ fn merged_title_and_two_row_header() {
         Value::Null,
         "长期坚持"
     );
-    // The creation names the file, sheet and row and keeps the person; 进展情况 is the latest note.
+    // The creation names the file, sheet and row; 进展情况 is the latest note.
     let h = history_of(&l.show(t1["id"].as_i64().unwrap()));
     assert_eq!(h.len(), 2, "{h:?}");
     let created = h[0].3.clone().unwrap();
-    for needle in [
-        "2025年重点任务台账.xlsx",
-        "重点任务",
-        "第 5 行",
-        "row 5",
-        "张三",
-    ] {
+    for needle in ["2025年重点任务台账.xlsx", "重点任务", "第 5 行", "row 5"] {
         assert!(created.contains(needle), "{needle} in {created}");
     }
+    // 责任人 is the task's responsible person, not a note.
+    assert!(!created.contains("张三"), "{created}");
     assert_eq!(h[1].0, "note");
     assert_eq!(h[1].3.as_deref(), Some("已起草清单初稿"));
     l.run_ok(&["check"]);
@@ -143,10 +140,12 @@ fn several_sheets_and_hidden_columns() {
     assert_eq!(by_ref(&ts, "2024年/1")["year"], 2024);
     assert_eq!(by_ref(&ts, "2025年/2")["year"], 2025);
     assert_eq!(by_ref(&ts, "2025年/2")["deadline"], "2025-12-31");
+    assert_eq!(by_ref(&ts, "2025年/1")["person"], "刘八");
+    assert_eq!(by_ref(&ts, "2025年/1")["contact"], "13800000000");
     let h = history_of(&l.show(by_ref(&ts, "2025年/1")["id"].as_i64().unwrap()));
     let created = h[0].3.clone().unwrap();
     assert!(
-        created.contains("刘八") && created.contains("会议纪要.pdf"),
+        !created.contains("刘八") && created.contains("会议纪要.pdf"),
         "{created}"
     );
     // Only one sheet, by name.

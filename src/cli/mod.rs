@@ -144,14 +144,14 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
+    /// The units register: list, rename, alias, unalias, short. 单位库
+    Unit(unit::UnitCmd),
     /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
     RequestExtension(request_extension::RequestExtension),
     /// Approve a task's pending extension request: the deadline moves. 批准延期
     Approve(approve::Approve),
     /// Reject a task's pending extension request, with a note. 驳回
     Reject(reject::Reject),
-    /// The units register: list, rename, alias, unalias, short. 单位库
-    Unit(unit::UnitCmd),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -377,10 +377,10 @@ fn describe(cmd: &Command) -> String {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
+        Command::Unit(_) => "unit",
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
-        Command::Unit(_) => "unit",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -555,9 +555,9 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Backup(c) => c.run(ledger, &ctx, out),
         Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
+        Command::Unit(c) => c.run(ledger, &ctx, out),
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),
-        Command::Unit(c) => c.run(ledger, &ctx, out),
     }
 }

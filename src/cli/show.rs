@@ -54,11 +54,13 @@ impl Show {
         let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let d = ledger.read(|c| {
             let mut task = tasks::get(c, id, as_of)?;
-            // With --as-of the task is shown as it stood at the end of that day.
+            let mut links = None;
+            // With --as-of the task is shown as it stood at the end of that day, with the
+            // sub-tasks and links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
-                task = crate::db::replay::replay_task(c, id, &cutoff, as_of)?
-                    .ok_or_else(|| {
+                let rep =
+                    crate::db::replay::replay_task(c, id, &cutoff, as_of)?.ok_or_else(|| {
                         Error::NotFound(format!(
                             "{} #{} {} {as_of}{}",
                             ctx.t("任务", "task"),
@@ -66,19 +68,42 @@ impl Show {
                             ctx.t("在", "had not taken effect yet on"),
                             ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
                         ))
-                    })?
-                    .task;
+                    })?;
+                // Only a shortcoming can be addressed (link and the bulk validator refuse
+                // any other target, and a kind never changes): others skip the search.
+                let by = if rep.task.kind == crate::model::Kind::Shortcoming {
+                    crate::db::replay::addressed_by_at(c, id, &cutoff)?
+                } else {
+                    Vec::new()
+                };
+                let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
+                    ids.map(|i| tasks::get(c, i, as_of)).collect()
+                };
+                links = Some((
+                    crate::db::replay::children_at(c, id, &cutoff, as_of)?,
+                    get(&mut rep.addresses.iter().copied())?,
+                    get(&mut by.into_iter())?,
+                ));
+                task = rep.task;
             }
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
+            let (children, addresses, addressed_by) = match links {
+                Some(l) => l,
+                None => (
+                    tasks::children(c, id, as_of)?,
+                    tasks::addresses(c, id, as_of)?,
+                    tasks::addressed_by(c, id, as_of)?,
+                ),
+            };
             let mut d = Detail {
                 task,
                 document,
-                children: tasks::children(c, id, as_of)?,
-                addresses: tasks::addresses(c, id, as_of)?,
-                addressed_by: tasks::addressed_by(c, id, as_of)?,
+                children,
+                addresses,
+                addressed_by,
                 history: history::rows(c, Some(id), None, None)?,
                 extension_requests: crate::db::requests::of_task(c, id)?,
             };

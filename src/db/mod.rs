@@ -522,6 +522,34 @@ impl Writer<'_> {
         &self.meta.at
     }
 
+    /// Refuses a typed `--on` before task `id` took effect. The rows a change writes are
+    /// checked against their own task's history (`effective`); a link also names a second
+    /// task, its shortcoming, which must have existed on that day too.
+    pub fn require_existed(&self, id: i64) -> Result<()> {
+        let Some(on) = self.on else {
+            return Ok(());
+        };
+        let created: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(effective, at) FROM history
+                 WHERE task_id = ?1 AND field = 'created'",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+        match created {
+            Some(created) if day(&created) > day(on) => Err(Error::Refused(format!(
+                "--on {} is before task #{id} existed (it took effect on {}); \
+                 give --on {} or later (早于任务生效日期)",
+                day(on),
+                day(&created),
+                day(&created)
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Makes the rows written next take effect at the start of `day` (when the command gave
     /// no `--on`), or when recorded again for `None`. A day after the recorded day is taken
     /// as the recorded time: nothing takes effect in the future.

@@ -413,6 +413,7 @@ pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<b
     require(w.conn(), id)?;
     let target = get(w.conn(), shortcoming, as_of)?;
     crate::model::rules::link_target(shortcoming, target.kind)?;
+    w.require_existed(shortcoming)?;
     let n = w
         .conn()
         .prepare_cached(
@@ -430,6 +431,7 @@ pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<b
 pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
     require(w.conn(), id)?;
     require(w.conn(), shortcoming)?;
+    w.require_existed(shortcoming)?;
     let n = w
         .conn()
         .prepare_cached("DELETE FROM link WHERE task_id = ?1 AND shortcoming_id = ?2")?
@@ -561,9 +563,252 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The changeable fields this filter reads (history field names): a task can have matched
+    /// it at a day without matching it now only if one of these changed after that day. An
+    /// owner filter reads the co-owners too, so that matching a supporting unit stays
+    /// covered.
+    fn fields(&self) -> Vec<&'static str> {
+        let mut out: Vec<Field> = Vec::new();
+        if !self.statuses.is_empty() || self.overdue || self.due_within.is_some() {
+            out.push(Field::Status);
+        }
+        if self.overdue || self.due_within.is_some() {
+            out.push(Field::Deadline);
+        }
+        if !self.scope.owners.is_empty() || !self.scope.leads.is_empty() {
+            out.extend([Field::Owner, Field::CoOwners]);
+        }
+        if self.scope.person.is_some() {
+            out.push(Field::Person);
+        }
+        if self.area.is_some() {
+            out.push(Field::Area);
+        }
+        if self.parent.is_some() {
+            out.push(Field::ParentId);
+        }
+        if self.search.is_some() {
+            out.extend([Field::Title, Field::Body]);
+        }
+        out.into_iter().map(Field::name).collect()
+    }
+}
+
+/// The tasks with a row of field ?1 that takes effect after the cut-off ?2, by the partial
+/// index `history_field`: its condition (`field NOT IN …`, as in schema.sql) is stated here so
+/// that SQLite may use it.
+pub const CHANGED_AFTER: &str = "SELECT task_id FROM history
+     WHERE field = ?1 AND field NOT IN ('created', 'note', 'progress')
+       AND coalesce(effective, at) > ?2 || '~'";
+
+/// How many candidates `list --as-of` replays one by one at most before it replays the whole
+/// history in one pass instead: one task's replay costs some hundred microseconds, the whole
+/// history of a million tasks about three seconds.
+const CANDIDATES_MAX: usize = 2000;
+
 /// The tasks as they stood at the end of `as_of` (`list --as-of`), filtered and ordered as
-/// `list` does, from the one replay (db/replay.rs).
+/// `list` does, by the one replay (db/replay.rs). Only candidates are replayed: the tasks
+/// that match the filter on their current columns, and those with a row effective after the
+/// day that changed a field the filter (or the order) reads (index `history_field`); any
+/// other task had then the fields it has now, so it did not match, or sorts where it sorts
+/// now. A candidate that is a parent gets its sub-tasks rolled up at the day (`replay_task`).
+///
+/// - Few candidates: each is replayed, then they are sorted.
+/// - With `--limit`, in id order: the two lists are merged by id and replayed lazily, and the
+///   walk stops at the limit. By deadline or status, the same with the changed tasks replayed
+///   first (when they are few) and merged by the key they had at the day.
+/// - Otherwise (by progress, which sub-tasks move, or many candidates and no limit): the
+///   whole history in one pass, `list_replayed`.
 pub fn list_then(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    list_then_with(conn, f, sort, limit, as_of, CANDIDATES_MAX)
+}
+
+/// `list_then` with the number of candidates replayed one by one at most, so that the tests
+/// can walk every way on a small ledger.
+pub fn list_then_with(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+    candidates_max: usize,
+) -> Result<Vec<Task>> {
+    use super::replay::{end_of_day, replay_task};
+    if sort == Sort::Progress {
+        return list_replayed(conn, f, sort, limit, as_of);
+    }
+    let cutoff = end_of_day(as_of);
+    let cap = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut fields = f.fields();
+    match sort {
+        Sort::Deadline => fields.push(Field::Deadline.name()),
+        Sort::Status => fields.push(Field::Status.name()),
+        Sort::Id | Sort::Progress => {}
+    }
+    // The tasks whose filtered or sorted fields changed after the day, sorted and unique.
+    let mut changed: Vec<i64> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(CHANGED_AFTER)?;
+        for field in fields {
+            let ids = stmt.query_map(rusqlite::params![field, cutoff], |r| r.get::<_, i64>(0))?;
+            for id in ids {
+                changed.push(id?);
+            }
+        }
+    }
+    changed.sort_unstable();
+    changed.dedup();
+    let (wh, params) = where_clause(f, as_of);
+    let now: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM task t {wh}"),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let few = usize::try_from(now).unwrap_or(usize::MAX) + changed.len() <= candidates_max;
+    let lazy = limit.is_some() && (sort == Sort::Id || changed.len() <= candidates_max);
+    if !few && !lazy {
+        return list_replayed(conn, f, sort, limit, as_of);
+    }
+    let then = |id: i64| -> Result<Option<Task>> {
+        Ok(replay_task(conn, id, &cutoff, as_of)?
+            .map(|rep| rep.task)
+            .filter(|t| f.matches(t, as_of)))
+    };
+    // The tasks that match now, in the list's order (by id when everything is replayed
+    // anyway), read one by one as the merge needs them.
+    let order = match (few, sort) {
+        (true, _) | (_, Sort::Id) | (_, Sort::Progress) => "t.id".to_string(),
+        (false, Sort::Deadline) => "t.deadline IS NULL, t.deadline, t.id".to_string(),
+        (false, Sort::Status) => format!("{STATUS_ORDER}, t.id"),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.id, t.deadline, t.status FROM task t {wh} ORDER BY {order}"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let mut out = Vec::new();
+    if few || sort == Sort::Id {
+        // A merge of the two id-ordered lists, each id once.
+        let mut next_now = || -> Result<Option<i64>> {
+            Ok(match rows.next()? {
+                Some(r) => Some(r.get(0)?),
+                None => None,
+            })
+        };
+        let mut a = next_now()?;
+        let mut b = changed.into_iter().peekable();
+        loop {
+            let id = match (a, b.peek().copied()) {
+                (None, None) => break,
+                (Some(x), Some(y)) if y < x => {
+                    b.next();
+                    y
+                }
+                (Some(x), Some(y)) => {
+                    if y == x {
+                        b.next();
+                    }
+                    a = next_now()?;
+                    x
+                }
+                (Some(x), None) => {
+                    a = next_now()?;
+                    x
+                }
+                (None, Some(y)) => {
+                    b.next();
+                    y
+                }
+            };
+            if let Some(t) = then(id)? {
+                out.push(t);
+                // In id order the first `limit` found are the answer.
+                if sort == Sort::Id && out.len() >= cap {
+                    break;
+                }
+            }
+        }
+        sort_then(&mut out, sort);
+        out.truncate(cap);
+        return Ok(out);
+    }
+    // By deadline or status: the changed tasks, as they stood, sorted by their key then; a
+    // task that matches now and did not change has the key now that it had then.
+    let key = |deadline: Option<NaiveDate>, status: Status, id: i64| -> SortKey {
+        match sort {
+            Sort::Deadline => (u8::from(deadline.is_none()), deadline, id),
+            _ => (status_rank(status), None, id),
+        }
+    };
+    let mut early: Vec<(SortKey, Task)> = Vec::new();
+    for &id in &changed {
+        if let Some(t) = then(id)? {
+            early.push((key(t.deadline, t.status, t.id), t));
+        }
+    }
+    early.sort_by_key(|e| e.0);
+    let mut early = early.into_iter().peekable();
+    while out.len() < cap {
+        let Some(r) = rows.next()? else {
+            break;
+        };
+        let id: i64 = r.get(0)?;
+        if changed.binary_search(&id).is_ok() {
+            continue;
+        }
+        let k = key(r.get(1)?, r.get(2)?, id);
+        while out.len() < cap && early.peek().is_some_and(|e| e.0 < k) {
+            if let Some((_, t)) = early.next() {
+                out.push(t);
+            }
+        }
+        if out.len() < cap {
+            if let Some(t) = then(id)? {
+                out.push(t);
+            }
+        }
+    }
+    out.extend(early.map(|e| e.1));
+    out.truncate(cap);
+    Ok(out)
+}
+
+/// Where a task sorts by deadline (undated last) or by status, then id.
+type SortKey = (u8, Option<NaiveDate>, i64);
+
+/// A status's place in STATUS_ORDER.
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Todo => 0,
+        Status::Doing => 1,
+        Status::Blocked => 2,
+        Status::Done => 3,
+        Status::Verified => 4,
+        Status::Cancelled => 5,
+    }
+}
+
+/// Orders replayed tasks as `list` orders current ones.
+fn sort_then(out: &mut [Task], sort: Sort) {
+    let rank = status_rank;
+    match sort {
+        Sort::Id => {}
+        // Undated (continuous) work after the dated tasks, as `list` puts it.
+        Sort::Deadline => out.sort_by_key(|t| (t.deadline.is_none(), t.deadline, t.id)),
+        Sort::Progress => out.sort_by_key(|t| (t.progress, t.id)),
+        Sort::Status => out.sort_by_key(|t| (rank(t.status), t.id)),
+    }
+}
+
+/// The tasks as they stood at the end of `as_of` from a replay of every task: the plain
+/// definition `list_then` must equal (its tests compare the two).
+pub fn list_replayed(
     conn: &Connection,
     f: &Filter,
     sort: Sort,
@@ -580,22 +825,7 @@ pub fn list_then(
         }
         Ok(())
     })?;
-    // The order of STATUS_ORDER.
-    let rank = |s: Status| match s {
-        Status::Todo => 0,
-        Status::Doing => 1,
-        Status::Blocked => 2,
-        Status::Done => 3,
-        Status::Verified => 4,
-        Status::Cancelled => 5,
-    };
-    match sort {
-        Sort::Id => {}
-        // Undated (continuous) work after the dated tasks, as `list` puts it.
-        Sort::Deadline => out.sort_by_key(|t| (t.deadline.is_none(), t.deadline, t.id)),
-        Sort::Progress => out.sort_by_key(|t| (t.progress, t.id)),
-        Sort::Status => out.sort_by_key(|t| (rank(t.status), t.id)),
-    }
+    sort_then(&mut out, sort);
     if let Some(n) = limit {
         out.truncate(usize::try_from(n).unwrap_or(usize::MAX));
     }

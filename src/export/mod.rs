@@ -408,9 +408,9 @@ pub const CELLS: [Cell; 14] = [
     Cell::Task(Column::Progress),
     Cell::Overdue,
     Cell::LatestNote,
-    Cell::Extension,
     // Last, so that the columns before it keep the places readers and scripts know.
     Cell::Task(Column::Person),
+    Cell::Extension,
 ];
 
 impl Cell {

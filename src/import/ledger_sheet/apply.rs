@@ -259,9 +259,6 @@ pub fn apply(w: &Writer, book: &Book, path: &str, as_of: NaiveDate) -> Result<Ou
                 };
                 let (status, progress) = starting_state(row.status, 0);
                 let mut note = format!("从{zh}导入 / imported from {en}");
-                if let Some(p) = &row.person {
-                    note.push_str(&format!("；责任人 person: {p}"));
-                }
                 if let Some(e) = &row.evidence {
                     note.push_str(&format!("；佐证材料 evidence: {e}"));
                 }
@@ -274,9 +271,6 @@ pub fn apply(w: &Writer, book: &Book, path: &str, as_of: NaiveDate) -> Result<Ou
                     outline_area: None,
                     owner: row.owner.clone(),
                     co_owners: row.co_owners.clone(),
-                    // The sheet's 责任人 column is the task's responsible person (issue 13 A).
-                    person: row.person.clone(),
-                    contact: None,
                     status,
                     progress,
                     deadline: if row.continuous { None } else { row.deadline },
@@ -285,6 +279,8 @@ pub fn apply(w: &Writer, book: &Book, path: &str, as_of: NaiveDate) -> Result<Ou
                     parent_id: row.parent.and_then(|pi| ids.get(&(*si, pi)).copied()),
                     document_id: Some(doc),
                     completed_at: status.is_finished().then(|| w.at().to_string()),
+                    person: person_and_contact(row.person.as_deref()).0,
+                    contact: person_and_contact(row.person.as_deref()).1,
                 };
                 let id = tasks::insert(w, &t, Some(&note))?;
                 if let Some(n) = &row.progress_note {
@@ -296,4 +292,45 @@ pub fn apply(w: &Writer, book: &Book, path: &str, as_of: NaiveDate) -> Result<Ou
         }
     }
     Ok(out)
+}
+
+/// Splits a 责任人/联系人 cell such as "刘八 13800000000" into the person and a trailing phone
+/// number, which offices often write in the same cell; any other text is the person whole.
+fn person_and_contact(cell: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(cell) = cell.map(str::trim).filter(|c| !c.is_empty()) else {
+        return (None, None);
+    };
+    let is_phone = |t: &str| {
+        t.chars().filter(char::is_ascii_digit).count() >= 7
+            && t.chars()
+                .all(|c| c.is_ascii_digit() || "-+()（）".contains(c))
+    };
+    match cell.rsplit_once(char::is_whitespace) {
+        Some((name, phone)) if is_phone(phone) && !name.trim().is_empty() => {
+            (Some(name.trim().to_string()), Some(phone.to_string()))
+        }
+        _ => (Some(cell.to_string()), None),
+    }
+}
+
+#[cfg(test)]
+mod person_tests {
+    use super::person_and_contact;
+
+    #[test]
+    fn a_trailing_phone_number_is_the_contact() {
+        assert_eq!(
+            person_and_contact(Some("刘八 13800000000")),
+            (Some("刘八".into()), Some("13800000000".into()))
+        );
+        assert_eq!(
+            person_and_contact(Some("张三")),
+            (Some("张三".into()), None)
+        );
+        assert_eq!(
+            person_and_contact(Some("王五 科长")),
+            (Some("王五 科长".into()), None)
+        );
+        assert_eq!(person_and_contact(Some("  ")), (None, None));
+    }
 }
