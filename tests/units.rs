@@ -210,6 +210,8 @@ fn bad_unit_edits_are_refused_with_one_line_and_change_nothing() {
 #[test]
 fn imported_reports_fill_the_register_and_the_index() {
     let l = Ledger::init();
+    // Its plan year 2026 lies in the next outline period (issue 14).
+    l.run_ok(&["outline", "add", "2026-2030"]);
     l.run_ok(&[
         "import",
         concat!(

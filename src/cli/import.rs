@@ -238,6 +238,7 @@ impl Import {
             new_version: self.new_version,
             note: reviewed
                 .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
+            lang: ctx.lang,
         };
         let outcome =
             crate::ledger::import::report(ledger, &ctx.meta, &prepared, &opts, ctx.as_of)?;

@@ -5,6 +5,7 @@
 mod add;
 mod approve;
 mod backup;
+mod carry_over;
 mod check;
 mod choices;
 mod completions;
@@ -16,6 +17,7 @@ mod init;
 mod link;
 mod list;
 mod note;
+mod outline;
 mod reject;
 mod report;
 mod request_extension;
@@ -152,6 +154,10 @@ pub enum Command {
     Approve(approve::Approve),
     /// Reject a task's pending extension request, with a note. 驳回
     Reject(reject::Reject),
+    /// The outline periods (纲要期间): list, add, rename.
+    Outline(outline::OutlineCmd),
+    /// Carry a year's open tasks into the next plan year (结转), e.g. --from 2025.
+    CarryOver(carry_over::CarryOver),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -177,6 +183,7 @@ impl Command {
             Command::RequestExtension(c) => &c.who,
             Command::Approve(c) => &c.who,
             Command::Reject(c) => &c.who,
+            Command::CarryOver(c) => &c.who,
             _ => return None,
         };
         w.by.as_deref()
@@ -206,6 +213,7 @@ fn effective_arg(
             | Command::RequestExtension(_)
             | Command::Approve(_)
             | Command::Reject(_)
+            | Command::CarryOver(_)
     );
     crate::ledger::effective::on(day, now, changes, lang).map(Some)
 }
@@ -381,6 +389,8 @@ fn describe(cmd: &Command) -> String {
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
+        Command::Outline(_) => "outline",
+        Command::CarryOver(_) => "carry-over",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -486,6 +496,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Warn(_)
         | Command::Check(_)
         | Command::Backup(_) => Access::Read,
+        Command::Outline(ref c) if c.reads_only() => Access::Read,
         Command::Unit(ref u) if u.reads_only() => Access::Read,
         _ => Access::Write,
     };
@@ -559,5 +570,7 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),
+        Command::Outline(c) => c.run(ledger, &ctx, out),
+        Command::CarryOver(c) => c.run(ledger, &ctx, out),
     }
 }

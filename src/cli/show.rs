@@ -46,6 +46,12 @@ struct Detail {
     document: Option<Document>,
     /// Its extension requests (申请延期), oldest first, with their decisions.
     extension_requests: Vec<crate::db::requests::Request>,
+    /// The outline period of its plan year (纲要期间), if the year lies in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline_period: Option<crate::db::periods::Period>,
+    /// The plan year it was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried_from: Option<i32>,
 }
 
 impl Show {
@@ -86,6 +92,7 @@ impl Show {
                 ));
                 task = rep.task;
             }
+            let outline_period = crate::db::periods::of_year(c, task.year)?;
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
@@ -106,6 +113,15 @@ impl Show {
                 addressed_by,
                 history: history::rows(c, Some(id), None, None)?,
                 extension_requests: crate::db::requests::of_task(c, id)?,
+                outline_period,
+                carried_from: crate::db::carry::carried_from(
+                    c,
+                    ctx.as_of_given
+                        .then(|| crate::db::replay::end_of_day(as_of))
+                        .as_deref(),
+                )?
+                .get(&id)
+                .copied(),
             };
             // Units are shown by their current names; the history keeps what was written.
             let current = crate::db::units::Current::load(c)?;
@@ -173,7 +189,7 @@ impl Show {
                 Column::Deadline => deadline.clone(),
                 // Printed beside the deadline; `shown` leaves it out.
                 Column::DeadlineText => String::new(),
-                Column::Year => t.year.to_string(),
+                Column::Year => year_label(t.year, &d, ctx),
                 Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
                 Column::CreatedAt => printable(&t.created_at),
                 Column::UpdatedAt => printable(&t.updated_at),
@@ -263,4 +279,29 @@ fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::re
         ]);
     }
     t.fit()
+}
+
+/// The plan year as `show` prints it: with the outline period it belongs to, its closing-year
+/// mark (收官之年) and where it was carried from (结转自).
+fn year_label(year: i32, d: &Detail, ctx: &Ctx) -> String {
+    let mut parts = Vec::new();
+    if let Some(from) = d.carried_from {
+        parts.push(crate::db::carry::mark(from, ctx.lang));
+    }
+    if let Some(p) = &d.outline_period {
+        let mut s = format!("{} {}", printable(&p.name), p.span());
+        if p.closing_year == year {
+            s.push_str(ctx.t(" 收官之年", ", closing year"));
+        }
+        parts.push(s);
+    }
+    if parts.is_empty() {
+        year.to_string()
+    } else {
+        let (open, sep, close) = match ctx.lang {
+            crate::model::Lang::Zh => ("（", "；", "）"),
+            crate::model::Lang::En => (" (", "; ", ")"),
+        };
+        format!("{year}{open}{}{close}", parts.join(sep))
+    }
 }

@@ -47,6 +47,11 @@ pub struct Update {
     /// A new outline area tag, FZ01 … FZ10.
     #[arg(long, value_parser = parse_outline_area)]
     pub outline_area: Option<String>,
+    /// Move the tasks to another plan year (e.g. a commitment put off to next year): needs
+    /// --note with the reason; the old year stays in the history. For a whole year's open
+    /// tasks use `carry-over`. 调整计划年度
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub year: Option<i32>,
     /// Make the tasks sub-tasks of task ID (an id or a ref).
     #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
     pub parent: Option<super::ids::Target>,
@@ -57,7 +62,7 @@ pub struct Update {
     #[arg(long, value_name = "TEXT", value_parser = parse_name)]
     pub contact: Option<String>,
     /// The reason or progress note, kept in the history with each changed field. Required when
-    /// changing a deadline or cancelling. 说明
+    /// changing a deadline or the plan year, or cancelling. 说明
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
 }
@@ -87,6 +92,7 @@ impl Update {
                 outline_area: self.outline_area.clone(),
                 parent_id: parent,
                 body: None,
+                year: self.year,
                 person: self.person.clone(),
                 contact: self.contact.clone(),
             },

@@ -3,10 +3,13 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod carry;
 pub mod check;
 pub mod documents;
 pub mod history;
+pub mod periods;
 pub mod progress;
+pub mod recur;
 pub mod replay;
 pub mod requests;
 pub mod schema;
@@ -900,8 +903,9 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Sqlite(e)
 }
 
-/// Sets the ledger's outline period.
+/// Sets the ledger's outline period (a new ledger's; see `periods::set_initial`).
 pub fn set_outline(w: &Writer, o: Outline) -> Result<()> {
+    periods::set_initial(w, o)?;
     let mut stmt = w
         .conn()
         .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?;

@@ -585,6 +585,10 @@ impl Filter {
         if self.area.is_some() {
             out.push(Field::Area);
         }
+        // The plan year changes too (update --year, carry-over).
+        if self.year.is_some() {
+            out.push(Field::Year);
+        }
         if self.parent.is_some() {
             out.push(Field::ParentId);
         }

@@ -5,6 +5,7 @@ pub mod csv;
 mod escape;
 pub mod html;
 pub mod md;
+pub mod outline;
 mod page;
 pub mod xlsx;
 
@@ -63,6 +64,9 @@ pub struct Row {
     pub completed_at: Option<String>,
     /// The extension request pending on the export's day (申请延期待审批), if any.
     pub pending_extension: Option<PendingExtension>,
+    /// The plan year the task was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<i32>,
 }
 
 /// A pending extension request as the export shows it.
@@ -111,6 +115,9 @@ pub struct Summary {
 pub struct ShortcomingStatus {
     pub shortcoming: Row,
     pub addressed_by: Vec<Row>,
+    /// The earlier shortcomings it repeats (重复出现, `link --same-as`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recurs: Vec<outline::Recurrence>,
 }
 
 /// The whole yearly status.
@@ -167,6 +174,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         latest_note: r.latest_note,
         completed_at: t.completed_at,
         pending_extension: None,
+        carried_from: None,
     }
 }
 
@@ -278,6 +286,12 @@ pub fn stream(
             })
             .collect();
 
+    // The tasks carried into a later year by then (结转自), marked in their rows.
+    let carried = crate::db::carry::carried_from(conn, Some(&cutoff))?;
+    // Confirmed recurrences (later, earlier), and the earlier shortcomings as they stood.
+    let repeats = crate::db::recur::pairs(conn, &cutoff)?;
+    let wanted: std::collections::HashSet<i64> = repeats.iter().map(|p| p.1).collect();
+    let mut earlier: HashMap<i64, (String, i32, Status)> = HashMap::new();
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
         Kind::ALL.iter().map(|k| (k.en().to_string(), 0)).collect();
@@ -296,6 +310,11 @@ pub fn stream(
         &kids,
         |mut r| {
             let selected = belongs(&r, y) && header.scope.matches(&r.task);
+            if wanted.contains(&r.task.id) {
+                let t = &r.task;
+                let label = t.reference.clone().unwrap_or_else(|| format!("#{}", t.id));
+                earlier.insert(t.id, (label, t.year, t.status));
+            }
             current.relabel(&mut r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
@@ -308,6 +327,7 @@ pub fn stream(
                 no += 1;
                 let mut row = into_row(no, r);
                 row.pending_extension = pending.remove(&row.id);
+                row.carried_from = carried.get(&row.id).copied();
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -335,11 +355,36 @@ pub fn stream(
     for (s, row) in addressing {
         addressed.entry(s).or_default().push(row);
     }
+    // An earlier shortcoming was closed off when it was finished, or addressed and every
+    // task addressing it finished: the evaluation's rule.
+    let closed = |id: i64, status: Status| {
+        let by = addressed.get(&id).map(Vec::as_slice).unwrap_or_default();
+        status.is_finished() || (!by.is_empty() && by.iter().all(|a| a.status.is_finished()))
+    };
+    let recurs_of = |id: i64| -> Vec<outline::Recurrence> {
+        repeats
+            .iter()
+            .filter(|p| p.0 == id)
+            .filter_map(|&(_, e)| {
+                let (label, year, status) = earlier.get(&e)?.clone();
+                Some(outline::Recurrence {
+                    id: e,
+                    label,
+                    year,
+                    closed: closed(e, status),
+                })
+            })
+            .collect()
+    };
+    let recurs: Vec<Vec<outline::Recurrence>> =
+        shortcomings.iter().map(|s| recurs_of(s.id)).collect();
     let shortcomings: Vec<ShortcomingStatus> = shortcomings
         .into_iter()
-        .map(|s| ShortcomingStatus {
+        .zip(recurs)
+        .map(|(s, recurs)| ShortcomingStatus {
             addressed_by: addressed.remove(&s.id).unwrap_or_default(),
             shortcoming: s,
+            recurs,
         })
         .collect();
     let unaddressed = shortcomings
@@ -446,7 +491,10 @@ impl Cell {
                 Column::Kind => r.kind.label(lang).to_string(),
                 Column::Area => r.area.clone().unwrap_or_default(),
                 Column::OutlineArea => r.outline_area.clone().unwrap_or_default(),
-                Column::Title => r.title.clone(),
+                Column::Title => match r.carried_from {
+                    Some(y) => crate::db::carry::marked_title(&r.title, y, lang),
+                    None => r.title.clone(),
+                },
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
                 Column::Person => r.person.clone().unwrap_or_default(),

@@ -57,6 +57,7 @@ pub fn add(
             Some(y) => y,
             None => crate::db::outline(w.conn())?.end,
         };
+        crate::db::periods::require_year(w.conn(), year, lang)?;
         let deadline = if req.continuous {
             None
         } else {
@@ -136,6 +137,15 @@ pub fn update(
                 "cancelling a task needs --note with the reason (取消须说明理由)".into(),
             ));
         }
+        if req.changes.year.is_some() {
+            return Err(Error::Usage(
+                lang.pick(
+                    "调整计划年度须用 --note 说明理由",
+                    "changing the plan year needs --note with the reason (调整年度须说明理由)",
+                )
+                .into(),
+            ));
+        }
     }
     let mut seen = HashSet::new();
     let ids: Vec<i64> = req
@@ -146,13 +156,19 @@ pub fn update(
         .collect();
     // The closure may run again when the ledger was busy, so it keeps no state between runs.
     ledger.write(meta, |w| {
+        if let Some(y) = req.changes.year {
+            crate::db::periods::require_year(w.conn(), y, lang)?;
+        }
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
-                let year = tasks::get(w.conn(), id, as_of)?.year;
+                let year = match req.changes.year {
+                    Some(y) => y,
+                    None => tasks::get(w.conn(), id, as_of)?.year,
+                };
                 let due = d.resolve(year).map_err(|_| bad_for_year(lang, d, year))?;
                 let Some(day) = due.day() else {
                     return Err(Error::Usage(
@@ -236,6 +252,21 @@ pub fn set_link(
         } else {
             tasks::unlink(w, id, shortcoming)
         }
+    })
+}
+
+/// Records that shortcoming `id` names the same problem as the earlier shortcoming
+/// `earlier` (屡改屡犯). Returns false when it was recorded already.
+pub fn set_same_as(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    id: i64,
+    earlier: i64,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Result<bool> {
+    ledger.write(meta, |w| {
+        crate::db::recur::same_as(w, id, earlier, as_of, lang)
     })
 }
 
