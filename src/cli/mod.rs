@@ -147,7 +147,7 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
-    /// The units register: list, rename, alias, unalias. 单位库
+    /// The units register: list, rename, alias, unalias, short. 单位库
     Unit(unit::UnitCmd),
     /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
     RequestExtension(request_extension::RequestExtension),

@@ -56,10 +56,10 @@ pub struct Update {
     #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
     pub parent: Option<super::ids::Target>,
     /// The responsible person (责任人).
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub person: Option<String>,
     /// How to reach the responsible person (联系方式), e.g. a phone number.
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "TEXT", value_parser = parse_name)]
     pub contact: Option<String>,
     /// The reason or progress note, kept in the history with each changed field. Required when
     /// changing a deadline or the plan year, or cancelling. 说明

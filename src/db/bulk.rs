@@ -35,6 +35,19 @@ pub struct Header {
     pub year: Option<i32>,
 }
 
+/// A unit of the register (schema version 9, issue 13 A): its current name, short name and
+/// aliases. Written after the tasks, so that the places of the lines before stay as they were.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UnitLine {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
 /// A source document line.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DocumentLine {
@@ -275,6 +288,18 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             },
         )?;
         n += 1;
+    }
+    // The units register, so that renames and aliases survive a round trip and a merge.
+    for (name, short, aliases) in super::units::entries(conn)? {
+        line(
+            out,
+            &UnitLine {
+                kind: "unit".into(),
+                name,
+                short,
+                aliases,
+            },
+        )?;
     }
     Ok(n)
 }
@@ -841,6 +866,13 @@ fn import_line(
             }
             c.out.tasks += 1;
             Ok(true)
+        }
+        "unit" => {
+            let u: UnitLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+            validate::unit(&u).map_err(|e| bad_line(n, e))?;
+            super::units::merge_entry(conn, &u.name, u.short.as_deref(), &u.aliases)
+                .map_err(|e| bad_line(n, e))?;
+            Ok(false)
         }
         other => Err(bad_line(n, format!("unknown line type '{other}'"))),
     }

@@ -202,6 +202,40 @@ pub fn note(ledger: &mut Ledger, meta: &ChangeMeta, id: i64, text: &str) -> Resu
     ledger.write(meta, |w| tasks::note(w, id, text))
 }
 
+/// Records the same progress note on several tasks (a range, `note 16-18 …`) in one
+/// transaction: all or none, and one change for undo.
+pub fn note_each(ledger: &mut Ledger, meta: &ChangeMeta, ids: &[i64], text: &str) -> Result<()> {
+    ledger.write(meta, |w| {
+        for &id in ids {
+            tasks::note(w, id, text)?;
+        }
+        Ok(())
+    })
+}
+
+/// Links (or unlinks) several tasks and one shortcoming in one transaction; for each task,
+/// whether anything changed.
+pub fn set_links(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    ids: &[i64],
+    shortcoming: i64,
+    add: bool,
+    as_of: NaiveDate,
+) -> Result<Vec<bool>> {
+    ledger.write(meta, |w| {
+        ids.iter()
+            .map(|&id| {
+                if add {
+                    tasks::link(w, id, shortcoming, as_of)
+                } else {
+                    tasks::unlink(w, id, shortcoming)
+                }
+            })
+            .collect()
+    })
+}
+
 /// Links a task to the shortcoming it addresses (`add`) or removes the link. Returns false
 /// when there was nothing to do.
 pub fn set_link(
