@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 8.
+-- taizhang ledger schema, version 11.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -124,6 +124,15 @@ CREATE INDEX history_change ON history(change_id);
 -- The tasks that were ever moved under (or out from under) a parent: with the current
 -- sub-tasks, they are all a year-end export needs to replay to know parents' progress.
 CREATE INDEX history_parent ON history(task_id) WHERE field = 'parent_id';
+-- The rows of one field that take effect after a day (added in version 10): `list --as-of`
+-- finds the tasks whose filtered fields (an owner, a status…) changed after the day, the
+-- only ones that can have matched the filter then without matching it now, and `show
+-- --as-of` of a shortcoming the links to it removed after the day (`old`). Partial, so
+-- that only a query that states the same condition can use it: a query on `field = 'x'`
+-- alone keeps the index it had (history_task), and creations, notes and progress rows,
+-- which no filter reads, are left out.
+CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
+    WHERE field NOT IN ('created', 'note', 'progress');
 
 -- The audit trail is append-only, and the schema itself enforces it.
 CREATE TRIGGER history_no_update BEFORE UPDATE ON history
@@ -228,3 +237,72 @@ BEGIN
     SELECT RAISE(ABORT, 'stored evidence files are append-only');
 END;
 -- end block: requests-evidence
+
+-- Version 9 (issue 13, part A). This block is the upgrade step 8 → 9 too: the step reads it
+-- from here (src/db/schema.rs, `Step::Block`), so its DDL is written once.
+-- block: 13a
+-- The responsible person (责任人) and how to reach them (联系方式), per task.
+ALTER TABLE task ADD COLUMN person TEXT;
+ALTER TABLE task ADD COLUMN contact TEXT;
+CREATE INDEX task_person ON task(person) WHERE person IS NOT NULL;
+-- The units register (单位库): each unit once, by its current name, with a short name.
+-- Names are registered as tasks use them (add, update, import) and edited with `unit`.
+CREATE TABLE unit (
+    id    INTEGER PRIMARY KEY AUTOINCREMENT,
+    name  TEXT NOT NULL UNIQUE,
+    short TEXT
+);
+-- Other names of a unit (区司法局 = 司法局): a former name after `unit rename`, or one the
+-- office declares with `unit alias`. Views show a task's units by their current name; the
+-- tasks and their history keep the name as it was written.
+CREATE TABLE unit_alias (
+    alias   TEXT PRIMARY KEY,
+    unit_id INTEGER NOT NULL REFERENCES unit(id)
+) WITHOUT ROWID;
+CREATE INDEX unit_alias_unit ON unit_alias(unit_id);
+-- Every unit name a task carries, as written: its lead ('lead') and each supporting unit
+-- ('co'), so that `--owner X` finds co-owned tasks from an index instead of reading every
+-- co_owners list. Kept by the writing code in the same transaction as each change, rebuilt
+-- by bulk imports and the upgrade, proved by `check`.
+CREATE TABLE task_unit (
+    name    TEXT NOT NULL,
+    role    TEXT NOT NULL CHECK (role IN ('lead', 'co')),
+    task_id INTEGER NOT NULL REFERENCES task(id),
+    PRIMARY KEY (name, role, task_id)
+) WITHOUT ROWID;
+CREATE INDEX task_unit_task ON task_unit(task_id);
+-- end block: 13a
+
+-- block: outline-periods (added in version 11)
+-- The outline periods (纲要期间) the ledger follows: spans of plan years that never overlap,
+-- each with a name and its closing year (收官之年, the year supervisors check). Every task
+-- belongs to the period of its plan year; exports and reports name it from here, so a year
+-- keeps its own period after a later one is added. The statements may run again on a ledger
+-- that has them (IF NOT EXISTS), so that the step stands on its own whatever ran before it.
+CREATE TABLE IF NOT EXISTS outline_period (
+    start_year   INTEGER PRIMARY KEY,
+    end_year     INTEGER NOT NULL,
+    name         TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    closing_year INTEGER NOT NULL,
+    CHECK (start_year <= end_year AND closing_year BETWEEN start_year AND end_year)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS outline_period_no_overlap BEFORE INSERT ON outline_period
+WHEN EXISTS (SELECT 1 FROM outline_period
+             WHERE start_year <= NEW.end_year AND end_year >= NEW.start_year)
+BEGIN
+    SELECT RAISE(ABORT, 'outline periods may not overlap');
+END;
+-- A ledger of an earlier version kept its one span in meta: that span becomes its first
+-- period. (A new ledger's meta is still empty here; it gets its period when created.)
+INSERT INTO outline_period(start_year, end_year, name, closing_year)
+SELECT s, e,
+       CASE WHEN s = 2021 AND e = 2025 THEN '法治政府建设实施纲要（2021—2025年）'
+            ELSE '纲要（' || s || '—' || e || '年）' END,
+       e
+FROM (SELECT CAST(a.value AS INTEGER) AS s, CAST(b.value AS INTEGER) AS e
+      FROM meta a, meta b WHERE a.key = 'outline_start' AND b.key = 'outline_end')
+WHERE NOT EXISTS (SELECT 1 FROM outline_period);
+-- The rows that changed a task's plan year (update --year, carry-over): the 结转自 mark of
+-- every listing is read from them alone.
+CREATE INDEX IF NOT EXISTS history_year ON history(task_id) WHERE field = 'year';
+-- end block: outline-periods

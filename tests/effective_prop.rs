@@ -136,7 +136,7 @@ proptest! {
             let _ = match op {
                 Op::Add => add(&mut l, &meta, &AddRequest {
                     reference: None, kind: Kind::Task, title: format!("任务{i}"), body: None,
-                    area: None, outline_area: None, owner: None, co_owners: vec![],
+                    area: None, outline_area: None, owner: None, co_owners: vec![], person: None, contact: None,
                     deadline: None, continuous: false, year: Some(2025), parent_id: None,
                     status: Status::Todo, progress: 0,
                 }, as_of, Lang::En).map(|t| ids.push(t.id)),

@@ -156,7 +156,7 @@ fn status_word(st: &str, zh: bool) -> &'static str {
     }
 }
 
-const HEAD_ZH: [&str; 14] = [
+const HEAD_ZH: [&str; 15] = [
     "序号",
     "来源",
     "类型",
@@ -169,10 +169,11 @@ const HEAD_ZH: [&str; 14] = [
     "进度",
     "逾期",
     "最新进展",
+    "责任人",
     "申请延期",
     "佐证材料",
 ];
-const HEAD_EN: [&str; 14] = [
+const HEAD_EN: [&str; 15] = [
     "No.",
     "Ref",
     "Kind",
@@ -185,6 +186,7 @@ const HEAD_EN: [&str; 14] = [
     "Progress",
     "Overdue",
     "Latest note",
+    "Person",
     "Extension request",
     "Evidence",
 ];
@@ -236,6 +238,7 @@ fn expected_rows(
                 format!("{}%", t["progress"]),
                 overdue.to_string(),
                 notes.get(id).copied().unwrap_or("").to_string(),
+                s(&t["person"]),
                 // No extension request is pending and no evidence attached in these ledgers.
                 String::new(),
                 String::new(),
@@ -327,6 +330,7 @@ fn csv_pins_known_rows() {
             "40%",
             "是",
             "已完成案卷评查",
+            "",
             "",
             ""
         ]
@@ -435,7 +439,7 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     let want = expected_rows(l, true, &IDS_2025, &notes_2025());
     assert_eq!(rows.len() - 1, want.len());
     for (got, want) in rows[1..].iter().zip(&want) {
-        assert_eq!(got.len(), 14);
+        assert_eq!(got.len(), 15);
         // 序号 is a number, 进度 a fraction formatted as a percentage.
         assert_eq!(
             got[0],
@@ -750,9 +754,9 @@ fn markdown_has_the_area_table_and_the_rows() {
         "| 强化统筹，加力建设法治政府 | 2 | 0.0% | 0.0% | 0 |",
         "| 执法监督 | 2 | 50.0% | 70.0% | 1 |",
         "| 14 | 7.1% | 18.6% | 1 | 8 | 4 | 1 | 1 | 0 | 0 |",
-        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 申请延期 | 佐证材料 |",
-        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |",
-        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |",
+        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 责任人 | 申请延期 | 佐证材料 |",
+        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |  |",
+        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |  |",
         "  - 2025-C1.1 持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务（未启动，0%，时限 2025-12-31）",
         "尚无整改措施的短板：2024-S2、2024-S3",
     ] {
@@ -761,7 +765,7 @@ fn markdown_has_the_area_table_and_the_rows() {
     // One task row per task.
     let rows = out
         .lines()
-        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 14)
+        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 15)
         .count();
     assert_eq!(rows, 1 + 14, "{out}");
 }
@@ -885,6 +889,7 @@ fn cancelled_before_the_year_is_excluded_and_reopened_is_included() {
 fn a_task_open_during_the_year_is_included() {
     // Plan year 2026 and due in 2026, created in 2025 and open then: it belongs to 2025 too.
     let mut l = ledger_2025();
+    l.run_ok(&["outline", "add", "2026-2030"]);
     l.set_now("2025-07-01T09:00:00+08:00");
     assert_eq!(
         l.add(

@@ -79,6 +79,8 @@ fn big_ledger(path: &Path, n: usize, body_chars: usize) {
                 outline_area: None,
                 owner: Some(format!("单位{}", i % 13)),
                 co_owners: vec![],
+                person: None,
+                contact: None,
                 status: taizhang::model::Status::Todo,
                 progress: 0,
                 deadline: chrono::NaiveDate::from_ymd_opt(2025, 12, 31),

@@ -28,6 +28,12 @@ pub struct Add {
     /// A co-owner (配合单位); repeat for several.
     #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人).
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
+    pub person: Option<String>,
+    /// How to reach the responsible person (联系方式), e.g. a phone number.
+    #[arg(long, value_name = "TEXT", value_parser = parse_name)]
+    pub contact: Option<String>,
     /// The deadline (default 31 December of the plan year), e.g. 2025-06-30, 2025年6月底前, or
     /// 6月底前 in the plan year; 长期坚持 means continuous work.
     #[arg(long)]
@@ -44,9 +50,9 @@ pub struct Add {
     /// The outline area tag, FZ01 … FZ10. 纲要领域
     #[arg(long, value_parser = parse_outline_area)]
     pub outline_area: Option<String>,
-    /// Make this a sub-task of task ID.
-    #[arg(long, value_name = "ID")]
-    pub parent: Option<i64>,
+    /// Make this a sub-task of task ID (an id or a ref).
+    #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
+    pub parent: Option<super::ids::Target>,
     /// The full text of the task.
     #[arg(long, value_parser = parse_text)]
     pub body: Option<String>,
@@ -63,6 +69,10 @@ pub struct Add {
 
 impl Add {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let parent = match &self.parent {
+            Some(p) => Some(ledger.read(|c| super::ids::resolve_one(c, p, ctx.lang))?),
+            None => None,
+        };
         let req = AddRequest {
             reference: self.reference.clone(),
             kind: self.kind,
@@ -72,10 +82,12 @@ impl Add {
             outline_area: self.outline_area.clone(),
             owner: self.owner.clone(),
             co_owners: self.co_owners.clone(),
+            person: self.person.clone(),
+            contact: self.contact.clone(),
             deadline: self.deadline.clone(),
             continuous: self.continuous,
             year: self.year,
-            parent_id: self.parent,
+            parent_id: parent,
             status: self.status,
             progress: self.progress,
         };

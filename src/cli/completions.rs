@@ -21,8 +21,12 @@ const PRINT_FORMATS: [&str; 2] = ["table", "json"];
 /// Options whose value is free text (unit names, areas, people, search words). The scripts
 /// are static, so they cannot offer the ledger's own unit names; marking the values as text
 /// at least stops the shell from offering file names.
-const FREE_TEXT: [&str; 8] = [
+const FREE_TEXT: [&str; 12] = [
     "owner",
+    "owners",
+    "leads",
+    "person",
+    "contact",
     "co_owner",
     "co_owners",
     "area",

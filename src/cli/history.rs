@@ -10,8 +10,9 @@ use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct History {
-    /// Only the history of this task.
-    pub id: Option<i64>,
+    /// Only the history of this task: an id (16), a ref (2025-C1.1) or a range (16-18).
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: Option<super::ids::Target>,
     /// Only changes on or after this day.
     #[arg(long, value_parser = crate::model::date::parse_start, value_name = "DATE")]
     pub since: Option<NaiveDate>,
@@ -24,10 +25,22 @@ impl History {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let since = self.since.map(|d| d.to_string());
         let rows = ledger.read(|c| {
-            if let Some(id) = self.id {
+            let Some(t) = &self.id else {
+                return history::rows(c, None, since.as_deref(), self.limit);
+            };
+            // The rows of each task named, in the order they were written; with --limit the
+            // latest N of them all.
+            let mut rows = Vec::new();
+            for id in super::ids::resolve(c, std::slice::from_ref(t), ctx.lang)? {
                 tasks::require(c, id)?;
+                rows.extend(history::rows(c, Some(id), since.as_deref(), self.limit)?);
             }
-            history::rows(c, self.id, since.as_deref(), self.limit)
+            rows.sort_by_key(|r| r.id);
+            if let Some(n) = self.limit {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                rows.drain(..rows.len().saturating_sub(n));
+            }
+            Ok(rows)
         })?;
         match ctx.format {
             Format::Json => emit_json(out, &rows),

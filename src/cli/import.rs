@@ -5,6 +5,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{emit, emit_json, parse_name, Ctx, Format};
+
+mod ledger_sheet;
 use crate::db::progress::{self, GroupBy};
 use crate::db::tasks::Filter;
 use crate::db::Ledger;
@@ -56,6 +58,28 @@ pub struct Import {
     /// Excel or WPS, and write nothing to the ledger; `import SHEET.xlsx` then applies it.
     #[arg(long, value_name = "XLSX")]
     pub review: Option<PathBuf>,
+    /// For a 填报 fill sheet a unit sent back: apply it (without --apply the changes are only
+    /// printed). 写入
+    #[arg(long)]
+    pub apply: bool,
+    /// For a fill sheet: apply the other rows when some rows' tasks changed after the sheet
+    /// was made (those rows are refused by name; by default the whole sheet is).
+    #[arg(long)]
+    pub skip_conflicts: bool,
+    /// For an office's own ledger (.xlsx, .xls, .ods, .csv): read only this sheet (by default
+    /// every sheet with a recognisable header).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// For an office's own ledger: what a column holds when its header is not in the table of
+    /// synonyms, as 列名=field (fields: seq, source, area, title, problem, measures, owner,
+    /// co-owners, person, deadline, progress, status, done-flag, verified-flag, evidence,
+    /// remark, ignore). Repeatable.
+    #[arg(long = "map", value_name = "列名=FIELD", value_parser = crate::import::ledger_sheet::parse_map)]
+    pub map: Vec<(String, crate::import::ledger_sheet::columns::Target)>,
+    /// For an office's own ledger: the status a word of its status column means, as
+    /// 词=status (todo, doing, blocked, done, verified), e.g. 基本完成=doing. Repeatable.
+    #[arg(long = "status-map", value_name = "词=STATUS", value_parser = crate::import::ledger_sheet::parse_status_map)]
+    pub status_map: Vec<(String, crate::model::Status)>,
 }
 
 /// Whether the file is a review sheet: a workbook written as .xlsx, which the office may send
@@ -94,6 +118,25 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Whether the file is a 填报 fill sheet (by its hidden marker), not a review sheet.
+    fn is_fill(&self) -> bool {
+        is_review_sheet(&self.file) && crate::import::fill::is_fill_sheet(&self.file)
+    }
+
+    /// Whether the file is an office's own ledger: a CSV file, or a workbook that is not a
+    /// review sheet or a fill sheet (taizhang's own layouts are recognised first, by their
+    /// marks).
+    fn is_office_ledger(&self) -> bool {
+        use crate::import::ledger_sheet::grid::Format as F;
+        match F::of(&self.file) {
+            Some(F::Csv) => true,
+            Some(_) => {
+                !review::is_review(&self.file) && !crate::import::fill::is_fill_sheet(&self.file)
+            }
+            None => false,
+        }
+    }
+
     /// Reads the report, or the review sheet the office corrected.
     fn prepare(&self) -> Result<Prepared> {
         if is_review_sheet(&self.file) {
@@ -119,7 +162,21 @@ impl Import {
     /// Refuses a report path that cannot be read with a limit (a folder, device, FIFO or
     /// socket) before the ledger is opened, so such a command creates no ledger.
     pub fn check_input(&self) -> Result<()> {
-        crate::fsio::check_input(&self.file)
+        crate::fsio::check_input(&self.file)?;
+        let sheet_options =
+            self.sheet.is_some() || !self.map.is_empty() || !self.status_map.is_empty();
+        let office = self.is_office_ledger();
+        if office && (self.review.is_some() || self.new_version || self.explain) {
+            return Err(Error::Usage(
+                "--review, --explain and --new-version are for a report's text; an office's ledger is previewed with --dry-run, and a later version of it is recognised by itself (仅用于年度报告)".into(),
+            ));
+        }
+        if sheet_options && !office {
+            return Err(Error::Usage(
+                "--sheet, --map and --status-map are for an office's own ledger (.xlsx, .xls, .ods or .csv); leave them out for a report or a review sheet (仅用于导入单位台账)".into(),
+            ));
+        }
+        Ok(())
     }
 
     /// Refuses a `--review` path that `export -o` would refuse: the ledger or one of its
@@ -133,8 +190,21 @@ impl Import {
     }
 
     /// `--dry-run`: reads and parses the report and prints what was found, without opening
-    /// (or creating) the ledger.
-    pub fn preview(&self, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    /// (or creating) the ledger. An office's ledger is compared with the ledger at `path`
+    /// when it exists (read only), to show what a later version would change.
+    pub fn preview(&self, path: &std::path::Path, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.is_fill() {
+            return Err(Error::Usage(
+                ctx.t(
+                    "填报表的导入不加 --apply 即为预览；--dry-run、--explain 和 --review 只用于报告",
+                    "a fill sheet is previewed by importing it without --apply; --dry-run, --explain and --review are for reports",
+                )
+                .into(),
+            ));
+        }
+        if self.is_office_ledger() {
+            return ledger_sheet::preview(self, path, ctx, out);
+        }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
         if let Some(sheet) = &self.review {
@@ -179,6 +249,28 @@ impl Import {
         if is_jsonl(&self.file) {
             return self.bulk(ledger, ctx, out);
         }
+        if self.is_fill() {
+            return super::fill::import(
+                ledger,
+                ctx,
+                &self.file,
+                self.apply,
+                self.skip_conflicts,
+                out,
+            );
+        }
+        if self.apply || self.skip_conflicts {
+            return Err(Error::Usage(
+                ctx.t(
+                    "--apply 和 --skip-conflicts 只用于填报表（export --fill 生成的 .xlsx）",
+                    "--apply and --skip-conflicts are for fill sheets (the .xlsx files of export --fill)",
+                )
+                .into(),
+            ));
+        }
+        if self.is_office_ledger() {
+            return ledger_sheet::run(self, ledger, ctx, out);
+        }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
         refuse_unassigned(&prepared, ctx, self.accept_unassigned)?;
@@ -190,6 +282,7 @@ impl Import {
             new_version: self.new_version,
             note: reviewed
                 .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
+            lang: ctx.lang,
         };
         let outcome =
             crate::ledger::import::report(ledger, &ctx.meta, &prepared, &opts, ctx.as_of)?;

@@ -5,22 +5,27 @@
 mod add;
 mod approve;
 mod backup;
+mod carry_over;
 mod check;
 mod choices;
 mod completions;
 mod evidence;
 mod export;
+mod fill;
 mod history;
+pub mod ids;
 mod import;
 mod init;
 mod link;
 mod list;
 mod note;
+mod outline;
 mod reject;
 mod report;
 mod request_extension;
 mod show;
 mod undo;
+mod unit;
 mod update;
 mod warn;
 
@@ -143,6 +148,8 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
+    /// The units register: list, rename, alias, unalias, short. 单位库
+    Unit(unit::UnitCmd),
     /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
     RequestExtension(request_extension::RequestExtension),
     /// Approve a task's pending extension request: the deadline moves. 批准延期
@@ -151,6 +158,10 @@ pub enum Command {
     Reject(reject::Reject),
     /// Stored evidence files (佐证材料): `evidence get ID SHA256 -o FILE`.
     Evidence(evidence::Evidence),
+    /// The outline periods (纲要期间): list, add, rename.
+    Outline(outline::OutlineCmd),
+    /// Carry a year's open tasks into the next plan year (结转), e.g. --from 2025.
+    CarryOver(carry_over::CarryOver),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -176,6 +187,7 @@ impl Command {
             Command::RequestExtension(c) => &c.who,
             Command::Approve(c) => &c.who,
             Command::Reject(c) => &c.who,
+            Command::CarryOver(c) => &c.who,
             _ => return None,
         };
         w.by.as_deref()
@@ -205,6 +217,7 @@ fn effective_arg(
             | Command::RequestExtension(_)
             | Command::Approve(_)
             | Command::Reject(_)
+            | Command::CarryOver(_)
     );
     crate::ledger::effective::on(day, now, changes, lang).map(Some)
 }
@@ -376,10 +389,13 @@ fn describe(cmd: &Command) -> String {
         Command::Backup(_) => "backup",
         Command::Restore(_) => "restore",
         Command::Completions(_) => "completions",
+        Command::Unit(_) => "unit",
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
         Command::Evidence(_) => "evidence",
+        Command::Outline(_) => "outline",
+        Command::CarryOver(_) => "carry-over",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -486,13 +502,15 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Check(_)
         | Command::Backup(_)
         | Command::Evidence(_) => Access::Read,
+        Command::Outline(ref c) if c.reads_only() => Access::Read,
+        Command::Unit(ref u) if u.reads_only() => Access::Read,
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
         c.check_input()?;
         c.check_review_output(&path)?;
         if c.dry_run || c.explain || c.review.is_some() {
-            return c.preview(&ctx, out);
+            return c.preview(&path, &ctx, out);
         }
     }
     let missing = path
@@ -554,9 +572,12 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Backup(c) => c.run(ledger, &ctx, out),
         Command::Restore(c) => c.run(ledger, &ctx, out),
         Command::Completions(c) => c.run(out),
+        Command::Unit(c) => c.run(ledger, &ctx, out),
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),
         Command::Evidence(c) => c.run(ledger, &ctx, out),
+        Command::Outline(c) => c.run(ledger, &ctx, out),
+        Command::CarryOver(c) => c.run(ledger, &ctx, out),
     }
 }

@@ -13,7 +13,8 @@ pub struct Reject {
     pub who: super::Who,
     /// The task: its pending extension request is rejected, or, when it is done awaiting 销号,
     /// it is sent back to doing (驳回). When it has both, say which.
-    pub id: i64,
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
     /// Why (驳回理由), required.
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
@@ -27,6 +28,8 @@ pub struct Reject {
 
 impl Reject {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        // An id or a ref (2025-C1.1), as every command takes a task (src/cli/ids.rs).
+        let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let Some(note) = self.note.as_deref() else {
             return Err(Error::Usage(
                 ctx.t(
@@ -41,9 +44,8 @@ impl Reject {
             (_, true) => Some(Which::Closing),
             _ => None,
         };
-        let done = crate::ledger::review::reject(
-            ledger, &ctx.meta, self.id, note, which, ctx.as_of, ctx.lang,
-        )?;
+        let done =
+            crate::ledger::review::reject(ledger, &ctx.meta, id, note, which, ctx.as_of, ctx.lang)?;
         match done {
             Rejected::Extension(req) => {
                 if ctx.format == Format::Json {
@@ -53,7 +55,7 @@ impl Reject {
                     out,
                     format!(
                         "#{}: {} {}",
-                        self.id,
+                        id,
                         ctx.t(
                             "已驳回延期申请，截止日期仍为",
                             "extension rejected; the deadline stays"
@@ -64,13 +66,13 @@ impl Reject {
             }
             Rejected::Closing if ctx.format == Format::Json => emit_json(
                 out,
-                &serde_json::json!({ "task_id": self.id, "sent_back": true, "status": "doing" }),
+                &serde_json::json!({ "task_id": id, "sent_back": true, "status": "doing" }),
             ),
             Rejected::Closing => emit(
                 out,
                 format!(
                     "#{}: {}",
-                    self.id,
+                    id,
                     ctx.t("已驳回，退回推进中", "sent back to doing (not verified)"),
                 ),
             ),

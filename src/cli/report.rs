@@ -20,16 +20,40 @@ pub struct ReportCmd {
 
 impl ReportCmd {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let f = self.filter.filter();
+        let f = ledger.read(|c| self.filter.filter(c, ctx.lang))?;
         // With --as-of the tasks are replayed to that day; without it the current rows count.
         let r = if ctx.as_of_given {
             ledger.read(|c| progress::compute_then(c, self.by, &f, ctx.as_of))?
         } else {
             ledger.read(|c| progress::compute(c, self.by, &f, ctx.as_of))?
         };
+        let current = ledger.read(crate::db::units::Current::load)?;
+        let r = progress::current_owners(r, &current);
         match ctx.format {
             Format::Json => emit_json(out, &r),
-            _ => print(&r, ctx, out),
+            _ => {
+                // A year's report names the outline period the year belongs to, and marks
+                // its closing year (收官之年).
+                if let Some(y) = f.year {
+                    if let Some(p) = ledger.read(|c| crate::db::periods::of_year(c, y))? {
+                        let closing = if p.closing_year == y {
+                            ctx.t("（纲要收官之年）", " (the outline's closing year)")
+                        } else {
+                            ""
+                        };
+                        emit(
+                            out,
+                            format!(
+                                "{}{} {}{closing}",
+                                ctx.t("纲要期间：", "Outline period: "),
+                                crate::render::printable(&p.name),
+                                p.span()
+                            ),
+                        )?;
+                    }
+                }
+                print(&r, ctx, out)
+            }
         }
     }
 }

@@ -28,8 +28,9 @@ fn capped(s: String) -> (String, bool) {
 
 #[derive(Debug, Args)]
 pub struct Show {
-    /// The task.
-    pub id: i64,
+    /// The task: an id (16), a ref (2025-C1.1) or a one-task range.
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
 }
 
 /// Everything `show` prints about a task.
@@ -47,42 +48,96 @@ struct Detail {
     extension_requests: Vec<crate::db::requests::Request>,
     /// Its evidence (佐证材料), in the order attached.
     evidence: Vec<crate::db::evidence::Evidence>,
+    /// The outline period of its plan year (纲要期间), if the year lies in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline_period: Option<crate::db::periods::Period>,
+    /// The plan year it was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried_from: Option<i32>,
 }
 
 impl Show {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let as_of = ctx.as_of;
+        let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let d = ledger.read(|c| {
-            let mut task = tasks::get(c, self.id, as_of)?;
-            // With --as-of the task is shown as it stood at the end of that day.
+            let mut task = tasks::get(c, id, as_of)?;
+            let mut links = None;
+            // With --as-of the task is shown as it stood at the end of that day, with the
+            // sub-tasks and links it had then.
             if ctx.as_of_given {
                 let cutoff = crate::db::replay::end_of_day(as_of);
-                task = crate::db::replay::replay_task(c, self.id, &cutoff, as_of)?
-                    .ok_or_else(|| {
+                let rep =
+                    crate::db::replay::replay_task(c, id, &cutoff, as_of)?.ok_or_else(|| {
                         Error::NotFound(format!(
                             "{} #{} {} {as_of}{}",
                             ctx.t("任务", "task"),
-                            self.id,
+                            id,
                             ctx.t("在", "had not taken effect yet on"),
                             ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
                         ))
-                    })?
-                    .task;
+                    })?;
+                // Only a shortcoming can be addressed (link and the bulk validator refuse
+                // any other target, and a kind never changes): others skip the search.
+                let by = if rep.task.kind == crate::model::Kind::Shortcoming {
+                    crate::db::replay::addressed_by_at(c, id, &cutoff)?
+                } else {
+                    Vec::new()
+                };
+                let get = |ids: &mut dyn Iterator<Item = i64>| -> Result<Vec<crate::model::Task>> {
+                    ids.map(|i| tasks::get(c, i, as_of)).collect()
+                };
+                links = Some((
+                    crate::db::replay::children_at(c, id, &cutoff, as_of)?,
+                    get(&mut rep.addresses.iter().copied())?,
+                    get(&mut by.into_iter())?,
+                ));
+                task = rep.task;
             }
+            let outline_period = crate::db::periods::of_year(c, task.year)?;
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
             };
-            Ok(Detail {
+            let (children, addresses, addressed_by) = match links {
+                Some(l) => l,
+                None => (
+                    tasks::children(c, id, as_of)?,
+                    tasks::addresses(c, id, as_of)?,
+                    tasks::addressed_by(c, id, as_of)?,
+                ),
+            };
+            let mut d = Detail {
                 task,
                 document,
-                children: tasks::children(c, self.id, as_of)?,
-                addresses: tasks::addresses(c, self.id, as_of)?,
-                addressed_by: tasks::addressed_by(c, self.id, as_of)?,
-                history: history::rows(c, Some(self.id), None, None)?,
-                extension_requests: crate::db::requests::of_task(c, self.id)?,
-                evidence: crate::db::evidence::of_task(c, self.id)?,
-            })
+                children,
+                addresses,
+                addressed_by,
+                history: history::rows(c, Some(id), None, None)?,
+                extension_requests: crate::db::requests::of_task(c, id)?,
+                evidence: crate::db::evidence::of_task(c, id)?,
+                outline_period,
+                carried_from: crate::db::carry::carried_from(
+                    c,
+                    ctx.as_of_given
+                        .then(|| crate::db::replay::end_of_day(as_of))
+                        .as_deref(),
+                )?
+                .get(&id)
+                .copied(),
+            };
+            // Units are shown by their current names; the history keeps what was written.
+            let current = crate::db::units::Current::load(c)?;
+            current.relabel(&mut d.task);
+            for t in d
+                .children
+                .iter_mut()
+                .chain(&mut d.addresses)
+                .chain(&mut d.addressed_by)
+            {
+                current.relabel(t);
+            }
+            Ok(d)
         })?;
         if ctx.format == Format::Json {
             return emit_json(out, &d);
@@ -134,12 +189,14 @@ impl Show {
                     .map(printable)
                     .unwrap_or_else(|| none_label(lang, true).to_string()),
                 Column::CoOwners => printable(&t.co_owners.join("、")),
+                Column::Person => opt(&t.person),
+                Column::Contact => opt(&t.contact),
                 Column::Status => status.clone(),
                 Column::Progress => format!("{}%", t.progress),
                 Column::Deadline => deadline.clone(),
                 // Printed beside the deadline; `shown` leaves it out.
                 Column::DeadlineText => String::new(),
-                Column::Year => t.year.to_string(),
+                Column::Year => year_label(t.year, &d, ctx),
                 Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
                 Column::CreatedAt => printable(&t.created_at),
                 Column::UpdatedAt => printable(&t.updated_at),
@@ -263,4 +320,29 @@ fn evidence_table(list: &[crate::db::evidence::Evidence], ctx: &Ctx) -> crate::r
         ]);
     }
     t.fit()
+}
+
+/// The plan year as `show` prints it: with the outline period it belongs to, its closing-year
+/// mark (收官之年) and where it was carried from (结转自).
+fn year_label(year: i32, d: &Detail, ctx: &Ctx) -> String {
+    let mut parts = Vec::new();
+    if let Some(from) = d.carried_from {
+        parts.push(crate::db::carry::mark(from, ctx.lang));
+    }
+    if let Some(p) = &d.outline_period {
+        let mut s = format!("{} {}", printable(&p.name), p.span());
+        if p.closing_year == year {
+            s.push_str(ctx.t(" 收官之年", ", closing year"));
+        }
+        parts.push(s);
+    }
+    if parts.is_empty() {
+        year.to_string()
+    } else {
+        let (open, sep, close) = match ctx.lang {
+            crate::model::Lang::Zh => ("（", "；", "）"),
+            crate::model::Lang::En => (" (", "; ", ")"),
+        };
+        format!("{year}{open}{}{close}", parts.join(sep))
+    }
 }

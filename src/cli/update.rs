@@ -18,9 +18,10 @@ use crate::Result;
 pub struct Update {
     #[command(flatten)]
     pub who: super::Who,
-    /// The tasks to change; all change or none does.
-    #[arg(required = true, value_name = "ID")]
-    pub ids: Vec<i64>,
+    /// The tasks to change, by id (16), range (16-18) or ref (2025-C1.1); all change or none
+    /// does.
+    #[arg(required = true, value_name = "ID", value_parser = super::ids::parse_target)]
+    pub ids: Vec<super::ids::Target>,
     /// The new status, in English or Chinese (e.g. doing or 推进中).
     #[arg(long, value_parser = super::choices::WordParser::<Status>::new())]
     pub status: Option<Status>,
@@ -46,12 +47,23 @@ pub struct Update {
     /// A new outline area tag, FZ01 … FZ10.
     #[arg(long, value_parser = parse_outline_area)]
     pub outline_area: Option<String>,
-    /// Make the tasks sub-tasks of task ID.
-    #[arg(long, value_name = "ID")]
-    pub parent: Option<i64>,
+    /// Move the tasks to another plan year (e.g. a commitment put off to next year): needs
+    /// --note with the reason; the old year stays in the history. For a whole year's open
+    /// tasks use `carry-over`. 调整计划年度
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub year: Option<i32>,
+    /// Make the tasks sub-tasks of task ID (an id or a ref).
+    #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
+    pub parent: Option<super::ids::Target>,
+    /// The responsible person (责任人).
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
+    pub person: Option<String>,
+    /// How to reach the responsible person (联系方式), e.g. a phone number.
+    #[arg(long, value_name = "TEXT", value_parser = parse_name)]
+    pub contact: Option<String>,
     /// The reason or progress note, kept in the history with each changed field. Required when
-    /// changing a deadline or cancelling, marking done (what was done) and verifying (the
-    /// review). 说明
+    /// changing a deadline or the plan year, cancelling, marking done (what was done) and
+    /// verifying (the review). 说明
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
     /// A file of evidence (佐证材料) to store in the ledger, at most 20 MiB; repeat for
@@ -65,8 +77,17 @@ pub struct Update {
 
 impl Update {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        let (ids, parent) = ledger.read(|c| {
+            let ids = super::ids::resolve(c, &self.ids, ctx.lang)?;
+            let parent = self
+                .parent
+                .as_ref()
+                .map(|p| super::ids::resolve_one(c, p, ctx.lang))
+                .transpose()?;
+            Ok((ids, parent))
+        })?;
         let req = UpdateRequest {
-            ids: self.ids.clone(),
+            ids,
             changes: Changes {
                 status: self.status,
                 progress: self.progress,
@@ -77,8 +98,11 @@ impl Update {
                 title: self.title.clone(),
                 area: self.area.clone(),
                 outline_area: self.outline_area.clone(),
-                parent_id: self.parent,
+                parent_id: parent,
                 body: None,
+                year: self.year,
+                person: self.person.clone(),
+                contact: self.contact.clone(),
             },
             deadline: self.deadline.clone(),
             note: self.note.clone(),

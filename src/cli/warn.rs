@@ -18,17 +18,29 @@ pub struct Warn {
     /// List at most N warned tasks (the counts always cover all); 0 lists every one.
     #[arg(long, value_name = "N", default_value_t = 100)]
     pub limit: usize,
+    #[command(flatten)]
+    pub scope: super::list::ScopeArgs,
 }
 
 impl Warn {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let limit = (self.limit > 0).then_some(self.limit);
         // With --as-of the tasks are replayed to that day; without it the current rows are read.
+        let scope = ledger.read(|c| self.scope.scope(c))?;
         let found = if ctx.as_of_given {
-            ledger.read(|c| crate::db::warn::warnings_then(c, ctx.as_of, self.within, limit))?
+            ledger.read(|c| {
+                crate::db::warn::warnings_then(c, ctx.as_of, self.within, limit, &scope)
+            })?
         } else {
-            ledger.read(|c| warnings(c, ctx.as_of, self.within, limit))?
+            ledger.read(|c| warnings(c, ctx.as_of, self.within, limit, &scope))?
         };
+        // Units are shown by their current names (a renamed unit, an alias).
+        let mut found = found;
+        let current = ledger.read(crate::db::units::Current::load)?;
+        found
+            .warnings
+            .iter_mut()
+            .for_each(|w| current.relabel(&mut w.task));
         // Pending extension requests (申请延期待审批) are their own lines: they wait for the
         // office, whatever the colour of their task.
         let pending = ledger.read(|c| {

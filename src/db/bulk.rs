@@ -35,6 +35,19 @@ pub struct Header {
     pub year: Option<i32>,
 }
 
+/// A unit of the register (schema version 9, issue 13 A): its current name, short name and
+/// aliases. Written after the tasks, so that the places of the lines before stay as they were.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UnitLine {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+}
+
 /// A source document line.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct DocumentLine {
@@ -89,6 +102,12 @@ pub struct TaskLine {
     pub outline_area: Option<String>,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person and contact (schema version 8); absent in older files and
+    /// when not set, so files without them stay byte-identical.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     pub status: Status,
     pub progress: u8,
     pub deadline: Option<String>,
@@ -264,6 +283,8 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
                 outline_area: r.get(C::OutlineArea.index())?,
                 owner: r.get(C::Owner.index())?,
                 co_owners: serde_json::from_str(&co)?,
+                person: r.get(C::Person.index())?,
+                contact: r.get(C::Contact.index())?,
                 status: r.get(C::Status.index())?,
                 progress: r.get(C::Progress.index())?,
                 deadline: r.get(C::Deadline.index())?,
@@ -280,6 +301,18 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             },
         )?;
         n += 1;
+    }
+    // The units register, so that renames and aliases survive a round trip and a merge.
+    for (name, short, aliases) in super::units::entries(conn)? {
+        line(
+            out,
+            &UnitLine {
+                kind: "unit".into(),
+                name,
+                short,
+                aliases,
+            },
+        )?;
     }
     Ok(n)
 }
@@ -668,6 +701,7 @@ pub fn import(
     rebuild_events(conn, hist_off)?;
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
+    super::units::rebuild(conn)?;
     let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
         r.get(0)
     })?;
@@ -879,6 +913,8 @@ fn import_line(
                     Column::OutlineArea => &t.outline_area,
                     Column::Owner => &t.owner,
                     Column::CoOwners => &co,
+                    Column::Person => &t.person,
+                    Column::Contact => &t.contact,
                     Column::Status => &t.status,
                     Column::Progress => &t.progress,
                     Column::Deadline => &t.deadline,
@@ -952,6 +988,13 @@ fn import_line(
             }
             c.out.tasks += 1;
             Ok(true)
+        }
+        "unit" => {
+            let u: UnitLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+            validate::unit(&u).map_err(|e| bad_line(n, e))?;
+            super::units::merge_entry(conn, &u.name, u.short.as_deref(), &u.aliases)
+                .map_err(|e| bad_line(n, e))?;
+            Ok(false)
         }
         other => Err(bad_line(n, format!("unknown line type '{other}'"))),
     }

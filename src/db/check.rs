@@ -68,6 +68,9 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
 
+    // The index of tasks by unit equals the tasks, and the register knows every name.
+    problems.extend(super::units::differs(conn)?);
+
     // The running counts of the progress table equal a recount.
     let differ = super::progress::tally_differs(conn, as_of)?;
     if !differ.is_empty() {
@@ -439,10 +442,23 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
             "created_at" => {
                 problems.push("the ledger's creation time is not an RFC 3339 time".into())
             }
+            // The fill-sheet key (src/db/fill.rs): random bytes in lower-case hex.
+            "ledger_id" if is_hex(value, 32) => {}
+            "fill_key" if is_hex(value, 64) => {}
+            "ledger_id" | "fill_key" => problems.push(format!(
+                "the fill-sheet setting '{key}' is not the hex text it must be"
+            )),
             other => problems.push(format!("unknown setting '{other}'")),
         }
     }
     Ok(())
+}
+
+/// Whether a setting is `len` lower-case hex digits.
+fn is_hex(v: &str, len: usize) -> bool {
+    v.len() == len
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A task's fields as history stores them, from its creation row, in the order of

@@ -121,3 +121,42 @@ pub fn ref_taken(conn: &Connection, r: &str) -> Result<bool> {
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM task WHERE ref = ?1)")?
         .query_row([r], |row| row.get(0))?)
 }
+
+/// The task an office ledger's row became: among the tasks of documents with this title (the
+/// workbook's title, kept for every version of it), the one whose ref is the row's key, or the
+/// key with the document suffix it got when another ledger had taken the plain key. The range
+/// on the ref lets SQLite find both through the ref's unique index.
+pub fn ledger_row_task(conn: &Connection, title: &str, key: &str) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT t.id FROM task t JOIN document d ON d.id = t.document_id
+             WHERE d.title = ?1
+               AND (t.ref = ?2 OR (t.ref >= ?2 || '#D' AND t.ref < ?2 || '#E'))
+               AND (t.ref = ?2 OR t.ref = ?2 || '#D' || t.document_id)
+             ORDER BY t.id LIMIT 1",
+        )?
+        .query_row(rusqlite::params![title, key], |row| row.get(0))
+        .optional()?)
+}
+
+/// The text of a task's latest progress note, if it has one.
+pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT note FROM history WHERE task_id = ?1 AND field = 'note'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([task], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// Every task imported from any version of an office ledger with this title: (id, ref).
+pub fn ledger_tasks(conn: &Connection, title: &str) -> Result<Vec<(i64, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, coalesce(t.ref, '') FROM task t JOIN document d ON d.id = t.document_id
+         WHERE d.title = ?1 ORDER BY t.id",
+    )?;
+    let rows = stmt.query_map([title], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

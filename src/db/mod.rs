@@ -3,17 +3,22 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod carry;
 pub mod check;
 pub mod documents;
 pub mod evidence;
+pub mod fill;
 pub mod history;
+pub mod periods;
 pub mod progress;
+pub mod recur;
 pub mod replay;
 pub mod requests;
 pub mod schema;
 pub mod tally;
 pub mod tasks;
 pub mod undo;
+pub mod units;
 pub mod warn;
 mod words;
 
@@ -526,6 +531,34 @@ impl Writer<'_> {
         &self.meta.at
     }
 
+    /// Refuses a typed `--on` before task `id` took effect. The rows a change writes are
+    /// checked against their own task's history (`effective`); a link also names a second
+    /// task, its shortcoming, which must have existed on that day too.
+    pub fn require_existed(&self, id: i64) -> Result<()> {
+        let Some(on) = self.on else {
+            return Ok(());
+        };
+        let created: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT coalesce(effective, at) FROM history
+                 WHERE task_id = ?1 AND field = 'created'",
+            )?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
+        match created {
+            Some(created) if day(&created) > day(on) => Err(Error::Refused(format!(
+                "--on {} is before task #{id} existed (it took effect on {}); \
+                 give --on {} or later (早于任务生效日期)",
+                day(on),
+                day(&created),
+                day(&created)
+            ))),
+            _ => Ok(()),
+        }
+    }
+
     /// Makes the rows written next take effect at the start of `day` (when the command gave
     /// no `--on`), or when recorded again for `None`. A day after the recorded day is taken
     /// as the recorded time: nothing takes effect in the future.
@@ -886,8 +919,9 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Sqlite(e)
 }
 
-/// Sets the ledger's outline period.
+/// Sets the ledger's outline period (a new ledger's; see `periods::set_initial`).
 pub fn set_outline(w: &Writer, o: Outline) -> Result<()> {
+    periods::set_initial(w, o)?;
     let mut stmt = w
         .conn()
         .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?;
@@ -933,6 +967,8 @@ pub(crate) mod testing {
             outline_area: None,
             owner: None,
             co_owners: vec![],
+            person: None,
+            contact: None,
             status: Status::Todo,
             progress: 0,
             deadline: NaiveDate::from_ymd_opt(2025, 12, 31),

@@ -176,47 +176,144 @@ pub fn compute(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> 
     }
 }
 
-/// The progress table as the tasks stood at the end of `as_of` (`report --as-of`): every
-/// task replayed to that day by the one replay (db/replay.rs), filtered and grouped in memory.
+/// The progress table as the tasks stood at the end of `as_of` (`report --as-of`). A task
+/// with no history row effective after the day stood then as its current row says (but for
+/// a parent's rolled-up progress and overdue, worked out at the day): those are counted by the
+/// grouped query that counts the current state (`grouped`), with the touched tasks left out
+/// by one array parameter. Only the touched tasks are replayed, by the one replay
+/// (db/replay.rs), and filtered and grouped in memory. `compute_replayed` is the same table
+/// from a replay of every task, which the tests hold this one to.
 pub fn compute_then(
     conn: &Connection,
     by: GroupBy,
     f: &Filter,
     as_of: NaiveDate,
 ) -> Result<Progress> {
-    use super::replay::{end_of_day, rollup_fast, tasks_at};
+    use super::replay::{end_of_day, replay_touched, Rollup, Touched};
     let cutoff = end_of_day(as_of);
-    let kids = rollup_fast(conn, &cutoff)?;
-    let mut groups: HashMap<Option<String>, Group> = HashMap::new();
-    tasks_at(conn, &cutoff, as_of, &kids, |t| {
-        let t = &t;
-        if !f.matches(t, as_of) {
-            return Ok(());
+    let touched = Touched::after(conn, &cutoff)?;
+    // One replay of the touched tasks gives both what they count and their share of the
+    // sub-task roll-up, which is only complete afterwards: their rows wait in `then` (group,
+    // id, status, overdue, own progress) until every parent's progress is known.
+    let mut kids = Rollup::new();
+    let mut then: Vec<(Option<String>, i64, Status, bool, u8)> = Vec::new();
+    replay_touched(conn, &cutoff, as_of, &Rollup::new(), &touched, |t| {
+        kids.add(&t);
+        if f.matches(&t, as_of) {
+            then.push((group_of(by, &t), t.id, t.status, t.overdue, t.progress));
         }
-        let g = match by {
-            GroupBy::Area => t.area.clone(),
-            GroupBy::Owner => t.owner.clone(),
-            GroupBy::Status => Some(t.status.to_string()),
-            GroupBy::Kind => Some(t.kind.to_string()),
-            GroupBy::Year => Some(t.year.to_string()),
-            GroupBy::OutlineArea => t.outline_area.clone(),
-        };
-        let entry = groups.entry(g.clone()).or_insert_with(|| Group {
-            group: g,
-            first_id: t.id,
-            ..Group::default()
-        });
-        entry.first_id = entry.first_id.min(t.id);
-        entry.add(t.status, 1, u64::from(t.overdue), f64::from(t.progress));
+        Ok(())
+    })?;
+    kids.add_untouched(conn, &touched)?;
+    let mut groups: HashMap<Option<String>, Group> = HashMap::new();
+    grouped(conn, by, f, as_of, Some(&touched), &mut groups)?;
+
+    // Untouched parents count with their sub-tasks' progress at the day: add the difference
+    // to their own progress, as `count` does with today's sub-tasks.
+    let col = by.column();
+    let (wh, params) = where_clause(f, as_of);
+    let extra = if wh.is_empty() { "WHERE" } else { "AND" };
+    let n = params.len();
+    let sql = format!(
+        "SELECT {col}, t.id, t.progress FROM task t
+         {wh} {extra} t.status <> 'cancelled'
+           AND t.id IN rarray(?{}) AND t.id NOT IN rarray(?{})",
+        n + 1,
+        n + 2
+    );
+    let (parents, left_out) = (kids.parents(), touched.param());
+    let mut all: Vec<&dyn rusqlite::ToSql> = params.iter().map(|v| v as _).collect();
+    all.push(&parents);
+    all.push(&left_out);
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(all.as_slice())?;
+    while let Some(r) = rows.next()? {
+        let own: f64 = r.get(2)?;
+        if let (Some(g), Some(shown)) = (groups.get_mut(&key(r.get(0)?)), kids.shown(r.get(1)?)) {
+            g.progress_sum += f64::from(shown) - own;
+        }
+    }
+
+    for (g, id, status, overdue, own) in then {
+        let progress = kids.shown(id).unwrap_or(own);
+        fold_row(&mut groups, g, id, status, overdue, progress);
+    }
+    Ok(finish(by, as_of, groups))
+}
+
+/// The progress table at the end of `as_of` from a replay of every task: the plain
+/// definition `compute_then` must equal (its tests compare the two).
+pub fn compute_replayed(
+    conn: &Connection,
+    by: GroupBy,
+    f: &Filter,
+    as_of: NaiveDate,
+) -> Result<Progress> {
+    use super::replay::{end_of_day, replay_each, rollup_at};
+    let cutoff = end_of_day(as_of);
+    let kids = rollup_at(conn, Some(&cutoff))?;
+    let mut groups: HashMap<Option<String>, Group> = HashMap::new();
+    replay_each(conn, Some(&cutoff), None, as_of, &kids, |rep| {
+        fold(&mut groups, by, f, as_of, &rep.task);
         Ok(())
     })?;
     Ok(finish(by, as_of, groups))
 }
 
+/// Counts one task as it stood at a day into its group, when it passes the filter.
+fn fold(
+    groups: &mut HashMap<Option<String>, Group>,
+    by: GroupBy,
+    f: &Filter,
+    as_of: NaiveDate,
+    t: &crate::model::Task,
+) {
+    if f.matches(t, as_of) {
+        fold_row(
+            groups,
+            group_of(by, t),
+            t.id,
+            t.status,
+            t.overdue,
+            t.progress,
+        );
+    }
+}
+
+/// A task's key in a grouping, as the grouped query gives it.
+fn group_of(by: GroupBy, t: &crate::model::Task) -> Option<String> {
+    match by {
+        GroupBy::Area => t.area.clone(),
+        GroupBy::Owner => t.owner.clone(),
+        GroupBy::Status => Some(t.status.to_string()),
+        GroupBy::Kind => Some(t.kind.to_string()),
+        GroupBy::Year => Some(t.year.to_string()),
+        GroupBy::OutlineArea => t.outline_area.clone(),
+    }
+}
+
+/// Counts one task into its group.
+fn fold_row(
+    groups: &mut HashMap<Option<String>, Group>,
+    g: Option<String>,
+    id: i64,
+    status: Status,
+    overdue: bool,
+    progress: u8,
+) {
+    let entry = groups.entry(g.clone()).or_insert_with(|| Group {
+        group: g,
+        first_id: id,
+        ..Group::default()
+    });
+    entry.first_id = entry.first_id.min(id);
+    entry.add(status, 1, u64::from(overdue), f64::from(progress));
+}
+
 fn is_unfiltered(f: &Filter) -> bool {
     f.statuses.is_empty()
         && f.kind.is_none()
-        && f.owner.is_none()
+        && f.scope.is_empty()
         && f.area.is_none()
         && f.year.is_none()
         && !f.overdue
@@ -285,38 +382,10 @@ fn from_tally(conn: &Connection, by: GroupBy, as_of: NaiveDate) -> Result<Progre
 /// The table counted from the tasks a filter selects.
 fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result<Progress> {
     let col = by.column();
-    let (wh, mut params) = where_clause(f, as_of);
-    params.push(Value::Text(as_of.to_string()));
-    let as_of_param = params.len();
-    // Grouping by status is grouping by (status, status): say it once, or SQLite sorts.
-    let grouping = if by == GroupBy::Status {
-        "t.status".to_string()
-    } else {
-        format!("{col}, t.status")
-    };
-    let sql = format!(
-        "SELECT {col}, t.status, count(*), sum(t.deadline < ?{as_of_param}), total(t.progress),
-                min(t.id)
-         FROM task t {wh} GROUP BY {grouping}"
-    );
+    let (wh, params) = where_clause(f, as_of);
+    let as_of_param = params.len() + 1;
     let mut groups: HashMap<Option<String>, Group> = HashMap::new();
-    let mut stmt = conn.prepare(&sql)?;
-    let mut rows = stmt.query(rusqlite::params_from_iter(params.iter()))?;
-    while let Some(r) = rows.next()? {
-        let g = key(r.get(0)?);
-        let status: Status = r.get(1)?;
-        let n = r.get::<_, i64>(2)?.max(0) as u64;
-        let overdue = r.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0) as u64;
-        let progress: f64 = r.get(4)?;
-        let first: i64 = r.get(5)?;
-        let entry = groups.entry(g.clone()).or_insert_with(|| Group {
-            group: g,
-            first_id: first,
-            ..Group::default()
-        });
-        entry.first_id = entry.first_id.min(first);
-        entry.add(status, n, overdue, progress);
-    }
+    grouped(conn, by, f, as_of, None, &mut groups)?;
 
     // Tasks with sub-tasks count with the mean progress of their sub-tasks that are not
     // cancelled: add the difference to their own progress, group by group.
@@ -340,7 +409,82 @@ fn count(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> Result
     Ok(finish(by, as_of, groups))
 }
 
+/// Counts the tasks a filter selects per (group, status) with their own progress and how
+/// many are overdue at `as_of`, into `groups`; `left_out` tasks are not counted (`report
+/// --as-of` replays those).
+fn grouped(
+    conn: &Connection,
+    by: GroupBy,
+    f: &Filter,
+    as_of: NaiveDate,
+    left_out: Option<&super::replay::Touched>,
+    groups: &mut HashMap<Option<String>, Group>,
+) -> Result<()> {
+    let col = by.column();
+    let (mut wh, mut params) = where_clause(f, as_of);
+    params.push(Value::Text(as_of.to_string()));
+    let as_of_param = params.len();
+    let ids = left_out.map(|t| t.param());
+    if ids.is_some() {
+        let extra = if wh.is_empty() { "WHERE" } else { "AND" };
+        wh = format!("{wh} {extra} t.id NOT IN rarray(?{})", as_of_param + 1);
+    }
+    // Grouping by status is grouping by (status, status): say it once, or SQLite sorts.
+    let grouping = if by == GroupBy::Status {
+        "t.status".to_string()
+    } else {
+        format!("{col}, t.status")
+    };
+    let sql = format!(
+        "SELECT {col}, t.status, count(*), sum(t.deadline < ?{as_of_param}), total(t.progress),
+                min(t.id)
+         FROM task t {wh} GROUP BY {grouping}"
+    );
+    let mut all: Vec<&dyn rusqlite::ToSql> = params.iter().map(|v| v as _).collect();
+    if let Some(ids) = &ids {
+        all.push(ids);
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query(all.as_slice())?;
+    while let Some(r) = rows.next()? {
+        let g = key(r.get(0)?);
+        let status: Status = r.get(1)?;
+        let n = r.get::<_, i64>(2)?.max(0) as u64;
+        let overdue = r.get::<_, Option<i64>>(3)?.unwrap_or(0).max(0) as u64;
+        let progress: f64 = r.get(4)?;
+        let first: i64 = r.get(5)?;
+        let entry = groups.entry(g.clone()).or_insert_with(|| Group {
+            group: g,
+            first_id: first,
+            ..Group::default()
+        });
+        entry.first_id = entry.first_id.min(first);
+        entry.add(status, n, overdue, progress);
+    }
+    Ok(())
+}
+
 /// Orders the groups, works out their means and the total row.
+/// The table with owners shown by their current names (db/units.rs): the groups of names of
+/// one unit (a former name, an alias) become one group.
+pub fn current_owners(p: Progress, cur: &super::units::Current) -> Progress {
+    if !matches!(p.by, GroupBy::Owner) {
+        return p;
+    }
+    let mut merged: HashMap<Option<String>, Group> = HashMap::new();
+    for g in &p.groups {
+        let key = cur.shown(&g.group);
+        let e = merged.entry(key.clone()).or_insert_with(|| Group {
+            group: key,
+            first_id: g.first_id,
+            ..Group::default()
+        });
+        e.first_id = e.first_id.min(g.first_id);
+        e.merge(g);
+    }
+    finish(p.by, p.as_of, merged)
+}
+
 fn finish(by: GroupBy, as_of: NaiveDate, groups: HashMap<Option<String>, Group>) -> Progress {
     let mut groups: Vec<Group> = groups.into_values().collect();
     let rank = |g: &Group| -> (i64, Option<String>) {

@@ -5,7 +5,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use std::rc::Rc;
+
 use chrono::NaiveDate;
+use rusqlite::types::Value;
 use rusqlite::Connection;
 
 use super::tasks::NewTask;
@@ -62,11 +65,72 @@ impl Rollup {
     /// Gives a parent the mean of its sub-tasks, rounded half away from zero like SQLite's
     /// ROUND in the live query.
     pub fn apply(&self, t: &mut Task) {
-        if let Some(&(sum, n)) = self.0.get(&t.id) {
-            if n > 0 {
-                t.progress = u8::try_from((2 * sum + n) / (2 * n)).unwrap_or(100);
-            }
+        if let Some(p) = self.shown(t.id) {
+            t.progress = p;
         }
+    }
+
+    /// The shown progress of task `id` when it has sub-tasks that count (not cancelled).
+    pub fn shown(&self, id: i64) -> Option<u8> {
+        match self.0.get(&id) {
+            Some(&(sum, n)) if n > 0 => Some(u8::try_from((2 * sum + n) / (2 * n)).unwrap_or(100)),
+            _ => None,
+        }
+    }
+
+    /// The parents with sub-tasks that count, as an SQL array (`t.id IN rarray(?)`).
+    pub fn parents(&self) -> Rc<Vec<Value>> {
+        let mut ids: Vec<i64> = self
+            .0
+            .iter()
+            .filter(|(_, &(_, n))| n > 0)
+            .map(|(&id, _)| id)
+            .collect();
+        ids.sort_unstable();
+        Rc::new(ids.into_iter().map(Value::Integer).collect())
+    }
+}
+
+/// The tasks with a history row that takes effect after a cut-off, found once (index
+/// `history_effective`) and handed to SQLite as one array parameter (`rarray(?)`, rusqlite's
+/// `array` module, which lives in the connection only: a read never writes the ledger).
+/// Only these tasks can differ at the cut-off from their current row; a task created after
+/// the cut-off is among them.
+#[derive(Debug, Clone)]
+pub struct Touched(Rc<Vec<Value>>);
+
+impl Touched {
+    /// The tasks touched after `cutoff` (a stamp from `end_of_day`).
+    pub fn after(conn: &Connection, cutoff: &str) -> Result<Touched> {
+        // The module is registered on the connection that reads; registering it again
+        // replaces it, so every caller may do so before its first `rarray`.
+        rusqlite::vtab::array::load_module(conn)?;
+        let mut stmt = conn.prepare(TOUCHED_AFTER)?;
+        let mut ids: Vec<i64> = stmt
+            .query_map([cutoff], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        // The index gives them in time order, with repeats: the array is sorted and unique,
+        // so that SQLite can walk it in id order.
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(Touched(Rc::new(
+            ids.into_iter().map(Value::Integer).collect(),
+        )))
+    }
+
+    /// The ids as an SQL array parameter.
+    pub fn param(&self) -> Rc<Vec<Value>> {
+        Rc::clone(&self.0)
+    }
+
+    /// How many tasks were touched.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether no task was touched.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 }
 
@@ -89,44 +153,56 @@ pub fn replay_each(
 /// created after the cut-off is among them.
 const TOUCHED_AFTER: &str = "SELECT task_id FROM history WHERE coalesce(effective, at) > ?1 || '~'";
 
-/// Every task as it stood at `cutoff`, in no particular order (`report` and `warn --as-of`).
-/// A task with no history row after the cut-off stood then as its current row says, but for
-/// the rolled-up progress of a parent (from `kids`) and overdue (at `as_of`): it is read from
-/// the task table. Only the tasks with a row after the cut-off are replayed, by the one
-/// replay, so a day near today replays a few tasks instead of the whole history.
+/// The columns of a task's current row as `task_from_row` reads them, with the stored
+/// progress standing in for the shown one: an as-of view rolls a parent's progress up from
+/// its sub-tasks at the day (`Rollup::apply`), where the live roll-up would count today's.
+pub fn row_columns() -> String {
+    crate::model::field::Column::ALL
+        .iter()
+        .map(|c| format!("t.{}", c.name()))
+        .chain(std::iter::once("t.progress".to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every task as it stood at `cutoff`, in no particular order. A task with no history row
+/// after the cut-off stood then as its current row says, but for the rolled-up progress of a
+/// parent (from `kids`) and overdue (at `as_of`): it is read from the task table. Only the
+/// `touched` tasks are replayed, by the one replay.
 pub fn tasks_at(
     conn: &Connection,
     cutoff: &str,
     as_of: NaiveDate,
     kids: &Rollup,
+    touched: &Touched,
     mut f: impl FnMut(Task) -> Result<()>,
 ) -> Result<()> {
-    let touched: std::collections::HashSet<i64> = {
-        let mut stmt = conn.prepare(TOUCHED_AFTER)?;
-        let ids = stmt.query_map([cutoff], |r| r.get(0))?;
-        ids.collect::<rusqlite::Result<_>>()?
-    };
-    // The stored progress stands in for the shown one, which is rolled up from `kids` below:
-    // the live roll-up would count today's sub-tasks.
-    let cols: Vec<String> = crate::model::field::Column::ALL
-        .iter()
-        .map(|c| format!("t.{}", c.name()))
-        .chain(std::iter::once("t.progress".to_string()))
-        .collect();
-    let mut stmt = conn.prepare(&format!("SELECT {} FROM task t", cols.join(", ")))?;
-    let mut rows = stmt.query([])?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM task t WHERE t.id NOT IN rarray(?1)",
+        row_columns()
+    ))?;
+    let mut rows = stmt.query([touched.param()])?;
     while let Some(r) = rows.next()? {
-        // The id is looked at first: a touched task's row is not decoded at all.
-        if touched.contains(&r.get::<_, i64>(crate::model::field::Column::Id.index())?) {
-            continue;
-        }
         let mut t = super::tasks::task_from_row(r, as_of)?;
         kids.apply(&mut t);
         f(t)?;
     }
+    replay_touched(conn, cutoff, as_of, kids, touched, f)
+}
+
+/// The `touched` tasks as they stood at `cutoff`, in id order, by the one replay; a task
+/// created after the cut-off is left out.
+pub fn replay_touched(
+    conn: &Connection,
+    cutoff: &str,
+    as_of: NaiveDate,
+    kids: &Rollup,
+    touched: &Touched,
+    mut f: impl FnMut(Task) -> Result<()>,
+) -> Result<()> {
     replay_some(
         conn,
-        Scope::Touched,
+        Scope::Touched(touched),
         Some(cutoff),
         None,
         as_of,
@@ -153,7 +229,7 @@ pub fn replay_task(
         |r| r.get(0),
     )?;
     let kids = if parent {
-        rollup_scoped(conn, Some(cutoff), Some(id), false)?
+        rollup_scoped(conn, Some(cutoff), Some(id), None)?
     } else {
         Rollup::new()
     };
@@ -173,13 +249,80 @@ pub fn replay_task(
     Ok(out)
 }
 
+/// The tasks that addressed shortcoming `id` at `cutoff` (`show --as-of`), in id order. Only
+/// those that address it now (table link) or removed a link to it after the cut-off (an
+/// 'addresses' row with `old` = id, read from the index history_field alone) can have; each
+/// one's link rows up to the cut-off are replayed in order, as `apply` does.
+pub fn addressed_by_at(conn: &Connection, id: i64, cutoff: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare(
+        "SELECT task_id FROM link WHERE shortcoming_id = ?1
+         UNION SELECT task_id FROM history
+         WHERE field = 'addresses' AND field NOT IN ('created', 'note', 'progress')
+           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
+         ORDER BY 1",
+    )?;
+    let candidates: Vec<i64> = stmt
+        .query_map(rusqlite::params![id, cutoff, id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut rows = conn.prepare(
+        "SELECT old, new FROM history
+         WHERE task_id = ?1 AND field = 'addresses' AND (old = ?3 OR new = ?3)
+           AND coalesce(effective, at) <= ?2 || '~'
+         ORDER BY id",
+    )?;
+    let mut out = Vec::new();
+    for task in candidates {
+        let mut linked = false;
+        let links = rows.query_map(rusqlite::params![task, cutoff, id.to_string()], |r| {
+            Ok(r.get::<_, Option<String>>(1)?.is_some())
+        })?;
+        for added in links {
+            linked = added?;
+        }
+        if linked {
+            out.push(task);
+        }
+    }
+    Ok(out)
+}
+
+/// The sub-tasks task `id` had at `cutoff`, as they stood then, in id order (`show --as-of`).
+/// Only its sub-tasks now and those moved away from it after the cut-off (a parent_id row
+/// with `old` = id, from the index history_field alone) can have been; each is replayed.
+pub fn children_at(
+    conn: &Connection,
+    id: i64,
+    cutoff: &str,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    let mut stmt = conn.prepare(
+        "SELECT id FROM task WHERE parent_id = ?1
+         UNION SELECT task_id FROM history
+         WHERE field = 'parent_id' AND field NOT IN ('created', 'note', 'progress')
+           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
+         ORDER BY 1",
+    )?;
+    let candidates: Vec<i64> = stmt
+        .query_map(rusqlite::params![id, cutoff, id.to_string()], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for c in candidates {
+        if let Some(rep) = replay_task(conn, c, cutoff, as_of)? {
+            if rep.task.parent_id == Some(id) {
+                out.push(rep.task);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Which tasks `replay_some` replays.
 #[derive(Debug, Clone, Copy)]
-enum Scope {
+enum Scope<'a> {
     All,
     One(i64),
-    /// Those with a history row after the cut-off (`TOUCHED_AFTER`).
-    Touched,
+    /// Those with a history row after the cut-off.
+    Touched(&'a Touched),
 }
 
 /// `replay_each`, for every task, for one, or for those changed after the cut-off.
@@ -199,17 +342,21 @@ fn replay_some(
     // is picked by (effective, id) below. This keeps the read in index order, without sorting
     // the whole history.
     // One task's rows are found by the history_task index; all tasks' rows are read in it.
-    let (which, task) = match scope {
-        Scope::All => ("?2 IS NULL".to_string(), None),
-        Scope::One(id) => ("task_id = ?2".to_string(), Some(id)),
-        Scope::Touched => (format!("?2 IS NULL AND task_id IN ({TOUCHED_AFTER})"), None),
+    let (which, task, ids) = match scope {
+        Scope::All => ("?2 IS NULL AND ?3 IS NULL", None, None),
+        Scope::One(id) => ("task_id = ?2 AND ?3 IS NULL", Some(id), None),
+        Scope::Touched(t) => (
+            "?2 IS NULL AND task_id IN rarray(?3)",
+            None,
+            Some(t.param()),
+        ),
     };
     let mut stmt = conn.prepare(&format!(
         "SELECT task_id, field, old, new, note, at, id, coalesce(effective, at) FROM history
          WHERE {which} AND (?1 IS NULL OR coalesce(effective, at) <= ?1 || '~')
          ORDER BY task_id, id"
     ))?;
-    let mut rows = stmt.query(rusqlite::params![cutoff, task])?;
+    let mut rows = stmt.query(rusqlite::params![cutoff, task, ids])?;
     let mut current: Option<Replayed> = None;
     // The (effective wall-clock time, row id) of the current task's latest note.
     let mut latest_note_key: Option<(String, i64)> = None;
@@ -368,6 +515,8 @@ pub(crate) fn created(id: i64, t: NewTask, at: &str, note: Option<String>) -> Re
             outline_area: t.outline_area,
             owner: t.owner,
             co_owners: t.co_owners,
+            person: t.person,
+            contact: t.contact,
             status: t.status,
             progress: t.progress,
             own_progress: t.progress,
@@ -449,27 +598,37 @@ fn apply(
 /// only the fields it needs: the first pass of a streamed export, which must know a parent's
 /// rolled-up progress before its sub-tasks come by.
 pub fn rollup_at(conn: &Connection, cutoff: Option<&str>) -> Result<Rollup> {
-    rollup_scoped(conn, cutoff, None, false)
+    rollup_scoped(conn, cutoff, None, None)
 }
 
 /// `rollup_at` for `tasks_at`: a sub-task with no history row after the cut-off stood then as
 /// its current row says, so those are summed from the task table, and only the sub-tasks
 /// with a row after it are replayed (lightly).
-pub fn rollup_fast(conn: &Connection, cutoff: &str) -> Result<Rollup> {
-    let mut out = rollup_scoped(conn, Some(cutoff), None, true)?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT parent_id, sum(progress), count(*) FROM task
-         WHERE parent_id IS NOT NULL AND status <> 'cancelled'
-           AND id NOT IN ({TOUCHED_AFTER})
-         GROUP BY parent_id"
-    ))?;
-    let mut rows = stmt.query([cutoff])?;
-    while let Some(r) = rows.next()? {
-        let e = out.0.entry(r.get(0)?).or_default();
-        e.0 += r.get::<_, u32>(1)?;
-        e.1 += r.get::<_, u32>(2)?;
-    }
+pub fn rollup_fast(conn: &Connection, cutoff: &str, touched: &Touched) -> Result<Rollup> {
+    let mut out = rollup_scoped(conn, Some(cutoff), None, Some(touched))?;
+    out.add_untouched(conn, touched)?;
     Ok(out)
+}
+
+impl Rollup {
+    /// Adds the sub-tasks with no row after the cut-off, summed from their current rows:
+    /// with `Rollup::add` of each replayed touched task, the roll-up at the cut-off without a
+    /// second read of the touched tasks' history (`report` and `warn --as-of`).
+    pub fn add_untouched(&mut self, conn: &Connection, touched: &Touched) -> Result<()> {
+        let mut stmt = conn.prepare(
+            "SELECT parent_id, sum(progress), count(*) FROM task
+             WHERE parent_id IS NOT NULL AND status <> 'cancelled'
+               AND id NOT IN rarray(?1)
+             GROUP BY parent_id",
+        )?;
+        let mut rows = stmt.query([touched.param()])?;
+        while let Some(r) = rows.next()? {
+            let e = self.0.entry(r.get(0)?).or_default();
+            e.0 += r.get::<_, u32>(1)?;
+            e.1 += r.get::<_, u32>(2)?;
+        }
+        Ok(())
+    }
 }
 
 /// `rollup_at`, for every parent or for one (`show --as-of` of a parent). A task can have
@@ -482,7 +641,7 @@ fn rollup_scoped(
     conn: &Connection,
     cutoff: Option<&str>,
     parent: Option<i64>,
-    touched: bool,
+    touched: Option<&Touched>,
 ) -> Result<Rollup> {
     #[derive(serde::Deserialize)]
     struct Light {
@@ -494,14 +653,13 @@ fn rollup_scoped(
     // Only tasks that are sub-tasks now, or ever changed parent, can have been sub-tasks at
     // the cut-off (a task created under a parent is a sub-task now unless a parent_id row
     // moved it): their history is all that is read.
-    let kids = if touched {
+    let kids = if touched.is_some() {
         // The parent parameters are unused here but still bound.
-        format!("{TOUCHED_AFTER} AND ?2 IS NULL AND ?3 IS NULL")
+        "SELECT value FROM rarray(?4) WHERE ?2 IS NULL AND ?3 IS NULL"
     } else {
         "SELECT id FROM task WHERE parent_id IS NOT NULL AND (?2 IS NULL OR parent_id = ?2)
              UNION SELECT task_id FROM history WHERE field = 'parent_id'
-                 AND (?2 IS NULL OR new = ?3 OR old = ?3)"
-            .to_string()
+                 AND (?2 IS NULL OR new = ?3 OR old = ?3) AND ?4 IS NULL"
     };
     let mut stmt = conn.prepare(&format!(
         "WITH kids(id) AS ({kids})
@@ -513,7 +671,8 @@ fn rollup_scoped(
     let mut rows = stmt.query(rusqlite::params![
         cutoff,
         parent,
-        parent.map(|p| p.to_string())
+        parent.map(|p| p.to_string()),
+        touched.map(Touched::param)
     ])?;
     let mut out = Rollup::new();
     let mut current: Option<(i64, Light)> = None;

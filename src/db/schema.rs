@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 8;
+pub const CURRENT_VERSION: i64 = 11;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -74,6 +74,18 @@ const UPGRADES: &[Step] = &[
     // (issue 13). Only new tables: nothing that exists changes. Their DDL is schema.sql's
     // block of that name, so it is written once.
     Step::Block("requests-evidence"),
+    // 8 → 9: the responsible person and contact of a task, the units register and the index
+    // of tasks by unit (issue 13, part A). The block's DDL is read from schema.sql.
+    Step::Block("13a"),
+    // 9 → 10: find the rows of one field that take effect after a day, so that `list --as-of`
+    // replays only the tasks that match its filter now or changed a filtered field after it.
+    Step::Sql(
+        "CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
+         WHERE field NOT IN ('created', 'note', 'progress');",
+    ),
+    // 10 → 11: outline periods as data (issue 14). The block creates the table and makes the
+    // span the ledger kept in meta its first period; nothing that exists changes.
+    Step::Block("outline-periods"),
 ];
 
 /// One upgrade step.
@@ -88,6 +100,10 @@ enum Step {
 }
 
 impl Step {
+    fn is_block(&self, name: &str) -> bool {
+        matches!(self, Step::Block(n) if *n == name)
+    }
+
     fn sql(&self) -> Result<&'static str> {
         match self {
             Step::Sql(sql) => Ok(sql),
@@ -181,6 +197,7 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
                 "INSERT INTO meta(key, value) VALUES ('outline_start', ?1), ('outline_end', ?2), ('created_at', ?3)",
                 rusqlite::params![outline.start.to_string(), outline.end.to_string(), now],
             )?;
+            super::periods::insert_default(&tx, outline)?;
             tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
         }
         tx.commit()?;
@@ -201,6 +218,11 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
             tx.execute_batch(step.sql()?)?;
             if from + 1 == 5 {
                 super::tally::rebuild(&tx)?;
+            }
+            // The step of issue 13 part A (7 → 8 on its branch) fills the index of tasks by
+            // unit and the register from the existing tasks.
+            if step.is_block("13a") {
+                super::units::rebuild(&tx)?;
             }
             tx.pragma_update(None, "user_version", from + 1)?;
         }
@@ -244,6 +266,10 @@ mod tests {
         assert!(sql.ends_with(") WITHOUT ROWID;"), "{sql}");
         assert!(sql.contains("PRIMARY KEY (grouping, key, status)"));
         assert!(create_table_sql("no_such_table").is_none());
+        let block = block_sql("13a").unwrap();
+        assert!(block.contains("ADD COLUMN person"), "{block}");
+        assert!(!block.contains("end block"), "{block}");
+        assert!(block_sql("no_such_block").is_none());
         let conn = Connection::open_in_memory().unwrap();
         for step in UPGRADES.iter().skip(3).take(1) {
             conn.execute_batch(step.sql().unwrap()).unwrap();

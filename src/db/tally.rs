@@ -134,6 +134,9 @@ pub fn around<T>(
     let (out, created) = change()?;
     before.extend(created);
     apply(conn, &before, 1)?;
+    // Every write of a task comes through here, so the index of tasks by unit follows the
+    // same tasks in the same transaction.
+    super::units::sync(conn, &before)?;
     Ok(out)
 }
 

@@ -73,6 +73,8 @@ pub fn task_from_row(r: &Row<'_>, as_of: NaiveDate) -> rusqlite::Result<Task> {
         outline_area: r.get(C::OutlineArea.index())?,
         owner: r.get(C::Owner.index())?,
         co_owners: serde_json::from_str(&co).unwrap_or_default(),
+        person: r.get(C::Person.index())?,
+        contact: r.get(C::Contact.index())?,
         status,
         progress: r.get(SHOWN_PROGRESS)?,
         own_progress: r.get(C::Progress.index())?,
@@ -105,6 +107,10 @@ pub struct NewTask {
     pub owner: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub co_owners: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub person: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub contact: Option<String>,
     pub status: Status,
     pub progress: u8,
     pub deadline: Option<NaiveDate>,
@@ -184,6 +190,8 @@ fn inserted<'a>(c: Column, t: &'a NewTask, co: &'a &'a str, at: &'a &'a str) -> 
         Column::OutlineArea => &t.outline_area,
         Column::Owner => &t.owner,
         Column::CoOwners => co,
+        Column::Person => &t.person,
+        Column::Contact => &t.contact,
         Column::Status => &t.status,
         Column::Progress => &t.progress,
         Column::Deadline => &t.deadline,
@@ -215,6 +223,42 @@ pub fn require(conn: &Connection, id: i64) -> Result<()> {
         .query_row([id], |r| r.get(0))
         .optional()?;
     found.map(|_| ()).ok_or(Error::NoSuchTask(id))
+}
+
+/// The ids from `first` to `last` (both included) that name no task, in order.
+pub fn missing_ids(conn: &Connection, first: i64, last: i64) -> Result<Vec<i64>> {
+    let n: i64 = conn
+        .prepare_cached("SELECT count(*) FROM task WHERE id BETWEEN ?1 AND ?2")?
+        .query_row([first, last], |r| r.get(0))?;
+    if n == last - first + 1 {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare_cached("SELECT id FROM task WHERE id BETWEEN ?1 AND ?2")?;
+    let have: std::collections::HashSet<i64> = stmt
+        .query_map([first, last], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((first..=last).filter(|id| !have.contains(id)).collect())
+}
+
+/// The tasks a ref names, as (id, ref): the task with exactly that ref, else every task whose
+/// ref is it plus a document suffix ("#D3" as import adds, or "-天宁"). Both are range scans
+/// of the ref's unique index.
+pub fn ids_by_ref(conn: &Connection, r: &str) -> Result<Vec<(i64, String)>> {
+    let exact: Option<i64> = conn
+        .prepare_cached("SELECT id FROM task WHERE ref = ?1")?
+        .query_row([r], |row| row.get(0))
+        .optional()?;
+    if let Some(id) = exact {
+        return Ok(vec![(id, r.to_string())]);
+    }
+    // '$' and '.' are the characters right after '#' and '-': each pair bounds the refs that
+    // start with the ref and that separator.
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, ref FROM task WHERE (ref >= ?1 || '#' AND ref < ?1 || '$')
+            OR (ref >= ?1 || '-' AND ref < ?1 || '.') ORDER BY id LIMIT 50",
+    )?;
+    let rows = stmt.query_map([r], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// One task by id.
@@ -484,6 +528,7 @@ pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<b
     require(w.conn(), id)?;
     let target = get(w.conn(), shortcoming, as_of)?;
     crate::model::rules::link_target(shortcoming, target.kind)?;
+    w.require_existed(shortcoming)?;
     let n = w
         .conn()
         .prepare_cached(
@@ -501,6 +546,7 @@ pub fn link(w: &Writer, id: i64, shortcoming: i64, as_of: NaiveDate) -> Result<b
 pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
     require(w.conn(), id)?;
     require(w.conn(), shortcoming)?;
+    w.require_existed(shortcoming)?;
     let n = w
         .conn()
         .prepare_cached("DELETE FROM link WHERE task_id = ?1 AND shortcoming_id = ?2")?
@@ -512,12 +558,85 @@ pub fn unlink(w: &Writer, id: i64, shortcoming: i64) -> Result<bool> {
     Ok(true)
 }
 
+/// Which tasks of which units and person `list`, `report`, `warn` and `export` take: each
+/// part given must match (and within `leads`, any one name).
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Unit names of which one must be the lead or a supporting unit (every name of each
+    /// `--owner` unit, from the register); empty means any.
+    pub owners: Vec<String>,
+    /// Names of lead units (牵头单位); empty means any.
+    pub leads: Vec<String>,
+    /// The responsible person (责任人), exactly as stored.
+    pub person: Option<String>,
+}
+
+/// A scope as SQL: a condition on the task alias `t` and its parameters, numbered from the
+/// index the caller gave, so that it can join a statement that has parameters of its own.
+pub struct ScopeSql {
+    pub clause: String,
+    pub params: Vec<Value>,
+}
+
+impl Scope {
+    /// Whether the scope takes every task.
+    pub fn is_empty(&self) -> bool {
+        self.owners.is_empty() && self.leads.is_empty() && self.person.is_none()
+    }
+
+    /// Whether a task (a current row or one replayed to a day) is in the scope.
+    pub fn matches(&self, t: &Task) -> bool {
+        (self.owners.is_empty()
+            || t.owner.as_ref().is_some_and(|o| self.owners.contains(o))
+            || t.co_owners.iter().any(|c| self.owners.contains(c)))
+            && (self.leads.is_empty() || t.owner.as_ref().is_some_and(|o| self.leads.contains(o)))
+            && self
+                .person
+                .as_ref()
+                .is_none_or(|p| t.person.as_ref() == Some(p))
+    }
+
+    /// The scope as one SQL condition on `t`, its parameters numbered from `first`; `None`
+    /// when it takes every task.
+    pub fn sql(&self, first: usize) -> Option<ScopeSql> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut parts = Vec::new();
+        let mut params: Vec<Value> = Vec::new();
+        let mark = |v: &str, params: &mut Vec<Value>| {
+            params.push(Value::Text(v.to_string()));
+            format!("?{}", first + params.len() - 1)
+        };
+        if !self.owners.is_empty() {
+            // The index of tasks by unit (db/units.rs) answers from its primary key.
+            let marks: Vec<String> = self.owners.iter().map(|n| mark(n, &mut params)).collect();
+            parts.push(format!(
+                "t.id IN (SELECT task_id FROM task_unit WHERE name IN ({}))",
+                marks.join(", ")
+            ));
+        }
+        if !self.leads.is_empty() {
+            let marks: Vec<String> = self.leads.iter().map(|n| mark(n, &mut params)).collect();
+            parts.push(format!("t.owner IN ({})", marks.join(", ")));
+        }
+        if let Some(p) = &self.person {
+            parts.push(format!("t.person = {}", mark(p, &mut params)));
+        }
+        Some(ScopeSql {
+            clause: format!("({})", parts.join(" AND ")),
+            params,
+        })
+    }
+}
+
 /// Which tasks `list` and `report` take.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub statuses: Vec<Status>,
     pub kind: Option<Kind>,
-    pub owner: Option<String>,
+    /// Which units and person the tasks belong to (also taken by `warn` and `export`).
+    pub scope: Scope,
     pub area: Option<String>,
     pub year: Option<i32>,
     pub overdue: bool,
@@ -535,10 +654,7 @@ impl Filter {
         let open = !t.status.is_closed();
         (self.statuses.is_empty() || self.statuses.contains(&t.status))
             && self.kind.is_none_or(|k| k == t.kind)
-            && self
-                .owner
-                .as_ref()
-                .is_none_or(|o| t.owner.as_ref() == Some(o))
+            && self.scope.matches(t)
             && self
                 .area
                 .as_ref()
@@ -562,9 +678,256 @@ impl Filter {
     }
 }
 
+impl Filter {
+    /// The changeable fields this filter reads (history field names): a task can have matched
+    /// it at a day without matching it now only if one of these changed after that day. An
+    /// owner filter reads the co-owners too, so that matching a supporting unit stays
+    /// covered.
+    fn fields(&self) -> Vec<&'static str> {
+        let mut out: Vec<Field> = Vec::new();
+        if !self.statuses.is_empty() || self.overdue || self.due_within.is_some() {
+            out.push(Field::Status);
+        }
+        if self.overdue || self.due_within.is_some() {
+            out.push(Field::Deadline);
+        }
+        if !self.scope.owners.is_empty() || !self.scope.leads.is_empty() {
+            out.extend([Field::Owner, Field::CoOwners]);
+        }
+        if self.scope.person.is_some() {
+            out.push(Field::Person);
+        }
+        if self.area.is_some() {
+            out.push(Field::Area);
+        }
+        // The plan year changes too (update --year, carry-over).
+        if self.year.is_some() {
+            out.push(Field::Year);
+        }
+        if self.parent.is_some() {
+            out.push(Field::ParentId);
+        }
+        if self.search.is_some() {
+            out.extend([Field::Title, Field::Body]);
+        }
+        out.into_iter().map(Field::name).collect()
+    }
+}
+
+/// The tasks with a row of field ?1 that takes effect after the cut-off ?2, by the partial
+/// index `history_field`: its condition (`field NOT IN …`, as in schema.sql) is stated here so
+/// that SQLite may use it.
+pub const CHANGED_AFTER: &str = "SELECT task_id FROM history
+     WHERE field = ?1 AND field NOT IN ('created', 'note', 'progress')
+       AND coalesce(effective, at) > ?2 || '~'";
+
+/// How many candidates `list --as-of` replays one by one at most before it replays the whole
+/// history in one pass instead: one task's replay costs some hundred microseconds, the whole
+/// history of a million tasks about three seconds.
+const CANDIDATES_MAX: usize = 2000;
+
 /// The tasks as they stood at the end of `as_of` (`list --as-of`), filtered and ordered as
-/// `list` does, from the one replay (db/replay.rs).
+/// `list` does, by the one replay (db/replay.rs). Only candidates are replayed: the tasks
+/// that match the filter on their current columns, and those with a row effective after the
+/// day that changed a field the filter (or the order) reads (index `history_field`); any
+/// other task had then the fields it has now, so it did not match, or sorts where it sorts
+/// now. A candidate that is a parent gets its sub-tasks rolled up at the day (`replay_task`).
+///
+/// - Few candidates: each is replayed, then they are sorted.
+/// - With `--limit`, in id order: the two lists are merged by id and replayed lazily, and the
+///   walk stops at the limit. By deadline or status, the same with the changed tasks replayed
+///   first (when they are few) and merged by the key they had at the day.
+/// - Otherwise (by progress, which sub-tasks move, or many candidates and no limit): the
+///   whole history in one pass, `list_replayed`.
 pub fn list_then(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    list_then_with(conn, f, sort, limit, as_of, CANDIDATES_MAX)
+}
+
+/// `list_then` with the number of candidates replayed one by one at most, so that the tests
+/// can walk every way on a small ledger.
+pub fn list_then_with(
+    conn: &Connection,
+    f: &Filter,
+    sort: Sort,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+    candidates_max: usize,
+) -> Result<Vec<Task>> {
+    use super::replay::{end_of_day, replay_task};
+    if sort == Sort::Progress {
+        return list_replayed(conn, f, sort, limit, as_of);
+    }
+    let cutoff = end_of_day(as_of);
+    let cap = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut fields = f.fields();
+    match sort {
+        Sort::Deadline => fields.push(Field::Deadline.name()),
+        Sort::Status => fields.push(Field::Status.name()),
+        Sort::Id | Sort::Progress => {}
+    }
+    // The tasks whose filtered or sorted fields changed after the day, sorted and unique.
+    let mut changed: Vec<i64> = Vec::new();
+    {
+        let mut stmt = conn.prepare_cached(CHANGED_AFTER)?;
+        for field in fields {
+            let ids = stmt.query_map(rusqlite::params![field, cutoff], |r| r.get::<_, i64>(0))?;
+            for id in ids {
+                changed.push(id?);
+            }
+        }
+    }
+    changed.sort_unstable();
+    changed.dedup();
+    let (wh, params) = where_clause(f, as_of);
+    let now: i64 = conn.query_row(
+        &format!("SELECT count(*) FROM task t {wh}"),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let few = usize::try_from(now).unwrap_or(usize::MAX) + changed.len() <= candidates_max;
+    let lazy = limit.is_some() && (sort == Sort::Id || changed.len() <= candidates_max);
+    if !few && !lazy {
+        return list_replayed(conn, f, sort, limit, as_of);
+    }
+    let then = |id: i64| -> Result<Option<Task>> {
+        Ok(replay_task(conn, id, &cutoff, as_of)?
+            .map(|rep| rep.task)
+            .filter(|t| f.matches(t, as_of)))
+    };
+    // The tasks that match now, in the list's order (by id when everything is replayed
+    // anyway), read one by one as the merge needs them.
+    let order = match (few, sort) {
+        (true, _) | (_, Sort::Id) | (_, Sort::Progress) => "t.id".to_string(),
+        (false, Sort::Deadline) => "t.deadline IS NULL, t.deadline, t.id".to_string(),
+        (false, Sort::Status) => format!("{STATUS_ORDER}, t.id"),
+    };
+    let mut stmt = conn.prepare(&format!(
+        "SELECT t.id, t.deadline, t.status FROM task t {wh} ORDER BY {order}"
+    ))?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    let mut out = Vec::new();
+    if few || sort == Sort::Id {
+        // A merge of the two id-ordered lists, each id once.
+        let mut next_now = || -> Result<Option<i64>> {
+            Ok(match rows.next()? {
+                Some(r) => Some(r.get(0)?),
+                None => None,
+            })
+        };
+        let mut a = next_now()?;
+        let mut b = changed.into_iter().peekable();
+        loop {
+            let id = match (a, b.peek().copied()) {
+                (None, None) => break,
+                (Some(x), Some(y)) if y < x => {
+                    b.next();
+                    y
+                }
+                (Some(x), Some(y)) => {
+                    if y == x {
+                        b.next();
+                    }
+                    a = next_now()?;
+                    x
+                }
+                (Some(x), None) => {
+                    a = next_now()?;
+                    x
+                }
+                (None, Some(y)) => {
+                    b.next();
+                    y
+                }
+            };
+            if let Some(t) = then(id)? {
+                out.push(t);
+                // In id order the first `limit` found are the answer.
+                if sort == Sort::Id && out.len() >= cap {
+                    break;
+                }
+            }
+        }
+        sort_then(&mut out, sort);
+        out.truncate(cap);
+        return Ok(out);
+    }
+    // By deadline or status: the changed tasks, as they stood, sorted by their key then; a
+    // task that matches now and did not change has the key now that it had then.
+    let key = |deadline: Option<NaiveDate>, status: Status, id: i64| -> SortKey {
+        match sort {
+            Sort::Deadline => (u8::from(deadline.is_none()), deadline, id),
+            _ => (status_rank(status), None, id),
+        }
+    };
+    let mut early: Vec<(SortKey, Task)> = Vec::new();
+    for &id in &changed {
+        if let Some(t) = then(id)? {
+            early.push((key(t.deadline, t.status, t.id), t));
+        }
+    }
+    early.sort_by_key(|e| e.0);
+    let mut early = early.into_iter().peekable();
+    while out.len() < cap {
+        let Some(r) = rows.next()? else {
+            break;
+        };
+        let id: i64 = r.get(0)?;
+        if changed.binary_search(&id).is_ok() {
+            continue;
+        }
+        let k = key(r.get(1)?, r.get(2)?, id);
+        while out.len() < cap && early.peek().is_some_and(|e| e.0 < k) {
+            if let Some((_, t)) = early.next() {
+                out.push(t);
+            }
+        }
+        if out.len() < cap {
+            if let Some(t) = then(id)? {
+                out.push(t);
+            }
+        }
+    }
+    out.extend(early.map(|e| e.1));
+    out.truncate(cap);
+    Ok(out)
+}
+
+/// Where a task sorts by deadline (undated last) or by status, then id.
+type SortKey = (u8, Option<NaiveDate>, i64);
+
+/// A status's place in STATUS_ORDER.
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Todo => 0,
+        Status::Doing => 1,
+        Status::Blocked => 2,
+        Status::Done => 3,
+        Status::Verified => 4,
+        Status::Cancelled => 5,
+    }
+}
+
+/// Orders replayed tasks as `list` orders current ones.
+fn sort_then(out: &mut [Task], sort: Sort) {
+    let rank = status_rank;
+    match sort {
+        Sort::Id => {}
+        // Undated (continuous) work after the dated tasks, as `list` puts it.
+        Sort::Deadline => out.sort_by_key(|t| (t.deadline.is_none(), t.deadline, t.id)),
+        Sort::Progress => out.sort_by_key(|t| (t.progress, t.id)),
+        Sort::Status => out.sort_by_key(|t| (rank(t.status), t.id)),
+    }
+}
+
+/// The tasks as they stood at the end of `as_of` from a replay of every task: the plain
+/// definition `list_then` must equal (its tests compare the two).
+pub fn list_replayed(
     conn: &Connection,
     f: &Filter,
     sort: Sort,
@@ -581,22 +944,7 @@ pub fn list_then(
         }
         Ok(())
     })?;
-    // The order of STATUS_ORDER.
-    let rank = |s: Status| match s {
-        Status::Todo => 0,
-        Status::Doing => 1,
-        Status::Blocked => 2,
-        Status::Done => 3,
-        Status::Verified => 4,
-        Status::Cancelled => 5,
-    };
-    match sort {
-        Sort::Id => {}
-        // Undated (continuous) work after the dated tasks, as `list` puts it.
-        Sort::Deadline => out.sort_by_key(|t| (t.deadline.is_none(), t.deadline, t.id)),
-        Sort::Progress => out.sort_by_key(|t| (t.progress, t.id)),
-        Sort::Status => out.sort_by_key(|t| (rank(t.status), t.id)),
-    }
+    sort_then(&mut out, sort);
     if let Some(n) = limit {
         out.truncate(usize::try_from(n).unwrap_or(usize::MAX));
     }
@@ -654,11 +1002,9 @@ pub fn where_clause(f: &Filter, as_of: NaiveDate) -> (String, Vec<Value>) {
             param(Value::Text(k.to_string()), &mut params)
         ));
     }
-    if let Some(o) = &f.owner {
-        parts.push(format!(
-            "t.owner = {}",
-            param(Value::Text(o.clone()), &mut params)
-        ));
+    if let Some(s) = f.scope.sql(params.len() + 1) {
+        parts.push(s.clause);
+        params.extend(s.params);
     }
     if let Some(a) = &f.area {
         parts.push(format!(
@@ -738,6 +1084,9 @@ pub fn list(
         }
         return Ok(out);
     }
+    if sort == Sort::Id && !f.scope.owners.is_empty() {
+        return list_by_units(conn, f, limit, as_of);
+    }
     let order = match sort {
         Sort::Id => "t.id".to_string(),
         Sort::Deadline => "t.deadline, t.id".to_string(),
@@ -745,6 +1094,74 @@ pub fn list(
         Sort::Status => format!("{STATUS_ORDER}, t.id"),
     };
     select(conn, f, "1", &order, limit, as_of)
+}
+
+/// How many ids of a unit's tasks are looked up at a time by `list_by_units`.
+const UNIT_BATCH: usize = 512;
+
+/// `list --owner X` in id order: the ids of the unit's tasks stream in order from the
+/// task_unit index (one ordered range per name and role, merged by SQLite without a sort),
+/// and are looked up in batches with the rest of the filter until `limit` tasks passed. The
+/// work is bounded by the unit's tasks, and with a limit usually ends after the first batch,
+/// where `t.id IN (subquery)` would first collect every task of the unit (≈ 40 ms at 1M tasks
+/// for a unit with 48,000) or scan every task.
+fn list_by_units(
+    conn: &Connection,
+    f: &Filter,
+    limit: Option<u64>,
+    as_of: NaiveDate,
+) -> Result<Vec<Task>> {
+    let mut rest = f.clone();
+    let names = std::mem::take(&mut rest.scope.owners);
+    let (wh, mut params) = where_clause(&rest, as_of);
+    params.push(Value::Null);
+    let batch_param = params.len();
+    // CROSS JOIN keeps SQLite from driving the lookup from another index (the status
+    // index, say) instead of the batch of ids.
+    let sql = format!(
+        "SELECT {TASK_COLUMNS} FROM json_each(?{batch_param}) j CROSS JOIN task t
+         ON t.id = j.value {wh} ORDER BY t.id"
+    );
+    let mut lookup = conn.prepare(&sql)?;
+    let parts: Vec<String> = (1..=names.len())
+        .flat_map(|i| {
+            ["lead", "co"].map(|role| {
+                format!("SELECT task_id FROM task_unit WHERE name = ?{i} AND role = '{role}'")
+            })
+        })
+        .collect();
+    let mut ids_stmt = conn.prepare(&format!("{} ORDER BY 1", parts.join(" UNION ")))?;
+    let mut ids = ids_stmt.query(rusqlite::params_from_iter(&names))?;
+    let want = limit.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut out: Vec<Task> = Vec::new();
+    let mut batch: Vec<i64> = Vec::with_capacity(UNIT_BATCH);
+    let mut done = false;
+    while !done && out.len() < want {
+        batch.clear();
+        while batch.len() < UNIT_BATCH {
+            match ids.next()? {
+                Some(r) => batch.push(r.get(0)?),
+                None => {
+                    done = true;
+                    break;
+                }
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        params[batch_param - 1] = Value::Text(serde_json::to_string(&batch)?);
+        let rows = lookup.query_map(rusqlite::params_from_iter(&params), |r| {
+            task_from_row(r, as_of)
+        })?;
+        for t in rows {
+            out.push(t?);
+            if out.len() >= want {
+                break;
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The tasks a filter and one more fixed condition select, in the given order.

@@ -3,8 +3,10 @@
 
 pub mod csv;
 mod escape;
+pub mod fill;
 pub mod html;
 pub mod md;
+pub mod outline;
 mod page;
 pub mod xlsx;
 
@@ -32,6 +34,9 @@ pub struct Header {
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
+    /// Only the tasks of these units and person (`export --owner/--person`); all when empty.
+    #[serde(skip)]
+    pub scope: crate::db::tasks::Scope,
 }
 
 /// One task as the export shows it.
@@ -48,6 +53,8 @@ pub struct Row {
     pub title: String,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人).
+    pub person: Option<String>,
     pub deadline: Option<NaiveDate>,
     pub deadline_text: Option<String>,
     pub year: i32,
@@ -60,6 +67,9 @@ pub struct Row {
     pub pending_extension: Option<PendingExtension>,
     /// The evidence (佐证材料) attached by the export's day.
     pub evidence: Vec<crate::db::evidence::Evidence>,
+    /// The plan year the task was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<i32>,
 }
 
 /// A pending extension request as the export shows it.
@@ -108,6 +118,9 @@ pub struct Summary {
 pub struct ShortcomingStatus {
     pub shortcoming: Row,
     pub addressed_by: Vec<Row>,
+    /// The earlier shortcomings it repeats (重复出现, `link --same-as`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recurs: Vec<outline::Recurrence>,
 }
 
 /// The whole yearly status.
@@ -154,6 +167,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         title: t.title,
         owner: t.owner,
         co_owners: t.co_owners,
+        person: t.person,
         deadline: t.deadline,
         deadline_text: t.deadline_text,
         year: t.year,
@@ -164,6 +178,7 @@ fn into_row(no: usize, r: Replayed) -> Row {
         completed_at: t.completed_at,
         pending_extension: None,
         evidence: Vec::new(),
+        carried_from: None,
     }
 }
 
@@ -256,6 +271,8 @@ pub fn stream(
     let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
     // First pass: what the sub-tasks' progress was, so a parent's row is right when it comes.
     let kids = rollup_at(conn, Some(&cutoff))?;
+    // Units are shown (and grouped) by their current names.
+    let current = crate::db::units::Current::load(conn)?;
     // The requests pending at the cut-off; few, so they are read once and looked up per row.
     let mut pending: HashMap<i64, PendingExtension> =
         crate::db::requests::pending_at(conn, &cutoff)?
@@ -277,6 +294,12 @@ pub fn stream(
         evidence.entry(e.task_id).or_default().push(e);
     }
 
+    // The tasks carried into a later year by then (结转自), marked in their rows.
+    let carried = crate::db::carry::carried_from(conn, Some(&cutoff))?;
+    // Confirmed recurrences (later, earlier), and the earlier shortcomings as they stood.
+    let repeats = crate::db::recur::pairs(conn, &cutoff)?;
+    let wanted: std::collections::HashSet<i64> = repeats.iter().map(|p| p.1).collect();
+    let mut earlier: HashMap<i64, (String, i32, Status)> = HashMap::new();
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
         Kind::ALL.iter().map(|k| (k.en().to_string(), 0)).collect();
@@ -294,7 +317,13 @@ pub fn stream(
         header.as_of,
         &kids,
         |mut r| {
-            let selected = belongs(&r, y);
+            let selected = belongs(&r, y) && header.scope.matches(&r.task);
+            if wanted.contains(&r.task.id) {
+                let t = &r.task;
+                let label = t.reference.clone().unwrap_or_else(|| format!("#{}", t.id));
+                earlier.insert(t.id, (label, t.year, t.status));
+            }
+            current.relabel(&mut r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
@@ -307,6 +336,7 @@ pub fn stream(
                 let mut row = into_row(no, r);
                 row.pending_extension = pending.remove(&row.id);
                 row.evidence = evidence.remove(&row.id).unwrap_or_default();
+                row.carried_from = carried.get(&row.id).copied();
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -334,11 +364,36 @@ pub fn stream(
     for (s, row) in addressing {
         addressed.entry(s).or_default().push(row);
     }
+    // An earlier shortcoming was closed off when it was finished, or addressed and every
+    // task addressing it finished: the evaluation's rule.
+    let closed = |id: i64, status: Status| {
+        let by = addressed.get(&id).map(Vec::as_slice).unwrap_or_default();
+        status.is_finished() || (!by.is_empty() && by.iter().all(|a| a.status.is_finished()))
+    };
+    let recurs_of = |id: i64| -> Vec<outline::Recurrence> {
+        repeats
+            .iter()
+            .filter(|p| p.0 == id)
+            .filter_map(|&(_, e)| {
+                let (label, year, status) = earlier.get(&e)?.clone();
+                Some(outline::Recurrence {
+                    id: e,
+                    label,
+                    year,
+                    closed: closed(e, status),
+                })
+            })
+            .collect()
+    };
+    let recurs: Vec<Vec<outline::Recurrence>> =
+        shortcomings.iter().map(|s| recurs_of(s.id)).collect();
     let shortcomings: Vec<ShortcomingStatus> = shortcomings
         .into_iter()
-        .map(|s| ShortcomingStatus {
+        .zip(recurs)
+        .map(|(s, recurs)| ShortcomingStatus {
             addressed_by: addressed.remove(&s.id).unwrap_or_default(),
             shortcoming: s,
+            recurs,
         })
         .collect();
     let unaddressed = shortcomings
@@ -375,6 +430,7 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         outline: outline.to_string(),
         closing_year: year == outline.end,
         generated_at: now.to_string(),
+        scope: crate::db::tasks::Scope::default(),
     }
 }
 
@@ -395,7 +451,7 @@ pub enum Cell {
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 14] = [
+pub const CELLS: [Cell; 15] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -408,6 +464,8 @@ pub const CELLS: [Cell; 14] = [
     Cell::Task(Column::Progress),
     Cell::Overdue,
     Cell::LatestNote,
+    // Last, so that the columns before it keep the places readers and scripts know.
+    Cell::Task(Column::Person),
     Cell::Extension,
     Cell::Evidence,
 ];
@@ -452,9 +510,13 @@ impl Cell {
                 Column::Kind => r.kind.label(lang).to_string(),
                 Column::Area => r.area.clone().unwrap_or_default(),
                 Column::OutlineArea => r.outline_area.clone().unwrap_or_default(),
-                Column::Title => r.title.clone(),
+                Column::Title => match r.carried_from {
+                    Some(y) => crate::db::carry::marked_title(&r.title, y, lang),
+                    None => r.title.clone(),
+                },
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
+                Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
                 Column::Status => r.status.shown(r.kind, lang).to_string(),
@@ -466,6 +528,7 @@ impl Cell {
                 | Column::ParentId
                 | Column::CreatedAt
                 | Column::UpdatedAt
+                | Column::Contact
                 | Column::Body => String::new(),
             },
         }

@@ -154,6 +154,8 @@ impl Item {
 pub struct ShortcomingItem {
     pub shortcoming: Item,
     pub addressed_by: Vec<Item>,
+    /// 重复出现 flags: the earlier shortcomings it repeats.
+    pub recurs: Vec<String>,
 }
 
 /// A row of the task table.
@@ -231,6 +233,11 @@ impl Page {
                 .map(|sc| ShortcomingItem {
                     shortcoming: Item::of(&sc.shortcoming, lang),
                     addressed_by: sc.addressed_by.iter().map(|a| Item::of(a, lang)).collect(),
+                    recurs: sc
+                        .recurs
+                        .iter()
+                        .map(|r| super::outline::recurrence_text(r.year, &r.label, r.closed, lang))
+                        .collect(),
                 })
                 .collect(),
             unaddressed: s.unaddressed.clone(),

@@ -18,8 +18,8 @@ fn xerr(e: XlsxError) -> Error {
 /// Column widths in Excel's character units for the ledger columns, chosen for Chinese text
 /// (a CJK character is two units). The task sheet streams its rows in constant-memory mode,
 /// where widths must be set before the first row, so they cannot be measured from the data.
-const WIDTHS: [f64; 14] = [
-    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0, 30.0, 30.0,
+const WIDTHS: [f64; super::CELLS.len()] = [
+    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0, 10.0, 30.0, 30.0,
 ];
 
 /// Builds the workbook, streaming the task rows of the year from the replay into the 台账
@@ -52,8 +52,13 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     let dv = DataValidation::new()
         .allow_list_strings(&words)
         .map_err(xerr)?;
+    let status_col = super::CELLS
+        .iter()
+        .position(|c| *c == super::Cell::Task(crate::model::field::Column::Status))
+        .and_then(|i| u16::try_from(i).ok())
+        .unwrap_or(0);
     sheet
-        .add_data_validation(1, 8, 1_048_575, 8, &dv)
+        .add_data_validation(1, status_col, 1_048_575, status_col, &dv)
         .map_err(xerr)?;
     for (i, c) in cols.iter().enumerate() {
         sheet
@@ -70,9 +75,12 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
         };
         for (i, c) in cells(task, lang).iter().enumerate() {
             let col = u16::try_from(i).unwrap_or(0);
-            match i {
-                0 => sheet.write_number_with_format(r, col, task.no as f64, tf),
-                9 => sheet.write_number_with_format(r, col, f64::from(task.progress) / 100.0, pf),
+            // The number and the progress are numbers in Excel; every other cell is text.
+            match super::CELLS.get(i) {
+                Some(super::Cell::No) => sheet.write_number_with_format(r, col, task.no as f64, tf),
+                Some(super::Cell::Task(crate::model::field::Column::Progress)) => {
+                    sheet.write_number_with_format(r, col, f64::from(task.progress) / 100.0, pf)
+                }
                 _ => sheet.write_string_with_format(r, col, c, tf),
             }
             .map_err(xerr)?;

@@ -175,7 +175,7 @@ pub fn listed_points(p: &str, headed: bool) -> Vec<(usize, usize)> {
 /// Words whose bracket says who leads and by when: "（牵头单位：X；配合单位：Y；完成时限：Z）".
 /// A department's own report names its offices instead of units ("责任处室：法规处"), and some
 /// write the deadline as "完成时间" or "时间节点".
-const DUTY_FIELDS: [&str; 16] = [
+const DUTY_FIELDS: [&str; 20] = [
     "牵头单位",
     "责任单位",
     "配合单位",
@@ -192,7 +192,64 @@ const DUTY_FIELDS: [&str; 16] = [
     "完成时限",
     "完成时间",
     "时间节点",
+    // The responsible person and how to reach them (issue 13): "（责任人：张三；联系人：李四
+    // 0519-1234）". They come before "责任" is read as a unit (see `bracket_fields`).
+    "责任人",
+    "联系人",
+    "联系方式",
+    "联系电话",
 ];
+
+/// Whether a field names a person or a way to reach one rather than a unit.
+fn person_field(name: &str) -> Option<Person> {
+    if name.contains("责任人") {
+        Some(Person::Responsible)
+    } else if name.contains("联系") {
+        Some(Person::Contact)
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Person {
+    Responsible,
+    Contact,
+}
+
+/// The responsible person (责任人) and the contact (联系人, 联系方式, 联系电话) a lead-unit
+/// bracket or field sentence names, as written.
+pub fn person_fields(b: &str) -> (Option<String>, Option<String>) {
+    let inner = b
+        .trim()
+        .trim_end_matches(['。', '；', ';'])
+        .trim_matches(|c| matches!(c, '（' | '(' | '）' | ')'));
+    let (mut person, mut contact): (Option<String>, Option<String>) = (None, None);
+    for field in inner.split(['；', ';', '，', ',']) {
+        let Some((name, value)) = field.split_once(is_colon) else {
+            continue;
+        };
+        let value = value.trim().trim_end_matches('。').trim();
+        if !has_content(value) {
+            continue;
+        }
+        match person_field(name) {
+            Some(Person::Responsible) => {
+                person.get_or_insert_with(|| value.to_string());
+            }
+            Some(Person::Contact) => match &mut contact {
+                // "联系人：李四，联系电话：0519-1234" is one contact.
+                Some(c) => {
+                    c.push(' ');
+                    c.push_str(value);
+                }
+                None => contact = Some(value.to_string()),
+            },
+            None => {}
+        }
+    }
+    (person, contact)
+}
 
 /// The byte range (brackets included) of a lead-unit bracket inside a sentence.
 pub fn duty_bracket(s: &str) -> Option<(usize, usize)> {
@@ -248,6 +305,9 @@ pub fn bracket_fields(b: &str) -> (Vec<String>, Vec<String>, Option<String>) {
         let Some((name, value)) = field.split_once(is_colon) else {
             continue;
         };
+        if person_field(name).is_some() {
+            continue;
+        }
         let units = || -> Vec<String> {
             value
                 .split(['、', '，', ','])

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::import::clauses::{
     bracket_fields, duty_bracket, is_duty_sentence, is_intro, listed_points, ordinal_points,
-    sentence_spans, starts_with_field,
+    person_fields, sentence_spans, starts_with_field,
 };
 use crate::import::outline::{NodeKind, Outline, PartRule};
 use crate::import::rules::Role;
@@ -48,6 +48,9 @@ pub struct Duty {
     pub co: Vec<String>,
     /// Deadline words from a bracket.
     pub due: Option<String>,
+    /// The responsible person and contact from a bracket (责任人：…, 联系人：…).
+    pub person: Option<String>,
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -713,14 +716,19 @@ impl<'o, 'a> Ctx<'o, 'a> {
                         None => None,
                     };
                     let named = fields.map(bracket_fields);
+                    // A bracket that names only a person is fields too, not prose.
+                    let people = fields.map(person_fields).unwrap_or_default();
                     let prose = named
                         .as_ref()
-                        .is_none_or(|(l, c, due)| l.is_empty() && c.is_empty() && due.is_none());
+                        .is_none_or(|(l, c, due)| l.is_empty() && c.is_empty() && due.is_none())
+                        && people == (None, None);
                     if let Some((lead, co, due)) = named {
                         d.lead.extend(lead);
                         d.co.extend(co);
                         d.due = d.due.take().or(due);
                     }
+                    d.person = d.person.take().or(people.0);
+                    d.contact = d.contact.take().or(people.1);
                     // A sentence or a bracket in prose ("（县数据局负责）") names its units in
                     // words; a prose bracket inside a commitment sentence speaks for the item.
                     if prose && d.sentence.is_none() {
@@ -760,6 +768,7 @@ impl<'o, 'a> Ctx<'o, 'a> {
                             lead: row.lead,
                             co: row.co,
                             due: row.due,
+                            ..Duty::default()
                         }),
                     });
                     continue;

@@ -12,7 +12,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::import::body::{read_header, read_tail};
-use crate::import::clauses::{bracket_fields, duty_bracket, listed_points, recurring};
+use crate::import::clauses::{
+    bracket_fields, duty_bracket, listed_points, person_fields, recurring,
+};
 use crate::import::deadline::deadline_for;
 use crate::import::extract::{extract, Class, Duty, OutlineRow, RawItem, RawSection, Unassigned};
 use crate::import::lex::{lex_line, Lexed};
@@ -102,6 +104,12 @@ pub struct Item {
     pub owner: Option<String>,
     /// Co-owners named in the text.
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人) named in the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person: Option<String>,
+    /// The contact (联系人, 联系方式) named in the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
     /// Words of recurring work ("每季度", "每半年"); the deadline stays the plan year's end.
     pub recurring: Option<String>,
     /// 1-based line of the source text where the item starts.
@@ -342,6 +350,8 @@ fn plain_item(r#ref: String, it: RawItem, deadline: Option<NaiveDate>) -> Item {
         continuous: false,
         owner: None,
         co_owners: Vec::new(),
+        person: None,
+        contact: None,
         recurring: None,
         line: it.line,
     }
@@ -358,16 +368,16 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
                 it.body.get(..x).unwrap_or(""),
                 it.body.get(y..).unwrap_or("")
             ),
-            Some(Duty {
-                sentence: None,
-                lead: Vec::new(),
-                co: Vec::new(),
-                due: None,
-            })
-            .map(|mut d| {
+            Some(Duty::default()).map(|mut d| {
                 let bracket = it.body.get(x..y).unwrap_or("");
                 let (lead, co, due) = bracket_fields(bracket);
-                if lead.is_empty() && co.is_empty() && due.is_none() {
+                (d.person, d.contact) = person_fields(bracket);
+                if lead.is_empty()
+                    && co.is_empty()
+                    && due.is_none()
+                    && d.person.is_none()
+                    && d.contact.is_none()
+                {
                     // A bracket in prose ("（县司法局牵头，各乡镇配合）") is read as a sentence.
                     d.sentence = Some(bracket.to_string());
                 }
@@ -422,6 +432,9 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
             }
         }
     }
+    let duties = [own_bracket.as_ref(), it.duty.as_ref()];
+    let person = duties.iter().flatten().find_map(|d| d.person.clone());
+    let contact = duties.iter().flatten().find_map(|d| d.contact.clone());
     let recurring = recurring(&own_text).or_else(|| {
         it.duty
             .as_ref()
@@ -437,6 +450,8 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
         continuous: d.continuous,
         owner,
         co_owners,
+        person,
+        contact,
         recurring,
         line: it.line,
     }

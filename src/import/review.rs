@@ -183,7 +183,7 @@ fn pieces(text: &str) -> Vec<String> {
     out
 }
 
-fn cell(d: Option<&Data>) -> String {
+pub(super) fn cell(d: Option<&Data>) -> String {
     match d {
         None | Some(Data::Empty) => String::new(),
         Some(Data::String(s)) => s.trim().to_string(),
@@ -214,9 +214,19 @@ fn due_cell(d: Option<&Data>) -> String {
 }
 
 /// An Excel serial day number as a date (days since 1899-12-30).
-fn excel_date(serial: f64) -> Option<NaiveDate> {
+pub(super) fn excel_date(serial: f64) -> Option<NaiveDate> {
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
     base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
+}
+
+/// Whether a workbook is a review sheet written by `--review`: its hidden report sheet starts
+/// with the mark. Any other workbook (an office's own ledger) is read by `ledger_sheet`.
+pub fn is_review(path: &Path) -> bool {
+    let Ok(mut wb) = open_workbook_auto(path) else {
+        return false;
+    };
+    wb.worksheet_range(REPORT_SHEET)
+        .is_ok_and(|r| cell(r.get_value((0, 0))) == MARK)
 }
 
 fn not_a_sheet(path: &Path) -> Error {
@@ -374,6 +384,8 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
             continuous,
             owner,
             co_owners,
+            person: None,
+            contact: None,
             recurring: None,
             line: get(10).parse().unwrap_or(0),
         };

@@ -29,6 +29,8 @@ pub struct AddRequest {
     /// The plan year; `None` means the closing year of the ledger's outline period.
     pub year: Option<i32>,
     pub parent_id: Option<i64>,
+    pub person: Option<String>,
+    pub contact: Option<String>,
     pub status: Status,
     pub progress: u8,
 }
@@ -55,6 +57,7 @@ pub fn add(
             Some(y) => y,
             None => crate::db::outline(w.conn())?.end,
         };
+        crate::db::periods::require_year(w.conn(), year, lang)?;
         let deadline = if req.continuous {
             None
         } else {
@@ -91,6 +94,8 @@ pub fn add(
             outline_area: req.outline_area.clone(),
             owner: req.owner.clone(),
             co_owners: req.co_owners.clone(),
+            person: req.person.clone(),
+            contact: req.contact.clone(),
             status,
             progress,
             deadline,
@@ -160,6 +165,15 @@ pub fn update_then(
                 "cancelling a task needs --note with the reason (取消须说明理由)".into(),
             ));
         }
+        if req.changes.year.is_some() {
+            return Err(Error::Usage(
+                lang.pick(
+                    "调整计划年度须用 --note 说明理由",
+                    "changing the plan year needs --note with the reason (调整年度须说明理由)",
+                )
+                .into(),
+            ));
+        }
     }
     let mut seen = HashSet::new();
     let ids: Vec<i64> = req
@@ -170,6 +184,9 @@ pub fn update_then(
         .collect();
     // The closure may run again when the ledger was busy, so it keeps no state between runs.
     ledger.write(meta, |w| {
+        if let Some(y) = req.changes.year {
+            crate::db::periods::require_year(w.conn(), y, lang)?;
+        }
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
@@ -199,7 +216,10 @@ pub fn update_then(
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
-                let year = tasks::get(w.conn(), id, as_of)?.year;
+                let year = match req.changes.year {
+                    Some(y) => y,
+                    None => tasks::get(w.conn(), id, as_of)?.year,
+                };
                 let due = d.resolve(year).map_err(|_| bad_for_year(lang, d, year))?;
                 let Some(day) = due.day() else {
                     return Err(Error::Usage(
@@ -234,6 +254,40 @@ pub fn note(ledger: &mut Ledger, meta: &ChangeMeta, id: i64, text: &str) -> Resu
     ledger.write(meta, |w| tasks::note(w, id, text))
 }
 
+/// Records the same progress note on several tasks (a range, `note 16-18 …`) in one
+/// transaction: all or none, and one change for undo.
+pub fn note_each(ledger: &mut Ledger, meta: &ChangeMeta, ids: &[i64], text: &str) -> Result<()> {
+    ledger.write(meta, |w| {
+        for &id in ids {
+            tasks::note(w, id, text)?;
+        }
+        Ok(())
+    })
+}
+
+/// Links (or unlinks) several tasks and one shortcoming in one transaction; for each task,
+/// whether anything changed.
+pub fn set_links(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    ids: &[i64],
+    shortcoming: i64,
+    add: bool,
+    as_of: NaiveDate,
+) -> Result<Vec<bool>> {
+    ledger.write(meta, |w| {
+        ids.iter()
+            .map(|&id| {
+                if add {
+                    tasks::link(w, id, shortcoming, as_of)
+                } else {
+                    tasks::unlink(w, id, shortcoming)
+                }
+            })
+            .collect()
+    })
+}
+
 /// Links a task to the shortcoming it addresses (`add`) or removes the link. Returns false
 /// when there was nothing to do.
 pub fn set_link(
@@ -250,6 +304,21 @@ pub fn set_link(
         } else {
             tasks::unlink(w, id, shortcoming)
         }
+    })
+}
+
+/// Records that shortcoming `id` names the same problem as the earlier shortcoming
+/// `earlier` (屡改屡犯). Returns false when it was recorded already.
+pub fn set_same_as(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    id: i64,
+    earlier: i64,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Result<bool> {
+    ledger.write(meta, |w| {
+        crate::db::recur::same_as(w, id, earlier, as_of, lang)
     })
 }
 
@@ -288,6 +357,8 @@ mod tests {
             outline_area: None,
             owner: None,
             co_owners: vec![],
+            person: None,
+            contact: None,
             deadline: None,
             continuous: false,
             year: Some(2025),

@@ -18,8 +18,9 @@ pub use status::Status;
 pub use words::Word;
 
 /// The language of labels, headers and status words in printed output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    #[default]
     Zh,
     En,
 }
@@ -72,6 +73,10 @@ pub struct Task {
     pub outline_area: Option<String>,
     pub owner: Option<String>,
     pub co_owners: Vec<String>,
+    /// The responsible person (责任人), a name as the office writes it.
+    pub person: Option<String>,
+    /// How to reach the responsible person (联系方式): a phone number or any text.
+    pub contact: Option<String>,
     pub status: Status,
     /// The progress shown: for a task with sub-tasks, the mean of theirs (cancelled ones left
     /// out), else its own.

@@ -56,6 +56,10 @@ pub struct Changes {
     pub outline_area: Option<String>,
     pub parent_id: Option<i64>,
     pub body: Option<String>,
+    /// A new plan year (`update --year`, `carry-over`); always given with a note.
+    pub year: Option<i32>,
+    pub person: Option<String>,
+    pub contact: Option<String>,
 }
 
 /// The status and progress a new task starts with: 100 without a word on status means done,
@@ -228,6 +232,15 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
     }
     if let Some(p) = c.parent_id {
         new.parent_id = Some(p);
+    }
+    if let Some(y) = c.year {
+        new.year = y;
+    }
+    if let Some(p) = &c.person {
+        new.person = Some(p.clone());
+    }
+    if let Some(x) = &c.contact {
+        new.contact = Some(x.clone());
     }
     new
 }

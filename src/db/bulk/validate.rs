@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::{DocumentLine, HistoryLine, TaskLine};
+use super::{DocumentLine, HistoryLine, TaskLine, UnitLine};
 use crate::cli::{parse_name, parse_outline_area, parse_text, parse_title, MAX_NAME, MAX_TEXT};
 use crate::db::replay::{replay_rows, Replayed, RowRef};
 use crate::model::field::{Column, Field};
@@ -180,7 +180,7 @@ fn value<'a>(
                 _ => return Err(format!("progress '{}' is not a number 0–100", clip(v))),
             }
         }
-        "owner" | "area" | "deadline_text" => {
+        "owner" | "area" | "deadline_text" | "person" | "contact" => {
             if let Some(v) = v {
                 name(v, origin, field)?;
             }
@@ -263,6 +263,31 @@ fn value<'a>(
     Ok(())
 }
 
+/// Checks a unit line of the register: its names are names as tasks hold them (not blank, at
+/// most a text's length, no control characters), and none comes twice.
+pub fn unit(u: &UnitLine) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for n in std::iter::once(&u.name).chain(&u.aliases).chain(&u.short) {
+        report_text(n).map_err(|e| format!("unit '{}': {e}", clip(n)))?;
+        if n.chars().any(char::is_control) {
+            return Err(format!(
+                "unit '{}': a name holds a control character",
+                clip(n)
+            ));
+        }
+    }
+    for n in std::iter::once(&u.name).chain(&u.aliases) {
+        if !seen.insert(n) {
+            return Err(format!(
+                "unit '{}' names '{}' twice",
+                clip(&u.name),
+                clip(n)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Checks the fields of a creation row (the task as its creation left it), by the same rules
 /// as the current columns.
 fn creation(t: &Task, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String> {
@@ -279,6 +304,8 @@ fn creation(t: &Task, origin: Origin, refs: &mut Vec<Ref>) -> Result<(), String>
             outline_area: t.outline_area.as_deref(),
             owner: t.owner.as_deref(),
             co_owners: &t.co_owners,
+            person: t.person.as_deref(),
+            contact: t.contact.as_deref(),
             progress: t.own_progress,
             deadline: t.deadline.map(|d| d.to_string()).as_deref(),
             deadline_text: t.deadline_text.as_deref(),
@@ -303,6 +330,8 @@ struct Fields<'a> {
     outline_area: Option<&'a str>,
     owner: Option<&'a str>,
     co_owners: &'a [String],
+    person: Option<&'a str>,
+    contact: Option<&'a str>,
     progress: u8,
     deadline: Option<&'a str>,
     deadline_text: Option<&'a str>,
@@ -334,6 +363,8 @@ fn fields(
                 value("outline_area", f.outline_area, origin, refs).map_err(at)?
             }
             Column::Owner => value("owner", f.owner, origin, refs).map_err(at)?,
+            Column::Person => value("person", f.person, origin, refs).map_err(at)?,
+            Column::Contact => value("contact", f.contact, origin, refs).map_err(at)?,
             Column::CoOwners => {
                 for n in f.co_owners {
                     name(n, origin, "a co-owner").map_err(at)?;
@@ -396,6 +427,8 @@ pub fn task(t: &TaskLine) -> Result<Vec<Ref>, String> {
             outline_area: t.outline_area.as_deref(),
             owner: t.owner.as_deref(),
             co_owners: &t.co_owners,
+            person: t.person.as_deref(),
+            contact: t.contact.as_deref(),
             progress: t.progress,
             deadline: t.deadline.as_deref(),
             deadline_text: t.deadline_text.as_deref(),
@@ -634,6 +667,8 @@ fn differences(t: &TaskLine, rep: &Replayed) -> Vec<&'static str> {
             Column::OutlineArea => t.outline_area == r.outline_area,
             Column::Owner => t.owner == r.owner,
             Column::CoOwners => t.co_owners == r.co_owners,
+            Column::Person => t.person == r.person,
+            Column::Contact => t.contact == r.contact,
             Column::Status => t.status == r.status,
             Column::Progress => t.progress == r.own_progress,
             Column::Deadline => {
