@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 10.
+-- taizhang ledger schema, version 11.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -272,3 +272,37 @@ CREATE TABLE task_unit (
 ) WITHOUT ROWID;
 CREATE INDEX task_unit_task ON task_unit(task_id);
 -- end block: 13a
+
+-- block: outline-periods (added in version 11)
+-- The outline periods (纲要期间) the ledger follows: spans of plan years that never overlap,
+-- each with a name and its closing year (收官之年, the year supervisors check). Every task
+-- belongs to the period of its plan year; exports and reports name it from here, so a year
+-- keeps its own period after a later one is added. The statements may run again on a ledger
+-- that has them (IF NOT EXISTS), so that the step stands on its own whatever ran before it.
+CREATE TABLE IF NOT EXISTS outline_period (
+    start_year   INTEGER PRIMARY KEY,
+    end_year     INTEGER NOT NULL,
+    name         TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    closing_year INTEGER NOT NULL,
+    CHECK (start_year <= end_year AND closing_year BETWEEN start_year AND end_year)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS outline_period_no_overlap BEFORE INSERT ON outline_period
+WHEN EXISTS (SELECT 1 FROM outline_period
+             WHERE start_year <= NEW.end_year AND end_year >= NEW.start_year)
+BEGIN
+    SELECT RAISE(ABORT, 'outline periods may not overlap');
+END;
+-- A ledger of an earlier version kept its one span in meta: that span becomes its first
+-- period. (A new ledger's meta is still empty here; it gets its period when created.)
+INSERT INTO outline_period(start_year, end_year, name, closing_year)
+SELECT s, e,
+       CASE WHEN s = 2021 AND e = 2025 THEN '法治政府建设实施纲要（2021—2025年）'
+            ELSE '纲要（' || s || '—' || e || '年）' END,
+       e
+FROM (SELECT CAST(a.value AS INTEGER) AS s, CAST(b.value AS INTEGER) AS e
+      FROM meta a, meta b WHERE a.key = 'outline_start' AND b.key = 'outline_end')
+WHERE NOT EXISTS (SELECT 1 FROM outline_period);
+-- The rows that changed a task's plan year (update --year, carry-over): the 结转自 mark of
+-- every listing is read from them alone.
+CREATE INDEX IF NOT EXISTS history_year ON history(task_id) WHERE field = 'year';
+-- end block: outline-periods

@@ -217,7 +217,9 @@ mod tests {
     /// branch one was left (`Lang::name`, the locale code "zh" itself, not a message); the other
     /// others came with main's commands (units, persons, extension requests, office ledgers) built
     /// meanwhile in the old pattern, to be moved after the merge.
-    const REMAINING_PAIRS: usize = 92;
+    /// After merging issue 13B/13C and 14 (evidence, fill sheets, outline periods, carry-over) the
+    /// count rose to 204; they are being moved next.
+    const REMAINING_PAIRS: usize = 204;
 
     /// Counts the language pairs in a source text: a call `pick(` or `t(` whose first two
     /// arguments are string literals, and a `Lang::Zh =>` arm that gives text.

@@ -248,6 +248,8 @@ fn dry_run_prints_the_tree_and_counts() {
 #[test]
 fn dry_run_leaves_an_existing_ledger_unchanged() {
     let l = Ledger::init();
+    // Its plan year 2026 lies in the next outline period (issue 14).
+    l.run_ok(&["outline", "add", "2026-2030"]);
     l.run_ok(&["import", &fx(LINJIANG)]);
     l.checkpoint();
     let before = l.dump();
@@ -430,6 +432,8 @@ fn the_body_is_the_exact_source_text() {
 #[test]
 fn year_option_moves_the_plan_year() {
     let l = Ledger::new();
+    // Its plan year 2026 lies in the next outline period (issue 14).
+    l.run_ok(&["outline", "add", "2026-2030"]);
     l.run_ok(&["import", "--year", "2026", &fx(REFERENCE)]);
     let tasks = all_tasks(&l);
     assert_reference_tasks(&tasks, 2026);
@@ -439,6 +443,8 @@ fn year_option_moves_the_plan_year() {
 #[test]
 fn linjiang_report() {
     let l = Ledger::new();
+    // Its plan year 2026 lies in the next outline period (issue 14).
+    l.run_ok(&["outline", "add", "2026-2030"]);
     let out = l.run_ok(&["import", "--owner", "区政府办", &fx(LINJIANG)]);
     assert!(
         out.starts_with("Imported \"江南市临江区2025年法治政府建设年度报告\" as document #1: 16 tasks created.\n"),
@@ -483,6 +489,8 @@ fn nanxi_report_without_plans() {
 #[test]
 fn a_different_file_adds_a_new_document() {
     let l = Ledger::new();
+    // Its plan year 2026 lies in the next outline period (issue 14).
+    l.run_ok(&["outline", "add", "2026-2030"]);
     l.run_ok(&["import", &fx(REFERENCE)]);
     let out = l.run_ok(&["import", &fx(LINJIANG)]);
     assert!(out.contains("as document #2: 16 tasks created."), "{out}");

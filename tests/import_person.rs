@@ -46,6 +46,8 @@ fn brackets_name_the_responsible_person_and_contact() {
 #[test]
 fn imported_tasks_carry_the_person_and_contact() {
     let l = Ledger::new();
+    // Its plan year 2026 lies in the next outline period (issue 14).
+    l.run_ok(&["outline", "add", "2026-2030"]);
     l.run_ok(&["import", FIXTURE]);
     let mine = l.json(&["list", "--person", "张主任"]);
     let mine = mine.as_array().unwrap();

@@ -67,7 +67,7 @@ fn the_zone_is_a_ledger_setting() {
 #[test]
 fn text_exports_show_local_times() {
     let (l, id) = ledger();
-    l.run_ok(&["update", &id, "--status", "done"]);
+    l.run_ok(&["update", &id, "--status", "done", "--note", "已完成"]);
     let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025", "--format", "md"]);
     assert!(
         md.contains("2025-03-01 09:30:00 北京时间（Asia/Shanghai）"),

@@ -21,6 +21,16 @@ pub struct Export {
     /// never a symlink, device or pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the 填报 fill sheets: per unit, a workbook of its open tasks for the period
+    /// ending on --as-of (default today), to -o DIR (one file per unit) or -o FILE.xlsx (one
+    /// unit). The unit fills it in and `taizhang import` reads it back. 填报表
+    #[arg(long, conflicts_with_all = ["year", "outline"])]
+    pub fill: bool,
+    /// The closing evaluation of an outline period (收官评估), e.g. --outline 2021-2025: per
+    /// year, area and unit what was committed, done, verified, cancelled, carried over and
+    /// left open, each year's shortcomings and the carried items (md, html, xlsx or json).
+    #[arg(long, value_name = "START-END", conflicts_with = "year")]
+    pub outline: Option<crate::model::Outline>,
     #[command(flatten)]
     pub scope: super::list::ScopeArgs,
 }
@@ -69,6 +79,25 @@ impl Export {
     }
 
     fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.fill {
+            // A fill sheet is a unit's: --lead and --person do not pick one.
+            if !self.scope.leads.is_empty() || self.scope.person.is_some() {
+                return Err(Error::Usage(
+                    ctx.t(
+                        "--fill 按单位生成填报表：用 --owner 单位 选择单位（--lead、--person 不适用）",
+                        "--fill writes a sheet per unit: choose units with --owner UNIT (--lead and --person do not apply)",
+                    )
+                    .into(),
+                ));
+            }
+            return super::fill::export(
+                ledger,
+                ctx,
+                &self.scope.owners,
+                self.output.as_deref(),
+                out,
+            );
+        }
         let output = self
             .output
             .as_deref()
@@ -79,6 +108,9 @@ impl Export {
         let format = pick_format(ctx.format_given, output)?;
         if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
             return Err(Error::usage(crate::msg!("export.xlsx_to_terminal")));
+        }
+        if let Some(span) = self.outline {
+            return self.evaluation(ledger, ctx, span, format, output, out);
         }
         if format == Format::Jsonl {
             if !self.scope.is_empty() {
@@ -108,7 +140,12 @@ impl Export {
         let path = ledger.path().display().to_string();
         let lang = ctx.lang;
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
-            let outline = db::outline(c)?;
+            // The period of the year shown, not the ledger's latest: a 2025 export keeps
+            // saying 2021-2025 and its closing year after a 2026-2030 period is added.
+            let outline = match db::periods::of_year(c, year)? {
+                Some(p) => p.span(),
+                None => db::outline(c)?,
+            };
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
             h.timezone = db::timezone(c)?;
             h.scope = self.scope.scope(c)?;
@@ -151,6 +188,59 @@ impl Export {
                     None => render(&status, format, ctx, out),
                 }
             }
+        }
+    }
+}
+
+impl Export {
+    /// `export --outline START-END`: the closing evaluation of that period.
+    fn evaluation(
+        &self,
+        ledger: &mut Ledger,
+        ctx: &Ctx,
+        span: crate::model::Outline,
+        format: Format,
+        output: Option<&Path>,
+        out: &mut dyn Write,
+    ) -> Result<()> {
+        use crate::export::outline as eval;
+        let lang = ctx.lang;
+        let path = ledger.path().display().to_string();
+        let e = ledger.read(|c| {
+            let period = db::periods::with_span(c, span)?.ok_or_else(|| {
+                Error::NotFound(match lang {
+                    crate::model::Lang::Zh => {
+                        format!("没有纲要期间 {span}；用 `outline list` 查看已有期间")
+                    }
+                    crate::model::Lang::En => {
+                        format!("there is no outline period {span}; see `outline list`")
+                    }
+                })
+            })?;
+            // Each year is counted as it stood at its own end; the as-of day (today unless
+            // --as-of) decides what was carried over since and whether shortcomings were
+            // closed, since carry-over and late work happen after the period ends.
+            eval::evaluate(c, &period, ctx.as_of, path.clone(), &ctx.meta.at)
+        })?;
+        let io = |e| Error::io("writing the evaluation", e);
+        let write = |w: &mut dyn Write| -> Result<()> {
+            match format {
+                Format::Md => eval::write_md(&e, lang, w).map_err(io),
+                Format::Html => eval::write_html(&e, lang, w).map_err(io),
+                Format::Json => emit_json(w, &e),
+                Format::Xlsx => {
+                    let mut wb = eval::workbook(&e, lang)?;
+                    let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
+                    w.write_all(&bytes).map_err(io)
+                }
+                _ => Err(Error::Usage(
+                    "export --outline writes md, html, xlsx or json".into(),
+                )),
+            }
+        };
+        match output {
+            Some(p) => write_atomically(p, write),
+            None => write(out),
         }
     }
 }

@@ -58,6 +58,14 @@ pub struct Import {
     /// Excel or WPS, and write nothing to the ledger; `import SHEET.xlsx` then applies it.
     #[arg(long, value_name = "XLSX")]
     pub review: Option<PathBuf>,
+    /// For a 填报 fill sheet a unit sent back: apply it (without --apply the changes are only
+    /// printed). 写入
+    #[arg(long)]
+    pub apply: bool,
+    /// For a fill sheet: apply the other rows when some rows' tasks changed after the sheet
+    /// was made (those rows are refused by name; by default the whole sheet is).
+    #[arg(long)]
+    pub skip_conflicts: bool,
     /// For an office's own ledger (.xlsx, .xls, .ods, .csv): read only this sheet (by default
     /// every sheet with a recognisable header).
     #[arg(long, value_name = "NAME")]
@@ -110,13 +118,21 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Whether the file is a 填报 fill sheet (by its hidden marker), not a review sheet.
+    fn is_fill(&self) -> bool {
+        is_review_sheet(&self.file) && crate::import::fill::is_fill_sheet(&self.file)
+    }
+
     /// Whether the file is an office's own ledger: a CSV file, or a workbook that is not a
-    /// review sheet (taizhang's own layout is recognised first, by its mark).
+    /// review sheet or a fill sheet (taizhang's own layouts are recognised first, by their
+    /// marks).
     fn is_office_ledger(&self) -> bool {
         use crate::import::ledger_sheet::grid::Format as F;
         match F::of(&self.file) {
             Some(F::Csv) => true,
-            Some(_) => !review::is_review(&self.file),
+            Some(_) => {
+                !review::is_review(&self.file) && !crate::import::fill::is_fill_sheet(&self.file)
+            }
             None => false,
         }
     }
@@ -177,6 +193,15 @@ impl Import {
     /// (or creating) the ledger. An office's ledger is compared with the ledger at `path`
     /// when it exists (read only), to show what a later version would change.
     pub fn preview(&self, path: &std::path::Path, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.is_fill() {
+            return Err(Error::Usage(
+                ctx.t(
+                    "填报表的导入不加 --apply 即为预览；--dry-run、--explain 和 --review 只用于报告",
+                    "a fill sheet is previewed by importing it without --apply; --dry-run, --explain and --review are for reports",
+                )
+                .into(),
+            ));
+        }
         if self.is_office_ledger() {
             return ledger_sheet::preview(self, path, ctx, out);
         }
@@ -216,6 +241,25 @@ impl Import {
         if is_jsonl(&self.file) {
             return self.bulk(ledger, ctx, out);
         }
+        if self.is_fill() {
+            return super::fill::import(
+                ledger,
+                ctx,
+                &self.file,
+                self.apply,
+                self.skip_conflicts,
+                out,
+            );
+        }
+        if self.apply || self.skip_conflicts {
+            return Err(Error::Usage(
+                ctx.t(
+                    "--apply 和 --skip-conflicts 只用于填报表（export --fill 生成的 .xlsx）",
+                    "--apply and --skip-conflicts are for fill sheets (the .xlsx files of export --fill)",
+                )
+                .into(),
+            ));
+        }
         if self.is_office_ledger() {
             return ledger_sheet::run(self, ledger, ctx, out);
         }
@@ -230,6 +274,7 @@ impl Import {
             new_version: self.new_version,
             note: reviewed
                 .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
+            lang: ctx.lang,
         };
         let outcome =
             crate::ledger::import::report(ledger, &ctx.meta, &prepared, &opts, ctx.as_of)?;

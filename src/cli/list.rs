@@ -125,6 +125,18 @@ impl List {
         } else {
             ledger.read(|c| tasks::list(c, &f, self.sort, self.limit, ctx.as_of))?
         };
+        if ctx.format != Format::Json {
+            // A carried task says so in its title (结转自2025年), as in the exports.
+            let cutoff = ctx
+                .as_of_given
+                .then(|| crate::db::replay::end_of_day(ctx.as_of));
+            let carried = ledger.read(|c| crate::db::carry::carried_from(c, cutoff.as_deref()))?;
+            for t in &mut tasks {
+                if let Some(&y) = carried.get(&t.id) {
+                    t.title = crate::db::carry::marked_title(&t.title, y, ctx.lang);
+                }
+            }
+        }
         // Units are shown by their current names (a renamed unit, an alias).
         let current = ledger.read(crate::db::units::Current::load)?;
         tasks.iter_mut().for_each(|t| current.relabel(t));

@@ -5,10 +5,13 @@
 mod add;
 mod approve;
 mod backup;
+mod carry_over;
 mod check;
 mod choices;
 mod completions;
+mod evidence;
 mod export;
+mod fill;
 pub mod help;
 mod history;
 pub mod ids;
@@ -17,6 +20,7 @@ mod init;
 mod link;
 mod list;
 mod note;
+mod outline;
 mod reject;
 mod report;
 mod request_extension;
@@ -147,7 +151,7 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
-    /// The units register: list, rename, alias, unalias. 单位库
+    /// The units register: list, rename, alias, unalias, short. 单位库
     Unit(unit::UnitCmd),
     /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
     RequestExtension(request_extension::RequestExtension),
@@ -155,6 +159,12 @@ pub enum Command {
     Approve(approve::Approve),
     /// Reject a task's pending extension request, with a note. 驳回
     Reject(reject::Reject),
+    /// Stored evidence files (佐证材料): `evidence get ID SHA256 -o FILE`.
+    Evidence(evidence::Evidence),
+    /// The outline periods (纲要期间): list, add, rename.
+    Outline(outline::OutlineCmd),
+    /// Carry a year's open tasks into the next plan year (结转), e.g. --from 2025.
+    CarryOver(carry_over::CarryOver),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -180,6 +190,7 @@ impl Command {
             Command::RequestExtension(c) => &c.who,
             Command::Approve(c) => &c.who,
             Command::Reject(c) => &c.who,
+            Command::CarryOver(c) => &c.who,
             _ => return None,
         };
         w.by.as_deref()
@@ -209,6 +220,7 @@ fn effective_arg(
             | Command::RequestExtension(_)
             | Command::Approve(_)
             | Command::Reject(_)
+            | Command::CarryOver(_)
     );
     crate::ledger::effective::on(day, now, changes, lang).map(Some)
 }
@@ -384,6 +396,9 @@ fn describe(cmd: &Command) -> String {
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
+        Command::Evidence(_) => "evidence",
+        Command::Outline(_) => "outline",
+        Command::CarryOver(_) => "carry-over",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -480,7 +495,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Export(_)
         | Command::Warn(_)
         | Command::Check(_)
-        | Command::Backup(_) => Access::Read,
+        | Command::Backup(_)
+        | Command::Evidence(_) => Access::Read,
+        Command::Outline(ref c) if c.reads_only() => Access::Read,
         Command::Unit(ref u) if u.reads_only() => Access::Read,
         _ => Access::Write,
     };
@@ -554,5 +571,8 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),
+        Command::Evidence(c) => c.run(ledger, &ctx, out),
+        Command::Outline(c) => c.run(ledger, &ctx, out),
+        Command::CarryOver(c) => c.run(ledger, &ctx, out),
     }
 }

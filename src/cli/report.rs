@@ -31,7 +31,29 @@ impl ReportCmd {
         let r = progress::current_owners(r, &current);
         match ctx.format {
             Format::Json => emit_json(out, &r),
-            _ => print(&r, ctx, out),
+            _ => {
+                // A year's report names the outline period the year belongs to, and marks
+                // its closing year (收官之年).
+                if let Some(y) = f.year {
+                    if let Some(p) = ledger.read(|c| crate::db::periods::of_year(c, y))? {
+                        let closing = if p.closing_year == y {
+                            ctx.t("（纲要收官之年）", " (the outline's closing year)")
+                        } else {
+                            ""
+                        };
+                        emit(
+                            out,
+                            format!(
+                                "{}{} {}{closing}",
+                                ctx.t("纲要期间：", "Outline period: "),
+                                crate::render::printable(&p.name),
+                                p.span()
+                            ),
+                        )?;
+                    }
+                }
+                print(&r, ctx, out)
+            }
         }
     }
 }

@@ -46,6 +46,14 @@ struct Detail {
     document: Option<Document>,
     /// Its extension requests (申请延期), oldest first, with their decisions.
     extension_requests: Vec<crate::db::requests::Request>,
+    /// Its evidence (佐证材料), in the order attached.
+    evidence: Vec<crate::db::evidence::Evidence>,
+    /// The outline period of its plan year (纲要期间), if the year lies in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outline_period: Option<crate::db::periods::Period>,
+    /// The plan year it was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    carried_from: Option<i32>,
 }
 
 impl Show {
@@ -80,6 +88,7 @@ impl Show {
                 ));
                 task = rep.task;
             }
+            let outline_period = crate::db::periods::of_year(c, task.year)?;
             let document = match task.document_id {
                 Some(id) => documents::get(c, id)?,
                 None => None,
@@ -100,6 +109,16 @@ impl Show {
                 addressed_by,
                 history: history::rows(c, Some(id), None, None)?,
                 extension_requests: crate::db::requests::of_task(c, id)?,
+                evidence: crate::db::evidence::of_task(c, id)?,
+                outline_period,
+                carried_from: crate::db::carry::carried_from(
+                    c,
+                    ctx.as_of_given
+                        .then(|| crate::db::replay::end_of_day(as_of))
+                        .as_deref(),
+                )?
+                .get(&id)
+                .copied(),
             };
             // Units are shown by their current names; the history keeps what was written.
             let current = crate::db::units::Current::load(c)?;
@@ -136,11 +155,11 @@ impl Show {
         let status = if t.overdue {
             format!(
                 "{} ({})",
-                t.status.label(lang),
+                t.status.shown(t.kind, lang),
                 &crate::tr!(ctx.lang, "field.overdue")
             )
         } else {
-            t.status.label(lang).to_string()
+            t.status.shown(t.kind, lang).to_string()
         };
         // One row per shown column, in the description's order; the match names every
         // column, so a new one is a compile error here until it says how it is shown.
@@ -173,7 +192,7 @@ impl Show {
                 Column::Deadline => deadline.clone(),
                 // Printed beside the deadline; `shown` leaves it out.
                 Column::DeadlineText => String::new(),
-                Column::Year => t.year.to_string(),
+                Column::Year => year_label(t.year, &d, ctx),
                 Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
                 Column::CreatedAt => local(&t.created_at),
                 Column::UpdatedAt => local(&t.updated_at),
@@ -223,6 +242,10 @@ impl Show {
             )?;
             emit(out, requests_table(&d.extension_requests, ctx, tz))?;
         }
+        if !d.evidence.is_empty() {
+            emit(out, format!("\n{}", ctx.t("佐证材料", "Evidence")))?;
+            emit(out, evidence_table(&d.evidence, ctx))?;
+        }
         emit(
             out,
             format!("\n{}", crate::tr!(ctx.lang, "msg.show.history")),
@@ -270,4 +293,59 @@ fn requests_table(
         ]);
     }
     t.fit()
+}
+
+/// The evidence of a task: each stored file by name, size and full SHA-256 (what `evidence
+/// get` takes), each reference as given, with who attached it and when.
+fn evidence_table(list: &[crate::db::evidence::Evidence], ctx: &Ctx) -> crate::render::Fitted {
+    let mut t = Grid::new(
+        ctx.style(),
+        vec![
+            Col::wrap(ctx.t("文件或文号", "File or reference"), 0, 12),
+            Col::keep(ctx.t("大小", "Size"), 2),
+            Col::keep("SHA-256", 1),
+            Col::keep(ctx.t("提交人", "By"), 3),
+            Col::keep(ctx.t("时间", "At"), 4),
+        ],
+    );
+    for e in list {
+        t.row(vec![
+            printable(
+                e.name
+                    .as_deref()
+                    .or(e.reference.as_deref())
+                    .unwrap_or_default(),
+            ),
+            e.size.map(|s| s.to_string()).unwrap_or_default(),
+            e.sha256.clone().unwrap_or_default(),
+            printable(&e.actor),
+            printable(&e.at),
+        ]);
+    }
+    t.fit()
+}
+
+/// The plan year as `show` prints it: with the outline period it belongs to, its closing-year
+/// mark (收官之年) and where it was carried from (结转自).
+fn year_label(year: i32, d: &Detail, ctx: &Ctx) -> String {
+    let mut parts = Vec::new();
+    if let Some(from) = d.carried_from {
+        parts.push(crate::db::carry::mark(from, ctx.lang));
+    }
+    if let Some(p) = &d.outline_period {
+        let mut s = format!("{} {}", printable(&p.name), p.span());
+        if p.closing_year == year {
+            s.push_str(ctx.t(" 收官之年", ", closing year"));
+        }
+        parts.push(s);
+    }
+    if parts.is_empty() {
+        year.to_string()
+    } else {
+        let (open, sep, close) = match ctx.lang {
+            crate::model::Lang::Zh => ("（", "；", "）"),
+            crate::model::Lang::En => (" (", "; ", ")"),
+        };
+        format!("{year}{open}{}{close}", parts.join(sep))
+    }
 }

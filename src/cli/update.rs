@@ -47,19 +47,32 @@ pub struct Update {
     /// A new outline area tag, FZ01 … FZ10.
     #[arg(long, value_parser = parse_outline_area)]
     pub outline_area: Option<String>,
+    /// Move the tasks to another plan year (e.g. a commitment put off to next year): needs
+    /// --note with the reason; the old year stays in the history. For a whole year's open
+    /// tasks use `carry-over`. 调整计划年度
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1900..=9999))]
+    pub year: Option<i32>,
     /// Make the tasks sub-tasks of task ID (an id or a ref).
     #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
     pub parent: Option<super::ids::Target>,
     /// The responsible person (责任人).
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub person: Option<String>,
     /// How to reach the responsible person (联系方式), e.g. a phone number.
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "TEXT", value_parser = parse_name)]
     pub contact: Option<String>,
     /// The reason or progress note, kept in the history with each changed field. Required when
-    /// changing a deadline or cancelling. 说明
+    /// changing a deadline or the plan year, cancelling, marking done (what was done) and
+    /// verifying (the review). 说明
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
+    /// A file of evidence (佐证材料) to store in the ledger, at most 20 MiB; repeat for
+    /// several. Identical content is stored once; `evidence get` writes it back out.
+    #[arg(long = "evidence", value_name = "FILE")]
+    pub evidence: Vec<std::path::PathBuf>,
+    /// A reference as evidence: a document number (文号) or a URL; repeat for several.
+    #[arg(long = "evidence-ref", value_name = "TEXT", value_parser = parse_text)]
+    pub evidence_refs: Vec<String>,
 }
 
 impl Update {
@@ -87,13 +100,29 @@ impl Update {
                 outline_area: self.outline_area.clone(),
                 parent_id: parent,
                 body: None,
+                year: self.year,
                 person: self.person.clone(),
                 contact: self.contact.clone(),
             },
             deadline: self.deadline.clone(),
             note: self.note.clone(),
         };
-        let updated = crate::ledger::tasks::update(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang)?;
+        // Files are read and hashed before the write, so a slow or bad file holds no lock.
+        let files = self
+            .evidence
+            .iter()
+            .map(|p| crate::ledger::evidence::read(p, ctx.lang))
+            .collect::<Result<Vec<_>>>()?;
+        let attached = files.len() + self.evidence_refs.len();
+        let updated =
+            crate::ledger::tasks::update_then(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang, |w| {
+                // An id given twice gets its evidence once.
+                let mut seen = std::collections::HashSet::new();
+                for id in req.ids.iter().filter(|i| seen.insert(**i)) {
+                    crate::ledger::evidence::attach_in(w, *id, &files, &self.evidence_refs)?;
+                }
+                Ok(())
+            })?;
         let new_deadline = self
             .deadline
             .is_some()
@@ -116,6 +145,18 @@ impl Update {
             _ => {
                 for u in &updated {
                     let id = u.task.id;
+                    if attached > 0 {
+                        emit(
+                            out,
+                            format!(
+                                "#{id}: {} {attached}",
+                                ctx.t("已附佐证材料", "evidence attached:")
+                            ),
+                        )?;
+                    }
+                    if u.fields.is_empty() && attached > 0 {
+                        continue;
+                    }
                     if u.fields.is_empty() {
                         emit(
                             out,

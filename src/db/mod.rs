@@ -3,11 +3,16 @@
 
 pub mod backup;
 pub mod bulk;
+pub mod carry;
 pub mod check;
 pub mod documents;
+pub mod evidence;
+pub mod fill;
 pub mod history;
 pub mod names;
+pub mod periods;
 pub mod progress;
+pub mod recur;
 pub mod replay;
 pub mod requests;
 pub mod schema;
@@ -449,6 +454,7 @@ impl Ledger {
                 conn: &tx,
                 meta,
                 on: self.on.as_deref(),
+                lenient: Cell::new(false),
                 change_id: Cell::new(None),
                 default_effective: std::cell::RefCell::new(None),
             };
@@ -537,6 +543,9 @@ pub struct Writer<'a> {
     meta: &'a ChangeMeta,
     /// The effective time `--on` gave the command, if any.
     on: Option<&'a str>,
+    /// Set while writing rows the command did not ask for (a parent's derived status): they
+    /// follow the task's latest row instead of being refused for an early `--on`.
+    lenient: Cell<bool>,
     change_id: Cell<Option<i64>>,
     /// The effective time of the rows written next when the command gave no `--on`: an
     /// import's tasks take effect on the report's dates, not when they were typed in.
@@ -589,6 +598,16 @@ impl Writer<'_> {
         let at = &self.meta.at;
         let stamp = day.map(|d| format!("{d}T00:00:00{}", at.get(19..).unwrap_or("")));
         *self.default_effective.borrow_mut() = stamp.filter(|s| wall(s) <= wall(at));
+    }
+
+    /// Runs `f` writing rows that take effect no earlier than each task's latest row, even
+    /// under `--on`: rows that follow from the command (a parent's status derived from a
+    /// back-dated sub-task) rather than rows it names.
+    pub fn leniently<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let was = self.lenient.replace(true);
+        let out = f();
+        self.lenient.set(was);
+        out
     }
 
     /// Whether anything has been recorded in this transaction.
@@ -653,7 +672,7 @@ impl Writer<'_> {
         let default = self.default_effective.borrow().clone();
         // A default the command chose (an import's dates, an undo's) is moved up to the
         // task's latest row when too early; only a day the person typed is refused.
-        let typed = self.on.is_some();
+        let typed = self.on.is_some() && !self.lenient.get();
         let Some(on) = self.on.or(default.as_deref()) else {
             return Ok(None);
         };
@@ -924,8 +943,9 @@ fn ledger_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::Sqlite(e)
 }
 
-/// Sets the ledger's outline period.
+/// Sets the ledger's outline period (a new ledger's; see `periods::set_initial`).
 pub fn set_outline(w: &Writer, o: Outline) -> Result<()> {
+    periods::set_initial(w, o)?;
     let mut stmt = w
         .conn()
         .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?;

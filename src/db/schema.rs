@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 10;
+pub const CURRENT_VERSION: i64 = 11;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -83,6 +83,9 @@ const UPGRADES: &[Step] = &[
         "CREATE INDEX history_field ON history(field, coalesce(effective, at), task_id, old)
          WHERE field NOT IN ('created', 'note', 'progress');",
     ),
+    // 10 → 11: outline periods as data (issue 14). The block creates the table and makes the
+    // span the ledger kept in meta its first period; nothing that exists changes.
+    Step::Block("outline-periods"),
 ];
 
 /// One upgrade step.
@@ -194,6 +197,7 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
                 "INSERT INTO meta(key, value) VALUES ('outline_start', ?1), ('outline_end', ?2), ('created_at', ?3)",
                 rusqlite::params![outline.start.to_string(), outline.end.to_string(), now],
             )?;
+            super::periods::insert_default(&tx, outline)?;
             tx.pragma_update(None, "user_version", CURRENT_VERSION)?;
         }
         tx.commit()?;

@@ -3,8 +3,10 @@
 
 pub mod csv;
 mod escape;
+pub mod fill;
 pub mod html;
 pub mod md;
+pub mod outline;
 mod page;
 pub mod xlsx;
 
@@ -82,6 +84,11 @@ pub struct Row {
     pub completed_local: Option<String>,
     /// The extension request pending on the export's day (申请延期待审批), if any.
     pub pending_extension: Option<PendingExtension>,
+    /// The evidence (佐证材料) attached by the export's day.
+    pub evidence: Vec<crate::db::evidence::Evidence>,
+    /// The plan year the task was carried over from (结转自), if its year came by a carry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub carried_from: Option<i32>,
 }
 
 /// A pending extension request as the export shows it.
@@ -130,6 +137,9 @@ pub struct Summary {
 pub struct ShortcomingStatus {
     pub shortcoming: Row,
     pub addressed_by: Vec<Row>,
+    /// The earlier shortcomings it repeats (重复出现, `link --same-as`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub recurs: Vec<outline::Recurrence>,
 }
 
 /// The whole yearly status.
@@ -187,6 +197,8 @@ fn into_row(no: usize, r: Replayed) -> Row {
         completed_at: t.completed_at,
         completed_local: None,
         pending_extension: None,
+        evidence: Vec::new(),
+        carried_from: None,
     }
 }
 
@@ -297,7 +309,17 @@ pub fn stream(
                 )
             })
             .collect();
+    let mut evidence: HashMap<i64, Vec<crate::db::evidence::Evidence>> = HashMap::new();
+    for e in crate::db::evidence::attached_by(conn, &cutoff)? {
+        evidence.entry(e.task_id).or_default().push(e);
+    }
 
+    // The tasks carried into a later year by then (结转自), marked in their rows.
+    let carried = crate::db::carry::carried_from(conn, Some(&cutoff))?;
+    // Confirmed recurrences (later, earlier), and the earlier shortcomings as they stood.
+    let repeats = crate::db::recur::pairs(conn, &cutoff)?;
+    let wanted: std::collections::HashSet<i64> = repeats.iter().map(|p| p.1).collect();
+    let mut earlier: HashMap<i64, (String, i32, Status)> = HashMap::new();
     let mut summary = Acc::default();
     let mut by_kind: BTreeMap<String, u64> =
         Kind::ALL.iter().map(|k| (k.en().to_string(), 0)).collect();
@@ -316,6 +338,11 @@ pub fn stream(
         &kids,
         |mut r| {
             let selected = belongs(&r, y) && header.scope.matches(&r.task);
+            if wanted.contains(&r.task.id) {
+                let t = &r.task;
+                let label = t.reference.clone().unwrap_or_else(|| format!("#{}", t.id));
+                earlier.insert(t.id, (label, t.year, t.status));
+            }
             current.relabel(&mut r.task);
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
@@ -332,6 +359,8 @@ pub fn stream(
                     .as_deref()
                     .map(|s| crate::model::zone::local(s, header.timezone));
                 row.pending_extension = pending.remove(&row.id);
+                row.evidence = evidence.remove(&row.id).unwrap_or_default();
+                row.carried_from = carried.get(&row.id).copied();
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
                 areas.add(&row.area, &row);
@@ -359,11 +388,36 @@ pub fn stream(
     for (s, row) in addressing {
         addressed.entry(s).or_default().push(row);
     }
+    // An earlier shortcoming was closed off when it was finished, or addressed and every
+    // task addressing it finished: the evaluation's rule.
+    let closed = |id: i64, status: Status| {
+        let by = addressed.get(&id).map(Vec::as_slice).unwrap_or_default();
+        status.is_finished() || (!by.is_empty() && by.iter().all(|a| a.status.is_finished()))
+    };
+    let recurs_of = |id: i64| -> Vec<outline::Recurrence> {
+        repeats
+            .iter()
+            .filter(|p| p.0 == id)
+            .filter_map(|&(_, e)| {
+                let (label, year, status) = earlier.get(&e)?.clone();
+                Some(outline::Recurrence {
+                    id: e,
+                    label,
+                    year,
+                    closed: closed(e, status),
+                })
+            })
+            .collect()
+    };
+    let recurs: Vec<Vec<outline::Recurrence>> =
+        shortcomings.iter().map(|s| recurs_of(s.id)).collect();
     let shortcomings: Vec<ShortcomingStatus> = shortcomings
         .into_iter()
-        .map(|s| ShortcomingStatus {
+        .zip(recurs)
+        .map(|(s, recurs)| ShortcomingStatus {
             addressed_by: addressed.remove(&s.id).unwrap_or_default(),
             shortcoming: s,
+            recurs,
         })
         .collect();
     let unaddressed = shortcomings
@@ -416,11 +470,13 @@ pub enum Cell {
     LatestNote,
     /// The pending extension request (申请延期待审批).
     Extension,
+    /// The evidence (佐证材料): file names with their hash, references.
+    Evidence,
 }
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 14] = [
+pub const CELLS: [Cell; 15] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -436,6 +492,7 @@ pub const CELLS: [Cell; 14] = [
     // Last, so that the columns before it keep the places readers and scripts know.
     Cell::Task(Column::Person),
     Cell::Extension,
+    Cell::Evidence,
 ];
 
 impl Cell {
@@ -447,6 +504,7 @@ impl Cell {
             Cell::Overdue => ("逾期", "Overdue"),
             Cell::LatestNote => ("最新进展", "Latest note"),
             Cell::Extension => ("申请延期", "Extension request"),
+            Cell::Evidence => ("佐证材料", "Evidence"),
         };
         lang.pick(zh, en)
     }
@@ -465,19 +523,28 @@ impl Cell {
                     Lang::En => format!("pending: to {} ({})", p.to, p.reason),
                 })
                 .unwrap_or_default(),
+            Cell::Evidence => r
+                .evidence
+                .iter()
+                .map(crate::db::evidence::Evidence::label)
+                .collect::<Vec<_>>()
+                .join("；"),
             Cell::Task(c) => match c {
                 Column::Id => r.id.to_string(),
                 Column::Ref => r.reference.clone().unwrap_or_default(),
                 Column::Kind => r.kind.label(lang).to_string(),
                 Column::Area => r.area.clone().unwrap_or_default(),
                 Column::OutlineArea => r.outline_area.clone().unwrap_or_default(),
-                Column::Title => r.title.clone(),
+                Column::Title => match r.carried_from {
+                    Some(y) => crate::db::carry::marked_title(&r.title, y, lang),
+                    None => r.title.clone(),
+                },
                 Column::Owner => r.owner.clone().unwrap_or_default(),
                 Column::CoOwners => r.co_owners.join("、"),
                 Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
-                Column::Status => r.status.label(lang).to_string(),
+                Column::Status => r.status.shown(r.kind, lang).to_string(),
                 Column::Progress => format!("{}%", r.progress),
                 Column::Year => r.year.to_string(),
                 Column::CompletedAt => r

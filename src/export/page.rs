@@ -142,7 +142,7 @@ impl Item {
         Item {
             label: label_of(r),
             title: r.title.clone(),
-            status: r.status.label(lang),
+            status: r.status.shown(r.kind, lang),
             progress: r.progress,
             deadline: deadline_text(r, lang),
         }
@@ -154,6 +154,8 @@ impl Item {
 pub struct ShortcomingItem {
     pub shortcoming: Item,
     pub addressed_by: Vec<Item>,
+    /// 重复出现 flags: the earlier shortcomings it repeats.
+    pub recurs: Vec<String>,
 }
 
 /// A row of the task table.
@@ -228,6 +230,11 @@ impl Page {
                 .map(|sc| ShortcomingItem {
                     shortcoming: Item::of(&sc.shortcoming, lang),
                     addressed_by: sc.addressed_by.iter().map(|a| Item::of(a, lang)).collect(),
+                    recurs: sc
+                        .recurs
+                        .iter()
+                        .map(|r| super::outline::recurrence_text(r.year, &r.label, r.closed, lang))
+                        .collect(),
                 })
                 .collect(),
             unaddressed: s.unaddressed.clone(),

@@ -19,7 +19,7 @@ fn xerr(e: XlsxError) -> Error {
 /// (a CJK character is two units). The task sheet streams its rows in constant-memory mode,
 /// where widths must be set before the first row, so they cannot be measured from the data.
 const WIDTHS: [f64; super::CELLS.len()] = [
-    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0, 10.0, 30.0,
+    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0, 10.0, 30.0, 30.0,
 ];
 
 /// Builds the workbook, streaming the task rows of the year from the replay into the 台账

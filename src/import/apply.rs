@@ -106,6 +106,8 @@ pub struct Options {
     pub new_version: bool,
     /// A note for the history row of every created task ("came through the review sheet").
     pub note: Option<String>,
+    /// The language of a refusal.
+    pub lang: crate::model::Lang,
 }
 
 /// Stores a prepared report inside the caller's write transaction. Importing content that is
@@ -132,6 +134,10 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
     if let (Some((_, d)), false) = (earlier, opts.new_version) {
         return Ok(nothing(d, true));
     }
+    // Every task belongs to an outline period: a report whose years lie outside every period
+    // is refused before anything is stored, with the command that adds the period.
+    crate::db::periods::require_year(w.conn(), r.report_year, opts.lang)?;
+    crate::db::periods::require_year(w.conn(), r.plan_year, opts.lang)?;
     let doc = documents::insert(
         w,
         &NewDocument {

@@ -183,7 +183,7 @@ fn pieces(text: &str) -> Vec<String> {
     out
 }
 
-fn cell(d: Option<&Data>) -> String {
+pub(super) fn cell(d: Option<&Data>) -> String {
     match d {
         None | Some(Data::Empty) => String::new(),
         Some(Data::String(s)) => s.trim().to_string(),
@@ -214,7 +214,7 @@ fn due_cell(d: Option<&Data>) -> String {
 }
 
 /// An Excel serial day number as a date (days since 1899-12-30).
-fn excel_date(serial: f64) -> Option<NaiveDate> {
+pub(super) fn excel_date(serial: f64) -> Option<NaiveDate> {
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
     base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
 }

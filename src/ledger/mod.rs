@@ -7,9 +7,13 @@
 //! the rules that need the ledger (a parent exists and makes no cycle, a link points at a
 //! shortcoming) are checked by the db/ functions these operations call.
 
+pub mod carry;
 pub mod effective;
+pub mod evidence;
+pub mod fill;
 pub mod import;
 pub mod requests;
 pub mod restore;
+pub mod review;
 pub mod tasks;
 pub mod undo;

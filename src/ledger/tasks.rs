@@ -43,7 +43,7 @@ pub fn add(
     as_of: NaiveDate,
     // Errors carry catalogue messages shown in the user's language at the edge, so the
     // language is no longer needed here; the parameter stays so that callers keep compiling.
-    _lang: Lang,
+    lang: Lang,
 ) -> Result<Task> {
     if req.status == Status::Cancelled {
         return Err(Error::usage(crate::msg!("task.add_cancelled")));
@@ -56,6 +56,7 @@ pub fn add(
             Some(y) => y,
             None => crate::db::outline(w.conn())?.end,
         };
+        crate::db::periods::require_year(w.conn(), year, lang)?;
         let deadline =
             if req.continuous {
                 None
@@ -67,12 +68,26 @@ pub fn add(
                     })?),
                 }
             };
+        // A sub-task belongs where its parent does: it takes the parent's area when none is
+        // given, and its kind when given the default kind (task).
+        let parent = match req.parent_id {
+            Some(p) => Some(tasks::get(w.conn(), p, as_of)?),
+            None => None,
+        };
+        let kind = match &parent {
+            Some(p) if req.kind == Kind::Task => p.kind,
+            _ => req.kind,
+        };
+        let area = req
+            .area
+            .clone()
+            .or_else(|| parent.as_ref().and_then(|p| p.area.clone()));
         let t = NewTask {
             reference: req.reference.clone(),
-            kind: req.kind,
+            kind,
             title: req.title.clone(),
             body: req.body.clone(),
-            area: req.area.clone(),
+            area,
             outline_area: req.outline_area.clone(),
             owner: req.owner.clone(),
             co_owners: req.co_owners.clone(),
@@ -122,7 +137,21 @@ pub fn update(
     as_of: NaiveDate,
     // Errors carry catalogue messages shown in the user's language at the edge, so the
     // language is no longer needed here; the parameter stays so that callers keep compiling.
-    _lang: Lang,
+    lang: Lang,
+) -> Result<Vec<Updated>> {
+    update_then(ledger, meta, req, as_of, lang, |_| Ok(()))
+}
+
+/// `update`, with `then` run in the same transaction after the changes and before the tasks
+/// are read back (evidence attached by the same command). `then` may run again when the
+/// ledger was busy, so it keeps no state between runs.
+pub fn update_then(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    req: &UpdateRequest,
+    as_of: NaiveDate,
+    lang: Lang,
+    then: impl Fn(&crate::db::Writer) -> Result<()>,
 ) -> Result<Vec<Updated>> {
     if req.note.is_none() {
         if req.deadline.is_some() {
@@ -130,6 +159,15 @@ pub fn update(
         }
         if req.changes.status == Some(Status::Cancelled) {
             return Err(Error::usage(crate::msg!("task.cancel_needs_note")));
+        }
+        if req.changes.year.is_some() {
+            return Err(Error::Usage(
+                lang.pick(
+                    "调整计划年度须用 --note 说明理由",
+                    "changing the plan year needs --note with the reason (调整年度须说明理由)",
+                )
+                .into(),
+            ));
         }
     }
     let mut seen = HashSet::new();
@@ -141,13 +179,42 @@ pub fn update(
         .collect();
     // The closure may run again when the ledger was busy, so it keeps no state between runs.
     ledger.write(meta, |w| {
+        if let Some(y) = req.changes.year {
+            crate::db::periods::require_year(w.conn(), y, lang)?;
+        }
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
+            let old = tasks::get(w.conn(), id, as_of)?;
+            // A parent's status is its sub-tasks' while any of them is open.
+            if let Some(s) = changes.status {
+                if old.status != s {
+                    crate::model::rules::status_by_hand(
+                        id,
+                        &tasks::open_sub_tasks(w.conn(), id)?,
+                        lang,
+                    )?;
+                }
+            }
+            // 销号 takes a note of what was done and a second person: the status this change
+            // leads to (progress 100 means done) is checked, by the one rule.
+            let new = crate::model::rules::apply(&old, &changes, w.at());
+            crate::model::rules::review(
+                id,
+                old.status,
+                new.status,
+                req.note.as_deref(),
+                tasks::done_by(w.conn(), id)?.as_deref(),
+                &meta.actor,
+                lang,
+            )?;
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
-                let year = tasks::get(w.conn(), id, as_of)?.year;
+                let year = match req.changes.year {
+                    Some(y) => y,
+                    None => tasks::get(w.conn(), id, as_of)?.year,
+                };
                 let due = d.resolve(year).map_err(|_| bad_for_year(d, year))?;
                 let Some(day) = due.day() else {
                     return Err(Error::usage(crate::msg!("task.update_continuous")));
@@ -157,6 +224,7 @@ pub fn update(
             }
             fields.push(tasks::update(w, id, &changes, req.note.as_deref(), as_of)?);
         }
+        then(w)?;
         // Read after every change, so that a parent shows the progress its sub-tasks now give.
         ids.iter()
             .zip(fields)
@@ -175,6 +243,40 @@ pub fn note(ledger: &mut Ledger, meta: &ChangeMeta, id: i64, text: &str) -> Resu
     ledger.write(meta, |w| tasks::note(w, id, text))
 }
 
+/// Records the same progress note on several tasks (a range, `note 16-18 …`) in one
+/// transaction: all or none, and one change for undo.
+pub fn note_each(ledger: &mut Ledger, meta: &ChangeMeta, ids: &[i64], text: &str) -> Result<()> {
+    ledger.write(meta, |w| {
+        for &id in ids {
+            tasks::note(w, id, text)?;
+        }
+        Ok(())
+    })
+}
+
+/// Links (or unlinks) several tasks and one shortcoming in one transaction; for each task,
+/// whether anything changed.
+pub fn set_links(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    ids: &[i64],
+    shortcoming: i64,
+    add: bool,
+    as_of: NaiveDate,
+) -> Result<Vec<bool>> {
+    ledger.write(meta, |w| {
+        ids.iter()
+            .map(|&id| {
+                if add {
+                    tasks::link(w, id, shortcoming, as_of)
+                } else {
+                    tasks::unlink(w, id, shortcoming)
+                }
+            })
+            .collect()
+    })
+}
+
 /// Links a task to the shortcoming it addresses (`add`) or removes the link. Returns false
 /// when there was nothing to do.
 pub fn set_link(
@@ -191,6 +293,21 @@ pub fn set_link(
         } else {
             tasks::unlink(w, id, shortcoming)
         }
+    })
+}
+
+/// Records that shortcoming `id` names the same problem as the earlier shortcoming
+/// `earlier` (屡改屡犯). Returns false when it was recorded already.
+pub fn set_same_as(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    id: i64,
+    earlier: i64,
+    as_of: NaiveDate,
+    lang: Lang,
+) -> Result<bool> {
+    ledger.write(meta, |w| {
+        crate::db::recur::same_as(w, id, earlier, as_of, lang)
     })
 }
 

@@ -17,12 +17,17 @@ pub const EXTENSION_REJECTED: &str = "extension_rejected";
 /// the reference text (a document number or URL).
 pub const EVIDENCE: &str = "evidence";
 
+/// A recurring shortcoming confirmed (屡改屡犯, `link --same-as`): `new` is the id of the
+/// earlier report's shortcoming that named the same problem.
+pub const SAME_AS: &str = "same_as";
+
 /// Every event row, in the order `show` explains them.
-pub const ALL: [&str; 4] = [
+pub const ALL: [&str; 5] = [
     EXTENSION_REQUEST,
     EXTENSION_APPROVED,
     EXTENSION_REJECTED,
     EVIDENCE,
+    SAME_AS,
 ];
 
 /// The prefix of an evidence row's value that names a stored file.
@@ -40,6 +45,7 @@ pub fn label(field: &str, lang: Lang) -> Option<&'static str> {
         EXTENSION_APPROVED => ("批准延期", "extension approved"),
         EXTENSION_REJECTED => ("驳回延期", "extension rejected"),
         EVIDENCE => ("佐证材料", "evidence"),
+        SAME_AS => ("重复出现", "same problem as"),
         _ => return None,
     };
     Some(lang.pick(zh, en))

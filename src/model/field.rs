@@ -29,6 +29,8 @@ pub enum Field {
     Body,
     ParentId,
     CompletedAt,
+    /// The plan year: changed by `update --year` and `carry-over` (结转), each with a note.
+    Year,
     Person,
     Contact,
 }
@@ -46,7 +48,7 @@ pub enum Stored {
 
 impl Field {
     /// Every changeable field, in the order history and `update` list them.
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 15] = [
         Field::Status,
         Field::Progress,
         Field::Owner,
@@ -59,6 +61,7 @@ impl Field {
         Field::Body,
         Field::ParentId,
         Field::CompletedAt,
+        Field::Year,
         Field::Person,
         Field::Contact,
     ];
@@ -78,6 +81,7 @@ impl Field {
             Field::Body => "body",
             Field::ParentId => "parent_id",
             Field::CompletedAt => "completed_at",
+            Field::Year => "year",
             Field::Person => "person",
             Field::Contact => "contact",
         }
@@ -103,6 +107,7 @@ impl Field {
             "body" => Field::Body,
             "parent_id" => Field::ParentId,
             "completed_at" => Field::CompletedAt,
+            "year" => Field::Year,
             "person" => Field::Person,
             "contact" => Field::Contact,
             _ => return None,
@@ -124,6 +129,7 @@ impl Field {
             Field::Body => "内容",
             Field::ParentId => "上级任务",
             Field::CompletedAt => "完成时间",
+            Field::Year => "年度",
             Field::Person => "责任人",
             Field::Contact => "联系方式",
         }
@@ -137,7 +143,7 @@ impl Field {
     /// How the column holds the value.
     pub fn stored(self) -> Stored {
         match self {
-            Field::Progress | Field::ParentId => Stored::Integer,
+            Field::Progress | Field::ParentId | Field::Year => Stored::Integer,
             Field::CoOwners => Stored::JsonList,
             _ => Stored::Text,
         }
@@ -158,6 +164,7 @@ impl Field {
             Field::Body => t.body.clone(),
             Field::ParentId => t.parent_id.map(|p| p.to_string()),
             Field::CompletedAt => t.completed_at.clone(),
+            Field::Year => Some(t.year.to_string()),
             Field::Person => t.person.clone(),
             Field::Contact => t.contact.clone(),
         }
@@ -185,6 +192,7 @@ impl Field {
             Field::Body => t.body = new,
             Field::ParentId => t.parent_id = new.as_ref().map(|_| parse(&new, self)).transpose()?,
             Field::CompletedAt => t.completed_at = new,
+            Field::Year => t.year = parse(&new, self)?,
             Field::Person => t.person = new,
             Field::Contact => t.contact = new,
         }
@@ -276,12 +284,12 @@ impl Column {
             Column::Body => Field::Body,
             Column::ParentId => Field::ParentId,
             Column::CompletedAt => Field::CompletedAt,
+            Column::Year => Field::Year,
             Column::Person => Field::Person,
             Column::Contact => Field::Contact,
             Column::Id
             | Column::Ref
             | Column::Kind
-            | Column::Year
             | Column::DocumentId
             | Column::CreatedAt
             | Column::UpdatedAt => return None,
@@ -294,7 +302,6 @@ impl Column {
             Column::Id => "id",
             Column::Ref => "ref",
             Column::Kind => "kind",
-            Column::Year => "year",
             Column::DocumentId => "document_id",
             Column::CreatedAt => "created_at",
             Column::UpdatedAt => "updated_at",
@@ -327,7 +334,6 @@ impl Column {
             Column::Ref => "来源编号",
             Column::DocumentId => "来源文件",
             Column::Kind => "类型",
-            Column::Year => "年度",
             Column::CreatedAt => "创建时间",
             Column::UpdatedAt => "更新时间",
             c => c.field().map(Field::zh).unwrap_or_default(),

@@ -19,8 +19,9 @@ pub use status::Status;
 pub use words::Word;
 
 /// The language of labels, headers and status words in printed output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
+    #[default]
     Zh,
     En,
 }

@@ -179,7 +179,7 @@ pub fn task_table(tasks: &[Task], style: Style) -> Fitted {
             (printable(&task.title), None),
             (owner_label(task, style.lang), None),
             (deadline_label(task, style.lang), None),
-            (task.status.label(style.lang).to_string(), None),
+            (task.status.shown(task.kind, style.lang).to_string(), None),
             (format!("{}%", task.progress), None),
             overdue,
         ]);

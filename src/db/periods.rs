@@ -1,0 +1,182 @@
+//! Outline periods (纲要期间) as data: the spans of plan years the ledger follows, their names
+//! and closing years (收官之年). Every task belongs to the period of its plan year.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use super::Writer;
+use crate::model::{Lang, Outline};
+use crate::{Error, Result};
+
+/// The name of the national outline that closed with 2025.
+pub const DEFAULT_NAME: &str = "法治政府建设实施纲要（2021—2025年）";
+
+/// One outline period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub start: i32,
+    pub end: i32,
+    pub name: String,
+    pub closing_year: i32,
+}
+
+impl Period {
+    /// The span as the ledger writes it, e.g. 2021-2025.
+    pub fn span(&self) -> Outline {
+        Outline {
+            start: self.start,
+            end: self.end,
+        }
+    }
+
+    pub fn contains(&self, year: i32) -> bool {
+        (self.start..=self.end).contains(&year)
+    }
+}
+
+/// The name a period gets when none is given: the national outline's for 2021–2025.
+pub fn default_name(o: Outline) -> String {
+    if o == Outline::default() {
+        DEFAULT_NAME.to_string()
+    } else {
+        format!("纲要（{}—{}年）", o.start, o.end)
+    }
+}
+
+/// Gives a new ledger its one period.
+pub fn insert_default(conn: &Connection, o: Outline) -> Result<()> {
+    conn.execute(
+        "INSERT INTO outline_period(start_year, end_year, name, closing_year)
+         VALUES (?1, ?2, ?3, ?2)",
+        rusqlite::params![o.start, o.end, default_name(o)],
+    )?;
+    Ok(())
+}
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Period> {
+    Ok(Period {
+        start: r.get(0)?,
+        end: r.get(1)?,
+        name: r.get(2)?,
+        closing_year: r.get(3)?,
+    })
+}
+
+/// Every period, earliest first.
+pub fn list(conn: &Connection) -> Result<Vec<Period>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_year, end_year, name, closing_year FROM outline_period ORDER BY start_year",
+    )?;
+    let v = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(v)
+}
+
+/// The period a plan year belongs to, if any.
+pub fn of_year(conn: &Connection, year: i32) -> Result<Option<Period>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT start_year, end_year, name, closing_year FROM outline_period
+         WHERE start_year <= ?1 AND end_year >= ?1",
+    )?;
+    Ok(stmt.query_row([year], from_row).optional()?)
+}
+
+/// The period with exactly this span, if any.
+pub fn with_span(conn: &Connection, o: Outline) -> Result<Option<Period>> {
+    Ok(of_year(conn, o.start)?.filter(|p| p.span() == o))
+}
+
+/// Refuses a plan year outside every period, with the command that adds one.
+pub fn require_year(conn: &Connection, year: i32, lang: Lang) -> Result<Period> {
+    of_year(conn, year)?.ok_or_else(|| {
+        let start = year - (year - 1).rem_euclid(5);
+        Error::Refused(match lang {
+            Lang::Zh => format!(
+                "计划年度 {year} 不在任何纲要期间内；请先添加期间，如 `outline add {start}-{} --name 名称`",
+                start + 4
+            ),
+            Lang::En => format!(
+                "plan year {year} is outside every outline period; add the period first, e.g. `outline add {start}-{} --name NAME`",
+                start + 4
+            ),
+        })
+    })
+}
+
+/// Adds a period; an overlapping one is refused and names the period it overlaps.
+pub fn add(w: &Writer, o: Outline, name: &str, lang: Lang) -> Result<Period> {
+    let clash = list(w.conn())?
+        .into_iter()
+        .find(|p| p.start <= o.end && p.end >= o.start);
+    if let Some(p) = clash {
+        return Err(Error::Conflict(match lang {
+            Lang::Zh => format!(
+                "纲要期间 {o} 与已有的 {}（{}）重叠；期间不能重叠，请改用不重叠的年份，或用 `outline list` 查看",
+                p.span(),
+                p.name
+            ),
+            Lang::En => format!(
+                "outline period {o} overlaps {} ({}); periods may not overlap: give years outside it (see `outline list`)",
+                p.span(),
+                p.name
+            ),
+        }));
+    }
+    w.conn().execute(
+        "INSERT INTO outline_period(start_year, end_year, name, closing_year)
+         VALUES (?1, ?2, ?3, ?2)",
+        rusqlite::params![o.start, o.end, name],
+    )?;
+    Ok(Period {
+        start: o.start,
+        end: o.end,
+        name: name.to_string(),
+        closing_year: o.end,
+    })
+}
+
+/// Renames the period with this span.
+pub fn rename(w: &Writer, o: Outline, name: &str, lang: Lang) -> Result<Period> {
+    let n = w.conn().execute(
+        "UPDATE outline_period SET name = ?3 WHERE start_year = ?1 AND end_year = ?2",
+        rusqlite::params![o.start, o.end, name],
+    )?;
+    if n == 0 {
+        return Err(Error::NotFound(match lang {
+            Lang::Zh => format!("没有纲要期间 {o}；用 `outline list` 查看已有期间"),
+            Lang::En => format!("there is no outline period {o}; see `outline list`"),
+        }));
+    }
+    with_span(w.conn(), o)?.ok_or_else(|| Error::NotFound(format!("outline period {o}")))
+}
+
+/// `init --outline` on a ledger: a new (empty) ledger takes the span as its one period; a
+/// ledger that holds tasks keeps its periods and is told to add one instead, because changing
+/// the span under existing years would rename the period those years were reported in.
+pub fn set_initial(w: &Writer, o: Outline) -> Result<()> {
+    if with_span(w.conn(), o)?.is_some() {
+        return Ok(());
+    }
+    let tasks: i64 = w
+        .conn()
+        .query_row("SELECT count(*) FROM task", [], |r| r.get(0))?;
+    if tasks > 0 {
+        return Err(Error::Refused(format!(
+            "this ledger already holds tasks, so its outline period is not replaced; add {o} with `outline add {o} --name NAME` (已有任务的台账请用 outline add 添加期间)"
+        )));
+    }
+    w.conn().execute("DELETE FROM outline_period", [])?;
+    insert_default(w.conn(), o)
+}
+
+/// Whether any task planned in the period carries an outline area tag (FZ01–FZ10): the
+/// evaluation then groups by those areas, else by the reports' own areas.
+pub fn has_outline_areas(conn: &Connection, p: &Period) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM task
+                        WHERE outline_area IS NOT NULL AND year BETWEEN ?1 AND ?2)",
+        [p.start, p.end],
+        |r| r.get(0),
+    )?)
+}
