@@ -19,11 +19,8 @@ use crate::{Error, Result};
 /// Random bytes as lower-case hex, from the operating system.
 fn random_hex(n: usize) -> Result<String> {
     let mut buf = vec![0u8; n];
-    getrandom::fill(&mut buf).map_err(|e| {
-        Error::Refused(format!(
-            "the system's random source failed ({e}); a fill-sheet key cannot be made here"
-        ))
-    })?;
+    getrandom::fill(&mut buf)
+        .map_err(|e| Error::refused(crate::msg!("fill.no_random", reason = e)))?;
     Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -38,12 +35,8 @@ fn key_of(ledger: &mut Ledger, ctx: &Ctx) -> Result<Key> {
         ledger_id: random_hex(16)?,
         secret: random_hex(32)?,
     };
-    let mut w = Ledger::open(ledger.path(), Access::Write, &ctx.meta.at).map_err(|e| {
-        Error::Refused(match ctx.lang {
-            Lang::Zh => format!("本台账还没有填报表密钥，而此处无法写入台账（{e}）；请在可写入台账的地方先运行一次 taizhang export --fill"),
-            Lang::En => format!("the ledger has no fill-sheet key yet and cannot be written here ({e}); run `taizhang export --fill` once where the ledger can be written"),
-        })
-    })?;
+    let mut w = Ledger::open(ledger.path(), Access::Write, &ctx.meta.at)
+        .map_err(|e| Error::refused(crate::msg!("fill.no_key_read_only", reason = e)))?;
     w.write(&ctx.meta, |wr| store::ensure_key(wr.conn(), &fresh))
 }
 
@@ -57,38 +50,20 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<()> {
     if ctx.format_given.is_some_and(|f| f != Format::Xlsx) {
-        return Err(Error::Usage(
-            ctx.t(
-                "填报表是 Excel 工作簿：--fill 不能与 --format 同用（或用 --format xlsx）",
-                "fill sheets are Excel workbooks: drop --format (or give --format xlsx) with --fill",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("fill.not_with_format")));
     }
     let Some(output) = output.filter(|p| p.as_os_str() != fsio::DASH) else {
-        return Err(Error::Usage(
-            ctx.t(
-                "export --fill 写出工作簿：请用 -o 目录（每个单位一份）或 -o 文件.xlsx（一个单位）",
-                "export --fill writes workbooks: give -o DIR (one file per unit) or -o FILE.xlsx (one unit)",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("fill.needs_output")));
     };
     let to_dir = output.is_dir();
     let xlsx = output
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
     if !to_dir && !xlsx {
-        return Err(Error::Usage(match ctx.lang {
-            Lang::Zh => format!(
-                "{} 既不是已有目录也不是 .xlsx 文件；请用 -o 目录 或 -o 文件.xlsx",
-                output.display()
-            ),
-            Lang::En => format!(
-                "{} is neither an existing folder nor an .xlsx file; give -o DIR or -o FILE.xlsx",
-                output.display()
-            ),
-        }));
+        return Err(Error::usage(crate::msg!(
+            "fill.bad_output",
+            path = output.display()
+        )));
     }
     let as_of = ctx.as_of;
     let key = key_of(ledger, ctx)?;
@@ -137,46 +112,23 @@ pub fn export(
             .map(|u| (u, unowned))
     })?;
     if let Some((unit, _)) = units.iter().find(|(_, rows)| rows.is_empty()) {
-        return Err(Error::NotFound(match ctx.lang {
-            Lang::Zh => format!(
-                "「{}」不是任何未完成任务的牵头或配合单位；用 taizhang list 查看单位名称",
-                printable(unit)
-            ),
-            Lang::En => format!(
-                "'{}' is not the lead or a supporting unit of any open task; see the unit names with `taizhang list`",
-                printable(unit)
-            ),
-        }));
+        return Err(Error::not_found(crate::msg!(
+            "fill.not_a_unit",
+            unit = printable(unit)
+        )));
     }
     if units.is_empty() {
-        return Err(Error::NotFound(
-            ctx.t(
-                "没有任何未完成任务写明了牵头或配合单位，没有可发出的填报表",
-                "no open task names a lead or supporting unit: there is no fill sheet to send",
-            )
-            .into(),
-        ));
+        return Err(Error::not_found(crate::msg!("fill.no_units")));
     }
     if !to_dir && units.len() > 1 {
-        return Err(Error::Usage(match ctx.lang {
-            Lang::Zh => format!(
-                "有 {} 个单位有未完成任务：写一个文件请加 --owner 单位，或用 -o 目录 为每个单位各写一份",
-                units.len()
-            ),
-            Lang::En => format!(
-                "{} units have open tasks: give --owner UNIT for one file, or -o DIR for one file per unit",
-                units.len()
-            ),
-        }));
+        return Err(Error::usage(crate::msg!(
+            "fill.many_units",
+            count = units.len()
+        )));
     }
     // Open work that names no unit goes to nobody: the office should know.
     if owners.is_empty() && unowned > 0 {
-        ctx.warn(&match ctx.lang {
-            Lang::Zh => format!("{unowned} 项未完成任务没有牵头或配合单位，不在任何填报表中"),
-            Lang::En => format!(
-                "{unowned} open tasks name no lead or supporting unit and are in no fill sheet"
-            ),
-        });
+        ctx.warn(&crate::tr!(ctx.lang, "fill.unowned", count = unowned));
     }
     let ledger_name = ledger
         .path()
@@ -210,20 +162,14 @@ pub fn export(
         })?;
         emit(
             out,
-            match ctx.lang {
-                Lang::Zh => format!(
-                    "已写出 {}：{}，{} 项任务，截至 {as_of}",
-                    path.display(),
-                    printable(unit),
-                    rows.len()
-                ),
-                Lang::En => format!(
-                    "Wrote {} for {}: {} tasks, period ending {as_of}",
-                    path.display(),
-                    printable(unit),
-                    rows.len()
-                ),
-            },
+            crate::tr!(
+                ctx.lang,
+                "fill.wrote",
+                path = path.display(),
+                unit = printable(unit),
+                count = rows.len(),
+                as_of = as_of
+            ),
         )?;
     }
     Ok(())
@@ -263,33 +209,19 @@ pub fn import(
         for b in &plan.bad {
             eprintln!("taizhang: {}", printable(b));
         }
-        return Err(Error::Refused(match lang {
-            Lang::Zh => format!(
-                "{} 未导入：{} 行有误（见上），台账未改动；请单位改正后重新报送，或只填写白色列",
-                path.display(),
-                plan.bad.len()
-            ),
-            Lang::En => format!(
-                "{} was not imported: {} bad rows (listed above); the ledger is unchanged. Have the unit correct them and send the sheet again",
-                path.display(),
-                plan.bad.len()
-            ),
-        }));
+        return Err(Error::refused(crate::msg!(
+            "fill.bad_rows",
+            path = path.display(),
+            count = plan.bad.len()
+        )));
     }
     if apply && !plan.applied {
         print_conflicts(&plan, ctx)?;
-        return Err(Error::Conflict(match lang {
-            Lang::Zh => format!(
-                "{} 未导入：{} 行的任务在生成填报表后已有变更（见上），台账未改动；加 --skip-conflicts 只导入其余各行，或重新生成填报表",
-                path.display(),
-                plan.conflicts.len()
-            ),
-            Lang::En => format!(
-                "{} was not imported: the tasks of {} rows changed after the sheet was made (listed above); the ledger is unchanged. Add --skip-conflicts to apply the other rows, or send the unit a new sheet",
-                path.display(),
-                plan.conflicts.len()
-            ),
-        }));
+        return Err(Error::conflict(crate::msg!(
+            "fill.conflicts",
+            path = path.display(),
+            count = plan.conflicts.len()
+        )));
     }
     if ctx.format == Format::Json {
         return emit_json(out, &plan);
@@ -300,23 +232,17 @@ pub fn import(
     let n = plan.changes.len();
     emit(
         out,
-        match (lang, plan.applied) {
-            (Lang::Zh, true) => format!(
-                "已导入 {} 的填报表（截至 {}）：{n} 项任务，记为「{}」。",
-                printable(&plan.unit),
-                plan.as_of,
-                printable(&domain::actor(&plan.unit, &ctx.meta.actor))
-            ),
-            (Lang::En, true) => format!(
-                "Imported the fill sheet of {} (period ending {}): {n} tasks, recorded as \"{}\".",
-                printable(&plan.unit),
-                plan.as_of,
-                printable(&domain::actor(&plan.unit, &ctx.meta.actor))
-            ),
-            (Lang::Zh, false) => format!("（预览：{n} 项任务将更新，台账未改动；加 --apply 写入）"),
-            (Lang::En, false) => format!(
-                "(preview: {n} tasks would change; nothing was written. Add --apply to apply it)"
-            ),
+        if plan.applied {
+            crate::tr!(
+                lang,
+                "fill.imported",
+                unit = printable(&plan.unit),
+                as_of = plan.as_of,
+                count = n,
+                actor = printable(&domain::actor(&plan.unit, &ctx.meta.actor))
+            )
+        } else {
+            crate::tr!(lang, "fill.preview", count = n)
         },
     )
 }
@@ -335,16 +261,7 @@ fn print_conflicts(p: &Plan, ctx: &Ctx) -> Result<()> {
         let name = name_of(c.reference.as_deref(), c.task, &c.title);
         eprintln!(
             "taizhang: {}",
-            match ctx.lang {
-                Lang::Zh => format!(
-                    "第 {} 行 {name}：生成填报表后该任务已有变更，此行未导入",
-                    c.row
-                ),
-                Lang::En => format!(
-                    "row {} {name}: the task changed after the sheet was made; this row is refused",
-                    c.row
-                ),
-            }
+            crate::tr!(ctx.lang, "fill.row_conflict", row = c.row, name = name)
         );
     }
     Ok(())
@@ -354,34 +271,24 @@ fn print_plan(p: &Plan, sheet: &FillSheet, ctx: &Ctx, out: &mut dyn Write) -> Re
     let zh = ctx.lang == Lang::Zh;
     emit(
         out,
-        match ctx.lang {
-            Lang::Zh => format!(
-                "填报表：{}，截至 {}，生成于 {}",
-                printable(&sheet.unit),
-                sheet.as_of,
-                printable(&sheet.made_at)
-            ),
-            Lang::En => format!(
-                "Fill sheet of {}, period ending {}, made {}",
-                printable(&sheet.unit),
-                sheet.as_of,
-                printable(&sheet.made_at)
-            ),
-        },
+        crate::tr!(
+            ctx.lang,
+            "fill.sheet_head",
+            unit = printable(&sheet.unit),
+            as_of = sheet.as_of,
+            made = printable(&sheet.made_at)
+        ),
     )?;
     for c in &p.changes {
         let name = name_of(c.reference.as_deref(), c.task, &c.title);
         emit(
             out,
-            match ctx.lang {
-                Lang::Zh => format!("  第 {} 行 {name}", c.row),
-                Lang::En => format!("  row {} {name}", c.row),
-            },
+            crate::tr!(ctx.lang, "fill.row", row = c.row, name = name),
         )?;
         if let Some((a, b)) = c.progress {
             emit(
                 out,
-                format!("    {} {a}% → {b}%", ctx.t("进度", "progress")),
+                format!("    {} {a}% → {b}%", crate::tr!(ctx.lang, "fill.progress")),
             )?;
         }
         if let Some((a, b)) = c.status {
@@ -389,7 +296,7 @@ fn print_plan(p: &Plan, sheet: &FillSheet, ctx: &Ctx, out: &mut dyn Write) -> Re
                 out,
                 format!(
                     "    {} {} → {}",
-                    ctx.t("状态", "status"),
+                    crate::tr!(ctx.lang, "fill.status"),
                     a.label(ctx.lang),
                     b.label(ctx.lang)
                 ),
@@ -399,16 +306,16 @@ fn print_plan(p: &Plan, sheet: &FillSheet, ctx: &Ctx, out: &mut dyn Write) -> Re
             format!("    {label}：{}", crate::render::fit(&printable(v), 70))
         };
         if let Some(r) = &c.report {
-            emit(out, line(ctx.t("本期进展", "progress report"), r))?;
+            emit(out, line(&crate::tr!(ctx.lang, "fill.report"), r))?;
         }
         if let Some(r) = &c.problems {
-            emit(out, line(ctx.t("存在问题", "problems"), r))?;
+            emit(out, line(&crate::tr!(ctx.lang, "fill.problems"), r))?;
         }
         if !c.evidence.is_empty() {
             emit(
                 out,
                 line(
-                    ctx.t("佐证材料", "evidence"),
+                    &crate::tr!(ctx.lang, "fill.evidence"),
                     &c.evidence.join(if zh { "；" } else { "; " }),
                 ),
             )?;
@@ -417,7 +324,7 @@ fn print_plan(p: &Plan, sheet: &FillSheet, ctx: &Ctx, out: &mut dyn Write) -> Re
             emit(
                 out,
                 line(
-                    &format!("{} {d}", ctx.t("申请延期至", "extension asked to")),
+                    &format!("{} {d}", crate::tr!(ctx.lang, "fill.extension_to")),
                     why,
                 ),
             )?;
@@ -426,10 +333,7 @@ fn print_plan(p: &Plan, sheet: &FillSheet, ctx: &Ctx, out: &mut dyn Write) -> Re
     if p.unchanged > 0 {
         emit(
             out,
-            match ctx.lang {
-                Lang::Zh => format!("  未填写的行 {} 行（不变）", p.unchanged),
-                Lang::En => format!("  {} rows left empty (no change)", p.unchanged),
-            },
+            crate::tr!(ctx.lang, "fill.unchanged", count = p.unchanged),
         )?;
     }
     Ok(())
