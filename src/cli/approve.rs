@@ -29,19 +29,18 @@ impl Approve {
             id,
             self.note.as_deref(),
             ctx.as_of,
-            ctx.lang,
         )?;
         if ctx.format == Format::Json {
             return emit_json(out, &req);
         }
         emit(
             out,
-            format!(
-                "#{}: {} {} → {}",
-                id,
-                ctx.t("已批准延期，截止日期", "extension approved, deadline"),
-                req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
-                req.deadline,
+            crate::tr!(
+                ctx.lang,
+                "request.approved",
+                task = id,
+                old = req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                to = req.deadline
             ),
         )
     }

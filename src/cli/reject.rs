@@ -31,21 +31,14 @@ impl Reject {
         // An id or a ref (2025-C1.1), as every command takes a task (src/cli/ids.rs).
         let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let Some(note) = self.note.as_deref() else {
-            return Err(Error::Usage(
-                ctx.t(
-                    "驳回须说明理由：请加 --note 理由",
-                    "a rejection needs a reason: add --note REASON",
-                )
-                .into(),
-            ));
+            return Err(Error::usage(crate::msg!("review.rejection_needs_reason")));
         };
         let which = match (self.extension, self.closing) {
             (true, _) => Some(Which::Extension),
             (_, true) => Some(Which::Closing),
             _ => None,
         };
-        let done =
-            crate::ledger::review::reject(ledger, &ctx.meta, id, note, which, ctx.as_of, ctx.lang)?;
+        let done = crate::ledger::review::reject(ledger, &ctx.meta, id, note, which, ctx.as_of)?;
         match done {
             Rejected::Extension(req) => {
                 if ctx.format == Format::Json {
@@ -53,14 +46,11 @@ impl Reject {
                 }
                 emit(
                     out,
-                    format!(
-                        "#{}: {} {}",
-                        id,
-                        ctx.t(
-                            "已驳回延期申请，截止日期仍为",
-                            "extension rejected; the deadline stays"
-                        ),
-                        req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                    crate::tr!(
+                        ctx.lang,
+                        "request.rejected",
+                        task = id,
+                        old = req.old_deadline.map(|d| d.to_string()).unwrap_or_default()
                     ),
                 )
             }
@@ -68,14 +58,7 @@ impl Reject {
                 out,
                 &serde_json::json!({ "task_id": id, "sent_back": true, "status": "doing" }),
             ),
-            Rejected::Closing => emit(
-                out,
-                format!(
-                    "#{}: {}",
-                    id,
-                    ctx.t("已驳回，退回推进中", "sent back to doing (not verified)"),
-                ),
-            ),
+            Rejected::Closing => emit(out, crate::tr!(ctx.lang, "review.sent_back", task = id)),
         }
     }
 }

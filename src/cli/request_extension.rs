@@ -27,15 +27,8 @@ impl RequestExtension {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         // An id or a ref (2025-C1.1), as every command takes a task (src/cli/ids.rs).
         let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
-        let lang = ctx.lang;
         let Some(reason) = self.note.as_deref() else {
-            return Err(Error::Usage(
-                ctx.t(
-                    "申请延期须说明理由：请加 --note 理由",
-                    "an extension request needs a reason: add --note REASON",
-                )
-                .into(),
-            ));
+            return Err(Error::usage(crate::msg!("request.needs_reason")));
         };
         // A date without a year ("6月底前") is in the task's own plan year, as on `update`.
         let year = ledger.read(|c| tasks::get(c, id, ctx.as_of))?.year;
@@ -44,35 +37,21 @@ impl RequestExtension {
             .resolve(year)
             .ok()
             .and_then(|d| d.day())
-            .ok_or_else(|| {
-                Error::Usage(format!(
-                    "{} '{}' {}",
-                    ctx.t("申请延期至", "--to"),
-                    self.to.text,
-                    ctx.t(
-                        "不是一个日期；请给出日期，如 2025-06-30",
-                        "is not a day; give a date such as 2025-06-30"
-                    ),
-                ))
-            })?;
+            .ok_or_else(|| Error::usage(crate::msg!("request.bad_day", text = self.to.text)))?;
         let req = crate::ledger::requests::request_extension(
-            ledger, &ctx.meta, id, to, reason, ctx.as_of, lang,
+            ledger, &ctx.meta, id, to, reason, ctx.as_of,
         )?;
         if ctx.format == Format::Json {
             return emit_json(out, &req);
         }
         emit(
             out,
-            format!(
-                "#{}: {} {} → {}（{}）",
-                id,
-                ctx.t("已申请延期", "extension requested"),
-                req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
-                req.deadline,
-                ctx.t(
-                    "待审批，截止日期未变",
-                    "pending approval; the deadline is unchanged"
-                ),
+            crate::tr!(
+                ctx.lang,
+                "request.requested",
+                task = id,
+                old = req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                to = req.deadline
             ),
         )
     }

@@ -21,12 +21,13 @@ pub enum State {
 }
 
 impl State {
-    pub fn label(self, lang: crate::model::Lang) -> &'static str {
-        match self {
-            State::Pending => lang.pick("待审批", "pending"),
-            State::Approved => lang.pick("已批准", "approved"),
-            State::Rejected => lang.pick("已驳回", "rejected"),
-        }
+    pub fn label(self, lang: crate::model::Lang) -> String {
+        let key = match self {
+            State::Pending => "request.state_pending",
+            State::Approved => "request.state_approved",
+            State::Rejected => "request.state_rejected",
+        };
+        crate::i18n::text(lang, key).into_owned()
     }
 }
 

@@ -383,7 +383,7 @@ pub fn apply(
             }
             // A request waits for the office (approve or reject); the deadline stays.
             if let Some((to, reason)) = &c.extension {
-                super::requests::request_extension_in(w, c.task, *to, reason, sheet.as_of, lang)?;
+                super::requests::request_extension_in(w, c.task, *to, reason, sheet.as_of)?;
             }
         }
         p.applied = true;

@@ -27,67 +27,40 @@ pub fn request_extension_in(
     to: NaiveDate,
     reason: &str,
     as_of: NaiveDate,
-    lang: Lang,
 ) -> Result<Request> {
     if reason.trim().is_empty() {
-        return Err(Error::Usage(
-            lang.pick(
-                "申请延期须说明理由：请加 --note 理由",
-                "an extension request needs a reason: add --note REASON",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("request.needs_reason")));
     }
     let t = tasks::get(w.conn(), task, as_of)?;
     if t.status.is_closed() {
-        return Err(Error::Refused(format!(
-            "{} #{task} {} {}",
-            lang.pick("任务", "task"),
-            lang.pick("的状态是", "is"),
-            match lang {
-                Lang::Zh => format!("{}，无需延期", t.status.label(lang)),
-                Lang::En => format!(
-                    "{}: only open work can ask for an extension",
-                    t.status.label(lang)
-                ),
-            }
-        )));
+        return Err(Error::refused(
+            crate::msg!("request.task_closed", task = task).word(
+                "status",
+                t.status.label(Lang::Zh),
+                t.status.label(Lang::En),
+            ),
+        ));
     }
     let Some(old) = t.deadline else {
-        return Err(Error::Refused(format!(
-            "{} #{task} {}",
-            lang.pick("任务", "task"),
-            lang.pick(
-                "为长期坚持，没有截止日期，无需延期",
-                "is continuous work with no deadline: there is nothing to extend"
-            ),
+        return Err(Error::refused(crate::msg!(
+            "request.no_deadline",
+            task = task
         )));
     };
     if to <= old {
-        return Err(Error::Usage(match lang {
-            Lang::Zh => format!(
-                "申请的日期 {to} 不晚于任务 #{task} 现在的截止日期 {old}；延期须申请更晚的日期"
-            ),
-            Lang::En => format!(
-                "the day asked for ({to}) is not after task #{task}'s deadline {old}; an extension asks for a later day"
-            ),
-        }));
+        return Err(Error::usage(crate::msg!(
+            "request.not_later",
+            to = to,
+            task = task,
+            old = old
+        )));
     }
     if let Some(p) = requests::pending_of(w.conn(), task)? {
-        return Err(Error::Conflict(format!(
-            "{} #{task} {} {} ({} {}){}",
-            lang.pick("任务", "task"),
-            lang.pick(
-                "已有待审批的延期申请，至",
-                "already has a pending extension request, to"
-            ),
-            p.deadline,
-            lang.pick("申请人", "asked by"),
-            p.actor,
-            lang.pick(
-                "；请先 approve 或 reject 该申请",
-                "; approve or reject it first"
-            ),
+        return Err(Error::conflict(crate::msg!(
+            "request.already_pending",
+            task = task,
+            to = p.deadline,
+            actor = p.actor
         )));
     }
     let id = requests::insert(w, task, to, Some(old), reason.trim())?;
@@ -104,38 +77,21 @@ pub fn request_extension(
     to: NaiveDate,
     reason: &str,
     as_of: NaiveDate,
-    lang: Lang,
 ) -> Result<Request> {
-    ledger.write(meta, |w| {
-        request_extension_in(w, task, to, reason, as_of, lang)
-    })
+    ledger.write(meta, |w| request_extension_in(w, task, to, reason, as_of))
 }
 
 /// The pending request of `task`, or the refusal that there is none.
-fn pending_or_refuse(w: &Writer, task: i64, lang: Lang) -> Result<Request> {
+fn pending_or_refuse(w: &Writer, task: i64) -> Result<Request> {
     tasks::require(w.conn(), task)?;
-    requests::pending_of(w.conn(), task)?.ok_or_else(|| {
-        Error::Refused(format!(
-            "{} #{task} {}",
-            lang.pick("任务", "task"),
-            lang.pick(
-                "没有待审批的延期申请（申请用 request-extension ID --to 日期 --note 理由）",
-                "has no pending extension request (a unit asks with request-extension ID --to DATE --note REASON)"
-            ),
-        ))
-    })
+    requests::pending_of(w.conn(), task)?
+        .ok_or_else(|| Error::refused(crate::msg!("request.none_pending", task = task)))
 }
 
 /// Approves the pending request of `task` in the caller's change: the deadline moves to the
 /// day asked for, with the reason (and the decision note) in its history row.
-pub fn approve_in(
-    w: &Writer,
-    task: i64,
-    note: Option<&str>,
-    as_of: NaiveDate,
-    lang: Lang,
-) -> Result<Request> {
-    let req = pending_or_refuse(w, task, lang)?;
+pub fn approve_in(w: &Writer, task: i64, note: Option<&str>, as_of: NaiveDate) -> Result<Request> {
+    let req = pending_or_refuse(w, task)?;
     let why = match note {
         Some(n) => format!("批准延期 / extension approved: {} — {n}", req.reason),
         None => format!("批准延期 / extension approved: {}", req.reason),
@@ -150,8 +106,8 @@ pub fn approve_in(
 }
 
 /// Rejects the pending request of `task` in the caller's change; the note says why.
-pub fn reject_in(w: &Writer, task: i64, note: &str, lang: Lang) -> Result<Request> {
-    let req = pending_or_refuse(w, task, lang)?;
+pub fn reject_in(w: &Writer, task: i64, note: &str) -> Result<Request> {
+    let req = pending_or_refuse(w, task)?;
     requests::decide(w, &req, false, Some(note))?;
     decided(w, task, req.id)
 }
@@ -170,20 +126,13 @@ pub fn approve(
     task: i64,
     note: Option<&str>,
     as_of: NaiveDate,
-    lang: Lang,
 ) -> Result<Request> {
-    ledger.write(meta, |w| approve_in(w, task, note, as_of, lang))
+    ledger.write(meta, |w| approve_in(w, task, note, as_of))
 }
 
 /// `reject_in` in a change of its own.
-pub fn reject(
-    ledger: &mut Ledger,
-    meta: &ChangeMeta,
-    task: i64,
-    note: &str,
-    lang: Lang,
-) -> Result<Request> {
-    ledger.write(meta, |w| reject_in(w, task, note, lang))
+pub fn reject(ledger: &mut Ledger, meta: &ChangeMeta, task: i64, note: &str) -> Result<Request> {
+    ledger.write(meta, |w| reject_in(w, task, note))
 }
 
 /// Every pending request of the ledger, oldest first.
