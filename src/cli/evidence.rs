@@ -33,13 +33,7 @@ impl Evidence {
         let Action::Get { id, sha256, output } = &self.action;
         let hex = sha256.len() >= 8 && sha256.chars().all(|c| c.is_ascii_hexdigit());
         if !hex {
-            return Err(Error::Usage(format!(
-                "'{sha256}' {}",
-                ctx.t(
-                    "不是 SHA-256（至少 8 位十六进制数字，见 show 列出的佐证材料）",
-                    "is not a SHA-256 (at least 8 hex digits, as show lists the evidence)"
-                )
-            )));
+            return Err(Error::usage(crate::msg!("evidence.bad_sha", sha = sha256)));
         }
         fsio::check_output(output, ledger.path())?;
         let found = ledger.read(|c| {
@@ -47,14 +41,10 @@ impl Evidence {
             evidence::content(c, *id, sha256)
         })?;
         let Some((full, bytes)) = found else {
-            return Err(Error::NotFound(format!(
-                "{} #{id} {} {sha256}{}",
-                ctx.t("任务", "task"),
-                ctx.t(
-                    "没有（或有多个）佐证文件匹配",
-                    "has no single evidence file matching"
-                ),
-                ctx.t("；请用 show 查看其佐证材料", "; `show` lists its evidence"),
+            return Err(Error::not_found(crate::msg!(
+                "evidence.no_match",
+                task = id,
+                sha = sha256
             )));
         };
         fsio::write_with(output, Place::Replace, |w| {
@@ -63,12 +53,12 @@ impl Evidence {
         })?;
         emit(
             out,
-            format!(
-                "{} {} ({} {}, sha256 {full})",
-                ctx.t("已写出", "wrote"),
-                output.display(),
-                bytes.len(),
-                ctx.t("字节", "bytes"),
+            crate::tr!(
+                ctx.lang,
+                "evidence.wrote",
+                path = output.display(),
+                size = bytes.len(),
+                sha = full
             ),
         )
     }

@@ -88,16 +88,14 @@ pub fn resolve(conn: &Connection, targets: &[Target], lang: Lang) -> Result<Vec<
             Target::Range(a, b) => {
                 let missing = tasks::missing_ids(conn, *a, *b)?;
                 if let Some(first) = missing.first() {
-                    return Err(Error::NotFound(match lang {
-                        Lang::Zh => format!(
-                            "范围 {a}-{b} 中有 {} 个编号没有任务（如 #{first}）；请缩小范围后重试",
-                            missing.len()
-                        ),
-                        Lang::En => format!(
-                            "the range {a}-{b} has {} ids with no task (such as #{first}); give a range of existing tasks",
-                            missing.len()
-                        ),
-                    }));
+                    return Err(Error::NotFound(crate::tr!(
+                        lang,
+                        "ids.range_gaps",
+                        a = a,
+                        b = b,
+                        count = missing.len(),
+                        first = first
+                    )));
                 }
                 (*a..=*b).collect()
             }
@@ -117,10 +115,12 @@ pub fn resolve_one(conn: &Connection, t: &Target, lang: Lang) -> Result<i64> {
     let ids = resolve(conn, std::slice::from_ref(t), lang)?;
     match ids.as_slice() {
         [id] => Ok(*id),
-        _ => Err(Error::Usage(match lang {
-            Lang::Zh => format!("此处只能指定一项任务，而 {t} 包含 {} 项", ids.len()),
-            Lang::En => format!("this takes one task; {t} names {}", ids.len()),
-        })),
+        _ => Err(Error::Usage(crate::tr!(
+            lang,
+            "ids.one_only",
+            target = t,
+            count = ids.len()
+        ))),
     }
 }
 
@@ -130,24 +130,18 @@ fn by_ref(conn: &Connection, r: &str, lang: Lang) -> Result<i64> {
     let found = tasks::ids_by_ref(conn, r)?;
     match found.as_slice() {
         [(id, _)] => Ok(*id),
-        [] => Err(Error::NotFound(match lang {
-            Lang::Zh => format!("没有来源编号为 {r} 的任务；`taizhang list --search {r}` 可查找"),
-            Lang::En => {
-                format!("no task has the ref {r}; `taizhang list --search {r}` looks for it")
-            }
-        })),
+        [] => Err(Error::NotFound(
+            crate::tr!(lang, "ids.no_such_ref", ref = r),
+        )),
         many => {
             let refs: Vec<&str> = many.iter().take(5).map(|(_, r)| r.as_str()).collect();
-            Err(Error::Usage(match lang {
-                Lang::Zh => format!(
-                    "来源编号 {r} 对应多项任务（{}）；请写出完整编号",
-                    refs.join("、")
-                ),
-                Lang::En => format!(
-                    "the ref {r} names several tasks ({}); give the whole ref",
-                    refs.join(", ")
-                ),
-            }))
+            let sep = if lang == Lang::Zh { "、" } else { ", " };
+            Err(Error::Usage(crate::tr!(
+                lang,
+                "ids.ambiguous_ref",
+                ref = r,
+                refs = refs.join(sep)
+            )))
         }
     }
 }

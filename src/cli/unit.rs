@@ -73,16 +73,16 @@ impl UnitCmd {
                     return emit_json(out, &list);
                 }
                 if list.is_empty() {
-                    return emit(out, ctx.t("单位库为空。", "No units yet."));
+                    return emit(out, crate::tr!(ctx.lang, "unit.none"));
                 }
                 let mut t = Grid::new(
                     ctx.style(),
                     vec![
-                        Col::keep(ctx.t("单位", "Unit"), 0),
-                        Col::keep(ctx.t("简称", "Short"), 2),
-                        Col::cut(ctx.t("别名", "Aliases"), 1, 10, None),
-                        Col::num(ctx.t("牵头", "Leads"), 0),
-                        Col::num(ctx.t("配合", "Supports"), 0),
+                        Col::keep(&crate::tr!(ctx.lang, "unit.col_unit"), 0),
+                        Col::keep(&crate::tr!(ctx.lang, "unit.col_short"), 2),
+                        Col::cut(&crate::tr!(ctx.lang, "unit.col_aliases"), 1, 10, None),
+                        Col::num(&crate::tr!(ctx.lang, "unit.col_leads"), 0),
+                        Col::num(&crate::tr!(ctx.lang, "unit.col_supports"), 0),
                     ],
                 );
                 for u in &list {
@@ -100,31 +100,16 @@ impl UnitCmd {
                 let was = ledger.write(&ctx.meta, |w| units::rename(w.conn(), old, new, lang))?;
                 emit(
                     out,
-                    printable(&match lang {
-                        crate::model::Lang::Zh => {
-                            format!("单位“{was}”已更名为“{new}”，原名保留为别名")
-                        }
-                        crate::model::Lang::En => {
-                            format!("'{was}' is now '{new}'; the old name stays as an alias")
-                        }
-                    }),
+                    printable(&crate::tr!(lang, "unit.renamed", was = was, new = new)),
                 )
             }
             Action::Alias { name, alias } => {
                 let did = ledger.write(&ctx.meta, |w| units::alias(w.conn(), name, alias, lang))?;
-                let msg = match (did, lang) {
-                    (Aliased::Added, crate::model::Lang::Zh) => {
-                        format!("“{alias}”现为“{name}”的别名")
+                let msg = match did {
+                    Aliased::Added => {
+                        crate::tr!(lang, "unit.alias_added", alias = alias, name = name)
                     }
-                    (Aliased::Added, crate::model::Lang::En) => {
-                        format!("'{alias}' is now an alias of '{name}'")
-                    }
-                    (Aliased::Merged, crate::model::Lang::Zh) => {
-                        format!("单位“{alias}”已并入“{name}”，并保留为别名")
-                    }
-                    (Aliased::Merged, crate::model::Lang::En) => {
-                        format!("the unit '{alias}' is merged into '{name}' and stays as an alias")
-                    }
+                    Aliased::Merged => crate::tr!(lang, "unit.merged", alias = alias, name = name),
                 };
                 emit(out, printable(&msg))
             }
@@ -132,10 +117,7 @@ impl UnitCmd {
                 ledger.write(&ctx.meta, |w| units::unalias(w.conn(), alias, lang))?;
                 emit(
                     out,
-                    printable(&match lang {
-                        crate::model::Lang::Zh => format!("已取消别名“{alias}”"),
-                        crate::model::Lang::En => format!("'{alias}' is no longer an alias"),
-                    }),
+                    printable(&crate::tr!(lang, "unit.unaliased", alias = alias)),
                 )
             }
             Action::Short { name, short } => {
@@ -144,12 +126,12 @@ impl UnitCmd {
                 })?;
                 emit(
                     out,
-                    printable(&match lang {
-                        crate::model::Lang::Zh => format!("“{name}”的简称为“{short}”"),
-                        crate::model::Lang::En => {
-                            format!("the short name of '{name}' is '{short}'")
-                        }
-                    }),
+                    printable(&crate::tr!(
+                        lang,
+                        "unit.short_set",
+                        name = name,
+                        short = short
+                    )),
                 )
             }
         }

@@ -293,10 +293,7 @@ pub fn names_of(conn: &Connection, name: &str) -> Result<Vec<String>> {
 }
 
 fn unknown(name: &str, lang: Lang) -> Error {
-    Error::NotFound(match lang {
-        Lang::Zh => format!("单位库中没有“{name}”；`taizhang unit list` 列出全部单位"),
-        Lang::En => format!("no unit named '{name}'; `taizhang unit list` lists the units"),
-    })
+    Error::NotFound(crate::tr!(lang, "unit.unknown", name = name))
 }
 
 /// Gives the unit `old` stands for the name `new`. Its current name becomes an alias, so the
@@ -308,14 +305,13 @@ pub fn rename(conn: &Connection, old: &str, new: &str, lang: Lang) -> Result<Str
     }
     if let Some((other, other_name)) = find(conn, new)? {
         if other != id {
-            return Err(Error::Conflict(match lang {
-                Lang::Zh => format!(
-                    "“{new}”已是单位“{other_name}”的名称或别名；如二者是同一单位，请用 `taizhang unit alias {current} {new}` 合并"
-                ),
-                Lang::En => format!(
-                    "'{new}' already names the unit '{other_name}'; if both are one unit, merge them with `taizhang unit alias {current} {new}`"
-                ),
-            }));
+            return Err(Error::Conflict(crate::tr!(
+                lang,
+                "unit.name_taken",
+                new = new,
+                other = other_name,
+                current = current
+            )));
         }
         // The new name was an alias of this unit: it stops being one.
         conn.execute("DELETE FROM unit_alias WHERE alias = ?1", [new])?;
@@ -363,24 +359,20 @@ pub fn alias(conn: &Connection, name: &str, alias: &str, lang: Lang) -> Result<A
         .query_row([alias], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     if alias == current || is_alias_of.as_ref().is_some_and(|(u, _)| *u == id) {
-        return Err(Error::Refused(match lang {
-            Lang::Zh => format!(
-                "“{alias}”已是单位“{current}”的名称或别名，再设为别名会形成循环；无需操作"
-            ),
-            Lang::En => format!(
-                "'{alias}' is already a name of the unit '{current}': making it an alias again would make a loop; nothing to do"
-            ),
-        }));
+        return Err(Error::Refused(crate::tr!(
+            lang,
+            "unit.alias_loop",
+            alias = alias,
+            current = current
+        )));
     }
     if let Some((_, other)) = is_alias_of {
-        return Err(Error::Conflict(match lang {
-            Lang::Zh => format!(
-                "“{alias}”已是单位“{other}”的别名，一个名称不能指两个单位；请先 `taizhang unit unalias {alias}`"
-            ),
-            Lang::En => format!(
-                "'{alias}' is already an alias of the unit '{other}' and a name cannot name two units; run `taizhang unit unalias {alias}` first"
-            ),
-        }));
+        return Err(Error::Conflict(crate::tr!(
+            lang,
+            "unit.alias_taken",
+            alias = alias,
+            other = other
+        )));
     }
     let other: Option<i64> = conn
         .prepare_cached("SELECT id FROM unit WHERE name = ?1")?
@@ -415,12 +407,11 @@ pub fn alias(conn: &Connection, name: &str, alias: &str, lang: Lang) -> Result<A
 pub fn unalias(conn: &Connection, alias: &str, lang: Lang) -> Result<()> {
     let n = conn.execute("DELETE FROM unit_alias WHERE alias = ?1", [alias])?;
     if n == 0 {
-        return Err(Error::NotFound(match lang {
-            Lang::Zh => format!("“{alias}”不是任何单位的别名；`taizhang unit list` 列出全部别名"),
-            Lang::En => format!(
-                "'{alias}' is not an alias of any unit; `taizhang unit list` lists the aliases"
-            ),
-        }));
+        return Err(Error::NotFound(crate::tr!(
+            lang,
+            "unit.not_an_alias",
+            alias = alias
+        )));
     }
     conn.execute(
         "INSERT INTO unit(name) SELECT ?1 WHERE EXISTS (SELECT 1 FROM task_unit WHERE name = ?1)",

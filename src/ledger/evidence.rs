@@ -27,27 +27,15 @@ pub struct EvidenceFile {
 /// Reads a file to attach: a regular file of at most `MAX_FILE` bytes.
 pub fn read(path: &Path, lang: Lang) -> Result<EvidenceFile> {
     if path.as_os_str() == crate::fsio::DASH {
-        return Err(Error::Usage(
-            lang.pick(
-                "--evidence 需要文件路径，不能用 -（标准输入）",
-                "--evidence takes the path of a file, not - (standard input)",
-            )
-            .into(),
-        ));
+        return Err(Error::Usage(crate::tr!(lang, "evidence.no_stdin")));
     }
     let content = crate::fsio::read_limited(path, MAX_FILE)?.ok_or_else(|| {
-        Error::Refused(match lang {
-            Lang::Zh => format!(
-                "佐证材料 {} 超过 {} MiB 上限；请压缩或拆分后再附，或用 --evidence-ref 登记文号或链接",
-                path.display(),
-                MAX_FILE / 1024 / 1024
-            ),
-            Lang::En => format!(
-                "evidence file {} is larger than the {} MiB limit; compress or split it, or give --evidence-ref with a document number or URL",
-                path.display(),
-                MAX_FILE / 1024 / 1024
-            ),
-        })
+        Error::Refused(crate::tr!(
+            lang,
+            "evidence.too_large",
+            path = path.display(),
+            mib = MAX_FILE / 1024 / 1024
+        ))
     })?;
     let name = path
         .file_name()
