@@ -82,13 +82,7 @@ impl Export {
         if self.fill {
             // A fill sheet is a unit's: --lead and --person do not pick one.
             if !self.scope.leads.is_empty() || self.scope.person.is_some() {
-                return Err(Error::Usage(
-                    ctx.t(
-                        "--fill 按单位生成填报表：用 --owner 单位 选择单位（--lead、--person 不适用）",
-                        "--fill writes a sheet per unit: choose units with --owner UNIT (--lead and --person do not apply)",
-                    )
-                    .into(),
-                ));
+                return Err(Error::usage(crate::msg!("export.fill_scope")));
             }
             return super::fill::export(
                 ledger,
@@ -208,14 +202,7 @@ impl Export {
         let path = ledger.path().display().to_string();
         let e = ledger.read(|c| {
             let period = db::periods::with_span(c, span)?.ok_or_else(|| {
-                Error::NotFound(match lang {
-                    crate::model::Lang::Zh => {
-                        format!("没有纲要期间 {span}；用 `outline list` 查看已有期间")
-                    }
-                    crate::model::Lang::En => {
-                        format!("there is no outline period {span}; see `outline list`")
-                    }
-                })
+                Error::NotFound(crate::tr!(lang, "export.no_such_period", span = span))
             })?;
             // Each year is counted as it stood at its own end; the as-of day (today unless
             // --as-of) decides what was carried over since and whether shortcomings were

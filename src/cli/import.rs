@@ -194,13 +194,7 @@ impl Import {
     /// when it exists (read only), to show what a later version would change.
     pub fn preview(&self, path: &std::path::Path, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         if self.is_fill() {
-            return Err(Error::Usage(
-                ctx.t(
-                    "填报表的导入不加 --apply 即为预览；--dry-run、--explain 和 --review 只用于报告",
-                    "a fill sheet is previewed by importing it without --apply; --dry-run, --explain and --review are for reports",
-                )
-                .into(),
-            ));
+            return Err(Error::usage(crate::msg!("import.fill_preview_flags")));
         }
         if self.is_office_ledger() {
             return ledger_sheet::preview(self, path, ctx, out);
@@ -252,13 +246,7 @@ impl Import {
             );
         }
         if self.apply || self.skip_conflicts {
-            return Err(Error::Usage(
-                ctx.t(
-                    "--apply 和 --skip-conflicts 只用于填报表（export --fill 生成的 .xlsx）",
-                    "--apply and --skip-conflicts are for fill sheets (the .xlsx files of export --fill)",
-                )
-                .into(),
-            ));
+            return Err(Error::usage(crate::msg!("import.apply_only_fill")));
         }
         if self.is_office_ledger() {
             return ledger_sheet::run(self, ledger, ctx, out);

@@ -89,13 +89,7 @@ impl Link {
             ));
         };
         if !add {
-            return Err(crate::Error::Usage(
-                ctx.t(
-                    "--same-as 是留档记录，不能取消；如有误请用 note 说明",
-                    "--same-as stays on record and cannot be unlinked; add a note that corrects it",
-                )
-                .into(),
-            ));
+            return Err(crate::Error::usage(crate::msg!("link.same_as_stays")));
         }
         let (id, earlier) = ledger.read(|c| {
             Ok((
@@ -106,13 +100,20 @@ impl Link {
         let changed =
             crate::ledger::tasks::set_same_as(ledger, &ctx.meta, id, earlier, ctx.as_of, ctx.lang)?;
         let msg = if changed {
-            ctx.t("已记为重复出现，同于", "recorded as the same problem as")
+            crate::tr!(
+                ctx.lang,
+                "link.same_as_recorded",
+                task = id,
+                earlier = earlier
+            )
         } else {
-            ctx.t(
-                "已记录过，无变化：同于",
-                "already recorded, nothing changed: same as",
+            crate::tr!(
+                ctx.lang,
+                "link.same_as_unchanged",
+                task = id,
+                earlier = earlier
             )
         };
-        emit(out, format!("#{id} {msg} #{earlier}"))
+        emit(out, msg)
     }
 }

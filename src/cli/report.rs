@@ -36,20 +36,23 @@ impl ReportCmd {
                 // its closing year (收官之年).
                 if let Some(y) = f.year {
                     if let Some(p) = ledger.read(|c| crate::db::periods::of_year(c, y))? {
-                        let closing = if p.closing_year == y {
-                            ctx.t("（纲要收官之年）", " (the outline's closing year)")
+                        let name = crate::render::printable(&p.name);
+                        let line = if p.closing_year == y {
+                            crate::tr!(
+                                ctx.lang,
+                                "report.outline_period_closing",
+                                name = name,
+                                span = p.span()
+                            )
                         } else {
-                            ""
+                            crate::tr!(
+                                ctx.lang,
+                                "report.outline_period",
+                                name = name,
+                                span = p.span()
+                            )
                         };
-                        emit(
-                            out,
-                            format!(
-                                "{}{} {}{closing}",
-                                ctx.t("纲要期间：", "Outline period: "),
-                                crate::render::printable(&p.name),
-                                p.span()
-                            ),
-                        )?;
+                        emit(out, line)?;
                     }
                 }
                 print(&r, ctx, out)

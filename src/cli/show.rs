@@ -243,7 +243,7 @@ impl Show {
             emit(out, requests_table(&d.extension_requests, ctx, tz))?;
         }
         if !d.evidence.is_empty() {
-            emit(out, format!("\n{}", ctx.t("佐证材料", "Evidence")))?;
+            emit(out, format!("\n{}", crate::tr!(ctx.lang, "show.evidence")))?;
             emit(out, evidence_table(&d.evidence, ctx))?;
         }
         emit(
@@ -301,11 +301,11 @@ fn evidence_table(list: &[crate::db::evidence::Evidence], ctx: &Ctx) -> crate::r
     let mut t = Grid::new(
         ctx.style(),
         vec![
-            Col::wrap(ctx.t("文件或文号", "File or reference"), 0, 12),
-            Col::keep(ctx.t("大小", "Size"), 2),
+            Col::wrap(&crate::tr!(ctx.lang, "show.col_evidence_file"), 0, 12),
+            Col::keep(&crate::tr!(ctx.lang, "show.col_size"), 2),
             Col::keep("SHA-256", 1),
-            Col::keep(ctx.t("提交人", "By"), 3),
-            Col::keep(ctx.t("时间", "At"), 4),
+            Col::keep(&crate::tr!(ctx.lang, "show.col_by"), 3),
+            Col::keep(&crate::tr!(ctx.lang, "show.col_at"), 4),
         ],
     );
     for e in list {
@@ -335,7 +335,7 @@ fn year_label(year: i32, d: &Detail, ctx: &Ctx) -> String {
     if let Some(p) = &d.outline_period {
         let mut s = format!("{} {}", printable(&p.name), p.span());
         if p.closing_year == year {
-            s.push_str(ctx.t(" 收官之年", ", closing year"));
+            s.push_str(&crate::tr!(ctx.lang, "show.closing_year"));
         }
         parts.push(s);
     }

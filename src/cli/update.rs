@@ -148,9 +148,11 @@ impl Update {
                     if attached > 0 {
                         emit(
                             out,
-                            format!(
-                                "#{id}: {} {attached}",
-                                ctx.t("已附佐证材料", "evidence attached:")
+                            crate::tr!(
+                                ctx.lang,
+                                "update.evidence_attached",
+                                task = id,
+                                count = attached
                             ),
                         )?;
                     }

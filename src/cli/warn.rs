@@ -71,30 +71,16 @@ impl Warn {
         }
         self.table(&found, ctx, out)?;
         for (title, r) in &pending {
-            let line = match ctx.lang {
-                crate::model::Lang::Zh => format!(
-                    "申请延期待审批：#{} {} {} → {}（理由：{}；申请人 {}；approve {} 批准，reject {} --note 驳回）",
-                    r.task_id,
-                    printable(title),
-                    r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
-                    r.deadline,
-                    printable(&r.reason),
-                    printable(&r.actor),
-                    r.task_id,
-                    r.task_id,
-                ),
-                crate::model::Lang::En => format!(
-                    "extension pending approval: #{} {} {} → {} (reason: {}; asked by {}; approve {} or reject {} --note)",
-                    r.task_id,
-                    printable(title),
-                    r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
-                    r.deadline,
-                    printable(&r.reason),
-                    printable(&r.actor),
-                    r.task_id,
-                    r.task_id,
-                ),
-            };
+            let line = crate::tr!(
+                ctx.lang,
+                "warn.extension_pending",
+                task = r.task_id,
+                title = printable(title),
+                old = r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
+                to = r.deadline,
+                reason = printable(&r.reason),
+                actor = printable(&r.actor)
+            );
             emit(out, line)?;
         }
         Ok(())
