@@ -16,38 +16,28 @@ use crate::{Error, Result};
 /// Returns false when it was recorded already.
 pub fn same_as(w: &Writer, id: i64, earlier: i64, as_of: NaiveDate, lang: Lang) -> Result<bool> {
     if id == earlier {
-        return Err(Error::Refused(
-            lang.pick(
-                "短板不能与自身相同；请给出较早年度报告中的短板编号",
-                "a shortcoming cannot be the same as itself; give the earlier report's shortcoming",
-            )
-            .into(),
-        ));
+        return Err(Error::Refused(crate::tr!(lang, "recur.same_as_itself")));
     }
     let later = tasks::get(w.conn(), id, as_of)?;
     let first = tasks::get(w.conn(), earlier, as_of)?;
     for t in [&later, &first] {
         if t.kind != Kind::Shortcoming {
-            return Err(Error::Refused(match lang {
-                Lang::Zh => format!("#{} 不是短板；--same-as 只连接两个年度的短板", t.id),
-                Lang::En => format!(
-                    "#{} is not a shortcoming; --same-as links the shortcomings of two years",
-                    t.id
-                ),
-            }));
+            return Err(Error::Refused(crate::tr!(
+                lang,
+                "recur.not_a_shortcoming",
+                task = t.id
+            )));
         }
     }
     if first.year >= later.year {
-        return Err(Error::Refused(match lang {
-            Lang::Zh => format!(
-                "#{earlier}（{}年）不早于 #{id}（{}年）；写法是 link 较晚的短板 --same-as 较早的短板",
-                first.year, later.year
-            ),
-            Lang::En => format!(
-                "#{earlier} ({}) is not earlier than #{id} ({}); write link LATER --same-as EARLIER",
-                first.year, later.year
-            ),
-        }));
+        return Err(Error::Refused(crate::tr!(
+            lang,
+            "recur.not_earlier",
+            earlier = earlier,
+            earlier_year = first.year,
+            task = id,
+            year = later.year
+        )));
     }
     let known: bool = w.conn().query_row(
         "SELECT EXISTS (SELECT 1 FROM history WHERE task_id = ?1 AND field = ?2 AND new = ?3)",

@@ -63,34 +63,26 @@ pub fn carry_over(
     let from = req.from;
     let to = req.to.unwrap_or(from + 1);
     if to <= from {
-        return Err(Error::Usage(match lang {
-            Lang::Zh => format!("--to {to} 须晚于 --from {from}：结转只能转入以后的年度"),
-            Lang::En => {
-                format!("--to {to} must be after --from {from}: work is carried into a later year")
-            }
-        }));
+        return Err(Error::Usage(crate::tr!(
+            lang,
+            "carry.to_not_later",
+            to = to,
+            from = from
+        )));
     }
-    let from_end =
-        end_of_year(from).ok_or_else(|| Error::Usage(format!("{from} is not a usable year")))?;
+    let from_end = end_of_year(from)
+        .ok_or_else(|| Error::Usage(crate::tr!(lang, "carry.bad_year", from = from)))?;
     if today <= from_end {
         if !req.force {
-            return Err(Error::Refused(match lang {
-                Lang::Zh => format!(
-                    "{from}年尚未结束（今天是 {today}）；年度结束后再结转，或加 --force --note 理由 提前结转"
-                ),
-                Lang::En => format!(
-                    "{from} has not ended yet (today is {today}); carry it over after the year ends, or add --force --note REASON"
-                ),
-            }));
+            return Err(Error::Refused(crate::tr!(
+                lang,
+                "carry.year_not_ended",
+                from = from,
+                today = today
+            )));
         }
         if req.note.is_none() {
-            return Err(Error::Usage(
-                lang.pick(
-                    "提前结转（--force）须用 --note 说明理由",
-                    "carrying a year that has not ended (--force) needs --note with the reason",
-                )
-                .into(),
-            ));
+            return Err(Error::Usage(crate::tr!(lang, "carry.force_needs_note")));
         }
     }
     let note = carry::note(from, to, req.note.as_deref());
@@ -100,12 +92,11 @@ pub fn carry_over(
     let run = |w: &crate::db::Writer| -> Result<Outcome> {
         let conn = w.conn();
         if !carry::year_has_tasks(conn, from)? {
-            return Err(Error::Refused(match lang {
-                Lang::Zh => format!("计划年度 {from} 没有任务，无可结转；请检查 --from"),
-                Lang::En => format!(
-                    "plan year {from} has no tasks, so nothing can be carried over; check --from"
-                ),
-            }));
+            return Err(Error::Refused(crate::tr!(
+                lang,
+                "carry.nothing",
+                from = from
+            )));
         }
         periods::require_year(conn, to, lang)?;
         for &id in &req.except {
@@ -141,13 +132,7 @@ pub fn carry_over(
                 (Some(d), Some(_)) => {
                     let due = d.resolve(to).map_err(|e| Error::Usage(e.to_string()))?;
                     let Some(day) = due.day() else {
-                        return Err(Error::Usage(
-                            lang.pick(
-                                "结转的 --deadline 须是日期，如 2026-06-30",
-                                "carry-over --deadline must be a day, such as 2026-06-30",
-                            )
-                            .into(),
-                        ));
+                        return Err(Error::Usage(crate::tr!(lang, "carry.deadline_not_day")));
                     };
                     (Some(day), d.words())
                 }

@@ -90,13 +90,7 @@ pub fn actor(unit: &str, user: &str) -> String {
 pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
     let key = store::key(conn)?;
     let Some(key) = key.filter(|k| k.ledger_id == sheet.ledger_id) else {
-        return Err(Error::Refused(
-            lang.pick(
-                "这份填报表不是由本台账生成的（台账标识不符），未导入任何内容；请导入到生成它的台账，或用 taizhang export --fill 为本台账生成填报表",
-                "this fill sheet was made from another ledger (its ledger id differs); nothing was imported. Import it into the ledger that made it, or make this ledger's sheets with `taizhang export --fill`",
-            )
-            .into(),
-        ));
+        return Err(Error::Refused(crate::tr!(lang, "fill.other_ledger")));
     };
     let mut p = Plan {
         unit: sheet.unit.clone(),

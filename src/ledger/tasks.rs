@@ -161,13 +161,7 @@ pub fn update_then(
             return Err(Error::usage(crate::msg!("task.cancel_needs_note")));
         }
         if req.changes.year.is_some() {
-            return Err(Error::Usage(
-                lang.pick(
-                    "调整计划年度须用 --note 说明理由",
-                    "changing the plan year needs --note with the reason (调整年度须说明理由)",
-                )
-                .into(),
-            ));
+            return Err(Error::Usage(crate::tr!(lang, "tasks.year_needs_note")));
         }
     }
     let mut seen = HashSet::new();

@@ -127,16 +127,14 @@ pub fn status_by_hand(id: i64, open: &[i64], lang: super::Lang) -> Result<(), Er
     }
     let list: Vec<String> = open.iter().take(10).map(|i| format!("#{i}")).collect();
     let more = if open.len() > 10 { " …" } else { "" };
-    Err(Error::Refused(match lang {
-        super::Lang::Zh => format!(
-            "任务 #{id} 的状态由子任务推算，尚有未完成的子任务 {}{more}；请更新子任务（update 子任务ID --status …）",
-            list.join("、")
-        ),
-        super::Lang::En => format!(
-            "task #{id} takes its status from its sub-tasks and has open sub-tasks {}{more}; update those instead (update ID --status …)",
-            list.join(", ")
-        ),
-    }))
+    let sep = if lang == super::Lang::Zh { "、" } else { ", " };
+    Err(Error::Refused(crate::tr!(
+        lang,
+        "rules.parent_has_open_children",
+        task = id,
+        list = list.join(sep),
+        more = more
+    )))
 }
 
 /// The rules of 销号 on a change of status by hand from `old` to `new`: done needs a note
