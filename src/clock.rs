@@ -11,12 +11,8 @@ pub const NOW_VAR: &str = "TAIZHANG_NOW";
 /// The current moment: `TAIZHANG_NOW` when set, else the system clock, in local time.
 pub fn now() -> Result<DateTime<FixedOffset>> {
     match std::env::var(NOW_VAR) {
-        Ok(s) if !s.trim().is_empty() => parse_moment(s.trim()).ok_or_else(|| {
-            Error::Usage(format!(
-                "{NOW_VAR}={s} is not a date-time; use RFC 3339 (2025-12-31T17:00:00+08:00), \
-                 an ISO date-time (2025-12-31T17:00:00) or a date (2025-12-31)"
-            ))
-        }),
+        Ok(s) if !s.trim().is_empty() => parse_moment(s.trim())
+            .ok_or_else(|| Error::usage(crate::msg!("clock.bad_now", var = NOW_VAR, value = s))),
         _ => Ok(Local::now().fixed_offset()),
     }
 }

@@ -580,12 +580,11 @@ impl Writer<'_> {
             .optional()?;
         let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
         match created {
-            Some(created) if day(&created) > day(on) => Err(Error::Refused(format!(
-                "--on {} is before task #{id} existed (it took effect on {}); \
-                 give --on {} or later (早于任务生效日期)",
-                day(on),
-                day(&created),
-                day(&created)
+            Some(created) if day(&created) > day(on) => Err(Error::refused(crate::msg!(
+                "effective.before_task",
+                on = day(on),
+                task = id,
+                created = day(&created)
             ))),
             _ => Ok(()),
         }

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::tasks::{self, Changes};
 use super::Writer;
-use crate::model::{HistoryRow, Status};
+use crate::model::{HistoryRow, Lang, Status};
 use crate::{Error, Result};
 
 /// The change an undo would take back, with its history rows.
@@ -52,11 +52,16 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         .iter()
         .find(|h| crate::model::events::is_event(&h.field))
     {
-        return Err(Error::Refused(format!(
-            "cannot undo change #{change_id} ({command}): it records {} on task #{}, which stays on record; \
-             answer it instead (reject a request, or add a correcting note)",
-            h.field, h.task_id
-        )));
+        let label = |lang| crate::model::events::label(&h.field, lang).unwrap_or(&h.field);
+        return Err(Error::refused(
+            crate::msg!(
+                "undo.event_on_record",
+                change = change_id,
+                command = command,
+                task = h.task_id
+            )
+            .word("what", label(Lang::Zh), label(Lang::En)),
+        ));
     }
     // Refuse when someone changed the same tasks since: their work would be lost.
     let sql = format!(

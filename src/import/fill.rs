@@ -54,9 +54,11 @@ pub fn is_fill_sheet(path: &Path) -> bool {
 }
 
 fn changed_layout(path: &Path) -> Error {
-    Error::Refused(format!(
-        "{}: the fill sheet's layout was changed (its {SHEET} sheet, header row or hidden {INFO_SHEET} sheet); fill in only the white cells, or ask the office for a new sheet (填报表格式被改动，请只填写白色单元格)",
-        path.display()
+    Error::refused(crate::msg!(
+        "fill.layout_changed",
+        path = path.display(),
+        sheet = SHEET,
+        info = INFO_SHEET
     ))
 }
 
