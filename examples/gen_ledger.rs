@@ -1116,6 +1116,7 @@ fn main() -> Res<()> {
             version: VERSION,
             outline: format!("{}-{}", o.year_from, o.year_to),
             year: None,
+            timezone: None,
         },
     )?;
     out.write_all(b"\n")?;

@@ -33,6 +33,10 @@ pub struct Header {
     pub outline: String,
     /// The plan year the export was limited to, if any.
     pub year: Option<i32>,
+    /// The ledger's time zone setting (`init --timezone`), absent when the ledger has none
+    /// and in files written before it was carried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// A unit of the register (schema version 9, issue 13 A): its current name, short name and
@@ -203,6 +207,13 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             version: VERSION,
             outline: outline.to_string(),
             year,
+            timezone: conn
+                .query_row(
+                    "SELECT value FROM meta WHERE key = ?1",
+                    [crate::model::zone::SETTING],
+                    |r| r.get(0),
+                )
+                .optional()?,
         },
     )?;
     let mut docs = conn.prepare(
@@ -828,6 +839,17 @@ fn import_line(
                 n,
                 format!("written by a newer taizhang (format version {})", h.version),
             ));
+        }
+        // The file's zone becomes the ledger's when its history becomes the ledger's (an
+        // empty ledger); a ledger that already holds work keeps its own, in which its earlier
+        // times were shown.
+        if let Some(zone) = &h.timezone {
+            let tz = crate::model::zone::parse(zone).map_err(|e| bad_line(n, e))?;
+            if c.task_off == 0 && c.change_off == 0 {
+                c.conn
+                    .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
+                    .execute([crate::model::zone::SETTING, tz.name()])?;
+            }
         }
         *saw_header = true;
         return Ok(false);
