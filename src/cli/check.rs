@@ -4,6 +4,7 @@ use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
 use crate::db::{check, Ledger};
+use crate::model::Lang;
 use crate::{Error, Result};
 
 #[derive(Debug, Args)]
@@ -15,13 +16,17 @@ impl Check {
         if ctx.format == Format::Json {
             emit_json(
                 out,
-                &serde_json::json!({ "ok": problems.is_empty(), "problems": problems }),
+                // JSON keeps English words, whatever the language of the terminal.
+                &serde_json::json!({
+                    "ok": problems.is_empty(),
+                    "problems": problems.iter().map(|p| p.text(Lang::En)).collect::<Vec<_>>(),
+                }),
             )?;
         } else if problems.is_empty() {
             emit(out, crate::tr!(ctx.lang, "msg.check.the_ledger_is_sound"))?;
         } else {
             for p in &problems {
-                emit(out, crate::render::printable(p))?;
+                emit(out, crate::render::printable(&p.text(ctx.lang)))?;
             }
         }
         if problems.is_empty() {

@@ -7,19 +7,22 @@ use rusqlite::Connection;
 
 use super::replay::{replay_each, Rollup};
 use super::tasks::{task_from_row, NewTask, TASK_COLUMNS};
+use crate::i18n::Msg;
 use crate::model::field::Field;
 use crate::model::Task;
 use crate::Result;
 
-/// Every problem found, one line each; empty when the ledger is sound.
-pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
+/// Every problem found, one line each; empty when the ledger is sound. Each is a catalogue
+/// message, rendered where it is shown: in the user's language on the terminal, in English
+/// in JSON and in restore's refusal.
+pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
     let mut problems = Vec::new();
 
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
     for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
         let row = row?;
         if row != "ok" {
-            problems.push(format!("integrity: {row}"));
+            problems.push(crate::msg!("check.integrity", detail = row));
         }
     }
     // Structural damage makes the checks below meaningless (and may make them fail).
@@ -37,28 +40,39 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     })?;
     for row in rows {
         let (table, rowid, parent) = row?;
-        problems.push(format!(
-            "foreign key: a row of {table} (rowid {}) refers to a missing {parent} row",
-            rowid.map_or("?".into(), |r| r.to_string())
+        problems.push(crate::msg!(
+            "check.foreign_key",
+            table = table,
+            rowid = rowid.map_or("?".into(), |r| r.to_string()),
+            parent = parent
         ));
     }
 
-    let simple: [&str; 4] = [
-        "SELECT 'history row #' || h.id || ' refers to missing task #' || h.task_id
+    let simple: [(&'static str, &str); 4] = [
+        (
+            "check.history_without_task",
+            "SELECT h.id, h.task_id
              FROM history h LEFT JOIN task t ON t.id = h.task_id WHERE t.id IS NULL",
-        "SELECT 'ref ' || ref || ' is used by ' || count(*) || ' tasks'
+        ),
+        (
+            "check.ref_reused",
+            "SELECT ref, count(*)
              FROM task WHERE ref IS NOT NULL GROUP BY ref HAVING count(*) > 1",
-        "SELECT 'task #' || id || ' has progress ' || progress || ', outside 0-100'
+        ),
+        (
+            "check.progress_out_of_range",
+            "SELECT id, progress
              FROM task WHERE progress NOT BETWEEN 0 AND 100 OR typeof(progress) <> 'integer'",
-        "SELECT 'task #' || t.id || ' has ' || count(h.id) || ' creation rows in its history'
+        ),
+        (
+            "check.creation_rows",
+            "SELECT t.id, count(h.id)
              FROM task t LEFT JOIN history h ON h.task_id = t.id AND h.field = 'created'
              GROUP BY t.id HAVING count(h.id) <> 1",
+        ),
     ];
-    for sql in simple {
-        let mut stmt = conn.prepare(sql)?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            problems.push(row?);
-        }
+    for (key, sql) in simple {
+        rows_as(conn, key, sql, &mut problems)?;
     }
 
     cycles(conn, &mut problems)?;
@@ -74,9 +88,9 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     // The running counts of the progress table equal a recount.
     let differ = super::progress::tally_differs(conn, as_of)?;
     if !differ.is_empty() {
-        problems.push(format!(
-            "the progress table's running counts differ from a recount, grouped by: {}",
-            differ.join(", ")
+        problems.push(crate::msg!(
+            "check.tally_differs",
+            groups = differ.join(", ")
         ));
     }
 
@@ -104,7 +118,7 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
                 current = Some(t);
                 break;
             }
-            problems.push(format!("task #{} has no history", t.id));
+            problems.push(crate::msg!("check.no_history", task = t.id));
             current = next(&mut rows)?;
         }
         let Some(t) = current.take() else {
@@ -147,21 +161,25 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
             differ.push("links");
         }
         if !differ.is_empty() {
-            problems.push(format!(
-                "task #{} differs from the replay of its history in: {}",
-                t.id,
-                differ.join(", ")
+            problems.push(crate::msg!(
+                "check.differs_from_replay",
+                task = t.id,
+                fields = differ.join(", ")
             ));
         }
         current = next(&mut rows)?;
         Ok(())
     });
     if let Err(e) = replayed {
-        problems.push(e.to_string());
+        problems.push(Msg::new("check.replay_failed").word(
+            "detail",
+            &e.message(crate::model::Lang::Zh),
+            &e.message(crate::model::Lang::En),
+        ));
         return Ok(problems);
     }
     while let Some(t) = current {
-        problems.push(format!("task #{} has no history", t.id));
+        problems.push(crate::msg!("check.no_history", task = t.id));
         current = next(&mut rows)?;
     }
     Ok(problems)
@@ -172,7 +190,7 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
 /// all are reached (a sound ledger) nothing more is read. Otherwise the unreached tasks hang
 /// on or under a cycle (or under a missing parent, which the foreign-key check names), and
 /// following their parents once each finds the cycles.
-fn cycles(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn cycles(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     const DOWN: &str = "WITH RECURSIVE down(id) AS (
              SELECT id FROM task WHERE parent_id IS NULL
              UNION ALL
@@ -219,9 +237,30 @@ fn cycles(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
         }
     }
     for id in on_cycle {
-        problems.push(format!(
-            "task #{id} is its own ancestor (a cycle of sub-tasks)"
-        ));
+        problems.push(crate::msg!("check.cycle", task = id));
+    }
+    Ok(())
+}
+
+/// Runs a query whose rows are problems: each row's columns fill the arguments `a`, `b`, `c`
+/// (as many as it selects) of the message `key`.
+fn rows_as(conn: &Connection, key: &'static str, sql: &str, problems: &mut Vec<Msg>) -> Result<()> {
+    use rusqlite::types::ValueRef;
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let mut m = Msg::new(key);
+        for (i, name) in ["a", "b", "c"].into_iter().enumerate().take(n) {
+            let v = match r.get_ref(i)? {
+                ValueRef::Null => "?".to_string(),
+                ValueRef::Integer(x) => x.to_string(),
+                ValueRef::Real(x) => x.to_string(),
+                ValueRef::Text(t) | ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+            };
+            m = m.arg(name, v);
+        }
+        problems.push(m);
     }
     Ok(())
 }
@@ -246,52 +285,42 @@ fn is_stamp(s: &str) -> bool {
 /// Every stored evidence file against the SHA-256 it is stored (and fetched) under, and the
 /// rows of requests, decisions and evidence against the history rows that record them (the
 /// same change, task and values), so that neither can be changed alone.
-fn evidence_files(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn evidence_files(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     for (sha, ok) in super::evidence::blob_hashes(conn)? {
         if !ok {
-            problems.push(format!(
-                "evidence file {sha} does not match its sha256: the stored file was changed"
-            ));
+            problems.push(crate::msg!("check.evidence_changed", sha = sha));
         }
     }
     let unmatched = [
         (
-            "extension request",
+            "check.request_unmatched",
             "SELECT r.id FROM extension_request r WHERE NOT EXISTS (
                  SELECT 1 FROM history h WHERE h.change_id = r.change_id AND h.task_id = r.task_id
                    AND h.field = 'extension_request' AND h.new = r.deadline
                    AND h.old IS r.old_deadline AND h.note IS r.reason)",
         ),
         (
-            "decision on extension request",
+            "check.decision_unmatched",
             "SELECT d.request_id FROM extension_decision d JOIN extension_request r ON r.id = d.request_id
              WHERE NOT EXISTS (
                  SELECT 1 FROM history h WHERE h.change_id = d.change_id AND h.task_id = r.task_id
                    AND h.field = 'extension_' || d.state AND h.new = r.deadline AND h.note IS d.note)",
         ),
         (
-            "evidence",
+            "check.evidence_unmatched",
             "SELECT e.id FROM evidence e WHERE NOT EXISTS (
                  SELECT 1 FROM history h WHERE h.change_id = e.change_id AND h.task_id = e.task_id
                    AND h.field = 'evidence'
                    AND h.new = coalesce('sha256:' || e.sha256, e.reference))",
         ),
     ];
-    for (what, sql) in unmatched {
-        let mut stmt = conn.prepare(sql)?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, i64>(0))?
-            .collect::<rusqlite::Result<Vec<i64>>>()?;
-        for id in ids {
-            problems.push(format!(
-                "{what} #{id} does not match the history row that records it"
-            ));
-        }
+    for (key, sql) in unmatched {
+        rows_as(conn, key, sql, problems)?;
     }
     Ok(())
 }
 
-fn documents(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn documents(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     let mut stmt =
         conn.prepare("SELECT id, sha256, text, imported_at FROM document ORDER BY id")?;
     let mut rows = stmt.query([])?;
@@ -300,15 +329,11 @@ fn documents(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
         let sha = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
         let text = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
         if text_sha256(text) != sha {
-            problems.push(format!(
-                "document #{id}'s text does not match its sha256: the stored report was changed"
-            ));
+            problems.push(crate::msg!("check.document_changed", id = id));
         }
         let at = r.get_ref(3)?.as_str().map_err(rusqlite::Error::from)?;
         if !is_stamp(at) {
-            problems.push(format!(
-                "document #{id}'s import time is not an RFC 3339 time"
-            ));
+            problems.push(crate::msg!("check.document_time", id = id));
         }
     }
     Ok(())
@@ -322,7 +347,7 @@ const MAX_COMMAND: usize = 500;
 /// history row, each history row stamped with its change's time and actor, and the rows in
 /// the order of their changes. Times need not grow with ids: back-filled changes
 /// (TAIZHANG_NOW) and merged ledgers carry earlier times than the changes before them.
-fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     let mut stmt = conn.prepare("SELECT id, at, actor, command, undoes FROM change ORDER BY id")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -331,91 +356,119 @@ fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
             r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
         };
         if !is_stamp(text(1)?) {
-            problems.push(format!("change #{id}'s time is not an RFC 3339 time"));
+            problems.push(crate::msg!("check.change_time", id = id));
         }
         if text(2)?.trim().is_empty() {
-            problems.push(format!("change #{id} names no actor"));
+            problems.push(crate::msg!("check.change_no_actor", id = id));
         }
         let command = text(3)?;
         if command.trim().is_empty() {
-            problems.push(format!("change #{id} records no command"));
+            problems.push(crate::msg!("check.change_no_command", id = id));
         } else if command.chars().count() > MAX_COMMAND {
             // The command line is cut at 500 characters when stored (and programs that write
             // through the library record their own short description), so nothing longer
             // is ever written.
-            problems.push(format!(
-                "change #{id} records a command line longer than {MAX_COMMAND} characters"
+            problems.push(crate::msg!(
+                "check.change_long_command",
+                id = id,
+                max = MAX_COMMAND
             ));
         }
         if let Some(u) = r.get::<_, Option<i64>>(4)? {
             if u >= id {
-                problems.push(format!(
-                    "change #{id} undoes change #{u}, which is not earlier"
+                problems.push(crate::msg!(
+                    "check.change_undoes_later",
+                    id = id,
+                    undone = u
                 ));
             }
         }
     }
     let checks = [
-        "SELECT 'change #' || c.id || ' has no history rows' FROM change c
-         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
-        "SELECT 'history row #' || h.id || ' disagrees with its change #' || h.change_id
-                || ' on the ' || CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
-         FROM history h JOIN change c ON c.id = h.change_id
-         WHERE h.at IS NOT c.at OR h.actor IS NOT c.actor",
+        (
+            "check.change_without_rows",
+            "SELECT c.id FROM change c
+             WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
+        ),
+        (
+            "check.row_time_differs",
+            "SELECT h.id, h.change_id
+             FROM history h JOIN change c ON c.id = h.change_id
+             WHERE h.at IS NOT c.at",
+        ),
+        (
+            "check.row_actor_differs",
+            "SELECT h.id, h.change_id
+             FROM history h JOIN change c ON c.id = h.change_id
+             WHERE h.at IS c.at AND h.actor IS NOT c.actor",
+        ),
         // The effective time (schema version 6) is a stamp like `at` and keeps the writer's
         // order: not before its task's creation, nor (for a row that changes a field) before
         // an earlier such row of its task. It may be after `at` only where the upgrade
         // repaired a row recorded with a clock set back, so that is not checked.
-        "SELECT 'history row #' || h.id || ' has an effective time that is not a time'
-         FROM history h
-         WHERE h.effective IS NOT NULL
-           AND h.effective NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9][0-9]:[0-9][0-9]'",
-        "SELECT 'history row #' || h.id || ' of task #' || h.task_id
-                || ' takes effect before an earlier change of the task'
-         FROM history h
-         WHERE h.effective IS NOT NULL AND EXISTS (
-             SELECT 1 FROM history p
-             WHERE p.task_id = h.task_id AND p.id < h.id
-               AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
-               AND substr(coalesce(p.effective, p.at), 1, 19) > substr(h.effective, 1, 19))",
-        "SELECT 'history row #' || id || ' of change #' || change_id
-                || ' comes after a row of the later change #' || prev
-         FROM (SELECT id, change_id, max(change_id) OVER (ORDER BY id
-                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM history)
-         WHERE change_id < prev",
-        "SELECT 'the highest ' || s.name || ' id is above the ledger''s counter for it'
-         FROM sqlite_sequence s
-         WHERE s.name IN ('task', 'history', 'change', 'document')
-           AND s.seq < CASE s.name WHEN 'task' THEN (SELECT max(id) FROM task)
-                                   WHEN 'history' THEN (SELECT max(id) FROM history)
-                                   WHEN 'change' THEN (SELECT max(id) FROM change)
-                                   ELSE (SELECT max(id) FROM document) END",
-        "SELECT 'a ' || name || ' id is below 1' FROM (
-             SELECT 'task' AS name, min(id) AS low FROM task
-             UNION ALL SELECT 'history', min(id) FROM history
-             UNION ALL SELECT 'change', min(id) FROM change
-             UNION ALL SELECT 'document', min(id) FROM document)
-         WHERE low < 1",
+        (
+            "check.effective_not_a_time",
+            "SELECT h.id
+             FROM history h
+             WHERE h.effective IS NOT NULL
+               AND h.effective NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9][0-9]:[0-9][0-9]'",
+        ),
+        (
+            "check.effective_out_of_order",
+            "SELECT h.id, h.task_id
+             FROM history h
+             WHERE h.effective IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM history p
+                 WHERE p.task_id = h.task_id AND p.id < h.id
+                   AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
+                   AND substr(coalesce(p.effective, p.at), 1, 19) > substr(h.effective, 1, 19))",
+        ),
+        (
+            "check.row_after_later_change",
+            "SELECT id, change_id, prev
+             FROM (SELECT id, change_id, max(change_id) OVER (ORDER BY id
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev FROM history)
+             WHERE change_id < prev",
+        ),
+        (
+            "check.id_above_counter",
+            "SELECT s.name
+             FROM sqlite_sequence s
+             WHERE s.name IN ('task', 'history', 'change', 'document')
+               AND s.seq < CASE s.name WHEN 'task' THEN (SELECT max(id) FROM task)
+                                       WHEN 'history' THEN (SELECT max(id) FROM history)
+                                       WHEN 'change' THEN (SELECT max(id) FROM change)
+                                       ELSE (SELECT max(id) FROM document) END",
+        ),
+        (
+            "check.id_below_one",
+            "SELECT name FROM (
+                 SELECT 'task' AS name, min(id) AS low FROM task
+                 UNION ALL SELECT 'history', min(id) FROM history
+                 UNION ALL SELECT 'change', min(id) FROM change
+                 UNION ALL SELECT 'document', min(id) FROM document)
+             WHERE low < 1",
+        ),
         // Rows of the running counts that no recount reads: a grouping or status taizhang
         // does not know, or a negative count.
-        "SELECT 'the progress table''s running counts hold a malformed row'
-         FROM tally
-         WHERE grouping NOT IN ('area', 'owner', 'status', 'kind', 'year', 'outline-area')
-            OR status NOT IN ('todo', 'doing', 'blocked', 'done', 'verified', 'cancelled')
-            OR n < 0
-         LIMIT 1",
+        (
+            "check.tally_malformed",
+            "SELECT 1
+             FROM tally
+             WHERE grouping NOT IN ('area', 'owner', 'status', 'kind', 'year', 'outline-area')
+                OR status NOT IN ('todo', 'doing', 'blocked', 'done', 'verified', 'cancelled')
+                OR n < 0
+             LIMIT 1",
+        ),
     ];
-    for sql in checks {
-        let mut stmt = conn.prepare(sql)?;
-        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
-            problems.push(row?);
-        }
+    for (key, sql) in checks {
+        rows_as(conn, key, sql, problems)?;
     }
     Ok(())
 }
 
 /// The ledger's settings: the outline period, and when the ledger was made.
-fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn settings(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     let mut stmt = conn.prepare("SELECT key, value FROM meta ORDER BY key")?;
     let rows: Vec<(String, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -428,29 +481,26 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     match (get("outline_start"), get("outline_end")) {
         (Some(a), Some(b)) => {
             if format!("{a}-{b}").parse::<crate::model::Outline>().is_err() {
-                problems.push(format!(
-                    "the outline period setting '{a}-{b}' is not a period"
+                problems.push(crate::msg!(
+                    "check.bad_outline",
+                    period = format!("{a}-{b}")
                 ));
             }
         }
-        _ => problems.push("the outline period setting is missing".into()),
+        _ => problems.push(crate::msg!("check.no_outline")),
     }
     for (key, value) in &rows {
         match key.as_str() {
             "outline_start" | "outline_end" => {}
             "timezone" if crate::model::zone::parse(value).is_ok() => {}
-            "timezone" => problems.push(format!("the time zone setting '{value}' is not a zone")),
+            "timezone" => problems.push(crate::msg!("check.bad_zone", zone = value)),
             "created_at" if is_stamp(value) => {}
-            "created_at" => {
-                problems.push("the ledger's creation time is not an RFC 3339 time".into())
-            }
+            "created_at" => problems.push(crate::msg!("check.bad_created_at")),
             // The fill-sheet key (src/db/fill.rs): random bytes in lower-case hex.
             "ledger_id" if is_hex(value, 32) => {}
             "fill_key" if is_hex(value, 64) => {}
-            "ledger_id" | "fill_key" => problems.push(format!(
-                "the fill-sheet setting '{key}' is not the hex text it must be"
-            )),
-            other => problems.push(format!("unknown setting '{other}'")),
+            "ledger_id" | "fill_key" => problems.push(crate::msg!("check.bad_fill_key", key = key)),
+            other => problems.push(crate::msg!("check.unknown_setting", key = other)),
         }
     }
     Ok(())
@@ -486,7 +536,7 @@ struct Chain {
 /// what the task held, a link added was not there and a link removed was, a note changes no
 /// field, and the task's updated_at is the time of its latest row. Reads history in task
 /// order beside the task rows, holding one task at a time.
-fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+fn history_chain(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     let mut tasks = conn.prepare("SELECT id, updated_at FROM task ORDER BY id")?;
     let mut tasks = tasks.query([])?;
     let mut task: Option<(i64, String)> = None;
@@ -495,7 +545,7 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     let finish = |c: Chain,
                   tasks: &mut rusqlite::Rows<'_>,
                   task: &mut Option<(i64, String)>,
-                  problems: &mut Vec<String>|
+                  problems: &mut Vec<Msg>|
      -> Result<()> {
         while task.as_ref().is_none_or(|(id, _)| *id < c.task) {
             match tasks.next()? {
@@ -505,9 +555,7 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
         }
         if let Some((id, updated)) = task.as_ref() {
             if *id == c.task && *updated != c.last_at && *updated != c.last_change_at {
-                problems.push(format!(
-                    "task #{id}'s updated_at is not the time of its latest history row"
-                ));
+                problems.push(crate::msg!("check.updated_at", task = id));
             }
         }
         Ok(())
@@ -528,9 +576,7 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
                 finish(done, &mut tasks, &mut task, problems)?;
             }
             if old.is_some() {
-                problems.push(format!(
-                    "history row #{id} is a creation row with an old value"
-                ));
+                problems.push(crate::msg!("check.creation_with_old", id = id));
             }
             // A creation row that does not parse is reported by the replay; the rows after
             // it cannot be proved.
@@ -552,7 +598,12 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
             // Rows before a creation row are reported by the replay.
             continue;
         };
-        let wrong = |what: &str| format!("history row #{id} (task #{task_id}, {field}): {what}");
+        let wrong = |key: &'static str| {
+            Msg::new(key)
+                .arg("id", id)
+                .arg("task", task_id)
+                .arg("field", field)
+        };
         c.last_at.clear();
         c.last_at.push_str(at);
         if field != "addresses" {
@@ -562,7 +613,7 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
         match field {
             "note" => {
                 if old.is_some() || new.is_some() {
-                    problems.push(wrong("a progress note with a field value"));
+                    problems.push(wrong("check.note_with_value"));
                 }
             }
             "addresses" => {
@@ -570,22 +621,22 @@ fn history_chain(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
                 match (num(&old), num(&new), &old, &new) {
                     (None, Some(s), None, _) => {
                         if !c.links.insert(s) {
-                            problems.push(wrong("adds a link that was already there"));
+                            problems.push(wrong("check.link_added_twice"));
                         }
                     }
                     (Some(s), None, _, None) => {
                         if !c.links.remove(&s) {
-                            problems.push(wrong("removes a link that was not there"));
+                            problems.push(wrong("check.link_removed_absent"));
                         }
                     }
-                    _ => problems.push(wrong("neither adds nor removes one link")),
+                    _ => problems.push(wrong("check.link_row_malformed")),
                 }
             }
             f => {
                 // Unknown fields are reported by the replay.
                 if let Some(i) = Field::from_name(f).map(|f| f as usize) {
                     if c.fields[i] != old {
-                        problems.push(wrong("its old value is not what the task held before it"));
+                        problems.push(wrong("check.old_value_differs"));
                     }
                     c.fields[i] = new;
                 }
@@ -631,6 +682,7 @@ mod tests {
     use crate::db::tasks::insert;
     use crate::db::testing::{meta, task};
     use crate::db::Ledger;
+    use crate::model::Lang;
 
     fn ledger_with_tasks() -> Ledger {
         let mut l = Ledger::open_in_memory("2025-01-01T00:00:00+08:00").unwrap();
@@ -647,7 +699,7 @@ mod tests {
     #[test]
     fn a_sound_ledger_has_no_problems() {
         let mut l = ledger_with_tasks();
-        assert_eq!(l.read(|c| check(c, day())).unwrap(), Vec::<String>::new());
+        assert!(l.read(|c| check(c, day())).unwrap().is_empty());
     }
 
     #[test]
@@ -665,6 +717,7 @@ mod tests {
             .unwrap();
         let mut found = Vec::new();
         l.read(|c| cycles(c, &mut found)).unwrap();
+        let found: Vec<String> = found.iter().map(|m| m.text(Lang::En)).collect();
         assert_eq!(
             found,
             (1..=3)
@@ -689,7 +742,12 @@ mod tests {
                 [],
             )
             .unwrap();
-        let problems = l.read(|c| check(c, day())).unwrap();
+        let problems: Vec<String> = l
+            .read(|c| check(c, day()))
+            .unwrap()
+            .iter()
+            .map(|m| m.text(Lang::En))
+            .collect();
         assert_eq!(
             problems,
             vec![

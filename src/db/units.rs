@@ -71,7 +71,7 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
 }
 
 /// What `check` finds wrong with the index and the register, one line each.
-pub fn differs(conn: &Connection) -> Result<Vec<String>> {
+pub fn differs(conn: &Connection) -> Result<Vec<crate::i18n::Msg>> {
     let mut out = Vec::new();
     let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
     // Both sides are sets (the index's primary key, the UNION): the derived rows the index
@@ -84,8 +84,10 @@ pub fn differs(conn: &Connection) -> Result<Vec<String>> {
     let stored = count("SELECT count(*) FROM task_unit")?;
     let extra = stored - (derived - missing);
     if missing + extra > 0 {
-        out.push(format!(
-            "the index of tasks by unit (task_unit) differs from the tasks: {missing} row(s) missing, {extra} too many"
+        out.push(crate::msg!(
+            "check.unit_index_differs",
+            missing = missing,
+            extra = extra
         ));
     }
     let unknown = count(
@@ -94,23 +96,17 @@ pub fn differs(conn: &Connection) -> Result<Vec<String>> {
            AND NOT EXISTS (SELECT 1 FROM unit_alias a WHERE a.alias = tu.name)",
     )?;
     if unknown > 0 {
-        out.push(format!(
-            "{unknown} unit name(s) used by tasks are not in the units register"
-        ));
+        out.push(crate::msg!("check.unit_names_unknown", count = unknown));
     }
     let both = count("SELECT count(*) FROM unit_alias a JOIN unit u ON u.name = a.alias")?;
     if both > 0 {
-        out.push(format!(
-            "{both} alias(es) of the units register are also the name of a unit"
-        ));
+        out.push(crate::msg!("check.alias_is_name", count = both));
     }
     let orphans = count(
         "SELECT count(*) FROM unit_alias a WHERE NOT EXISTS (SELECT 1 FROM unit u WHERE u.id = a.unit_id)",
     )?;
     if orphans > 0 {
-        out.push(format!(
-            "{orphans} alias(es) of the units register belong to no unit"
-        ));
+        out.push(crate::msg!("check.alias_orphaned", count = orphans));
     }
     Ok(out)
 }

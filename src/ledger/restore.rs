@@ -78,11 +78,16 @@ pub fn verify(ledger: &Ledger, file: &Path, at: &str, as_of: NaiveDate) -> Resul
     if let Some(first) = problems.first() {
         return Err(Error::Said {
             kind: crate::ErrorKind::Corrupt,
+            // The first problem in the language the refusal is shown in.
             msg: crate::msg!(
                 "restore.fails_check",
                 path = file.display(),
-                count = problems.len(),
-                first = first
+                count = problems.len()
+            )
+            .word(
+                "first",
+                &first.text(crate::model::Lang::Zh),
+                &first.text(crate::model::Lang::En),
             ),
         });
     }
