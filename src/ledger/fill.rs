@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::db::fill::{self as store, Key};
 use crate::db::{tasks, ChangeMeta, Ledger};
 use crate::export::fill::{self as layout, Signed};
+use crate::i18n::Msg;
 use crate::import::fill::{FillSheet, SheetRow};
 use crate::model::date::{self, Due};
 use crate::model::rules::Changes;
@@ -104,16 +105,8 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
     let mut seen: HashMap<i64, u32> = HashMap::new();
     for row in &sheet.rows {
         let n = row.number;
-        let say = |zh: String, en: String| match lang {
-            Lang::Zh => format!("第 {n} 行：{zh}"),
-            Lang::En => format!("row {n}: {en}"),
-        };
-        let tampered = || {
-            say(
-                "隐藏的任务编号、版本或校验码被改动或缺失，或此行复制自其他单位、其他期的填报表（手工添加的行不能导入）；请用原表重新填写".into(),
-                "the hidden task id, version or check code was changed or is missing, or the row was copied from another unit's or period's sheet (rows added by hand cannot be imported); fill in the original sheet again".into(),
-            )
-        };
+        let say = |m: Msg| crate::tr!(lang, "fill.row_problem", row = n, text = m.text(lang));
+        let tampered = || say(Msg::new("fill.row_tampered"));
         let (Ok(id), Ok(version)) = (row.id.parse::<i64>(), row.version.parse::<i64>()) else {
             p.bad.push(tampered());
             continue;
@@ -128,23 +121,21 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
         if !layout::verify(&key, &signed, &row.locked, &row.code) {
             p.bad.push(
                 match edited_columns(conn, &key, &signed, row, sheet.as_of)? {
-                    Some(cols) => say(
-                        format!("灰色（锁定）列被改动：{}；只能填写白色列", cols.join("、")),
-                        format!(
-                            "a locked (grey) column was edited: {}; fill in only the white columns",
-                            cols.join(", ")
-                        ),
-                    ),
+                    Some(cols) => say(crate::msg!(
+                        "fill.row_locked_edited",
+                        columns = cols.join(if lang == Lang::Zh { "、" } else { ", " })
+                    )),
                     None => tampered(),
                 },
             );
             continue;
         }
         if let Some(first) = seen.insert(id, n) {
-            p.bad.push(say(
-                format!("任务 #{id} 已在第 {first} 行出现；每项任务只填一行"),
-                format!("task #{id} is already in row {first}; keep one row per task"),
-            ));
+            p.bad.push(say(crate::msg!(
+                "fill.row_repeated",
+                task = id,
+                first = first
+            )));
             continue;
         }
         if !row.filled() {
@@ -169,17 +160,15 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
                     None => None,
                 };
                 match pending {
-                    Some(r) => p.bad.push(say(
-                        format!("任务 #{id} 已有待审批的延期申请（至 {}），须待法治办审批后再申请", r.deadline),
-                        format!(
-                            "task #{id} already has a pending extension request (to {}); the office decides it before another is asked",
-                            r.deadline
-                        ),
-                    )),
+                    Some(r) => p.bad.push(say(crate::msg!(
+                        "fill.row_pending_request",
+                        task = id,
+                        to = r.deadline
+                    ))),
                     None => p.changes.push(c),
                 }
             }
-            Err(e) => p.bad.push(say(e.0, e.1)),
+            Err(e) => p.bad.push(say(e)),
         }
     }
     Ok(p)
@@ -219,18 +208,16 @@ fn edited_columns(
 /// The longest text a fill cell may hold, as for a note on the command line.
 const MAX_TEXT: usize = 20_000;
 
-/// What a filled row changes, or why it cannot (in Chinese and English).
-fn row_change(
-    row: &SheetRow,
-    task: &crate::model::Task,
-) -> std::result::Result<RowChange, (String, String)> {
+/// What a filled row changes, or why it cannot (a catalogue message).
+fn row_change(row: &SheetRow, task: &crate::model::Task) -> std::result::Result<RowChange, Msg> {
     let get = |k: usize| row.fill.get(k).cloned().unwrap_or_default();
-    let text = |k: usize| -> std::result::Result<Option<String>, (String, String)> {
+    let text = |k: usize| -> std::result::Result<Option<String>, Msg> {
         let t = layout::normal(&get(k));
         if t.chars().count() > MAX_TEXT {
-            return Err((
-                format!("{}超过 {MAX_TEXT} 字", layout::FILL[k]),
-                format!("{} is longer than {MAX_TEXT} characters", layout::FILL[k]),
+            return Err(crate::msg!(
+                "fill.row_too_long",
+                column = layout::FILL[k],
+                max = MAX_TEXT
             ));
         }
         Ok(Some(t).filter(|t| !t.is_empty()))
@@ -242,12 +229,7 @@ fn row_change(
             let t = t.trim_end_matches(['%', '％']);
             match t.parse::<u8>() {
                 Ok(v) if v <= 100 => Some(v),
-                _ => {
-                    return Err((
-                        format!("进度「{s}」不是 0 到 100 的整数"),
-                        format!("progress '{s}' is not a whole number from 0 to 100"),
-                    ))
-                }
+                _ => return Err(crate::msg!("fill.row_bad_progress", text = s)),
             }
         }
     };
@@ -255,18 +237,8 @@ fn row_change(
         s if s.is_empty() => None,
         s => match s.parse::<Status>() {
             Ok(st) if layout::UNIT_STATUSES.contains(&st) => Some(st),
-            Ok(st) => {
-                return Err((
-                    format!("单位不能把状态填为「{}」（销号和取消由法治办办理）；请选 未启动、推进中、受阻 或 已完成", st.zh()),
-                    format!("a unit cannot report the status '{}' (verifying and cancelling are the office's); choose 未启动, 推进中, 受阻 or 已完成", st.zh()),
-                ))
-            }
-            Err(_) => {
-                return Err((
-                    format!("状态「{s}」不是 未启动、推进中、受阻、已完成 之一"),
-                    format!("status '{s}' is not one of 未启动, 推进中, 受阻, 已完成"),
-                ))
-            }
+            Ok(st) => return Err(crate::msg!("fill.row_status_not_units", status = st.zh())),
+            Err(_) => return Err(crate::msg!("fill.row_bad_status", text = s)),
         },
     };
     let report = text(2)?;
@@ -281,48 +253,21 @@ fn row_change(
     let reason = text(6)?;
     let extension = match (to.is_empty(), reason) {
         (true, None) => None,
-        (true, Some(_)) => {
-            return Err((
-                "填了延期理由但没有填申请延期至的日期".into(),
-                "a reason for an extension (延期理由) without the day asked for (申请延期至)"
-                    .into(),
-            ))
-        }
-        (false, None) => {
-            return Err((
-                "申请延期须填写延期理由".into(),
-                "an extension request (申请延期至) needs a reason (延期理由)".into(),
-            ))
-        }
+        (true, Some(_)) => return Err(Msg::new("fill.row_reason_without_day")),
+        (false, None) => return Err(Msg::new("fill.row_day_without_reason")),
         (false, Some(_)) if task.deadline.is_none() => {
-            return Err((
-                "长期坚持的任务没有截止日期，无需申请延期".into(),
-                "the task is continuous work with no deadline: there is nothing to extend".into(),
-            ))
+            return Err(Msg::new("fill.row_no_deadline"))
         }
         (false, Some(reason)) => match date::parse(&to, task.year) {
             Ok(Due::Day(d)) if task.deadline.is_none_or(|old| d > old) => Some((d, reason)),
-            Ok(Due::Day(d)) => {
-                return Err((
-                    format!("申请延期至 {d} 不晚于现在的完成时限"),
-                    format!("the extension to {d} is not after the current deadline"),
-                ))
-            }
-            _ => {
-                return Err((
-                    format!("申请延期至「{to}」不是日期，请写如 2026-06-30"),
-                    format!("the extension date '{to}' is not a day; write it like 2026-06-30"),
-                ))
-            }
+            Ok(Due::Day(d)) => return Err(crate::msg!("fill.row_not_later", to = d)),
+            _ => return Err(crate::msg!("fill.row_bad_day", text = to)),
         },
     };
     // Reporting work done says what was done.
     let done = status == Some(Status::Done) || (progress == Some(100) && status.is_none());
     if done && report.is_none() {
-        return Err((
-            "报已完成须在本期进展中写明完成情况".into(),
-            "reporting a task done needs what was done in 本期进展".into(),
-        ));
+        return Err(Msg::new("fill.row_done_needs_report"));
     }
     let new_status = status.filter(|s| *s != task.status);
     Ok(RowChange {
