@@ -905,9 +905,9 @@ fn keep_upgrade_copy(src: &Connection, path: &Path, version: i64) -> Result<()> 
             }
         }
     }
-    Err(Error::Conflict(format!(
-        "no free name for the copy of {} taken before upgrading it; move the old .bak files away",
-        path.display()
+    Err(Error::conflict(crate::msg!(
+        "upgrade.no_backup_name",
+        path = path.display()
     )))
 }
 
