@@ -476,6 +476,25 @@ fn one_month_of_fill_sheets_round_trips() {
             s("本期进展：已在 3 个执法部门试点\n佐证材料：天宁司法〔2026〕3号；https://example.gov.cn/zf/1"),
             s(EFFECTIVE),
         ),
+        // The 佐证材料 names become the task's evidence references, in the same change.
+        (
+            t1,
+            by("区司法局"),
+            "evidence".into(),
+            None,
+            s("天宁司法〔2026〕3号"),
+            None,
+            s(EFFECTIVE),
+        ),
+        (
+            t1,
+            by("区司法局"),
+            "evidence".into(),
+            None,
+            s("https://example.gov.cn/zf/1"),
+            None,
+            s(EFFECTIVE),
+        ),
         (
             t2,
             by("区司法局"),
@@ -532,6 +551,20 @@ fn one_month_of_fill_sheets_round_trips() {
         ),
     ];
     assert_eq!(history_after(&m.l, mark), expected);
+    // show lists the references as the task's evidence, attached by the unit.
+    let ev = m.l.show(t1)["evidence"].clone();
+    let refs: Vec<&str> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        ["天宁司法〔2026〕3号", "https://example.gov.cn/zf/1"],
+        "{ev}"
+    );
+    assert_eq!(ev[0]["actor"], by("区司法局"));
     // The stale task keeps the office's change only.
     assert_eq!(m.l.show(t5)["progress"], 20);
     m.l.run_ok(&["check"]);

@@ -277,12 +277,7 @@ fn row_change(
     };
     let report = text(2)?;
     let problems = text(3)?;
-    let evidence: Vec<String> = text(4)?
-        .unwrap_or_default()
-        .split(['\n', '、', '；', ';'])
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let evidence = super::evidence::names_in(&text(4)?.unwrap_or_default());
     let to = get(5);
     let reason = text(6)?;
     let extension = match (to.is_empty(), reason) {
@@ -381,6 +376,9 @@ pub fn apply(
                     tasks::note(w, c.task, n)?;
                 }
             }
+            // The names the unit gave under 佐证材料 are references the office checks at
+            // 销号, so they are attached as the task's evidence, not only quoted in the note.
+            super::evidence::attach_in(w, c.task, &[], &c.evidence)?;
             // A request waits for the office (approve or reject); the deadline stays.
             if let Some((to, reason)) = &c.extension {
                 super::requests::request_extension_in(w, c.task, *to, reason, sheet.as_of, lang)?;
