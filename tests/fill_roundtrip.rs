@@ -945,3 +945,64 @@ fn a_unit_is_found_by_any_of_its_names() {
     assert_eq!(out.lines().count(), 3, "{out}");
     assert!(!all.join("司法局.xlsx").exists());
 }
+
+/// Runs `taizhang ARGS` on a pty (through `script`) with `input` typed in, in English; None
+/// where `script` is missing.
+fn on_pty(l: &Ledger, args: &str, input: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        common::skip("`script` (util-linux) is not installed, so no pty can be made");
+        return None;
+    }
+    let line = format!(
+        "'{}' --lang en --db '{}' {args}",
+        env!("CARGO_BIN_EXE_taizhang"),
+        l.path.display()
+    );
+    let mut c = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("TAIZHANG_NOW", &l.now)
+        .env("TAIZHANG_USER", common::USER)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run script");
+    c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let o = c.wait_with_output().unwrap();
+    Some(String::from_utf8_lossy(&o.stdout).replace('\r', ""))
+}
+
+#[test]
+fn the_import_asks_on_a_terminal() {
+    let mut m = month();
+    let r1 = row_of(&m.sheet("区司法局"), m.t1);
+    let f = m.filled(
+        "区司法局",
+        "sj-asked.xlsx",
+        &[
+            (r1, C_PROGRESS, Cell::Number(60.0)),
+            (r1, C_REPORT, Cell::Text("已试点")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    let before = m.l.dump();
+    let arg = format!("import '{}'", f.display());
+    // Answered no: the preview and the question, nothing written.
+    let Some(no) = on_pty(&m.l, &arg, "n\n") else {
+        return;
+    };
+    assert!(no.contains("0% → 60%"), "{no}");
+    assert!(no.contains("Apply these changes? [y/N]"), "{no}");
+    assert_eq!(m.l.dump(), before, "{no}");
+    // Not a terminal: the preview only, as before, and no question.
+    let piped = m.l.run_ok(&["import", f.to_str().unwrap()]);
+    assert!(!piped.contains("[y/N]"), "{piped}");
+    assert_eq!(m.l.dump(), before);
+    // Answered yes: applied, as with --apply.
+    let yes = on_pty(&m.l, &arg, "y\n").unwrap();
+    assert!(yes.contains("Imported the fill sheet"), "{yes}");
+    assert_eq!(m.l.show(m.t1)["progress"], 60);
+    m.l.run_ok(&["check"]);
+}
