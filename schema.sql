@@ -306,3 +306,30 @@ WHERE NOT EXISTS (SELECT 1 FROM outline_period);
 -- every listing is read from them alone.
 CREATE INDEX IF NOT EXISTS history_year ON history(task_id) WHERE field = 'year';
 -- end block: outline-periods
+
+-- block: unit-edits (added in version 12, issue 13)
+-- Edits of the units register (unit rename/alias/unalias/short), one row per edit, in the
+-- change that made it, so the register has an audit trail and `undo` can take an edit back.
+-- `before` is the register as it was (JSON: each unit's name, short name and aliases): it is
+-- small (tens of units), and restoring it is exact where replaying an inverse would not be
+-- (a merge moves many aliases). Append-only, like the history. IF NOT EXISTS lets the step
+-- stand on its own whatever ran before it.
+CREATE TABLE IF NOT EXISTS unit_edit (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    action    TEXT NOT NULL CHECK (action IN ('rename', 'alias', 'unalias', 'short', 'undo')),
+    unit      TEXT NOT NULL,
+    old       TEXT,
+    new       TEXT,
+    before    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unit_edit_change ON unit_edit(change_id);
+CREATE TRIGGER IF NOT EXISTS unit_edit_no_update BEFORE UPDATE ON unit_edit
+BEGIN
+    SELECT RAISE(ABORT, 'unit edits are append-only');
+END;
+CREATE TRIGGER IF NOT EXISTS unit_edit_no_delete BEFORE DELETE ON unit_edit
+BEGIN
+    SELECT RAISE(ABORT, 'unit edits are append-only');
+END;
+-- end block: unit-edits

@@ -319,7 +319,7 @@ const MAX_COMMAND: usize = 500;
 
 /// Change rows well-formed and in agreement with their history rows: a valid time, an actor,
 /// a command line of 1 to 500 characters, an undo naming an earlier change, at least one
-/// history row, each history row stamped with its change's time and actor, and the rows in
+/// history row (or a units register edit, which has none), each history row stamped with its change's time and actor, and the rows in
 /// the order of their changes. Times need not grow with ids: back-filled changes
 /// (TAIZHANG_NOW) and merged ledgers carry earlier times than the changes before them.
 fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
@@ -357,7 +357,8 @@ fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     }
     let checks = [
         "SELECT 'change #' || c.id || ' has no history rows' FROM change c
-         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
+         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM unit_edit e WHERE e.change_id = c.id)",
         "SELECT 'history row #' || h.id || ' disagrees with its change #' || h.change_id
                 || ' on the ' || CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
          FROM history h JOIN change c ON c.id = h.change_id

@@ -17,6 +17,8 @@ pub struct Plan {
     pub actor: String,
     pub command: String,
     pub rows: Vec<HistoryRow>,
+    /// The units register edit the change made, if it was `unit rename/alias/unalias/short`.
+    pub unit_edit: Option<super::units::Edit>,
 }
 
 /// A change that was neither an undo nor taken back by one.
@@ -92,6 +94,7 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         actor,
         command,
         rows,
+        unit_edit: super::units::edit_of_change(conn, change_id)?,
     })
 }
 
@@ -102,6 +105,10 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
         "撤销变更 #{} / undo of change #{}",
         plan.change_id, plan.change_id
     );
+    // A register edit is taken back by restoring the register it changed (it has no rows).
+    if let Some(e) = &plan.unit_edit {
+        super::units::undo_edit(w, e)?;
+    }
     for h in plan.rows.iter().rev() {
         match h.field.as_str() {
             // There is no hard delete: a created task is taken back by cancelling it, and so
@@ -142,5 +149,5 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
             }
         }
     }
-    Ok(plan.rows.len())
+    Ok(plan.rows.len() + usize::from(plan.unit_edit.is_some()))
 }
