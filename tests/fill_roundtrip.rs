@@ -1006,3 +1006,61 @@ fn the_import_asks_on_a_terminal() {
     assert_eq!(m.l.show(m.t1)["progress"], 60);
     m.l.run_ok(&["check"]);
 }
+
+/// The lead (区司法局) and a supporting unit (区市场监管局) both report on #1 in one month.
+fn two_units_on_one_task(
+    m: &Month,
+    sj_edits: &[(u32, u32, Cell)],
+    sc_edits: &[(u32, u32, Cell)],
+) -> (PathBuf, PathBuf) {
+    let sj = m.filled("区司法局", "sj-both.xlsx", sj_edits);
+    let sc = m.filled("区市场监管局", "sc-both.xlsx", sc_edits);
+    (sj, sc)
+}
+
+#[test]
+fn another_units_note_does_not_make_a_row_stale() {
+    let mut m = month();
+    let sj_row = row_of(&m.sheet("区司法局"), m.t1);
+    let sc_row = row_of(&m.sheet("区市场监管局"), m.t1);
+    let (sj, sc) = two_units_on_one_task(
+        &m,
+        &[(sj_row, C_REPORT, Cell::Text("牵头制定实施方案"))],
+        &[
+            (sc_row, C_PROGRESS, Cell::Number(40.0)),
+            (sc_row, C_REPORT, Cell::Text("配合完成市场领域试点")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", sj.to_str().unwrap(), "--apply"]);
+    // The lead's note came in after the export; the supporting unit's row changes progress,
+    // which nobody else changed, so it applies.
+    m.l.run_ok(&["import", sc.to_str().unwrap(), "--apply"]);
+    assert_eq!(m.l.show(m.t1)["progress"], 40);
+    m.l.run_ok(&["check"]);
+}
+
+#[test]
+fn another_units_progress_still_makes_a_row_stale() {
+    let mut m = month();
+    let sj_row = row_of(&m.sheet("区司法局"), m.t1);
+    let sc_row = row_of(&m.sheet("区市场监管局"), m.t1);
+    let (sj, sc) = two_units_on_one_task(
+        &m,
+        &[
+            (sj_row, C_PROGRESS, Cell::Number(60.0)),
+            (sj_row, C_REPORT, Cell::Text("已在 3 个执法部门试点")),
+        ],
+        &[(sc_row, C_REPORT, Cell::Text("配合完成市场领域试点"))],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", sj.to_str().unwrap(), "--apply"]);
+    // Progress and status changed since the export: the row was written against what the
+    // unit saw then, so it is stale even though it only adds a note.
+    let before = m.l.dump();
+    let f = m.l.fail(&["import", sc.to_str().unwrap(), "--apply"]);
+    assert_eq!(f.code, 1, "{f:?}");
+    assert!(f.stderr.contains("推行行政执法三项制度"), "{f:?}");
+    assert!(f.stderr.contains("--skip-conflicts"), "{f:?}");
+    assert_eq!(m.l.dump(), before);
+}

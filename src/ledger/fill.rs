@@ -158,7 +158,21 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
             continue;
         }
         let task = tasks::get(conn, id, sheet.as_of)?;
-        if store::version(conn, id)? != version {
+        // Stale only when the task changed since the export in what the row reports on:
+        // progress and status always (the unit filled them against what it saw), and the
+        // deadline and requests when it asks for an extension. A note or evidence another
+        // unit sent (a lead and a supporting unit both report on one task) does not count.
+        let mut fields = vec!["progress", "status", "created"];
+        if row.fill.get(5).is_some_and(|c| !c.trim().is_empty()) {
+            use crate::model::events as ev;
+            fields.extend([
+                "deadline",
+                ev::EXTENSION_REQUEST,
+                ev::EXTENSION_APPROVED,
+                ev::EXTENSION_REJECTED,
+            ]);
+        }
+        if store::changed_since(conn, id, version, &fields)? {
             p.conflicts.push(Conflict {
                 row: n,
                 task: id,
