@@ -1064,3 +1064,28 @@ fn another_units_progress_still_makes_a_row_stale() {
     assert!(f.stderr.contains("--skip-conflicts"), "{f:?}");
     assert_eq!(m.l.dump(), before);
 }
+
+/// Evidence names a sheet brought are records of what the unit sent, kept like any attached
+/// evidence: the import that attached them is not undone (one line, ledger unchanged).
+#[test]
+fn an_imported_sheet_with_evidence_names_is_not_undone() {
+    let mut m = month();
+    let r1 = row_of(&m.sheet("区司法局"), m.t1);
+    let filled = m.filled(
+        "区司法局",
+        "undo-evidence.xlsx",
+        &[
+            (r1, C_PROGRESS, Cell::Number(40.0)),
+            (r1, C_REPORT, Cell::Text("已试点")),
+            (r1, C_EVIDENCE, Cell::Text("天宁司法〔2026〕3号")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", filled.to_str().unwrap(), "--apply"]);
+    let before = m.l.dump();
+    let f = m.l.fail(&["undo", "--yes"]);
+    assert_eq!(f.code, 1, "{f:?}");
+    assert!(f.stderr.contains("evidence"), "{f:?}");
+    assert_eq!(f.stderr.trim().lines().count(), 1, "{f:?}");
+    assert_eq!(m.l.dump(), before);
+}
