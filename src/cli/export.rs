@@ -127,6 +127,7 @@ impl Export {
             };
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
             h.scope = self.scope.scope(c)?;
+            h.name = db::settings::name(c)?;
             Ok(h)
         };
         match format {

@@ -15,6 +15,10 @@ pub struct Init {
     /// year defaults to the period's closing year. 纲要期间
     #[arg(long, value_name = "START-END")]
     pub outline: Option<Outline>,
+    /// The unit the ledger belongs to, shown in every export's title, e.g. 常州市天宁区
+    /// (change it later with `config name`). 台账名称
+    #[arg(long, value_name = "NAME", value_parser = super::parse_name)]
+    pub name: Option<String>,
 }
 
 impl Init {
@@ -22,12 +26,19 @@ impl Init {
         if let Some(o) = self.outline {
             ledger.write(&ctx.meta, |w| crate::db::set_outline(w, o))?;
         }
+        if let Some(n) = &self.name {
+            let n = super::config::checked_name(n, ctx)?;
+            ledger.write(&ctx.meta, |w| {
+                crate::db::settings::set(w, crate::db::settings::NAME, &n)
+            })?;
+        }
         let outline = ledger.outline()?;
+        let name = ledger.read(crate::db::settings::name)?;
         let path = ledger.path().display().to_string();
         match ctx.format {
             Format::Json => emit_json(
                 out,
-                &serde_json::json!({ "db": path, "outline": outline.to_string() }),
+                &serde_json::json!({ "db": path, "outline": outline.to_string(), "name": name }),
             ),
             _ => emit(
                 out,

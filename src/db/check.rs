@@ -389,6 +389,13 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     for (key, value) in &rows {
         match key.as_str() {
             "outline_start" | "outline_end" => {}
+            // The ledger's name (`config name`): one line of text.
+            k if k == crate::db::settings::NAME
+                && !value.trim().is_empty()
+                && !value.chars().any(char::is_control) => {}
+            k if k == crate::db::settings::NAME => {
+                problems.push("the ledger's name setting is empty or not one line".into())
+            }
             "created_at" if is_stamp(value) => {}
             "created_at" => {
                 problems.push("the ledger's creation time is not an RFC 3339 time".into())

@@ -27,6 +27,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize)]
 pub struct Header {
     pub ledger: String,
+    /// The unit the ledger belongs to (`config name`), named in the title; null when unset.
+    pub name: Option<String>,
     pub year: i32,
     pub as_of: NaiveDate,
     pub outline: String,
@@ -412,10 +414,43 @@ pub fn label_of(r: &Row) -> String {
     r.reference.clone().unwrap_or_else(|| format!("#{}", r.id))
 }
 
+impl Header {
+    /// The export's title, led by the unit's name when the ledger has one:
+    /// "常州市天宁区2025年度法治政府建设任务完成情况".
+    pub fn title(&self, lang: Lang) -> String {
+        let name = self.name.as_deref().unwrap_or_default();
+        match lang {
+            Lang::Zh => format!("{name}{}年度法治政府建设任务完成情况", self.year),
+            Lang::En if name.is_empty() => {
+                format!("Rule-of-law government tasks: status for {}", self.year)
+            }
+            Lang::En => format!(
+                "{name}: rule-of-law government tasks, status for {}",
+                self.year
+            ),
+        }
+    }
+
+    /// When the export was made, as the office's local time ("2025-03-01 09:00").
+    pub fn generated_local(&self) -> String {
+        local_time(&self.generated_at)
+    }
+}
+
+/// A stored RFC 3339 stamp as a local date and time to the minute, the way a printed report
+/// gives it. The one place an export formats a moment, so the ledger's own time zone can be
+/// applied here; a stamp that does not parse is shown as it is.
+pub fn local_time(stamp: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| stamp.to_string())
+}
+
 /// The header for `year` as of `as_of`.
 pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now: &str) -> Header {
     Header {
         ledger,
+        name: None,
         year,
         as_of,
         outline: outline.to_string(),

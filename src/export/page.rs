@@ -16,7 +16,8 @@ pub struct Labels {
     pub comma: &'static str,
     /// Between the refs of a list ("、" or ", ").
     pub list: &'static str,
-    pub ledger: &'static str,
+    /// The unit the ledger belongs to (填报单位).
+    pub unit: &'static str,
     pub as_of: &'static str,
     pub outline: &'static str,
     /// Appended to the outline in Markdown in its closing year.
@@ -52,7 +53,7 @@ impl Labels {
             sep: t("：", ": "),
             comma: t("，", ", "),
             list: t("、", ", "),
-            ledger: t("台账", "Ledger"),
+            unit: t("填报单位", "Unit"),
             as_of: t("统计截至", "As of"),
             outline: t("纲要期间", "Outline period"),
             closing_md: t("（纲要收官之年）", " (the outline's closing year)"),
@@ -170,7 +171,8 @@ pub struct TaskLine {
 pub struct Page {
     pub l: Labels,
     pub title: String,
-    pub ledger: String,
+    /// The ledger's name (`config name`); empty when unset, and then not shown.
+    pub unit: String,
     pub as_of: String,
     pub outline: String,
     pub closing_year: bool,
@@ -193,15 +195,12 @@ impl Page {
         let c = &s.summary.counts;
         Page {
             l: Labels::new(lang),
-            title: match lang {
-                Lang::Zh => format!("{}年度法治政府建设任务完成情况", h.year),
-                Lang::En => format!("Rule-of-law tasks: status for {}", h.year),
-            },
-            ledger: h.ledger.clone(),
+            title: h.title(lang),
+            unit: h.name.clone().unwrap_or_default(),
             as_of: h.as_of.to_string(),
             outline: h.outline.clone(),
             closing_year: h.closing_year,
-            generated_at: h.generated_at.clone(),
+            generated_at: h.generated_local(),
             summary: Figures::of(c),
             by_status: Status::ALL
                 .iter()

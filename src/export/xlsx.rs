@@ -106,7 +106,7 @@ fn summary_sheet(
     }
     let h = &s.header;
     let info = [
-        (t("台账", "Ledger"), h.ledger.clone()),
+        (t("填报单位", "Unit"), h.name.clone().unwrap_or_default()),
         (t("年度", "Year"), h.year.to_string()),
         (t("统计截至", "As of"), h.as_of.to_string()),
         (
@@ -121,7 +121,7 @@ fn summary_sheet(
                 }
             ),
         ),
-        (t("生成时间", "Generated"), h.generated_at.clone()),
+        (t("生成时间", "Generated"), h.generated_local()),
     ];
     let mut r = 0u32;
     for (k, v) in info {
