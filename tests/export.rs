@@ -418,6 +418,11 @@ fn cell_text(d: &Data) -> String {
         Data::String(s) => s.clone(),
         Data::Float(f) => format!("{f}"),
         Data::Int(i) => i.to_string(),
+        // Deadlines and completion days are date cells (issue 17): compared as ISO dates.
+        Data::DateTime(d) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+            (epoch + chrono::Duration::days(d.as_f64() as i64)).to_string()
+        }
         other => panic!("unexpected cell {other:?}"),
     }
 }
@@ -427,11 +432,13 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     let range = wb.worksheet_range("台账").unwrap();
     let rows: Vec<&[Data]> = range.rows().collect();
     let head: Vec<String> = rows[0].iter().map(cell_text).collect();
-    assert_eq!(head, HEAD_ZH);
+    // The export's columns, then the workbook's own 完成时间 date column.
+    assert_eq!(head[..14], HEAD_ZH);
+    assert_eq!(head[14], "完成时间");
     let want = expected_rows(l, true, &IDS_2025, &notes_2025());
     assert_eq!(rows.len() - 1, want.len());
     for (got, want) in rows[1..].iter().zip(&want) {
-        assert_eq!(got.len(), 14);
+        assert_eq!(got.len(), 15);
         // 序号 is a number, 进度 a fraction formatted as a percentage.
         assert_eq!(
             got[0],
@@ -445,7 +452,7 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
         }
         let text: Vec<String> = got.iter().map(cell_text).collect();
         assert_eq!(text[1..9], want[1..9]);
-        assert_eq!(text[10..], want[10..]);
+        assert_eq!(text[10..14], want[10..]);
     }
     let p27 = rows[11];
     assert_eq!(cell_text(&p27[4]), "落实行政执法三项制度");
@@ -456,9 +463,11 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
-    assert_eq!(srows[1][..2], ["年度", "2025"]);
-    assert_eq!(srows[2][..2], ["统计截至", "2025-12-31"]);
-    assert_eq!(srows[3][..2], ["纲要期间", "2021-2025（收官之年）"]);
+    // The title, then the header lines (a ledger without a name has no 填报单位 line).
+    assert_eq!(srows[0][0], "2025年度法治政府建设任务完成情况");
+    assert_eq!(srows[1][0], "年度：2025");
+    assert_eq!(srows[2][0], "统计截至：2025-12-31");
+    assert_eq!(srows[3][0], "纲要期间：2021-2025（收官之年）");
     let area = srows
         .iter()
         .find(|r| r[0] == "执法监督")
@@ -466,6 +475,9 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     // total 2, completion 50%, mean progress 70%, overdue 1.
     assert_eq!(area[1..5], ["2", "0.5", "0.7", "1"]);
     let total = srows.iter().find(|r| r[0] == "合计").expect("total row");
+    // Per unit too, each table with its total.
+    assert!(srows.iter().any(|r| r[0] == "牵头单位"), "{srows:?}");
+    assert_eq!(srows.iter().filter(|r| r[0] == "合计").count(), 2);
     assert_eq!(total[1], "14");
 }
 
@@ -516,7 +528,8 @@ fn xlsx_sheet_names_follow_the_language() {
     assert_eq!(wb.sheet_names(), ["Ledger", "Summary"]);
     let range = wb.worksheet_range("Ledger").unwrap();
     let head: Vec<String> = range.rows().next().unwrap().iter().map(cell_text).collect();
-    assert_eq!(head, HEAD_EN);
+    assert_eq!(head[..14], HEAD_EN);
+    assert_eq!(head[14], "Completed");
 }
 
 fn export_json(l: &Ledger, extra: &[&str]) -> Value {

@@ -88,3 +88,136 @@ fn every_export_title_names_the_unit_not_the_file() {
     let json = l.json(&["export", "--year", "2025"]);
     assert_eq!(json["header"]["name"], "常州市天宁区");
 }
+
+/// The text of one part of a zip file (an xlsx), e.g. "xl/worksheets/sheet1.xml".
+fn part(file: &std::path::Path, name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
+    let mut s = String::new();
+    z.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// The reference ledger exported to a workbook, with its name set.
+fn reference_xlsx(lang: &str) -> (Ledger, std::path::PathBuf) {
+    let l = common::reference_ledger();
+    l.run_ok(&["config", "name", "常州市天宁区"]);
+    // One finished task, for a completion date.
+    l.run_ok(&["update", "19", "--status", "done"]);
+    let file = l.sibling("2025.xlsx");
+    l.run_ok(&[
+        "--lang",
+        lang,
+        "export",
+        "--year",
+        "2025",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    (l, file)
+}
+
+#[test]
+fn xlsx_task_sheet_is_set_up_for_printing() {
+    let (_l, file) = reference_xlsx("zh");
+    let sheet = part(&file, "xl/worksheets/sheet1.xml");
+    // A4 landscape, one page wide and any number of pages tall.
+    assert!(sheet.contains(r#"paperSize="9""#), "{sheet}");
+    assert!(sheet.contains(r#"orientation="landscape""#), "{sheet}");
+    assert!(sheet.contains(r#"<pageSetUpPr fitToPage="1"/>"#), "{sheet}");
+    assert!(sheet.contains(r#"fitToHeight="0""#), "{sheet}");
+    // Autofilter over the header, panes frozen under it, overdue as a conditional format.
+    assert!(sheet.contains("<autoFilter ref=\"A1:"), "{sheet}");
+    assert!(
+        sheet.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+        ),
+        "{sheet}"
+    );
+    assert!(sheet.contains("<conditionalFormatting"), "{sheet}");
+    assert!(sheet.contains("DATE(2025,6,30)"), "{sheet}");
+    // Rows whose wrapped text needs more than one line are made tall enough for it.
+    assert!(sheet.contains(r#"customHeight="1""#), "{sheet}");
+    // The header row is repeated on every printed page.
+    let book = part(&file, "xl/workbook.xml");
+    assert!(
+        book.contains(
+            r#"<definedName name="_xlnm.Print_Titles" localSheetId="0">台账!$1:$1</definedName>"#
+        ),
+        "{book}"
+    );
+    let summary = part(&file, "xl/worksheets/sheet2.xml");
+    assert!(summary.contains(r#"orientation="landscape""#), "{summary}");
+}
+
+#[test]
+fn xlsx_dates_are_date_cells_and_the_summary_has_area_and_unit_tables() {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let (_l, file) = reference_xlsx("zh");
+    let mut wb: Xlsx<_> = open_workbook(&file).unwrap();
+    let sheet = wb.worksheet_range("台账").unwrap();
+    let head: Vec<String> = sheet
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (deadline, done) = (col("完成时限"), col("完成时间"));
+    let mut dates = 0;
+    for row in sheet.rows().skip(1) {
+        match &row[deadline] {
+            Data::DateTime(d) => {
+                assert!(d.is_datetime());
+                dates += 1;
+            }
+            // Continuous work (长期坚持) has no date.
+            Data::String(s) => assert_eq!(s, "长期坚持"),
+            other => panic!("deadline cell {other:?}"),
+        }
+        assert!(
+            matches!(
+                &row[done],
+                Data::DateTime(_) | Data::Empty | Data::String(_)
+            ),
+            "{:?}",
+            row[done]
+        );
+    }
+    assert!(dates > 5, "{dates} date cells");
+    assert!(
+        sheet
+            .rows()
+            .skip(1)
+            .any(|r| matches!(&r[done], Data::DateTime(_))),
+        "a finished task has its completion day as a date"
+    );
+    let summary = wb.worksheet_range("汇总").unwrap();
+    let first: Vec<String> = summary.rows().map(|r| r[0].to_string()).collect();
+    assert_eq!(first[0], "常州市天宁区2025年度法治政府建设任务完成情况");
+    assert!(first.iter().any(|c| c == "领域"), "{first:?}");
+    assert!(first.iter().any(|c| c == "牵头单位"), "{first:?}");
+    assert_eq!(
+        first.iter().filter(|c| *c == "合计").count(),
+        2,
+        "{first:?}"
+    );
+    let rates = summary
+        .rows()
+        .filter(|r| r.get(2).map(|c| c.to_string()) == Some("完成率".into()))
+        .count();
+    assert_eq!(rates, 2, "完成率 in both tables");
+}
+
+#[test]
+fn xlsx_properties_come_from_the_ledger_clock() {
+    let (_l, file) = reference_xlsx("zh");
+    let core = part(&file, "docProps/core.xml");
+    // The reference ledger's clock (TAIZHANG_NOW), in UTC, not the machine's.
+    assert!(core.contains("2025-06-30T09:00:00Z"), "{core}");
+    assert!(
+        core.contains("<dc:title>常州市天宁区2025年度法治政府建设任务完成情况</dc:title>"),
+        "{core}"
+    );
+}

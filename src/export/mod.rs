@@ -568,6 +568,12 @@ pub fn deadline_text(r: &Row, lang: Lang) -> String {
         .unwrap_or_else(|| lang.pick("长期坚持", "continuous").to_string())
 }
 
+/// The day a task was finished: the date of its completion stamp, as recorded (local time).
+pub fn completed_day(r: &Row) -> Option<NaiveDate> {
+    let s = r.completed_at.as_deref()?;
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
 /// "是" or "" (zh), "yes" or "" (en).
 pub fn yes(b: bool, lang: Lang) -> &'static str {
     match (b, lang) {
