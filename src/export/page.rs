@@ -166,6 +166,49 @@ pub struct TaskLine {
     pub cells: [String; super::CELLS.len()],
 }
 
+/// How the HTML task table lays out a column: its share of the printable width and whether
+/// its text may wrap.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnLayout {
+    /// Percent of the table's width; the columns add up to 100, so with `table-layout:
+    /// fixed` the table never grows past the page.
+    pub width: &'static str,
+    /// The CSS class of its cells: "w" wraps (任务, 进展, the area, an extension request),
+    /// "k" keeps dates, refs, status words and unit names whole, "n" is a right-aligned
+    /// figure.
+    pub class: &'static str,
+}
+
+impl ColumnLayout {
+    fn of(c: super::Cell) -> ColumnLayout {
+        use super::Cell;
+        use crate::model::field::Column;
+        let (width, class) = match c {
+            Cell::No => ("3.5", "n"),
+            Cell::Task(Column::Ref) => ("6.5", "k"),
+            Cell::Task(Column::Kind) => ("3.5", "k"),
+            Cell::Task(Column::Area) => ("8", "w"),
+            Cell::Task(Column::Title) => ("23", "w"),
+            Cell::Task(Column::Owner) => ("8", "u"),
+            Cell::Task(Column::CoOwners) => ("8", "u"),
+            Cell::Task(Column::Deadline) => ("6.5", "k"),
+            Cell::Task(Column::Status) => ("4", "k"),
+            Cell::Task(Column::Progress) => ("3.5", "n"),
+            Cell::Overdue => ("3", "k"),
+            Cell::LatestNote => ("13", "w"),
+            Cell::Task(Column::Person) => ("4.5", "u"),
+            Cell::Extension => ("5", "w"),
+            Cell::Task(_) => ("5", "w"),
+        };
+        ColumnLayout { width, class }
+    }
+}
+
+/// The rows of one printed table: a long task list is split into tables of this many rows,
+/// each with its own header, so a browser lays out (and prints) a 10,000-row page in pieces
+/// rather than as one table it must measure whole.
+pub const CHUNK: usize = 500;
+
 /// Everything the Markdown and HTML exports show.
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -185,10 +228,17 @@ pub struct Page {
     pub shortcomings: Vec<ShortcomingItem>,
     pub unaddressed: Vec<String>,
     pub columns: [&'static str; super::CELLS.len()],
+    /// The HTML layout of each column, in `columns` order.
+    pub layout: [ColumnLayout; super::CELLS.len()],
     pub tasks: Vec<TaskLine>,
 }
 
 impl Page {
+    /// The task rows in the pieces the HTML page prints as separate tables (`CHUNK`).
+    pub fn parts(&self) -> std::slice::Chunks<'_, TaskLine> {
+        self.tasks.chunks(CHUNK)
+    }
+
     /// The page of a yearly status in `lang`.
     pub fn new(s: &YearStatus, lang: Lang) -> Page {
         let h = &s.header;
@@ -241,6 +291,7 @@ impl Page {
                 .collect(),
             unaddressed: s.unaddressed.clone(),
             columns: columns(lang),
+            layout: super::CELLS.map(ColumnLayout::of),
             tasks: s
                 .tasks
                 .iter()
