@@ -310,3 +310,76 @@ fn a_long_html_export_is_split_into_tables_that_each_have_the_header() {
     assert_eq!(html.matches(r#"<td class="w">第"#).count(), 1_201);
     assert!(html.contains(r#"<td class="n">1201</td>"#));
 }
+
+/// Runs the binary on the ledger under `umask`, through the shell (the umask is inherited).
+#[cfg(unix)]
+fn under_umask(l: &Ledger, umask: &str, args: &[&str]) {
+    let bin = assert_cmd::cargo::cargo_bin("taizhang");
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(bin)
+        .arg("--db")
+        .arg(&l.path)
+        .args(args)
+        .env("TAIZHANG_NOW", common::NOW)
+        .env("TAIZHANG_USER", common::USER)
+        .env_remove("TAIZHANG_DB")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[cfg(unix)]
+fn mode_of(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn files_written_with_o_follow_the_umask_while_the_ledger_and_backups_stay_private() {
+    for (umask, want) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let l = Ledger::new();
+        under_umask(&l, umask, &["init", "--name", "常州市天宁区"]);
+        under_umask(&l, umask, &["add", "甲", "--deadline", "2025-06-30"]);
+        assert_eq!(mode_of(&l.path), 0o600, "the ledger under umask {umask}");
+        for ext in ["xlsx", "html", "md", "csv", "json", "jsonl"] {
+            let file = l.sibling(&format!("out.{ext}"));
+            let f = file.to_str().unwrap();
+            let year: &[&str] = if ext == "jsonl" {
+                &[]
+            } else {
+                &["--year", "2025"]
+            };
+            let mut args = vec!["export", "-o", f];
+            args.extend_from_slice(year);
+            under_umask(&l, umask, &args);
+            assert_eq!(mode_of(&file), want, "{ext} under umask {umask}");
+            // Written again over the old file, it still follows the umask.
+            under_umask(&l, umask, &args);
+            assert_eq!(mode_of(&file), want, "{ext} rewritten under umask {umask}");
+        }
+        let eval = l.sibling("eval.md");
+        under_umask(
+            &l,
+            umask,
+            &[
+                "export",
+                "--outline",
+                "2021-2025",
+                "-o",
+                eval.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(mode_of(&eval), want, "the evaluation under umask {umask}");
+        let backup = l.sibling("copy.db");
+        under_umask(&l, umask, &["backup", backup.to_str().unwrap()]);
+        assert_eq!(mode_of(&backup), 0o600, "a backup under umask {umask}");
+        assert_eq!(mode_of(&l.path), 0o600, "the ledger under umask {umask}");
+    }
+}
