@@ -174,8 +174,9 @@ pub struct ColumnLayout {
     /// fixed` the table never grows past the page.
     pub width: &'static str,
     /// The CSS class of its cells: "w" wraps (任务, 进展, the area, an extension request),
-    /// "k" keeps dates, refs, status words and unit names whole, "n" is a right-aligned
-    /// figure.
+    /// "k" keeps dates and status words on one line, "u" keeps refs and unit names whole
+    /// (several units break only between them, and a name longer than its column breaks
+    /// rather than run into the next), "n" is a right-aligned figure.
     pub class: &'static str,
 }
 
@@ -185,11 +186,11 @@ impl ColumnLayout {
         use crate::model::field::Column;
         let (width, class) = match c {
             Cell::No => ("3.5", "n"),
-            Cell::Task(Column::Ref) => ("6.5", "k"),
+            Cell::Task(Column::Ref) => ("8", "u"),
             Cell::Task(Column::Kind) => ("3.5", "k"),
             Cell::Task(Column::Area) => ("8", "w"),
-            Cell::Task(Column::Title) => ("23", "w"),
-            Cell::Task(Column::Owner) => ("8", "u"),
+            Cell::Task(Column::Title) => ("21.5", "w"),
+            Cell::Task(Column::Owner) => ("8.5", "u"),
             Cell::Task(Column::CoOwners) => ("8", "u"),
             Cell::Task(Column::Deadline) => ("6.5", "k"),
             Cell::Task(Column::Status) => ("4", "k"),
@@ -197,7 +198,7 @@ impl ColumnLayout {
             Cell::Overdue => ("3", "k"),
             Cell::LatestNote => ("13", "w"),
             Cell::Task(Column::Person) => ("4.5", "u"),
-            Cell::Extension => ("5", "w"),
+            Cell::Extension => ("4.5", "w"),
             Cell::Task(_) => ("5", "w"),
         };
         ColumnLayout { width, class }
