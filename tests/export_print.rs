@@ -383,3 +383,27 @@ fn files_written_with_o_follow_the_umask_while_the_ledger_and_backups_stay_priva
         assert_eq!(mode_of(&l.path), 0o600, "the ledger under umask {umask}");
     }
 }
+
+#[test]
+fn the_closing_evaluation_names_the_unit_too() {
+    let l = named();
+    for format in ["md", "html"] {
+        let out = l.run_ok(&[
+            "--lang",
+            "zh",
+            "export",
+            "--outline",
+            "2021-2025",
+            "--format",
+            format,
+        ]);
+        assert!(out.contains("常州市天宁区"), "{format}: {out}");
+        assert!(out.contains("收官评估"), "{format}: {out}");
+        assert!(out.contains("填报单位：常州市天宁区"), "{format}: {out}");
+        assert!(!out.contains("taizhang.db"), "{format}: {out}");
+        assert!(
+            out.contains("生成时间：2025-03-01 09:00"),
+            "{format}: {out}"
+        );
+    }
+}

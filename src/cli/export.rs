@@ -199,7 +199,9 @@ impl Export {
             // Each year is counted as it stood at its own end; the as-of day (today unless
             // --as-of) decides what was carried over since and whether shortcomings were
             // closed, since carry-over and late work happen after the period ends.
-            eval::evaluate(c, &period, ctx.as_of, path.clone(), &ctx.meta.at)
+            let mut e = eval::evaluate(c, &period, ctx.as_of, path.clone(), &ctx.meta.at)?;
+            e.header.unit = db::settings::name(c)?;
+            Ok(e)
         })?;
         let io = |e| Error::io("writing the evaluation", e);
         let write = |w: &mut dyn Write| -> Result<()> {
