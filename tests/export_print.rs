@@ -146,6 +146,15 @@ fn xlsx_task_sheet_is_set_up_for_printing() {
         ),
         "{book}"
     );
+    // Each printed page is headed by the title and numbered.
+    assert!(
+        sheet.contains("<oddHeader>&amp;C常州市天宁区2025年度法治政府建设任务完成情况</oddHeader>"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("<oddFooter>&amp;C第 &amp;P 页，共 &amp;N 页</oddFooter>"),
+        "{sheet}"
+    );
     let summary = part(&file, "xl/worksheets/sheet2.xml");
     assert!(summary.contains(r#"orientation="landscape""#), "{summary}");
 }
@@ -406,4 +415,20 @@ fn the_closing_evaluation_names_the_unit_too() {
             "{format}: {out}"
         );
     }
+}
+
+#[test]
+fn check_finds_a_ledger_name_that_is_not_one_line() {
+    let l = named();
+    l.run_ok(&["check"]);
+    let c = rusqlite::Connection::open(&l.path).unwrap();
+    c.execute(
+        "UPDATE meta SET value = '常州\n天宁' WHERE key = 'name'",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let f = l.fail(&["check"]);
+    assert_eq!(f.code, 1, "{f:?}");
+    assert!(f.stdout.contains("name setting"), "{f:?}");
 }

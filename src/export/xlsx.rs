@@ -130,14 +130,20 @@ fn overdue_rule(as_of: chrono::NaiveDate, lang: Lang, row: u32) -> String {
     format!("AND({})", parts.join(","))
 }
 
-/// Sets up a sheet for printing: A4 landscape, one page wide, page numbers in the footer.
-fn print_setup(sheet: &mut Worksheet, lang: Lang) {
+/// Sets up a sheet for printing: A4 landscape, one page wide, the title in the page header
+/// (so a loose page still says what it belongs to), page numbers in the footer.
+fn print_setup(sheet: &mut Worksheet, title: &str, lang: Lang) {
     sheet
         .set_paper_size(A4)
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
-        .set_margins(0.4, 0.4, 0.6, 0.6, 0.3, 0.3)
+        .set_margins(0.4, 0.4, 0.7, 0.6, 0.3, 0.3)
         .set_footer(lang.pick("&C第 &P 页，共 &N 页", "&CPage &P of &N"));
+    // "&" starts a code in a page header; Excel allows 255 characters in all.
+    let header = format!("&C{}", title.replace('&', "&&"));
+    if header.chars().count() <= 255 {
+        sheet.set_header(header);
+    }
 }
 
 /// The workbook's properties, from the ledger's clock rather than the computer's: the same
@@ -191,7 +197,7 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
 
     let sheet = wb.add_worksheet_with_constant_memory();
     sheet.set_name(lang.pick("台账", "Ledger")).map_err(xerr)?;
-    print_setup(sheet, lang);
+    print_setup(sheet, &h.title(lang), lang);
     sheet.set_repeat_rows(0, 0).map_err(xerr)?;
     // A 逾期 formula whose answer is "not overdue" caches an empty text, not Excel's 0.
     sheet.set_formula_result_default("");
@@ -338,7 +344,7 @@ fn summary_sheet(
 ) -> Result<()> {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
     sh.set_name(t("汇总", "Summary")).map_err(xerr)?;
-    print_setup(sh, lang);
+    print_setup(sh, &s.header.title(lang), lang);
     let h = &s.header;
     let title = h.title(lang);
     let sep = t("：", ": ");
