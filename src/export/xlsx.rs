@@ -32,17 +32,24 @@ const LINE_HEIGHT: f64 = 15.0;
 /// (a CJK character is two units) and so that the whole row fits an A4 landscape page at a
 /// readable scale. The task sheet streams its rows in constant-memory mode, where widths must
 /// be set before the first row, so they cannot be measured from the data.
-fn width_of(c: Cell) -> f64 {
+fn width_of(c: Cell, lang: Lang) -> f64 {
     match c {
         Cell::No => 6.0,
         Cell::Task(Column::Ref) => 11.0,
-        Cell::Task(Column::Kind) => 7.0,
+        // English kind and status words ("shortcoming", "cancelled") are longer.
+        Cell::Task(Column::Kind) => match lang {
+            Lang::Zh => 7.0,
+            Lang::En => 12.0,
+        },
+        Cell::Task(Column::Status) => match lang {
+            Lang::Zh => 8.0,
+            Lang::En => 10.0,
+        },
         Cell::Task(Column::Area) => 14.0,
         Cell::Task(Column::Title) => 44.0,
         Cell::Task(Column::Owner) => 14.0,
         Cell::Task(Column::CoOwners) => 16.0,
         Cell::Task(Column::Deadline) => 11.0,
-        Cell::Task(Column::Status) => 8.0,
         Cell::Task(Column::Progress) => 7.0,
         Cell::Overdue => 6.0,
         Cell::LatestNote => 30.0,
@@ -66,13 +73,26 @@ pub fn lines_in(text: &str, width: f64) -> usize {
         .sum()
 }
 
+/// The widths of the export's columns in the sheet: the chosen width, or wider where a word
+/// of the heading would not fit ("Progress", "Overdue" in English).
+fn widths(lang: Lang) -> Vec<f64> {
+    CELLS
+        .iter()
+        .zip(columns(lang))
+        .map(|(c, label)| {
+            let word = label.split(' ').map(|w| w.width()).max().unwrap_or(0);
+            width_of(*c, lang).max(word as f64 + 2.0)
+        })
+        .collect()
+}
+
 /// The height in points that shows every line of the row's wrapped cells; `None` for a row
 /// of one line, which keeps the default height (and costs no memory in the writer).
-fn row_height(cells: &[String]) -> Option<f64> {
-    let lines = CELLS
+fn row_height(cells: &[String], widths: &[f64]) -> Option<f64> {
+    let lines = widths
         .iter()
         .zip(cells)
-        .map(|(c, text)| lines_in(text, width_of(*c)))
+        .map(|(w, text)| lines_in(text, *w))
         .max()
         .unwrap_or(1);
     (lines > 1).then_some(LINE_HEIGHT * lines as f64 + 2.0)
@@ -201,13 +221,10 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     sheet.set_repeat_rows(0, 0).map_err(xerr)?;
     // A 逾期 formula whose answer is "not overdue" caches an empty text, not Excel's 0.
     sheet.set_formula_result_default("");
-    for (i, (c, label)) in CELLS.iter().zip(cols).enumerate() {
+    let widths = widths(lang);
+    for (i, w) in widths.iter().enumerate() {
         let col = u16::try_from(i).unwrap_or(u16::MAX);
-        // Wide enough for the heading on at most two lines.
-        let fit = (label.width() as f64 / 2.0).ceil() + 2.0;
-        sheet
-            .set_column_width(col, width_of(*c).max(fit))
-            .map_err(xerr)?;
+        sheet.set_column_width(col, *w).map_err(xerr)?;
     }
     sheet.set_column_width(DONE_COL, DONE_WIDTH).map_err(xerr)?;
     sheet.set_freeze_panes(1, 0).map_err(xerr)?;
@@ -237,7 +254,7 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
             })?;
         last = r;
         let texts = cells(task, lang);
-        if let Some(ht) = row_height(&texts) {
+        if let Some(ht) = row_height(&texts, &widths) {
             sheet.set_row_height(r, ht).map_err(xerr)?;
         }
         for (i, (c, s)) in CELLS.iter().zip(&texts).enumerate() {
