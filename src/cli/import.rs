@@ -370,6 +370,7 @@ impl Import {
             },
             self.source.as_deref(),
             &mut tick,
+            ctx.lang,
         )?;
         bar.finish_and_clear();
         match ctx.format {

@@ -67,6 +67,20 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
 
+    // Every task belongs to the outline period of its plan year.
+    let mut stmt = conn.prepare(
+        "SELECT 'task #' || t.id || ' has plan year ' || t.year
+                || ', in no outline period (add one with outline add)'
+         FROM task t
+         WHERE t.year IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM outline_period p
+                           WHERE t.year BETWEEN p.start_year AND p.end_year)
+         ORDER BY t.id",
+    )?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        problems.push(row?);
+    }
+
     // The index of tasks by unit equals the tasks, and the register knows every name.
     problems.extend(super::units::differs(conn)?);
 

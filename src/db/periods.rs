@@ -2,7 +2,7 @@
 //! and closing years (收官之年). Every task belongs to the period of its plan year.
 
 use rusqlite::{Connection, OptionalExtension};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Writer;
 use crate::model::{Lang, Outline};
@@ -12,7 +12,7 @@ use crate::{Error, Result};
 pub const DEFAULT_NAME: &str = "法治政府建设实施纲要（2021—2025年）";
 
 /// One outline period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub start: i32,
     pub end: i32,
@@ -134,6 +134,43 @@ pub fn add(w: &Writer, o: Outline, name: &str, lang: Lang) -> Result<Period> {
         name: name.to_string(),
         closing_year: o.end,
     })
+}
+
+/// Takes in the periods another ledger brings (a JSON Lines merge): a period with the same
+/// span is already there (the ledger keeps its own name), a new one is added, and one that
+/// overlaps a period of the ledger differently is refused as `add` refuses it.
+pub fn merge(w: &Writer, incoming: &[Period], lang: Lang) -> Result<()> {
+    for p in incoming {
+        // The file is another program's text until proved: a span or name `outline add`
+        // would refuse is refused here too.
+        let span = format!("{}-{}", p.start, p.end)
+            .parse::<Outline>()
+            .map_err(|e| Error::Refused(format!("the file's header: {e}; nothing was imported")))?;
+        crate::cli::parse_name(&p.name).map_err(|e| {
+            Error::Refused(format!(
+                "the file's header: outline period {span}: {e}; nothing was imported"
+            ))
+        })?;
+        if with_span(w.conn(), p.span())?.is_none() {
+            add(w, p.span(), &p.name, lang)?;
+        }
+    }
+    Ok(())
+}
+
+/// The first plan year of a task after `after_id` that lies in no period, if any.
+pub fn first_year_outside(conn: &Connection, after_id: i64) -> Result<Option<i32>> {
+    Ok(conn
+        .query_row(
+            "SELECT t.year FROM task t
+             WHERE t.id > ?1 AND t.year IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM outline_period p
+                               WHERE t.year BETWEEN p.start_year AND p.end_year)
+             ORDER BY t.id LIMIT 1",
+            [after_id],
+            |r| r.get(0),
+        )
+        .optional()?)
 }
 
 /// Renames the period with this span.
