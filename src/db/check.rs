@@ -322,7 +322,8 @@ fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     }
     let checks = [
         "SELECT 'change #' || c.id || ' has no history rows' FROM change c
-         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
+         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM period_history p WHERE p.change_id = c.id)",
         "SELECT 'history row #' || h.id || ' disagrees with its change #' || h.change_id
                 || ' on the ' || CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
          FROM history h JOIN change c ON c.id = h.change_id

@@ -33,12 +33,14 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((change_id, at, actor, command)) = found else {
+    let Some((change_id, at, actor, command)): Option<(i64, String, String, String)> = found else {
         return Err(Error::Refused(format!(
             "{actor} has no change left to undo (undo takes back your own last command; --user names you)"
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
+    // A change to outline periods is taken back only when that leaves every task in a period.
+    super::periods::undo_refusal(conn, change_id, &command)?;
     // A request, a decision on one and attached evidence are records of what a person did,
     // kept in tables of their own that are append-only: they are answered (reject, a new
     // request), not taken back.
@@ -131,5 +133,6 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
             }
         }
     }
-    Ok(plan.rows.len())
+    let periods = super::periods::undo_change(w, plan.change_id, &plan.command)?;
+    Ok(plan.rows.len() + periods)
 }
