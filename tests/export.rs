@@ -458,7 +458,13 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
         .collect();
     assert_eq!(srows[1][..2], ["年度", "2025"]);
     assert_eq!(srows[2][..2], ["统计截至", "2025-12-31"]);
-    assert_eq!(srows[3][..2], ["纲要期间", "2021-2025（收官之年）"]);
+    assert_eq!(
+        srows[3][..2],
+        [
+            "纲要期间",
+            "法治政府建设实施纲要（2021—2025年） 2021-2025（收官之年）"
+        ]
+    );
     let area = srows
         .iter()
         .find(|r| r[0] == "执法监督")

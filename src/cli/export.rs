@@ -121,11 +121,13 @@ impl Export {
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             // The period of the year shown, not the ledger's latest: a 2025 export keeps
             // saying 2021-2025 and its closing year after a 2026-2030 period is added.
-            let outline = match db::periods::of_year(c, year)? {
+            let period = db::periods::of_year(c, year)?;
+            let outline = match &period {
                 Some(p) => p.span(),
                 None => db::outline(c)?,
             };
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.outline_name = period.map(|p| p.name);
             h.scope = self.scope.scope(c)?;
             Ok(h)
         };

@@ -30,6 +30,10 @@ pub struct Header {
     pub year: i32,
     pub as_of: NaiveDate,
     pub outline: String,
+    /// The name of the outline period (法治政府建设实施纲要（2021—2025年）, 十五五), shown before
+    /// its span; none when the ledger has no period for the year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline_name: Option<String>,
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
@@ -419,9 +423,20 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         year,
         as_of,
         outline: outline.to_string(),
+        outline_name: None,
         closing_year: year == outline.end,
         generated_at: now.to_string(),
         scope: crate::db::tasks::Scope::default(),
+    }
+}
+
+impl Header {
+    /// The period as every format names it: its name, then its span.
+    pub fn outline_label(&self) -> String {
+        match &self.outline_name {
+            Some(name) => format!("{name} {}", self.outline),
+            None => self.outline.clone(),
+        }
     }
 }
 

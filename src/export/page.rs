@@ -199,7 +199,7 @@ impl Page {
             },
             ledger: h.ledger.clone(),
             as_of: h.as_of.to_string(),
-            outline: h.outline.clone(),
+            outline: h.outline_label(),
             closing_year: h.closing_year,
             generated_at: h.generated_at.clone(),
             summary: Figures::of(c),

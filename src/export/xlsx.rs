@@ -113,7 +113,7 @@ fn summary_sheet(
             t("纲要期间", "Outline period"),
             format!(
                 "{}{}",
-                h.outline,
+                h.outline_label(),
                 if h.closing_year {
                     t("（收官之年）", " (closing year)")
                 } else {
