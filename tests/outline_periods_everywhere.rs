@@ -108,8 +108,14 @@ fn periods_that_overlap_differently_through_jsonl_are_refused() {
     let b = Ledger::init();
     b.run_ok(&["outline", "add", "2026-2027", "--name", "三年行动"]);
     let before = b.dump();
-    b.fail(&["import", s(&file)])
-        .check(1, &["2026-2030", "overlaps", "2026-2027"]);
+    b.fail(&["import", s(&file)]).check(
+        1,
+        &[
+            "the file's outline period 2026-2030",
+            "overlaps",
+            "2026-2027",
+        ],
+    );
     assert_eq!(b.dump(), before);
 }
 

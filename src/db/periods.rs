@@ -152,9 +152,29 @@ pub fn merge(w: &Writer, incoming: &[Period], lang: Lang) -> Result<()> {
                 "the file's header: outline period {span}: {e}; nothing was imported"
             ))
         })?;
-        if with_span(w.conn(), p.span())?.is_none() {
-            add(w, p.span(), &p.name, lang)?;
+        if with_span(w.conn(), p.span())?.is_some() {
+            continue;
         }
+        let clash = list(w.conn())?
+            .into_iter()
+            .find(|q| q.start <= p.end && q.end >= p.start);
+        if let Some(q) = clash {
+            return Err(Error::Conflict(match lang {
+                Lang::Zh => format!(
+                    "文件中的纲要期间 {span}（{}）与本台账的 {}（{}）重叠：先使两个台账的期间一致，再合并；未导入任何内容",
+                    p.name,
+                    q.span(),
+                    q.name
+                ),
+                Lang::En => format!(
+                    "the file's outline period {span} ({}) overlaps this ledger's {} ({}): make the two ledgers' periods agree before merging; nothing was imported",
+                    p.name,
+                    q.span(),
+                    q.name
+                ),
+            }));
+        }
+        add(w, p.span(), &p.name, lang)?;
     }
     Ok(())
 }
