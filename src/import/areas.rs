@@ -21,8 +21,9 @@ pub struct AreaWords {
 /// FZ02 11/14, FZ06 0/1 and FZ09 3/5 are below 80 % or measured on fewer than five
 /// suggestions, so they are not (营商环境 and 一网通办 name work of several areas), and FZ08
 /// (4/5, exactly at the line on five suggestions, 监督 being written of every area) is kept
-/// hidden until a larger sample shows it holds. Phrases are specific on purpose: a phrase that appears in the text of
-/// several areas (法治, 依法, 规范) would make suggestions that are wrong more often than right.
+/// hidden until a larger sample shows it holds. Phrases are specific on purpose: a phrase that
+/// appears in the text of several areas (法治, 依法, 规范) would make suggestions that are wrong
+/// more often than right.
 pub const TABLE: &[AreaWords] = &[
     AreaWords {
         tag: "FZ01",
