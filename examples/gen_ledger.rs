@@ -1072,6 +1072,7 @@ impl Gen {
         links.dedup();
         Ok(TaskLine {
             kind_of_line: "task".into(),
+            evidence_files: Vec::new(),
             id,
             reference,
             kind,

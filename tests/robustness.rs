@@ -147,6 +147,7 @@ fn bulk_file(path: &Path, n: i64) {
         };
         let line = TaskLine {
             kind_of_line: "task".into(),
+            evidence_files: Vec::new(),
             id,
             reference: t.reference.clone(),
             kind: t.kind,

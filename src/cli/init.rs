@@ -15,6 +15,10 @@ pub struct Init {
     /// year defaults to the period's closing year. 纲要期间
     #[arg(long, value_name = "START-END")]
     pub outline: Option<Outline>,
+    /// The time zone the ledger's times are shown in, an IANA name such as Asia/Shanghai (the
+    /// default) or UTC. Stored times keep their own offset. 时区
+    #[arg(long, value_name = "ZONE", value_parser = crate::model::zone::parse)]
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 impl Init {
@@ -22,20 +26,25 @@ impl Init {
         if let Some(o) = self.outline {
             ledger.write(&ctx.meta, |w| crate::db::set_outline(w, o))?;
         }
+        if let Some(tz) = self.timezone {
+            ledger.write(&ctx.meta, |w| crate::db::set_timezone(w, tz))?;
+        }
+        let tz = ledger.timezone()?;
         let outline = ledger.outline()?;
         let path = ledger.path().display().to_string();
         match ctx.format {
             Format::Json => emit_json(
                 out,
-                &serde_json::json!({ "db": path, "outline": outline.to_string() }),
+                &serde_json::json!({ "db": path, "outline": outline.to_string(), "timezone": tz.name() }),
             ),
             _ => emit(
                 out,
                 format!(
-                    "{} {} ({} {outline})",
-                    ctx.t("台账文件：", "Ledger:"),
+                    "{} {} ({} {outline})\n{}",
+                    &crate::tr!(ctx.lang, "msg.init.ledger"),
                     crate::render::printable(&path),
-                    ctx.t("纲要期间", "outline period"),
+                    &crate::tr!(ctx.lang, "msg.init.outline_period"),
+                    crate::render::zone_line(tz, ctx.lang),
                 ),
             ),
         }

@@ -19,7 +19,7 @@ fn xerr(e: XlsxError) -> Error {
 /// (a CJK character is two units). The task sheet streams its rows in constant-memory mode,
 /// where widths must be set before the first row, so they cannot be measured from the data.
 const WIDTHS: [f64; super::CELLS.len()] = [
-    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0, 10.0, 30.0,
+    6.0, 12.0, 8.0, 26.0, 52.0, 18.0, 24.0, 12.0, 9.0, 8.0, 6.0, 40.0, 10.0, 30.0, 30.0,
 ];
 
 /// Builds the workbook, streaming the task rows of the year from the replay into the 台账
@@ -40,7 +40,9 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     let late_pct = pct.clone().set_background_color(Color::RGB(0xFFC7CE));
 
     let sheet = wb.add_worksheet_with_constant_memory();
-    sheet.set_name(lang.pick("台账", "Ledger")).map_err(xerr)?;
+    sheet
+        .set_name(crate::tr!(lang, "export.page.ledger"))
+        .map_err(xerr)?;
     for (i, (w, c)) in WIDTHS.iter().zip(cols).enumerate() {
         let col = u16::try_from(i).unwrap_or(u16::MAX);
         let fit = (c.width() + 2) as f64;
@@ -67,7 +69,7 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     }
     let status = super::stream(conn, h, false, &mut |task| {
         let r = u32::try_from(task.no)
-            .map_err(|_| Error::Refused("too many rows for one Excel sheet".into()))?;
+            .map_err(|_| Error::refused(crate::msg!("export.too_many_rows")))?;
         let (tf, pf) = if task.overdue {
             (&late, &late_pct)
         } else {
@@ -98,30 +100,30 @@ fn summary_sheet(
     header: &Format,
     text: &Format,
 ) -> Result<()> {
-    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    sh.set_name(t("汇总", "Summary")).map_err(xerr)?;
+    let t = |key: &'static str| crate::i18n::text(lang, key).into_owned();
+    sh.set_name(t("export.xlsx.summary")).map_err(xerr)?;
     sh.set_column_width(0, 40).map_err(xerr)?;
     for c in 1..12u16 {
         sh.set_column_width(c, 10).map_err(xerr)?;
     }
     let h = &s.header;
     let info = [
-        (t("台账", "Ledger"), h.ledger.clone()),
-        (t("年度", "Year"), h.year.to_string()),
-        (t("统计截至", "As of"), h.as_of.to_string()),
+        (t("export.page.ledger"), h.ledger.clone()),
+        (t("table.year"), h.year.to_string()),
+        (t("export.page.as_of"), h.as_of.to_string()),
         (
-            t("纲要期间", "Outline period"),
+            t("export.page.outline_period"),
             format!(
                 "{}{}",
                 h.outline_label(),
                 if h.closing_year {
-                    t("（收官之年）", " (closing year)")
+                    t("export.xlsx.closing_year")
                 } else {
-                    ""
+                    String::new()
                 }
             ),
         ),
-        (t("生成时间", "Generated"), h.generated_at.clone()),
+        (t("export.page.generated"), h.generated_local(lang)),
     ];
     let mut r = 0u32;
     for (k, v) in info {
@@ -131,20 +133,20 @@ fn summary_sheet(
     }
     r += 1;
     let mut heads = vec![
-        t("领域", "Area"),
-        t("任务数", "Tasks"),
-        t("完成率", "Completion"),
-        t("平均进度", "Mean progress"),
-        t("逾期", "Overdue"),
+        t("table.area"),
+        t("export.page.tasks_2"),
+        t("export.page.completion"),
+        t("export.page.mean_progress"),
+        t("table.overdue"),
     ];
-    heads.extend(Status::ALL.iter().map(|st| st.label(lang)));
+    heads.extend(Status::ALL.iter().map(|st| st.label(lang).to_string()));
     for (i, hd) in heads.iter().enumerate() {
-        sh.write_string_with_format(r, u16::try_from(i).unwrap_or(0), *hd, header)
+        sh.write_string_with_format(r, u16::try_from(i).unwrap_or(0), hd, header)
             .map_err(xerr)?;
     }
     r += 1;
     let total = super::Group {
-        name: Some(t("合计", "Total").to_string()),
+        name: Some(t("table.sum").to_string()),
         counts: s.summary.counts.clone(),
     };
     for g in s.areas.iter().chain(std::iter::once(&total)) {

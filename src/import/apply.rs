@@ -44,11 +44,8 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     } else {
         path.display().to_string()
     };
-    let too_large = |size: String| {
-        Error::Refused(format!(
-            "{name} is {size}, over the 10 MB a report can be; is it the right file?"
-        ))
-    };
+    let too_large =
+        |size: String| Error::refused(crate::msg!("import.too_large", name = name, size = size));
     crate::fsio::check_input(path)?;
     if let Ok(meta) = std::fs::metadata(path) {
         if !stdin && meta.is_file() && meta.len() > MAX_BYTES {
@@ -156,8 +153,9 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             text: &p.text,
         },
     )?;
-    let year_end =
-        |y: i32| end_of_year(y).ok_or_else(|| Error::Refused(format!("{y} is not a usable year")));
+    let year_end = |y: i32| {
+        end_of_year(y).ok_or_else(|| Error::refused(crate::msg!("export.bad_year", year = y)))
+    };
     let report_end = year_end(r.report_year)?;
     let plan_end = year_end(r.plan_year)?;
 

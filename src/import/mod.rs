@@ -13,6 +13,7 @@ pub mod deadline;
 pub mod decode;
 pub mod error;
 pub mod extract;
+pub mod fill;
 pub mod ledger_sheet;
 pub mod lex;
 pub mod links;

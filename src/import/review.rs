@@ -197,7 +197,7 @@ fn pieces(text: &str) -> Vec<String> {
     out
 }
 
-fn cell(d: Option<&Data>) -> String {
+pub(super) fn cell(d: Option<&Data>) -> String {
     match d {
         None | Some(Data::Empty) => String::new(),
         Some(Data::String(s)) => s.trim().to_string(),
@@ -228,7 +228,7 @@ fn due_cell(d: Option<&Data>) -> String {
 }
 
 /// An Excel serial day number as a date (days since 1899-12-30).
-fn excel_date(serial: f64) -> Option<NaiveDate> {
+pub(super) fn excel_date(serial: f64) -> Option<NaiveDate> {
     let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
     base.checked_add_signed(chrono::Duration::days(serial.floor() as i64))
 }
@@ -244,9 +244,11 @@ pub fn is_review(path: &Path) -> bool {
 }
 
 fn not_a_sheet(path: &Path) -> Error {
-    Error::Refused(format!(
-        "{} is not a review sheet written by `taizhang import REPORT --review FILE.xlsx` (no {ITEMS_SHEET} and {REPORT_SHEET} sheets of this layout); write one with --review",
-        path.display()
+    Error::refused(crate::msg!(
+        "review.not_a_sheet",
+        path = path.display(),
+        items = ITEMS_SHEET,
+        report = REPORT_SHEET
     ))
 }
 
@@ -292,9 +294,11 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
         .map(|b| format!("{b:02x}"))
         .collect();
     if got != sha {
-        return Err(Error::Refused(format!(
-            "{}: the report text in the hidden {REPORT_SHEET} sheet was changed; edit only the {ITEMS_SHEET} sheet, or write a new sheet with --review",
-            path.display()
+        return Err(Error::refused(crate::msg!(
+            "review.report_changed",
+            path = path.display(),
+            items = ITEMS_SHEET,
+            report = REPORT_SHEET
         )));
     }
 
