@@ -129,6 +129,14 @@ pub enum Error {
 
     #[error("JSON error: {0}")]
     Json(#[from] serde_json::Error),
+
+    /// A message of the catalogue (locales/app.yml) of the given kind, shown in the user's
+    /// language at the edge; `Display` gives its English text.
+    #[error("{}", .msg.text(crate::model::Lang::En))]
+    Said {
+        kind: ErrorKind,
+        msg: crate::i18n::Msg,
+    },
 }
 
 impl Error {
@@ -154,6 +162,85 @@ impl Error {
             | Error::Io { .. }
             | Error::Open { .. }
             | Error::Json(_) => ErrorKind::Io,
+            Error::Said { kind, .. } => *kind,
+        }
+    }
+
+    /// The one line shown to the user, in their language. Messages built as plain strings
+    /// (the `String` variants) are shown as they were built; `Display` stays English for logs
+    /// and tests.
+    pub fn message(&self, lang: crate::model::Lang) -> String {
+        use crate::i18n::Msg;
+        let path = |p: &PathBuf| p.display().to_string();
+        match self {
+            Error::NoSuchTask(id) => Msg::new("error.no_such_task").arg("id", id).text(lang),
+            Error::Write { what, source } => Msg::new("error.cannot_write")
+                .arg("what", what)
+                .arg("source", source)
+                .text(lang),
+            Error::MissingFolder(p) => Msg::new("error.missing_folder")
+                .arg("path", path(p))
+                .text(lang),
+            Error::NoLedger(p) => Msg::new("error.no_ledger").arg("path", path(p)).text(lang),
+            Error::NotALedger(p) => Msg::new("error.not_a_ledger")
+                .arg("path", path(p))
+                .text(lang),
+            Error::ForeignDatabase(p) => Msg::new("error.foreign_database")
+                .arg("path", path(p))
+                .text(lang),
+            Error::NewerSchema {
+                path: p,
+                found,
+                supported,
+            } => Msg::new("error.newer_schema")
+                .arg("path", path(p))
+                .arg("found", found)
+                .arg("supported", supported)
+                .text(lang),
+            Error::Open {
+                path: p, reason, ..
+            } => Msg::new("error.open")
+                .arg("path", path(p))
+                .arg("reason", reason)
+                .text(lang),
+            Error::Busy => Msg::new("error.busy").text(lang),
+            Error::Sqlite(e) => Msg::new("error.sqlite").arg("source", e).text(lang),
+            Error::Json(e) => Msg::new("error.json").arg("source", e).text(lang),
+            Error::Said { msg, .. } => msg.text(lang),
+            Error::Import(e) => e.message(lang),
+            _ => self.to_string(),
+        }
+    }
+
+    /// A usage error from the catalogue (exit 2).
+    pub fn usage(msg: crate::i18n::Msg) -> Self {
+        Error::Said {
+            kind: ErrorKind::Usage,
+            msg,
+        }
+    }
+
+    /// A refusal from the catalogue.
+    pub fn refused(msg: crate::i18n::Msg) -> Self {
+        Error::Said {
+            kind: ErrorKind::Refused,
+            msg,
+        }
+    }
+
+    /// A conflict from the catalogue.
+    pub fn conflict(msg: crate::i18n::Msg) -> Self {
+        Error::Said {
+            kind: ErrorKind::Conflict,
+            msg,
+        }
+    }
+
+    /// Something named that does not exist, from the catalogue.
+    pub fn not_found(msg: crate::i18n::Msg) -> Self {
+        Error::Said {
+            kind: ErrorKind::NotFound,
+            msg,
         }
     }
 
@@ -229,5 +316,36 @@ mod tests {
             "cannot copy b.db (disk full); free some space"
         );
         assert!(e.source().is_some());
+    }
+
+    /// The English message from the catalogue is the `Display` text, so logs and the
+    /// English edge say the same; the Chinese one differs.
+    #[test]
+    fn messages_come_from_the_catalogue_in_both_languages() {
+        use crate::model::Lang;
+        let p = || PathBuf::from("/tmp/x.db");
+        for e in [
+            Error::NoSuchTask(4),
+            Error::MissingFolder(p()),
+            Error::NoLedger(p()),
+            Error::NotALedger(p()),
+            Error::ForeignDatabase(p()),
+            Error::NewerSchema {
+                path: p(),
+                found: 9,
+                supported: 8,
+            },
+            Error::Open {
+                path: p(),
+                reason: "gone".into(),
+                source: None,
+            },
+            Error::Busy,
+            Error::write("the CSV", std::io::Error::other("disk full")),
+            Error::refused(crate::i18n::Msg::new("error.no_such_task").arg("id", 4)),
+        ] {
+            assert_eq!(e.message(Lang::En), e.to_string());
+            assert_ne!(e.message(Lang::Zh), e.to_string(), "{e}");
+        }
     }
 }

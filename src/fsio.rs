@@ -153,9 +153,9 @@ impl Temp {
             Place::Replace => std::fs::rename(&self.path, &dest).map_err(err)?,
             Place::New => {
                 if !link_new(&self.path, &dest).map_err(err)? {
-                    return Err(Error::Conflict(format!(
-                        "{} already exists; choose a new file name",
-                        dest.display()
+                    return Err(Error::conflict(crate::msg!(
+                        "file.exists",
+                        path = dest.display()
                     )));
                 }
             }
@@ -374,23 +374,22 @@ fn process_runs(pid: u32) -> bool {
 pub fn check_output(dest: &Path, ledger: &Path) -> Result<()> {
     let dir = crate::db::folder_of(dest);
     if !dir.is_dir() {
-        return Err(Error::NotFound(format!(
-            "the folder {} does not exist; create it first or choose another output path",
-            dir.display()
+        return Err(Error::not_found(crate::msg!(
+            "file.no_folder_for_output",
+            path = dir.display()
         )));
     }
     if let Ok(m) = std::fs::symlink_metadata(dest) {
         if m.file_type().is_symlink() {
-            return Err(Error::Refused(format!(
-                "{} is a symbolic link; give the path of a plain file to write",
-                dest.display()
+            return Err(Error::refused(crate::msg!(
+                "file.symlink",
+                path = dest.display()
             )));
         }
         if !m.is_file() {
-            return Err(Error::Refused(format!(
-                "{} is not a regular file (a folder, device or pipe); give the path of a plain \
-                 file to write, or - for standard output",
-                dest.display()
+            return Err(Error::refused(crate::msg!(
+                "file.not_regular_output",
+                path = dest.display()
             )));
         }
         if same_file_as_ledger(&m, ledger) {
@@ -416,11 +415,10 @@ pub fn check_output(dest: &Path, ledger: &Path) -> Result<()> {
 }
 
 fn refuse_ledger(dest: &Path, ledger: &Path) -> Error {
-    Error::Refused(format!(
-        "{} is the ledger {} or one of its own files (-wal, -shm, -journal, kept copies); \
-         choose another output file",
-        dest.display(),
-        ledger.display()
+    Error::refused(crate::msg!(
+        "file.is_ledger",
+        path = dest.display(),
+        ledger = ledger.display()
     ))
 }
 
@@ -463,16 +461,15 @@ pub fn check_input(path: &Path) -> Result<()> {
     let m = std::fs::metadata(path)
         .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
     if m.is_dir() {
-        return Err(Error::Refused(format!(
-            "{} is a directory; give the path of a file",
-            path.display()
+        return Err(Error::refused(crate::msg!(
+            "file.is_directory",
+            path = path.display()
         )));
     }
     if !m.is_file() {
-        return Err(Error::Refused(format!(
-            "{} is not a regular file (a device, pipe or socket); give the path of a file, or - \
-             to read standard input",
-            path.display()
+        return Err(Error::refused(crate::msg!(
+            "file.not_regular_input",
+            path = path.display()
         )));
     }
     Ok(())
@@ -495,9 +492,9 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Option<Vec<u8>>> {
         let f = File::open(path).map_err(err)?;
         // The file may have been swapped for a special one since it was checked.
         if !f.metadata().map_err(err)?.is_file() {
-            return Err(Error::Refused(format!(
-                "{} is not a regular file; give the path of a file",
-                path.display()
+            return Err(Error::refused(crate::msg!(
+                "file.not_regular",
+                path = path.display()
             )));
         }
         f.take(limit.saturating_add(1))

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod fsio;
+pub mod i18n;
 pub mod ledger;
 pub mod model;
 pub mod render;
@@ -24,3 +25,7 @@ pub mod render;
 pub use error::{Error, ErrorKind, Result};
 pub mod export;
 pub mod import;
+
+// The message catalogue (src/i18n.rs) is read from locales/ at compile time; English is the
+// fallback, though the catalogue test keeps every key in both languages.
+rust_i18n::i18n!("locales", fallback = "en");

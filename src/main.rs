@@ -5,12 +5,22 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = match taizhang::cli::Cli::try_parse() {
+    // `COMPLETE=bash taizhang` prints the shell's registration, and the shell then asks for
+    // completions through it; nothing else runs on those calls.
+    clap_complete::CompleteEnv::with_factory(taizhang::cli::dynamic_command).complete();
+    // Help and errors are shown in the language of the output: --lang, else the locale. The
+    // help is built in that language before parsing, so `--lang zh --help` is Chinese.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = taizhang::cli::help::lang_of(&args);
+    let parsed = taizhang::cli::help::command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|m| taizhang::cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return clap_exit(e),
+        Err(e) => return clap_exit(e, lang),
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());
@@ -27,14 +37,14 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("taizhang: {}", one_line_text(&e.to_string()));
+            eprintln!("taizhang: {}", one_line_text(&e.message(lang)));
             ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
 }
 
 /// Help and version go to stdout as clap renders them; usage errors are folded into one line.
-fn clap_exit(e: clap::Error) -> ExitCode {
+fn clap_exit(e: clap::Error, lang: taizhang::model::Lang) -> ExitCode {
     match e.kind() {
         ErrorKind::DisplayHelp
         | ErrorKind::DisplayVersion
@@ -47,10 +57,11 @@ fn clap_exit(e: clap::Error) -> ExitCode {
             }
         }
         _ => {
-            eprintln!(
-                "taizhang: {}",
-                one_line_text(&one_line(&e.render().to_string()))
-            );
+            // In Chinese the kinds people meet are said from the catalogue; the rest, and
+            // English, are clap's own line.
+            let line = taizhang::cli::help::usage_error(&e, lang)
+                .unwrap_or_else(|| one_line(&e.render().to_string()));
+            eprintln!("taizhang: {}", one_line_text(&line));
             ExitCode::from(2)
         }
     }

@@ -284,7 +284,7 @@ fn mixed_ledger() -> (Ledger, Vec<&'static str>) {
         "--on",
         "2025-07-10",
     ]);
-    l.add(
+    let late = l.add(
         "后建",
         &[
             "--on",
@@ -330,17 +330,23 @@ fn mixed_ledger() -> (Ledger, Vec<&'static str>) {
         "--on",
         "2025-10-01",
     ]);
+    // A parent takes its status from its sub-tasks (issue 13): 乙 is done when both of its
+    // open sub-tasks are, and 甲 is blocked when its open sub-task is.
     l.run_ok(&[
         "update",
-        &p2,
+        &a,
+        &c,
         "--status",
         "done",
         "--progress",
         "100",
+        "--note",
+        "完成",
         "--on",
         "2025-11-01",
     ]);
-    l.run_ok(&["update", &p1, "--status", "blocked", "--owner", "财政局"]);
+    l.run_ok(&["update", &late.to_string(), "--status", "blocked"]);
+    l.run_ok(&["update", &p1, "--owner", "财政局"]);
     l.add(
         "今建",
         &[

@@ -394,7 +394,12 @@ fn malformed_taizhang_now() {
 fn update_of_several_ids_with_one_unknown_changes_none() {
     let l = fixture();
     let before = l.show(2);
-    refused(&l, &["update", "2", "99", "--status", "done"], 1, &["#99"]);
+    refused(
+        &l,
+        &["update", "2", "99", "--status", "done", "--note", "完成"],
+        1,
+        &["#99"],
+    );
     refused(&l, &["update", "99", "2", "--progress", "80"], 1, &["#99"]);
     let after = l.show(2);
     assert_eq!(after, before);

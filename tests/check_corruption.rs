@@ -55,6 +55,8 @@ fn busy_ledger() -> Ledger {
         &(parent + 1).to_string(),
         "--progress",
         "100",
+        "--note",
+        "已完成",
         "--user",
         "王五",
     ]);

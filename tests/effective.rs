@@ -220,7 +220,8 @@ fn warn_as_of_shows_the_tasks_as_they_stood_that_day() {
     let w = june["warnings"].as_array().unwrap();
     assert_eq!(w.len(), 1, "{june}");
     assert_eq!(w[0]["colour"], "blue", "{june}");
-    assert_eq!(w[0]["task"]["status"], "todo", "{june}");
+    // Progress 90 on a todo task started it (issue 13: status follows the work).
+    assert_eq!(w[0]["task"]["status"], "doing", "{june}");
     assert_eq!(w[0]["task"]["progress"], 90, "{june}");
     let now = l.json(&["warn"]);
     let w = now["warnings"].as_array().unwrap();
@@ -238,7 +239,16 @@ fn report_list_and_show_as_of_count_the_tasks_as_they_stood() {
             &["--on", "2025-01-02", "--owner", "司法局", "--year", "2025"],
         )
         .to_string();
-    l.run_ok(&["update", &a, "--status", "done", "--on", "2025-09-01"]);
+    l.run_ok(&[
+        "update",
+        &a,
+        "--status",
+        "done",
+        "--note",
+        "完成",
+        "--on",
+        "2025-09-01",
+    ]);
     l.add(
         "乙",
         &["--on", "2025-07-01", "--owner", "司法局", "--year", "2025"],

@@ -95,7 +95,7 @@ fn ledger_2025() -> Ledger {
         ),
         28
     );
-    l.run_ok(&["update", "28", "--progress", "100"]);
+    l.run_ok(&["update", "28", "--progress", "100", "--note", "已完成"]);
 
     l.set_now(T2025C);
     assert_eq!(
@@ -142,20 +142,21 @@ fn status_word(st: &str, zh: bool) -> &'static str {
         ("todo", false) => "todo",
         ("doing", false) => "doing",
         ("blocked", false) => "blocked",
-        ("done", false) => "done",
+        // A done task awaits 销号 by a second person (issue 13).
+        ("done", false) => "done, to verify",
         ("verified", false) => "verified",
         ("cancelled", false) => "cancelled",
         ("todo", true) => "未启动",
         ("doing", true) => "推进中",
         ("blocked", true) => "受阻",
-        ("done", true) => "已完成",
+        ("done", true) => "待销号",
         ("verified", true) => "已销号",
         ("cancelled", true) => "已取消",
         _ => panic!("status {st}"),
     }
 }
 
-const HEAD_ZH: [&str; 14] = [
+const HEAD_ZH: [&str; 15] = [
     "序号",
     "来源",
     "类型",
@@ -170,8 +171,9 @@ const HEAD_ZH: [&str; 14] = [
     "最新进展",
     "责任人",
     "申请延期",
+    "佐证材料",
 ];
-const HEAD_EN: [&str; 14] = [
+const HEAD_EN: [&str; 15] = [
     "No.",
     "Ref",
     "Kind",
@@ -186,11 +188,13 @@ const HEAD_EN: [&str; 14] = [
     "Latest note",
     "Person",
     "Extension request",
+    "Evidence",
 ];
 
 /// The latest progress notes of `ledger_2025` at the end of 2025.
 fn notes_2025() -> BTreeMap<i64, &'static str> {
-    BTreeMap::from([(2, "重新启动"), (27, "已完成案卷评查")])
+    // 28's is the note its completion needs (issue 13: done needs a note).
+    BTreeMap::from([(2, "重新启动"), (27, "已完成案卷评查"), (28, "已完成")])
 }
 
 /// The rows the export should hold, built from `list --format json` as of 2025-12-31.
@@ -235,7 +239,8 @@ fn expected_rows(
                 overdue.to_string(),
                 notes.get(id).copied().unwrap_or("").to_string(),
                 s(&t["person"]),
-                // No extension request is pending in these ledgers.
+                // No extension request is pending and no evidence attached in these ledgers.
+                String::new(),
                 String::new(),
             ]
         })
@@ -326,15 +331,18 @@ fn csv_pins_known_rows() {
             "是",
             "已完成案卷评查",
             "",
+            "",
             ""
         ]
     );
     assert_eq!(
         row("推进合法性审查全覆盖")[7..11],
-        ["2025-09-30", "已完成", "100%", ""]
+        ["2025-09-30", "待销号", "100%", ""]
     );
     let parent = row("常态化开展普法宣传");
-    assert_eq!(parent[7..10], ["长期坚持", "未启动", "60%"]);
+    // The sub-task at 60% has started, and so has its parent (issue 13: status follows the
+    // work; it read 未启动 before).
+    assert_eq!(parent[7..10], ["长期坚持", "推进中", "60%"]);
     assert_eq!(row("镇街普法阵地建设")[9], "60%");
     let s1 = row("法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破");
     assert_eq!(s1[..4], ["2", "2024-S1", "短板", "存在的不足"]);
@@ -433,12 +441,12 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     let rows: Vec<&[Data]> = range.rows().collect();
     let head: Vec<String> = rows[0].iter().map(cell_text).collect();
     // The export's columns, then the workbook's own 完成时间 date column.
-    assert_eq!(head[..14], HEAD_ZH);
-    assert_eq!(head[14], "完成时间");
+    assert_eq!(head[..15], HEAD_ZH);
+    assert_eq!(head[15], "完成时间");
     let want = expected_rows(l, true, &IDS_2025, &notes_2025());
     assert_eq!(rows.len() - 1, want.len());
     for (got, want) in rows[1..].iter().zip(&want) {
-        assert_eq!(got.len(), 15);
+        assert_eq!(got.len(), 16);
         // 序号 is a number, 进度 a fraction formatted as a percentage.
         assert_eq!(
             got[0],
@@ -452,7 +460,7 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
         }
         let text: Vec<String> = got.iter().map(cell_text).collect();
         assert_eq!(text[1..9], want[1..9]);
-        assert_eq!(text[10..14], want[10..]);
+        assert_eq!(text[10..15], want[10..]);
     }
     let p27 = rows[11];
     assert_eq!(cell_text(&p27[4]), "落实行政执法三项制度");
@@ -467,7 +475,10 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     assert_eq!(srows[0][0], "2025年度法治政府建设任务完成情况");
     assert_eq!(srows[1][0], "年度：2025");
     assert_eq!(srows[2][0], "统计截至：2025-12-31");
-    assert_eq!(srows[3][0], "纲要期间：2021-2025（收官之年）");
+    assert_eq!(
+        srows[3][0],
+        "纲要期间：法治政府建设实施纲要（2021—2025年） 2021-2025（收官之年）"
+    );
     let area = srows
         .iter()
         .find(|r| r[0] == "执法监督")
@@ -528,8 +539,8 @@ fn xlsx_sheet_names_follow_the_language() {
     assert_eq!(wb.sheet_names(), ["Ledger", "Summary"]);
     let range = wb.worksheet_range("Ledger").unwrap();
     let head: Vec<String> = range.rows().next().unwrap().iter().map(cell_text).collect();
-    assert_eq!(head[..14], HEAD_EN);
-    assert_eq!(head[14], "Completed");
+    assert_eq!(head[..15], HEAD_EN);
+    assert_eq!(head[15], "Completed");
 }
 
 fn export_json(l: &Ledger, extra: &[&str]) -> Value {
@@ -583,7 +594,7 @@ fn json_matches_the_ledger() {
     assert_eq!(sm["total"], 14);
     assert_eq!(
         sm["by_status"],
-        json!({"todo": 10, "doing": 2, "blocked": 1, "done": 1, "verified": 0, "cancelled": 0})
+        json!({"todo": 8, "doing": 4, "blocked": 1, "done": 1, "verified": 0, "cancelled": 0})
     );
     assert_eq!(
         sm["by_kind"],
@@ -758,10 +769,10 @@ fn markdown_has_the_area_table_and_the_rows() {
         "| 存在的不足 | 3 | 0.0% | 0.0% | 0 |",
         "| 强化统筹，加力建设法治政府 | 2 | 0.0% | 0.0% | 0 |",
         "| 执法监督 | 2 | 50.0% | 70.0% | 1 |",
-        "| 14 | 7.1% | 18.6% | 1 | 10 | 2 | 1 | 1 | 0 | 0 |",
-        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 责任人 | 申请延期 |",
-        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |",
-        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |",
+        "| 14 | 7.1% | 18.6% | 1 | 8 | 4 | 1 | 1 | 0 | 0 |",
+        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 责任人 | 申请延期 | 佐证材料 |",
+        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |  |",
+        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |  |",
         "  - 2025-C1.1 持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务（未启动，0%，时限 2025-12-31）",
         "尚无整改措施的短板：2024-S2、2024-S3",
     ] {
@@ -770,7 +781,7 @@ fn markdown_has_the_area_table_and_the_rows() {
     // One task row per task.
     let rows = out
         .lines()
-        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 14)
+        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 15)
         .count();
     assert_eq!(rows, 1 + 14, "{out}");
 }
@@ -791,8 +802,8 @@ fn ledger_changed_in_2026() -> Ledger {
         "项目审批延后，申请延期",
     ]);
     l.run_ok(&["update", "27", "--owner", "区市场监管局"]);
-    l.run_ok(&["update", "27", "--status", "done"]);
-    l.run_ok(&["update", "30", "--progress", "100"]);
+    l.run_ok(&["update", "27", "--status", "done", "--note", "已完成"]);
+    l.run_ok(&["update", "30", "--progress", "100", "--note", "已完成"]);
     l.run_ok(&["link", "22", "--addresses", "19"]);
     l.run_ok(&["unlink", "21", "--addresses", "18"]);
     l.set_now("2026-02-10T09:00:00+08:00");
@@ -861,7 +872,8 @@ fn export_shows_the_year_as_it_stood() {
     assert_eq!(t["owner"], "区市场监管局");
     assert_eq!(t["deadline"], "2026-03-31");
     assert_eq!(t["overdue"], false);
-    assert_eq!(t["latest_note"], "项目审批延后，申请延期");
+    // The note its completion needs is the latest (issue 13: done needs a note).
+    assert_eq!(t["latest_note"], "已完成");
     assert!(s(&t["completed_at"]).starts_with("2026-02-01"), "{t}");
     assert_eq!(row_of(&v, 31)["title"], "2026年新增任务");
     assert_eq!(row_of(&v, 30)["progress"], 100);
@@ -893,8 +905,10 @@ fn cancelled_before_the_year_is_excluded_and_reopened_is_included() {
 fn a_task_open_during_the_year_is_included() {
     // Plan year 2026 and due in 2026, created in 2025 and open then: it belongs to 2025 too.
     let mut l = ledger_2025();
-    l.run_ok(&["outline", "add", "2026-2030"]);
+    // Adding the period is a change too: it is made on the day of the adds after it, since a
+    // change's recorded time never goes back behind the last change.
     l.set_now("2025-07-01T09:00:00+08:00");
+    l.run_ok(&["outline", "add", "2026-2030"]);
     assert_eq!(
         l.add(
             "跨年度任务",
@@ -910,7 +924,7 @@ fn a_task_open_during_the_year_is_included() {
         ),
         32
     );
-    l.run_ok(&["update", "32", "--progress", "100"]);
+    l.run_ok(&["update", "32", "--progress", "100", "--note", "已完成"]);
     l.set_now(T2026);
     let v = export_json(&l, &["--year", "2025"]);
     let ids = row_ids(&v["tasks"]);

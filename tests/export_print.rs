@@ -19,7 +19,14 @@ fn named() -> Ledger {
         "完善行政执法公示制度",
         &["--owner", "区城管局", "--deadline", "2025-09-30"],
     );
-    l.run_ok(&["update", &done.to_string(), "--status", "done"]);
+    l.run_ok(&[
+        "update",
+        &done.to_string(),
+        "--status",
+        "done",
+        "--note",
+        "已完成",
+    ]);
     l
 }
 
@@ -103,7 +110,7 @@ fn reference_xlsx(lang: &str) -> (Ledger, std::path::PathBuf) {
     let l = common::reference_ledger();
     l.run_ok(&["config", "name", "常州市天宁区"]);
     // One finished task, for a completion date.
-    l.run_ok(&["update", "19", "--status", "done"]);
+    l.run_ok(&["update", "19", "--status", "done", "--note", "已完成"]);
     let file = l.sibling("2025.xlsx");
     l.run_ok(&[
         "--lang",
@@ -289,7 +296,7 @@ fn html_prints_on_a4_landscape_within_the_page_with_a_header_on_every_page() {
     // Fixed layout with column widths that add up to the printable width.
     assert!(html.contains("table.tasks{table-layout:fixed"), "{html}");
     let widths = col_widths(&html);
-    assert_eq!(widths.len(), 14);
+    assert_eq!(widths.len(), 15);
     assert!(
         (widths.iter().sum::<f64>() - 100.0).abs() < 1e-9,
         "{widths:?}"

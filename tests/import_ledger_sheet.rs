@@ -176,7 +176,11 @@ fn seq_hierarchy_gives_sub_tasks() {
     assert_eq!(by_ref(&ts, "整改台账/一.2")["parent_id"], id("整改台账/一"));
     assert_eq!(by_ref(&ts, "整改台账/二")["parent_id"], Value::Null);
     assert!(ts.iter().all(|t| t["kind"] == "shortcoming"));
-    assert_eq!(by_ref(&ts, "整改台账/一.1")["status"], "verified");
+    // 一.1 says 是 (销号) but its sub-task ① is still open: a parent takes its status from its
+    // sub-tasks (issue 13), so it is open too, and the leaf keeps what its row says.
+    assert_eq!(by_ref(&ts, "整改台账/一.1.1.①")["status"], "todo");
+    assert_eq!(by_ref(&ts, "整改台账/一.1")["status"], "todo");
+    assert_eq!(by_ref(&ts, "整改台账/一.2")["status"], "todo");
     assert_eq!(by_ref(&ts, "整改台账/一.1")["deadline"], "2025-08-31");
     let body = by_ref(&ts, "整改台账/一.1")["body"]
         .as_str()

@@ -178,14 +178,30 @@ fn carry_over_and_the_closing_evaluation() {
         "2025-04-10",
         "update",
         "19",
-        "--status",
-        "doing",
         "--progress",
         "40",
         "--owner",
         "区司法局",
     ]);
-    l.run_ok(&["--on", "2025-06-30", "update", "20", "--status", "done"]);
+    // A parent is doing once a sub-task has started (issue 13).
+    l.run_ok(&[
+        "--on",
+        "2025-04-10",
+        "update",
+        &sub.to_string(),
+        "--progress",
+        "20",
+    ]);
+    l.run_ok(&[
+        "--on",
+        "2025-06-30",
+        "update",
+        "20",
+        "--status",
+        "done",
+        "--note",
+        "已完成",
+    ]);
     l.run_ok(&[
         "--on",
         "2025-09-30",
@@ -197,8 +213,39 @@ fn carry_over_and_the_closing_evaluation() {
         "并入市级改革",
     ]);
     l.run_ok(&["--on", "2025-10-01", "link", "23", "--addresses", "18"]);
-    l.run_ok(&["--on", "2025-11-15", "update", "22", "--status", "verified"]);
-    l.run_ok(&["--on", "2025-12-01", "update", "18", "--status", "done"]);
+    // 销号 is a second person's review of a task done (issue 13).
+    l.run_ok(&[
+        "--on",
+        "2025-11-15",
+        "update",
+        "22",
+        "--status",
+        "done",
+        "--note",
+        "已完成",
+    ]);
+    l.run_ok(&[
+        "--on",
+        "2025-11-15",
+        "--user",
+        "复核人",
+        "update",
+        "22",
+        "--status",
+        "verified",
+        "--note",
+        "同意销号",
+    ]);
+    l.run_ok(&[
+        "--on",
+        "2025-12-01",
+        "update",
+        "18",
+        "--status",
+        "done",
+        "--note",
+        "已整改",
+    ]);
     l.run_ok(&["outline", "add", "2026-2030", "--name", "十五五"]);
     l.set_now("2026-01-25T09:00:00+08:00");
     l.run_ok(&[
@@ -291,7 +338,10 @@ fn carry_over_and_the_closing_evaluation() {
     );
     assert!(t19.get("carried_from").is_none(), "{t19}");
     let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025"]);
-    assert!(md.contains("纲要期间：2021-2025（纲要收官之年）"), "{md}");
+    assert!(
+        md.contains("纲要期间：法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
+        "{md}"
+    );
     let report25 = l.run_ok(&["--lang", "zh", "report", "--year", "2025"]);
     assert!(
         report25.contains("法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
@@ -381,7 +431,15 @@ fn carry_over_and_the_closing_evaluation() {
         "2021-2025",
     ]);
     l.set_now("2026-03-01T09:00:00+08:00");
-    l.run_ok(&["update", "19", "--status", "done"]);
+    // 19 takes its status from its sub-task (issue 13).
+    l.run_ok(&[
+        "update",
+        &sub.to_string(),
+        "--status",
+        "done",
+        "--note",
+        "已完成",
+    ]);
     let again = l.run_ok(&[
         "--lang",
         "zh",
@@ -484,7 +542,7 @@ fn a_recurring_shortcoming_is_flagged_in_the_export_and_the_evaluation() {
     assert_eq!(sc["recurs"][0]["year"], 2025);
     assert_eq!(sc["recurs"][0]["closed"], false);
     // Once the earlier one is closed off, the flag says so.
-    l.run_ok(&["update", "18", "--status", "done"]);
+    l.run_ok(&["update", "18", "--status", "done", "--note", "已整改"]);
     let e = l.run_ok(&["--lang", "zh", "export", "--outline", "2026-2030"]);
     assert!(e.contains("【重复出现：2025年 2024-S3（已整改）】"), "{e}");
     let html = l.run_ok(&["export", "--year", "2026", "--format", "html"]);
@@ -517,7 +575,10 @@ fn the_2025_export_keeps_its_period_when_the_next_one_comes() {
         l.run_ok(&["outline", "add", "2026-2030"]);
     }
     let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025"]);
-    assert!(md.contains("纲要期间：2021-2025（纲要收官之年）"), "{md}");
+    assert!(
+        md.contains("纲要期间：法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
+        "{md}"
+    );
     let v = l.json(&["export", "--year", "2025"]);
     assert_eq!(v["header"]["outline"], "2021-2025");
     assert_eq!(v["header"]["closing_year"], true);
@@ -531,7 +592,16 @@ fn list_as_of_before_a_carry_finds_the_year_the_tasks_had_then() {
     let mut l = Ledger::new();
     l.run_ok(&["import", &fx("tianning-2024-report.txt")]);
     l.set_now("2026-01-10T09:00:00+08:00");
-    l.run_ok(&["--on", "2025-06-30", "update", "20", "--status", "done"]);
+    l.run_ok(&[
+        "--on",
+        "2025-06-30",
+        "update",
+        "20",
+        "--status",
+        "done",
+        "--note",
+        "已完成",
+    ]);
     l.run_ok(&["outline", "add", "2026-2030"]);
     l.set_now("2026-02-01T09:00:00+08:00");
     l.run_ok(&["carry-over", "--from", "2025"]);

@@ -29,8 +29,18 @@ fn overdue_is_derived_from_deadline_and_as_of() {
         l.run_ok(&["update", &id.to_string(), "--status", status]);
         assert!(overdue_of(&l, id, "2025-07-01"), "{status} is still late");
     }
-    for status in ["done", "verified"] {
-        l.run_ok(&["update", &id.to_string(), "--status", status]);
+    // 销号 (verified) is by another person than the one who set done (issue 13).
+    for (status, user) in [("done", "经办人"), ("verified", "复核人")] {
+        l.run_ok(&[
+            "--user",
+            user,
+            "update",
+            &id.to_string(),
+            "--status",
+            status,
+            "--note",
+            "说明",
+        ]);
         assert!(!overdue_of(&l, id, "2025-07-01"), "{status} is not late");
         assert!(
             l.json(&["--as-of", "2025-07-01", "list", "--overdue"])
@@ -384,7 +394,7 @@ fn progress_100_means_done_and_completed_at() {
     let l = Ledger::init().at("2025-06-01T08:00:00+08:00");
     l.add("甲", &[]);
     l.add("乙", &["--status", "doing"]);
-    l.run_ok(&["update", "1", "2", "--progress", "100"]);
+    l.run_ok(&["update", "1", "2", "--progress", "100", "--note", "完成"]);
     for id in [1, 2] {
         let t = l.show(id);
         assert_eq!(t["status"], "done", "{t}");
@@ -399,8 +409,19 @@ fn progress_100_means_done_and_completed_at() {
         (t["status"].clone(), t["completed_at"].clone()),
         ("doing".into(), Value::Null)
     );
-    // Verified is finished too; reopening clears completed_at.
-    l.run_ok(&["update", "3", "--status", "已销号"]);
+    // Verified is finished too; reopening clears completed_at. 销号 follows done, by another
+    // person (issue 13).
+    l.run_ok(&["update", "3", "--status", "done", "--note", "完成"]);
+    l.run_ok(&[
+        "--user",
+        "复核人",
+        "update",
+        "3",
+        "--status",
+        "已销号",
+        "--note",
+        "核实",
+    ]);
     assert_eq!(l.show(3)["completed_at"], "2025-06-01T08:00:00+08:00");
     l.run_ok(&["update", "3", "--status", "doing"]);
     assert_eq!(l.show(3)["completed_at"], Value::Null);
@@ -556,7 +577,13 @@ fn list_table_aligns_cjk_text() {
         let table: String = out.lines().skip(1).map(|s| format!("{s}\n")).collect();
         assert_aligned(&table);
         let out = l.run_ok(&["--lang", lang, "history"]);
-        assert_aligned(&out);
+        // The line under the table names the time zone (issue 16); the table itself aligns.
+        let (table, zone) = out.trim_end().rsplit_once('\n').unwrap();
+        assert!(
+            zone.starts_with("时间：") || zone.starts_with("Times: "),
+            "{out}"
+        );
+        assert_aligned(table);
     }
 }
 

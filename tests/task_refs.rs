@@ -87,7 +87,8 @@ fn unknown_refs_and_ranges_are_refused_and_change_nothing() {
         .check(2, &["at most 10000"]);
     l.fail(&["update", "3-1", "--progress", "10"])
         .check(2, &["lower id first"]);
-    l.fail(&["note", "1-3", "x"]).check(2, &["one task"]);
+    l.fail(&["show", "1-3"]).check(2, &["one task"]);
+    l.fail(&["note", "3-7", "x"]).check(1, &["3-7"]);
     l.fail(&["link", "1", "--addresses", "2025-S9"])
         .check(1, &["2025-S9"]);
     l.fail(&["add", "x", "--parent", "2025-C7"])
@@ -113,4 +114,40 @@ fn a_ref_two_documents_share_is_refused_as_ambiguous() {
         .check(2, &["2025-S2#D3", "2025-S2#D4"]);
     assert_eq!(l.dump(), before);
     assert_eq!(l.json(&["show", "2025-S2#D4"])["id"], 6);
+}
+
+#[test]
+fn a_range_takes_a_note_a_link_and_the_history_of_each_task() {
+    let l = ledger();
+    let out = l.run_ok(&["note", "1-3", "已部署"]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let out = l.run_ok(&["link", "1-3", "--addresses", "2025-S1"]);
+    assert_eq!(out.lines().count(), 3, "{out}");
+    let h = l.json(&["history", "1-3"]);
+    let tasks: std::collections::BTreeSet<i64> = h
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["task_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(tasks.into_iter().collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        l.json(&["history", "1-3", "--limit", "2"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    // One change: undo takes the three links back together.
+    l.run_ok(&["undo", "--yes"]);
+    assert_eq!(
+        l.json(&["show", "2025-S1"])["addressed_by"],
+        serde_json::json!([])
+    );
+    l.run_ok(&["check"]);
+    // A range that would link a shortcoming to itself links none.
+    let before = l.dump();
+    l.fail(&["link", "3-4", "--addresses", "4"])
+        .check(1, &["itself"]);
+    assert_eq!(l.dump(), before);
 }

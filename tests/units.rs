@@ -274,3 +274,52 @@ fn an_upgraded_ledger_gets_the_register_and_the_index() {
         assert!(ok.status.success(), "v{v}: {ok:?}");
     }
 }
+
+#[test]
+fn check_finds_an_index_that_differs_from_the_tasks() {
+    for sql in [
+        "DELETE FROM task_unit WHERE task_id = 3 AND role = 'co'",
+        "INSERT INTO task_unit(name, role, task_id) VALUES ('区财政局', 'co', 1)",
+        "UPDATE task_unit SET name = '区环保局' WHERE task_id = 1",
+        "DELETE FROM unit WHERE name = '区财政局'",
+    ] {
+        let l = ledger();
+        rusqlite::Connection::open(&l.path)
+            .unwrap()
+            .execute(sql, [])
+            .unwrap();
+        let f = l.fail(&["check"]);
+        assert_eq!(f.code, 1, "{sql}: {f:?}");
+        assert!(
+            f.stdout.contains("task_unit") || f.stdout.contains("register"),
+            "{sql}: {f:?}"
+        );
+    }
+}
+
+#[test]
+fn json_lines_carry_the_register_and_a_disagreeing_merge_is_refused() {
+    let l = ledger();
+    l.run_ok(&["unit", "alias", "区司法局", "司法局"]);
+    l.run_ok(&["unit", "rename", "区司法局", "天宁区司法局"]);
+    l.run_ok(&["unit", "short", "天宁区司法局", "司法局"]);
+    let file = l.sibling("all.jsonl");
+    l.run_ok(&["export", "--format", "jsonl", "-o", file.to_str().unwrap()]);
+    let other = Ledger::new();
+    other.run_ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(units(&other), units(&l));
+    assert_eq!(other.json(&["list"]), l.json(&["list"]));
+    other.run_ok(&["check"]);
+    // The same file again, into a copy: byte for byte the same export.
+    let again = other.run_ok(&["export", "--format", "jsonl"]);
+    assert_eq!(again, std::fs::read_to_string(&file).unwrap());
+    // A ledger whose register says 司法局 is another unit than 区司法局 refuses the merge.
+    let third = Ledger::init();
+    third.add("甲", &["--owner", "司法局"]);
+    third.add("乙", &["--owner", "区司法局"]);
+    let before = third.dump();
+    let f = third.fail(&["import", file.to_str().unwrap()]);
+    assert_eq!(f.code, 1, "{f:?}");
+    assert!(f.stderr.contains("two units"), "{f:?}");
+    assert_eq!(third.dump(), before);
+}

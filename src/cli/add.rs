@@ -29,10 +29,10 @@ pub struct Add {
     #[arg(long = "co-owner", value_parser = parse_name)]
     pub co_owners: Vec<String>,
     /// The responsible person (责任人).
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub person: Option<String>,
     /// How to reach the responsible person (联系方式), e.g. a phone number.
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "TEXT", value_parser = parse_name)]
     pub contact: Option<String>,
     /// The deadline (default 31 December of the plan year), e.g. 2025-06-30, 2025年6月底前, or
     /// 6月底前 in the plan year; 长期坚持 means continuous work.
@@ -95,18 +95,19 @@ impl Add {
         if let (Some(d), true) = (task.deadline, task.overdue) {
             ctx.warn(&format!(
                 "{} {d} {}",
-                ctx.t("截止日期", "the deadline"),
-                ctx.t(
-                    "已过，任务已记为逾期",
-                    "has already passed; the task is overdue"
-                ),
+                &crate::tr!(ctx.lang, "msg.add.the_deadline"),
+                &crate::tr!(ctx.lang, "msg.add.has_already_passed_the_task"),
             ));
         }
         match ctx.format {
             Format::Json => emit_json(out, &task),
             _ => emit(
                 out,
-                format!("{} #{}", ctx.t("已新增任务", "Added task"), task.id),
+                format!(
+                    "{} #{}",
+                    &crate::tr!(ctx.lang, "msg.add.added_task"),
+                    task.id
+                ),
             ),
         }
     }

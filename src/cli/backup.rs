@@ -28,7 +28,7 @@ impl Backup {
             out,
             format!(
                 "{} {}",
-                ctx.t("已备份到", "Backed up to"),
+                &crate::tr!(ctx.lang, "msg.backup.backed_up_to"),
                 printable(&self.file.display().to_string())
             ),
         )
@@ -50,10 +50,10 @@ impl Restore {
             out,
             format!(
                 "{} {}{}{} {}",
-                ctx.t("已从备份恢复：", "Restored from"),
+                &crate::tr!(ctx.lang, "msg.backup.restored_from"),
                 printable(&self.file.display().to_string()),
-                ctx.t("；", "; "),
-                ctx.t("原台账保存在", "the replaced ledger is kept at"),
+                &crate::tr!(ctx.lang, "msg.backup.text"),
+                &crate::tr!(ctx.lang, "msg.backup.the_replaced_ledger_is_kept"),
                 printable(&kept.display().to_string())
             ),
         )

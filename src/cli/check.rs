@@ -18,7 +18,7 @@ impl Check {
                 &serde_json::json!({ "ok": problems.is_empty(), "problems": problems }),
             )?;
         } else if problems.is_empty() {
-            emit(out, ctx.t("台账完好。", "The ledger is sound."))?;
+            emit(out, crate::tr!(ctx.lang, "msg.check.the_ledger_is_sound"))?;
         } else {
             for p in &problems {
                 emit(out, crate::render::printable(p))?;
@@ -27,10 +27,10 @@ impl Check {
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(Error::Corrupt(format!(
-                "the ledger has {} problem(s); restore a backup with `taizhang restore FILE`",
-                problems.len()
-            )))
+            Err(Error::Said {
+                kind: crate::ErrorKind::Corrupt,
+                msg: crate::msg!("cli.check_failed", count = problems.len()),
+            })
         }
     }
 }

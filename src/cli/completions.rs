@@ -78,3 +78,108 @@ impl Completions {
         Ok(())
     }
 }
+
+/// Options completed from the ledger by the dynamic engine (`COMPLETE=bash taizhang`): what
+/// each offers.
+#[derive(Clone, Copy)]
+enum FromLedger {
+    Units,
+    Areas,
+    Tasks,
+}
+
+/// The option ids completed from the ledger, in every command that has them.
+const FROM_LEDGER: [(&str, FromLedger); 10] = [
+    ("owner", FromLedger::Units),
+    ("owners", FromLedger::Units),
+    ("leads", FromLedger::Units),
+    ("co_owners", FromLedger::Units),
+    ("area", FromLedger::Areas),
+    ("id", FromLedger::Tasks),
+    ("ids", FromLedger::Tasks),
+    ("parent", FromLedger::Tasks),
+    ("addresses", FromLedger::Tasks),
+    ("reference", FromLedger::Tasks),
+];
+
+/// The command line for clap_complete's dynamic engine: the same options, with the unit
+/// names, areas and task ids of the ledger offered as values. Shells without the dynamic
+/// engine use the static scripts of `taizhang completions SHELL`.
+pub fn dynamic_command() -> clap::Command {
+    let mut cmd = Cli::command();
+    cmd.build();
+    attach(cmd)
+}
+
+fn attach(mut cmd: clap::Command) -> clap::Command {
+    for (id, what) in FROM_LEDGER {
+        if cmd.get_arguments().any(|a| a.get_id() == id) {
+            cmd = cmd.mut_arg(id, |a| {
+                a.add(clap_complete::engine::ArgValueCandidates::new(move || {
+                    candidates(what)
+                }))
+            });
+        }
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, attach);
+    }
+    cmd
+}
+
+/// The ledger's names of one sort. A completion never fails loudly: with no ledger, or one
+/// that cannot be read, it offers nothing.
+fn candidates(what: FromLedger) -> Vec<clap_complete::engine::CompletionCandidate> {
+    use clap_complete::engine::CompletionCandidate as C;
+    let read = || -> Result<Vec<C>> {
+        let now = crate::clock::stamp(&crate::clock::now()?);
+        let mut ledger = crate::db::Ledger::open(&ledger_path(), crate::db::Access::Read, &now)?;
+        ledger.read(|c| {
+            Ok(match what {
+                FromLedger::Units => crate::db::names::units(c)?
+                    .into_iter()
+                    .map(C::new)
+                    .collect(),
+                FromLedger::Areas => crate::db::names::areas(c)?
+                    .into_iter()
+                    .map(C::new)
+                    .collect(),
+                FromLedger::Tasks => crate::db::names::tasks(c)?
+                    .into_iter()
+                    .map(|(id, reference, title)| {
+                        let help = match reference {
+                            Some(r) => format!("{r} {title}"),
+                            None => title,
+                        };
+                        C::new(id.to_string()).help(Some(crate::render::fit(&help, 60).into()))
+                    })
+                    .collect(),
+            })
+        })
+    };
+    read().unwrap_or_default()
+}
+
+/// The ledger the command being completed names: its `--db`, else TAIZHANG_DB, else
+/// ./taizhang.db, as for a command that runs.
+fn ledger_path() -> std::path::PathBuf {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--db" {
+            if let Some(p) = it.next() {
+                return p.into();
+            }
+        } else if let Some(p) = a.to_str().and_then(|s| s.strip_prefix("--db=")) {
+            return p.into();
+        }
+    }
+    std::env::var_os("TAIZHANG_DB")
+        .filter(|p| !p.is_empty())
+        .map(Into::into)
+        .unwrap_or_else(|| "taizhang.db".into())
+}

@@ -21,6 +21,11 @@ pub struct Export {
     /// never a symlink, device or pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Write the 填报 fill sheets: per unit, a workbook of its open tasks for the period
+    /// ending on --as-of (default today), to -o DIR (one file per unit) or -o FILE.xlsx (one
+    /// unit). The unit fills it in and `taizhang import` reads it back. 填报表
+    #[arg(long, conflicts_with_all = ["year", "outline"])]
+    pub fill: bool,
     /// The closing evaluation of an outline period (收官评估), e.g. --outline 2021-2025: per
     /// year, area and unit what was committed, done, verified, cancelled, carried over and
     /// left open, each year's shortcomings and the carried items (md, html, xlsx or json).
@@ -47,8 +52,9 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
         Some("json") => Format::Json,
         Some("jsonl") => Format::Jsonl,
         Some(other) => {
-            return Err(Error::Usage(format!(
-                "cannot tell the format from '.{other}'; add --format csv|xlsx|md|html|json"
+            return Err(Error::usage(crate::msg!(
+                "export.unknown_extension",
+                ext = other
             )))
         }
     })
@@ -73,6 +79,25 @@ impl Export {
     }
 
     fn export(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.fill {
+            // A fill sheet is a unit's: --lead and --person do not pick one.
+            if !self.scope.leads.is_empty() || self.scope.person.is_some() {
+                return Err(Error::Usage(
+                    ctx.t(
+                        "--fill 按单位生成填报表：用 --owner 单位 选择单位（--lead、--person 不适用）",
+                        "--fill writes a sheet per unit: choose units with --owner UNIT (--lead and --person do not apply)",
+                    )
+                    .into(),
+                ));
+            }
+            return super::fill::export(
+                ledger,
+                ctx,
+                &self.scope.owners,
+                self.output.as_deref(),
+                out,
+            );
+        }
         let output = self
             .output
             .as_deref()
@@ -82,9 +107,7 @@ impl Export {
         }
         let format = pick_format(ctx.format_given, output)?;
         if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
-            return Err(Error::Usage(
-                "an Excel workbook is binary: write it to a file with -o FILE.xlsx".into(),
-            ));
+            return Err(Error::usage(crate::msg!("export.xlsx_to_terminal")));
         }
         if let Some(span) = self.outline {
             return self.evaluation(ledger, ctx, span, format, output, out);
@@ -103,12 +126,10 @@ impl Export {
             };
         }
         let Some(year) = self.year else {
-            return Err(Error::Usage(
-                "export needs --year Y (only --format jsonl exports the whole ledger)".into(),
-            ));
+            return Err(Error::usage(crate::msg!("export.needs_year")));
         };
         let year_end = end_of_year(year)
-            .ok_or_else(|| Error::Refused(format!("{year} is not a usable year")))?;
+            .ok_or_else(|| Error::refused(crate::msg!("export.bad_year", year = year)))?;
         // As it stood at the year's end, unless a day was asked for; a year not over yet is
         // shown as it stands today.
         let as_of = if ctx.as_of_given {
@@ -121,11 +142,14 @@ impl Export {
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             // The period of the year shown, not the ledger's latest: a 2025 export keeps
             // saying 2021-2025 and its closing year after a 2026-2030 period is added.
-            let outline = match db::periods::of_year(c, year)? {
+            let period = db::periods::of_year(c, year)?;
+            let outline = match &period {
                 Some(p) => p.span(),
                 None => db::outline(c)?,
             };
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.outline_name = period.map(|p| p.name);
+            h.timezone = db::timezone(c)?;
             h.scope = self.scope.scope(c)?;
             h.name = db::settings::name(c)?;
             Ok(h)
@@ -237,9 +261,7 @@ fn render(s: &YearStatus, format: Format, ctx: &Ctx, out: &mut dyn Write) -> Res
         Format::Md => export::md::write(s, ctx.lang, out).map_err(io),
         Format::Html => export::html::write(s, ctx.lang, out).map_err(io),
         Format::Json => emit_json(out, s),
-        _ => Err(Error::Usage(
-            "export writes csv, xlsx, md, html, json or jsonl".into(),
-        )),
+        _ => Err(Error::usage(crate::msg!("export.formats"))),
     }
 }
 

@@ -4,13 +4,13 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
-use crate::db::{history, tasks, Ledger};
-use crate::render::history_table;
+use crate::db::{history, periods, tasks, Ledger};
+use crate::render::{history_table, local_rows, printable, zone_line};
 use crate::Result;
 
 #[derive(Debug, Args)]
 pub struct History {
-    /// Only the history of this task: an id (16) or a ref (2025-C1.1).
+    /// Only the history of this task: an id (16), a ref (2025-C1.1) or a range (16-18).
     #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
     pub id: Option<super::ids::Target>,
     /// Only changes on or after this day.
@@ -24,20 +24,84 @@ pub struct History {
 impl History {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let since = self.since.map(|d| d.to_string());
-        let rows = ledger.read(|c| {
-            let id = match &self.id {
-                Some(t) => Some(super::ids::resolve_one(c, t, ctx.lang)?),
-                None => None,
+        let (rows, tz) = ledger.read(|c| {
+            let tz = crate::db::timezone(c)?;
+            let Some(t) = &self.id else {
+                return Ok((history::rows(c, None, since.as_deref(), self.limit)?, tz));
             };
-            if let Some(id) = id {
+            // The rows of each task named, in the order they were written; with --limit the
+            // latest N of them all.
+            let mut rows = Vec::new();
+            for id in super::ids::resolve(c, std::slice::from_ref(t), ctx.lang)? {
                 tasks::require(c, id)?;
+                rows.extend(history::rows(c, Some(id), since.as_deref(), self.limit)?);
             }
-            history::rows(c, id, since.as_deref(), self.limit)
+            rows.sort_by_key(|r| r.id);
+            if let Some(n) = self.limit {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                rows.drain(..rows.len().saturating_sub(n));
+            }
+            Ok((rows, tz))
         })?;
+        // The whole ledger's history also lists the changes to outline periods, which
+        // belong to no task (the JSON stays the array of task rows).
+        let periods = match (&self.id, ctx.format) {
+            (None, Format::Table) => ledger.read(|c| periods::changes(c, since.as_deref()))?,
+            _ => Vec::new(),
+        };
         match ctx.format {
+            // JSON keeps the stored RFC 3339 times, offsets and all.
             Format::Json => emit_json(out, &rows),
-            Format::Table if rows.is_empty() => emit(out, ctx.t("没有变更记录。", "No history.")),
-            _ => emit(out, history_table(&rows, ctx.style())),
+            Format::Table if rows.is_empty() && periods.is_empty() => {
+                emit(out, crate::tr!(ctx.lang, "msg.history.no_history"))
+            }
+            _ => {
+                if !rows.is_empty() {
+                    emit(out, history_table(&local_rows(&rows, tz), ctx.style()))?;
+                    emit(out, zone_line(tz, ctx.lang))?;
+                }
+                print_periods(&periods, ctx, out)
+            }
         }
     }
+}
+
+/// One line per change to an outline period: change, time, who, what, and the command.
+fn print_periods(list: &[periods::PeriodChange], ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    emit(out, ctx.t("纲要期间变更：", "Outline period changes:"))?;
+    for p in list {
+        let what = match p.field.as_str() {
+            "added" => format!(
+                "{} {}",
+                ctx.t("添加", "added"),
+                printable(p.new.as_deref().unwrap_or_default())
+            ),
+            "removed" => format!(
+                "{} {}",
+                ctx.t("移除", "removed"),
+                printable(p.old.as_deref().unwrap_or_default())
+            ),
+            _ => format!(
+                "{} {} → {}",
+                ctx.t("更名", "renamed"),
+                printable(p.old.as_deref().unwrap_or_default()),
+                printable(p.new.as_deref().unwrap_or_default())
+            ),
+        };
+        emit(
+            out,
+            format!(
+                "  #{} {} {} {} {what}  ({})",
+                p.change_id,
+                printable(&p.at),
+                printable(&p.actor),
+                p.span,
+                printable(&p.command)
+            ),
+        )?;
+    }
+    Ok(())
 }

@@ -58,6 +58,14 @@ pub struct Import {
     /// Excel or WPS, and write nothing to the ledger; `import SHEET.xlsx` then applies it.
     #[arg(long, value_name = "XLSX")]
     pub review: Option<PathBuf>,
+    /// For a 填报 fill sheet a unit sent back: apply it (without --apply the changes are only
+    /// printed). 写入
+    #[arg(long)]
+    pub apply: bool,
+    /// For a fill sheet: apply the other rows when some rows' tasks changed after the sheet
+    /// was made (those rows are refused by name; by default the whole sheet is).
+    #[arg(long)]
+    pub skip_conflicts: bool,
     /// For an office's own ledger (.xlsx, .xls, .ods, .csv): read only this sheet (by default
     /// every sheet with a recognisable header).
     #[arg(long, value_name = "NAME")]
@@ -72,6 +80,10 @@ pub struct Import {
     /// 词=status (todo, doing, blocked, done, verified), e.g. 基本完成=doing. Repeatable.
     #[arg(long = "status-map", value_name = "词=STATUS", value_parser = crate::import::ledger_sheet::parse_status_map)]
     pub status_map: Vec<(String, crate::model::Status)>,
+    /// Tag each task with the outline area (纲要领域 FZ01–FZ10) suggested for it (shown by
+    /// --dry-run; only areas whose suggestions proved right at least four times in five).
+    #[arg(long)]
+    pub tag: bool,
 }
 
 /// Whether the file is a review sheet: a workbook written as .xlsx, which the office may send
@@ -110,13 +122,21 @@ fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
 }
 
 impl Import {
+    /// Whether the file is a 填报 fill sheet (by its hidden marker), not a review sheet.
+    fn is_fill(&self) -> bool {
+        is_review_sheet(&self.file) && crate::import::fill::is_fill_sheet(&self.file)
+    }
+
     /// Whether the file is an office's own ledger: a CSV file, or a workbook that is not a
-    /// review sheet (taizhang's own layout is recognised first, by its mark).
+    /// review sheet or a fill sheet (taizhang's own layouts are recognised first, by their
+    /// marks).
     fn is_office_ledger(&self) -> bool {
         use crate::import::ledger_sheet::grid::Format as F;
         match F::of(&self.file) {
             Some(F::Csv) => true,
-            Some(_) => !review::is_review(&self.file),
+            Some(_) => {
+                !review::is_review(&self.file) && !crate::import::fill::is_fill_sheet(&self.file)
+            }
             None => false,
         }
     }
@@ -131,10 +151,10 @@ impl Import {
                     for r in &rows {
                         eprintln!("taizhang: {}", printable(r));
                     }
-                    Err(Error::Refused(format!(
-                        "{} was not imported: {} bad rows (listed above); fix them in the sheet and import it again",
-                        self.file.display(),
-                        rows.len()
+                    Err(Error::refused(crate::msg!(
+                        "import.bad_rows",
+                        path = self.file.display(),
+                        count = rows.len()
                     )))
                 }
             };
@@ -153,6 +173,18 @@ impl Import {
         if office && (self.review.is_some() || self.new_version || self.explain) {
             return Err(Error::Usage(
                 "--review, --explain and --new-version are for a report's text; an office's ledger is previewed with --dry-run, and a later version of it is recognised by itself (仅用于年度报告)".into(),
+            ));
+        }
+        // A review sheet carries the office's choice in its 纲要领域 column, and the other
+        // files have no report text to suggest from.
+        if self.tag
+            && (office
+                || is_review_sheet(&self.file)
+                || is_jsonl(&self.file)
+                || self.review.is_some())
+        {
+            return Err(Error::Usage(
+                "--tag applies the suggested outline areas of a report's text; a review sheet carries them in its 纲要领域 column, other files have none (仅用于年度报告文本)".into(),
             ));
         }
         if sheet_options && !office {
@@ -177,29 +209,33 @@ impl Import {
     /// (or creating) the ledger. An office's ledger is compared with the ledger at `path`
     /// when it exists (read only), to show what a later version would change.
     pub fn preview(&self, path: &std::path::Path, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        if self.is_fill() {
+            return Err(Error::Usage(
+                ctx.t(
+                    "填报表的导入不加 --apply 即为预览；--dry-run、--explain 和 --review 只用于报告",
+                    "a fill sheet is previewed by importing it without --apply; --dry-run, --explain and --review are for reports",
+                )
+                .into(),
+            ));
+        }
         if self.is_office_ledger() {
             return ledger_sheet::preview(self, path, ctx, out);
         }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
+        if self.tag {
+            refuse_tag_without_suggestions(&prepared, ctx)?;
+        }
         if let Some(sheet) = &self.review {
             let n = review::write(&prepared, sheet)?;
             return emit(
                 out,
-                match ctx.lang {
-                    Lang::Zh => format!(
-                        "已写出审核表 {}：{} 行。修改后用 taizhang import {} 导入。",
-                        sheet.display(),
-                        n,
-                        sheet.display()
-                    ),
-                    Lang::En => format!(
-                        "Wrote the review sheet {} with {} rows; correct it, then import it with `taizhang import {}`.",
-                        sheet.display(),
-                        n,
-                        sheet.display()
-                    ),
-                },
+                crate::tr!(
+                    ctx.lang,
+                    "import.review_written",
+                    sheet = sheet.display(),
+                    rows = n
+                ),
             );
         }
         if self.explain {
@@ -214,6 +250,10 @@ impl Import {
                 &serde_json::json!({
                     "report": prepared.report,
                     "suggested_links": prepared.suggestions,
+                    "suggested_outline_areas": suggested_areas(&prepared)
+                        .into_iter()
+                        .map(|(r, a)| serde_json::json!({"ref": r, "outline_area": a}))
+                        .collect::<Vec<_>>(),
                 }),
             ),
             _ => print_tree(&prepared, ctx, out),
@@ -224,12 +264,34 @@ impl Import {
         if is_jsonl(&self.file) {
             return self.bulk(ledger, ctx, out);
         }
+        if self.is_fill() {
+            return super::fill::import(
+                ledger,
+                ctx,
+                &self.file,
+                self.apply,
+                self.skip_conflicts,
+                out,
+            );
+        }
+        if self.apply || self.skip_conflicts {
+            return Err(Error::Usage(
+                ctx.t(
+                    "--apply 和 --skip-conflicts 只用于填报表（export --fill 生成的 .xlsx）",
+                    "--apply and --skip-conflicts are for fill sheets (the .xlsx files of export --fill)",
+                )
+                .into(),
+            ));
+        }
         if self.is_office_ledger() {
             return ledger_sheet::run(self, ledger, ctx, out);
         }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
         refuse_unassigned(&prepared, ctx, self.accept_unassigned)?;
+        if self.tag {
+            refuse_tag_without_suggestions(&prepared, ctx)?;
+        }
         let reviewed = is_review_sheet(&self.file);
         let opts = Options {
             owner: self.owner.clone(),
@@ -239,6 +301,7 @@ impl Import {
             note: reviewed
                 .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
             lang: ctx.lang,
+            tag: self.tag,
         };
         let outcome =
             crate::ledger::import::report(ledger, &ctx.meta, &prepared, &opts, ctx.as_of)?;
@@ -343,22 +406,20 @@ impl Import {
             },
             self.source.as_deref(),
             &mut tick,
+            ctx.lang,
         )?;
         bar.finish_and_clear();
         match ctx.format {
             Format::Json => emit_json(out, &done),
             _ => emit(
                 out,
-                match ctx.lang {
-                    Lang::Zh => format!(
-                        "已导入任务 {} 项、变更记录 {} 条、文档 {} 份。",
-                        done.tasks, done.history, done.documents
-                    ),
-                    Lang::En => format!(
-                        "Imported {} tasks, {} history rows and {} documents.",
-                        done.tasks, done.history, done.documents
-                    ),
-                },
+                crate::tr!(
+                    ctx.lang,
+                    "import.jsonl_done",
+                    tasks = done.tasks,
+                    history = done.history,
+                    documents = done.documents
+                ),
             ),
         }
     }
@@ -397,7 +458,7 @@ fn print_suggestions(p: &Prepared, ctx: &Ctx, out: &mut dyn Write, applied: bool
 fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let r = &p.report;
     let inferred = if r.title_derived {
-        ctx.t("（标题系推断）", " (title inferred)")
+        &crate::tr!(ctx.lang, "msg.import.title_inferred")
     } else {
         ""
     };
@@ -406,25 +467,25 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         out,
         format!(
             "{} {}  {} {}  {} {}  {} {}",
-            ctx.t("发文机关", "issuer"),
+            &crate::tr!(ctx.lang, "msg.import.issuer"),
             r.issuer
                 .as_deref()
                 .map(printable)
                 .unwrap_or_else(|| "-".into()),
-            ctx.t("日期", "date"),
+            &crate::tr!(ctx.lang, "msg.import.date"),
             r.issued_on
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "-".into()),
-            ctx.t("报告年度", "report year"),
+            &crate::tr!(ctx.lang, "msg.import.report_year"),
             r.report_year,
-            ctx.t("计划年度", "plan year"),
+            &crate::tr!(ctx.lang, "msg.import.plan_year"),
             r.plan_year,
         ),
     )?;
     let report_end = format!("{}-12-31", r.report_year);
     let plan_end = format!("{}-12-31", r.plan_year);
     print_part(
-        ctx.t("成效", "Achievements"),
+        &crate::tr!(ctx.lang, "msg.import.achievements"),
         &r.achievements,
         &report_end,
         ctx,
@@ -434,7 +495,7 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         out,
         format!(
             "\n{} ({})",
-            ctx.t("短板", "Shortcomings"),
+            &crate::tr!(ctx.lang, "msg.import.shortcomings"),
             r.shortcomings.len()
         ),
     )?;
@@ -442,7 +503,7 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         print_item(it, &plan_end, ctx, out)?;
     }
     print_part(
-        ctx.t("承诺（工作安排）", "Commitments"),
+        &crate::tr!(ctx.lang, "msg.import.commitments"),
         &r.plans,
         &plan_end,
         ctx,
@@ -452,20 +513,36 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         out,
         format!(
             "\n{}: {} {} / {} {} / {} {}",
-            ctx.t("合计", "Total"),
+            &crate::tr!(ctx.lang, "table.sum"),
             count(&r.achievements),
-            ctx.t("项成效", "achievements"),
+            &crate::tr!(ctx.lang, "msg.import.achievements_2"),
             r.shortcomings.len(),
-            ctx.t("项短板", "shortcomings"),
+            &crate::tr!(ctx.lang, "msg.import.shortcomings_2"),
             count(&r.plans),
-            ctx.t("项承诺", "commitments"),
+            &crate::tr!(ctx.lang, "msg.import.commitments_2"),
         ),
     )?;
     print_suggestions(p, ctx, out, false)?;
+    let areas = suggested_areas(p);
+    if !areas.is_empty() {
+        emit(
+            out,
+            match ctx.lang {
+                Lang::Zh => format!(
+                    "纲要领域建议 {} 项（〈FZ..〉；加 --tag 应用，或在审核表“纲要领域”列修改）",
+                    areas.len()
+                ),
+                Lang::En => format!(
+                    "{} outline-area suggestions (〈FZ..〉; --tag applies them, or edit the review sheet's 纲要领域 column)",
+                    areas.len()
+                ),
+            },
+        )?;
+    }
     print_coverage(p, ctx, out)?;
     emit(
         out,
-        ctx.t("（预览，未写入台账）", "(dry run: nothing was written)"),
+        crate::tr!(ctx.lang, "msg.import.dry_run_nothing_was_written"),
     )
 }
 
@@ -473,18 +550,19 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 /// with its line number.
 fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let c = &p.report.coverage;
-    let line = match ctx.lang {
-        Lang::Zh => format!(
-            "句子覆盖：正文 {} 句，成效 {}，短板 {}，承诺 {}，标题和导语 {}，原因 {}，第一责任人职责 {}，其他情况 {}，未归属 {}",
-            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
-            c.first_responsibility, c.other, c.unassigned
-        ),
-        Lang::En => format!(
-            "Coverage: {} sentences in the body: {} in achievements, {} in shortcomings, {} in commitments, {} headings and intros, {} causes, {} first responsibility, {} other, {} unassigned",
-            c.sentences, c.achievements, c.shortcomings, c.commitments, c.headings, c.causes,
-            c.first_responsibility, c.other, c.unassigned
-        ),
-    };
+    let line = crate::tr!(
+        ctx.lang,
+        "import.coverage",
+        sentences = c.sentences,
+        achievements = c.achievements,
+        shortcomings = c.shortcomings,
+        commitments = c.commitments,
+        headings = c.headings,
+        causes = c.causes,
+        first = c.first_responsibility,
+        other = c.other,
+        unassigned = c.unassigned
+    );
     emit(out, line)?;
     for u in &p.report.unassigned {
         let mark = if u.blocking { "!" } else { " " };
@@ -492,7 +570,7 @@ fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             out,
             format!(
                 " {mark} {} {}: {}",
-                ctx.t("第", "line"),
+                &crate::tr!(ctx.lang, "msg.import.line"),
                 u.line,
                 fit(&printable(&u.text), 70)
             ),
@@ -505,14 +583,12 @@ fn print_coverage(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
 fn warn_unmatched(p: &Prepared, ctx: &Ctx) {
     for (line, title) in &p.report.unmatched_parts {
         let title = printable(title);
-        ctx.warn(&match ctx.lang {
-            Lang::Zh => format!(
-                "第 {line} 行的部分「{title}」不属于任何已知部分（成效、短板、原因、第一责任人职责、工作安排、其他情况），其中内容未导入；用 --explain 查看结构"
-            ),
-            Lang::En => format!(
-                "the part \"{title}\" at line {line} matches no known part (achievements, shortcomings, causes, first responsibility, plans, other); its text was not imported; see --explain"
-            ),
-        });
+        ctx.warn(&crate::tr!(
+            ctx.lang,
+            "import.unknown_part",
+            line = line,
+            title = title
+        ));
     }
 }
 
@@ -528,25 +604,20 @@ fn refuse_unassigned(p: &Prepared, ctx: &Ctx, accept: bool) -> Result<()> {
         .map(|u| {
             format!(
                 "{} {}「{}」",
-                ctx.t("第", "line"),
+                &crate::tr!(ctx.lang, "msg.import.line"),
                 u.line,
                 fit(&printable(&u.text), 30)
             )
         })
         .collect();
     let more = if blocking.len() > 5 { " …" } else { "" };
-    Err(Error::Refused(match ctx.lang {
-        Lang::Zh => format!(
-            "短板或工作安排部分有 {} 句未归入任何任务（{}{more}）：用 --dry-run 或 --explain 检查结构，确认无误后加 --accept-unassigned 导入",
-            blocking.len(),
-            listed.join("；")
+    Err(Error::refused(
+        crate::msg!("import.unassigned", count = blocking.len(), more = more).word(
+            "listed",
+            &listed.join("；"),
+            &listed.join("; "),
         ),
-        Lang::En => format!(
-            "{} sentences in shortcomings or plans parts were not assigned to any task ({}{more}): check with --dry-run or --explain, then import with --accept-unassigned if that is right",
-            blocking.len(),
-            listed.join("; ")
-        ),
-    }))
+    ))
 }
 
 /// `--explain`: the outline, one line per marked line or cue paragraph, with the rule that
@@ -560,7 +631,7 @@ fn print_explain(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
             }
             (Some(name), None) => format!(
                 "  ← {name} ({})",
-                ctx.t("未匹配任何规则", "no rule matched")
+                &crate::tr!(ctx.lang, "msg.import.no_rule_matched")
             ),
             _ => String::new(),
         };
@@ -576,6 +647,35 @@ fn print_explain(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     print_coverage(p, ctx, out)
+}
+
+/// The outline area suggested for each item, by ref, in report order.
+fn suggested_areas(p: &Prepared) -> Vec<(String, &'static str)> {
+    let r = &p.report;
+    r.achievements
+        .iter()
+        .flat_map(|s| &s.items)
+        .chain(&r.shortcomings)
+        .chain(r.plans.iter().flat_map(|s| &s.items))
+        .filter_map(|it| {
+            crate::import::areas::suggest(&it.title, &it.body).map(|a| (it.r#ref.clone(), a))
+        })
+        .collect()
+}
+
+/// `--tag` on a report none of whose items has a suggestion would tag nothing: said rather
+/// than done silently, so the office knows to tag by hand.
+fn refuse_tag_without_suggestions(p: &Prepared, ctx: &Ctx) -> Result<()> {
+    if !suggested_areas(p).is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(
+        ctx.t(
+            "报告中没有任何一项有纲要领域建议，--tag 无可应用：去掉 --tag 导入，再用 update ID --outline-area FZ.. 逐项标注",
+            "no item of this report has an outline-area suggestion, so --tag has nothing to apply: import without --tag and tag tasks with update ID --outline-area FZ..",
+        )
+        .to_string(),
+    ))
 }
 
 fn count(sections: &[Section]) -> usize {
@@ -604,7 +704,7 @@ fn print_part(
 
 fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let due = match (it.continuous, it.deadline) {
-        (true, _) => ctx.t("长期", "continuous").to_string(),
+        (true, _) => crate::tr!(ctx.lang, "value.continuous"),
         (false, Some(d)) => d.to_string(),
         (false, None) => default_due.to_string(),
     };
@@ -613,10 +713,16 @@ fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> R
         .as_deref()
         .map(|o| format!("  [{}]", printable(o)))
         .unwrap_or_default();
+    let area = it
+        .outline_area
+        .as_deref()
+        .or_else(|| crate::import::areas::suggest(&it.title, &it.body))
+        .map(|a| format!("  〈{a}〉"))
+        .unwrap_or_default();
     emit(
         out,
         format!(
-            "    {:<12} {:<10} {}{owner}",
+            "    {:<12} {:<10} {}{owner}{area}",
             printable(&it.r#ref),
             due,
             fit(&it.title, 60)

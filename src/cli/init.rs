@@ -19,6 +19,10 @@ pub struct Init {
     /// (change it later with `config name`). 台账名称
     #[arg(long, value_name = "NAME", value_parser = super::parse_name)]
     pub name: Option<String>,
+    /// The time zone the ledger's times are shown in, an IANA name such as Asia/Shanghai (the
+    /// default) or UTC. Stored times keep their own offset. 时区
+    #[arg(long, value_name = "ZONE", value_parser = crate::model::zone::parse)]
+    pub timezone: Option<chrono_tz::Tz>,
 }
 
 impl Init {
@@ -32,21 +36,31 @@ impl Init {
                 crate::db::settings::set(w, crate::db::settings::NAME, &n)
             })?;
         }
+        if let Some(tz) = self.timezone {
+            ledger.write(&ctx.meta, |w| crate::db::set_timezone(w, tz))?;
+        }
+        let tz = ledger.timezone()?;
         let outline = ledger.outline()?;
         let name = ledger.read(crate::db::settings::name)?;
         let path = ledger.path().display().to_string();
         match ctx.format {
             Format::Json => emit_json(
                 out,
-                &serde_json::json!({ "db": path, "outline": outline.to_string(), "name": name }),
+                &serde_json::json!({
+                    "db": path,
+                    "outline": outline.to_string(),
+                    "name": name,
+                    "timezone": tz.name(),
+                }),
             ),
             _ => emit(
                 out,
                 format!(
-                    "{} {} ({} {outline})",
-                    ctx.t("台账文件：", "Ledger:"),
+                    "{} {} ({} {outline})\n{}",
+                    &crate::tr!(ctx.lang, "msg.init.ledger"),
                     crate::render::printable(&path),
-                    ctx.t("纲要期间", "outline period"),
+                    &crate::tr!(ctx.lang, "msg.init.outline_period"),
+                    crate::render::zone_line(tz, ctx.lang),
                 ),
             ),
         }

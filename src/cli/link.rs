@@ -10,7 +10,8 @@ use crate::Result;
 pub struct Link {
     #[command(flatten)]
     pub who: super::Who,
-    /// The commitment or task: an id (16) or a ref (2025-C1.1).
+    /// The commitment or task: an id (16), a ref (2025-C1.1) or a range (16-18, all or
+    /// none).
     #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
     pub id: super::ids::Target,
     /// The shortcoming it addresses, by id or ref. 针对的短板
@@ -45,21 +46,33 @@ impl Link {
         let Some(addresses) = &self.addresses else {
             return self.same_as(ledger, ctx, out, add);
         };
-        let (id, addresses) = ledger.read(|c| {
+        let (ids, addresses) = ledger.read(|c| {
             Ok((
-                super::ids::resolve_one(c, &self.id, ctx.lang)?,
+                super::ids::resolve(c, std::slice::from_ref(&self.id), ctx.lang)?,
                 super::ids::resolve_one(c, addresses, ctx.lang)?,
             ))
         })?;
-        let changed =
-            crate::ledger::tasks::set_link(ledger, &ctx.meta, id, addresses, add, ctx.as_of)?;
-        let msg = match (add, changed) {
-            (true, true) => ctx.t("已关联短板", "now addresses"),
-            (true, false) => ctx.t("已关联过，无变化：", "already addresses, nothing changed:"),
-            (false, true) => ctx.t("已取消关联", "no longer addresses"),
-            (false, false) => ctx.t("本无关联，无变化：", "did not address, nothing changed:"),
+        let changed = match ids.as_slice() {
+            // One task keeps the single-link path (and its messages) exactly.
+            [id] => vec![crate::ledger::tasks::set_link(
+                ledger, &ctx.meta, *id, addresses, add, ctx.as_of,
+            )?],
+            _ => {
+                crate::ledger::tasks::set_links(ledger, &ctx.meta, &ids, addresses, add, ctx.as_of)?
+            }
         };
-        emit(out, format!("#{id} {msg} #{addresses}"))
+        for (id, changed) in ids.iter().zip(changed) {
+            let msg = match (add, changed) {
+                (true, true) => &crate::tr!(ctx.lang, "msg.link.now_addresses"),
+                (true, false) => {
+                    &crate::tr!(ctx.lang, "msg.link.already_addresses_nothing_changed")
+                }
+                (false, true) => &crate::tr!(ctx.lang, "msg.link.no_longer_addresses"),
+                (false, false) => &crate::tr!(ctx.lang, "msg.link.did_not_address_nothing_changed"),
+            };
+            emit(out, format!("#{id} {msg} #{addresses}"))?;
+        }
+        Ok(())
     }
 
     /// `link LATER --same-as EARLIER`: a recurring shortcoming (屡改屡犯).

@@ -143,7 +143,7 @@ impl List {
         match ctx.format {
             Format::Json => emit_json(out, &tasks),
             Format::Table if tasks.is_empty() => {
-                emit(out, ctx.t("没有符合条件的任务。", "No tasks match."))
+                emit(out, crate::tr!(ctx.lang, "msg.list.no_tasks_match"))
             }
             _ => emit(out, task_table(&tasks, ctx.style())),
         }

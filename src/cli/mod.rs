@@ -10,7 +10,10 @@ mod check;
 mod choices;
 mod completions;
 mod config;
+mod evidence;
 mod export;
+mod fill;
+pub mod help;
 mod history;
 pub mod ids;
 mod import;
@@ -38,6 +41,8 @@ use crate::db::{Access, ChangeMeta, Ledger};
 use crate::model::Lang;
 use crate::render::Style;
 use crate::{clock, Error, Result};
+
+pub use completions::dynamic_command;
 
 /// taizhang (台账): track the commitments, shortcomings and achievements of a rule-of-law
 /// government report, with owners, deadlines, progress and a full audit trail.
@@ -147,7 +152,7 @@ pub enum Command {
     Restore(backup::Restore),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(completions::Completions),
-    /// The units register: list, rename, alias, unalias. 单位库
+    /// The units register: list, rename, alias, unalias, short. 单位库
     Unit(unit::UnitCmd),
     /// Ask for a later deadline with a reason; it stays pending until approved. 申请延期
     RequestExtension(request_extension::RequestExtension),
@@ -155,6 +160,8 @@ pub enum Command {
     Approve(approve::Approve),
     /// Reject a task's pending extension request, with a note. 驳回
     Reject(reject::Reject),
+    /// Stored evidence files (佐证材料): `evidence get ID SHA256 -o FILE`.
+    Evidence(evidence::Evidence),
     /// The outline periods (纲要期间): list, add, rename.
     Outline(outline::OutlineCmd),
     /// Carry a year's open tasks into the next plan year (结转), e.g. --from 2025.
@@ -338,7 +345,7 @@ impl Ctx {
     pub fn warn(&self, msg: &str) {
         eprintln!(
             "taizhang: {}: {}",
-            self.t("注意", "warning"),
+            crate::tr!(self.lang, "cli.warning"),
             crate::render::escape::one_line(msg)
         );
     }
@@ -393,6 +400,7 @@ fn describe(cmd: &Command) -> String {
         Command::RequestExtension(_) => "request-extension",
         Command::Approve(_) => "approve",
         Command::Reject(_) => "reject",
+        Command::Evidence(_) => "evidence",
         Command::Outline(_) => "outline",
         Command::CarryOver(_) => "carry-over",
         Command::Config(_) => "config",
@@ -435,29 +443,21 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         return c.run(out);
     }
     if cli.by.is_some() || cli.command.who().is_some() {
-        let lang = cli.lang.unwrap_or_else(Lang::from_env);
-        return Err(Error::Usage(
-            lang.pick(
-                "--by 不再表示操作人：请用 --user 姓名（或环境变量 TAIZHANG_USER）；--by 只用于 report 的分组",
-                "--by NAME no longer names who makes the change: use --user NAME (or TAIZHANG_USER); --by is only report's grouping",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("cli.by_is_not_user")));
     }
     let is_export = matches!(cli.command, Command::Export(_));
     if let Some(f) = cli.format {
         if !is_export && !matches!(f, Format::Table | Format::Json) {
-            return Err(Error::Usage(format!(
-                "--format {} is for export; this command prints table or json",
-                f.to_possible_value()
+            return Err(Error::usage(crate::msg!(
+                "cli.format_is_for_export",
+                format = f
+                    .to_possible_value()
                     .map(|v| v.get_name().to_string())
                     .unwrap_or_default()
             )));
         }
         if is_export && f == Format::Table {
-            return Err(Error::Usage(
-                "export writes csv, xlsx, md, html, json or jsonl; --format table is for the other commands".into(),
-            ));
+            return Err(Error::usage(crate::msg!("cli.table_not_for_export")));
         }
     }
     let now = clock::now()?;
@@ -500,7 +500,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Export(_)
         | Command::Warn(_)
         | Command::Check(_)
-        | Command::Backup(_) => Access::Read,
+        | Command::Backup(_)
+        | Command::Evidence(_) => Access::Read,
         Command::Outline(ref c) if c.reads_only() => Access::Read,
         Command::Unit(ref u) if u.reads_only() => Access::Read,
         Command::Config(ref c) if c.reads_only() => Access::Read,
@@ -576,6 +577,7 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::RequestExtension(c) => c.run(ledger, &ctx, out),
         Command::Approve(c) => c.run(ledger, &ctx, out),
         Command::Reject(c) => c.run(ledger, &ctx, out),
+        Command::Evidence(c) => c.run(ledger, &ctx, out),
         Command::Outline(c) => c.run(ledger, &ctx, out),
         Command::CarryOver(c) => c.run(ledger, &ctx, out),
         Command::Config(c) => c.run(ledger, &ctx, out),

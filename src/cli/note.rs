@@ -10,7 +10,8 @@ use crate::Result;
 pub struct Note {
     #[command(flatten)]
     pub who: super::Who,
-    /// The task: an id (16) or a ref (2025-C1.1).
+    /// The task: an id (16), a ref (2025-C1.1) or a range (16-18: the same note on each, all
+    /// or none).
     #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
     pub id: super::ids::Target,
     /// The progress note (进展情况).
@@ -20,11 +21,15 @@ pub struct Note {
 
 impl Note {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-        let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
-        crate::ledger::tasks::note(ledger, &ctx.meta, id, &self.text)?;
-        emit(
-            out,
-            format!("#{id}: {}", ctx.t("已记录进展", "note recorded")),
-        )
+        let ids =
+            ledger.read(|c| super::ids::resolve(c, std::slice::from_ref(&self.id), ctx.lang))?;
+        crate::ledger::tasks::note_each(ledger, &ctx.meta, &ids, &self.text)?;
+        for id in ids {
+            emit(
+                out,
+                format!("#{id}: {}", crate::tr!(ctx.lang, "msg.note.note_recorded")),
+            )?;
+        }
+        Ok(())
     }
 }

@@ -60,10 +60,7 @@ impl ReportCmd {
 
 /// Prints the progress table under a line that names its as-of date.
 pub fn print(r: &Progress, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
-    let heading = match ctx.lang {
-        crate::model::Lang::Zh => format!("进度汇总（统计日期 {}）", r.as_of),
-        crate::model::Lang::En => format!("Progress as of {}", r.as_of),
-    };
+    let heading = crate::tr!(ctx.lang, "report.heading", day = r.as_of);
     emit(out, heading)?;
     emit(out, progress_table(r, ctx.style()))
 }

@@ -12,7 +12,8 @@ pub struct RequestExtension {
     #[command(flatten)]
     pub who: super::Who,
     /// The task.
-    pub id: i64,
+    #[arg(value_parser = super::ids::parse_target, value_name = "ID|REF")]
+    pub id: super::ids::Target,
     /// The deadline asked for (any date form; a form without a year is in the task's plan
     /// year). It must be later than the task's deadline. 申请延期至
     #[arg(long, value_name = "DATE")]
@@ -24,6 +25,8 @@ pub struct RequestExtension {
 
 impl RequestExtension {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+        // An id or a ref (2025-C1.1), as every command takes a task (src/cli/ids.rs).
+        let id = ledger.read(|c| super::ids::resolve_one(c, &self.id, ctx.lang))?;
         let lang = ctx.lang;
         let Some(reason) = self.note.as_deref() else {
             return Err(Error::Usage(
@@ -35,7 +38,7 @@ impl RequestExtension {
             ));
         };
         // A date without a year ("6月底前") is in the task's own plan year, as on `update`.
-        let year = ledger.read(|c| tasks::get(c, self.id, ctx.as_of))?.year;
+        let year = ledger.read(|c| tasks::get(c, id, ctx.as_of))?.year;
         let to = self
             .to
             .resolve(year)
@@ -53,7 +56,7 @@ impl RequestExtension {
                 ))
             })?;
         let req = crate::ledger::requests::request_extension(
-            ledger, &ctx.meta, self.id, to, reason, ctx.as_of, lang,
+            ledger, &ctx.meta, id, to, reason, ctx.as_of, lang,
         )?;
         if ctx.format == Format::Json {
             return emit_json(out, &req);
@@ -62,7 +65,7 @@ impl RequestExtension {
             out,
             format!(
                 "#{}: {} {} → {}（{}）",
-                self.id,
+                id,
                 ctx.t("已申请延期", "extension requested"),
                 req.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
                 req.deadline,

@@ -46,6 +46,8 @@ struct Detail {
     document: Option<Document>,
     /// Its extension requests (申请延期), oldest first, with their decisions.
     extension_requests: Vec<crate::db::requests::Request>,
+    /// Its evidence (佐证材料), in the order attached.
+    evidence: Vec<crate::db::evidence::Evidence>,
     /// The outline period of its plan year (纲要期间), if the year lies in one.
     #[serde(skip_serializing_if = "Option::is_none")]
     outline_period: Option<crate::db::periods::Period>,
@@ -67,13 +69,7 @@ impl Show {
                 let cutoff = crate::db::replay::end_of_day(as_of);
                 let rep =
                     crate::db::replay::replay_task(c, id, &cutoff, as_of)?.ok_or_else(|| {
-                        Error::NotFound(format!(
-                            "{} #{} {} {as_of}{}",
-                            ctx.t("任务", "task"),
-                            id,
-                            ctx.t("在", "had not taken effect yet on"),
-                            ctx.t(" 尚未生效；请给出更晚的 --as-of", "; give a later --as-of"),
-                        ))
+                        Error::not_found(crate::msg!("cli.not_yet_effective", id = id, day = as_of))
                     })?;
                 // Only a shortcoming can be addressed (link and the bulk validator refuse
                 // any other target, and a kind never changes): others skip the search.
@@ -113,6 +109,7 @@ impl Show {
                 addressed_by,
                 history: history::rows(c, Some(id), None, None)?,
                 extension_requests: crate::db::requests::of_task(c, id)?,
+                evidence: crate::db::evidence::of_task(c, id)?,
                 outline_period,
                 carried_from: crate::db::carry::carried_from(
                     c,
@@ -139,13 +136,15 @@ impl Show {
         if ctx.format == Format::Json {
             return emit_json(out, &d);
         }
+        let tz = ledger.timezone()?;
+        let local = |s: &str| printable(&crate::model::zone::local(s, tz));
         let t = &d.task;
         let lang = ctx.lang;
         let mut kv = Grid::new(
             ctx.style(),
             vec![
-                Col::keep(ctx.t("字段", "Field"), 0),
-                Col::wrap(ctx.t("内容", "Value"), 0, 20),
+                Col::keep(&crate::tr!(ctx.lang, "table.field"), 0),
+                Col::wrap(&crate::tr!(ctx.lang, "msg.show.value"), 0, 20),
             ],
         );
         let opt = |v: &Option<String>| v.as_deref().map(printable).unwrap_or_default();
@@ -154,9 +153,13 @@ impl Show {
             deadline.push_str(&format!(" ({})", printable(words)));
         }
         let status = if t.overdue {
-            format!("{} ({})", t.status.label(lang), ctx.t("逾期", "overdue"))
+            format!(
+                "{} ({})",
+                t.status.shown(t.kind, lang),
+                &crate::tr!(ctx.lang, "field.overdue")
+            )
         } else {
-            t.status.label(lang).to_string()
+            t.status.shown(t.kind, lang).to_string()
         };
         // One row per shown column, in the description's order; the match names every
         // column, so a new one is a compile error here until it says how it is shown.
@@ -191,9 +194,9 @@ impl Show {
                 Column::DeadlineText => String::new(),
                 Column::Year => year_label(t.year, &d, ctx),
                 Column::ParentId => t.parent_id.map(|p| format!("#{p}")).unwrap_or_default(),
-                Column::CreatedAt => printable(&t.created_at),
-                Column::UpdatedAt => printable(&t.updated_at),
-                Column::CompletedAt => opt(&t.completed_at),
+                Column::CreatedAt => local(&t.created_at),
+                Column::UpdatedAt => local(&t.updated_at),
+                Column::CompletedAt => t.completed_at.as_deref().map(local).unwrap_or_default(),
                 Column::Body => opt(&t.body),
             };
             (c.shown_name(), value)
@@ -213,22 +216,18 @@ impl Show {
             let json = format!("taizhang show {} --format json", t.id);
             emit(
                 out,
-                match lang {
-                    crate::model::Lang::Zh => format!(
-                        "（{}过长，只显示前 {MAX_SHOWN} 个字符；全文请用 `{json}`）",
-                        cut.join("、")
-                    ),
-                    crate::model::Lang::En => format!(
-                        "({} cut at {MAX_SHOWN} characters; `{json}` prints the whole text)",
-                        cut.join(", ")
-                    ),
-                },
+                crate::msg!("show.cut", max = MAX_SHOWN, json = json)
+                    .word("fields", &cut.join("、"), &cut.join(", "))
+                    .text(lang),
             )?;
         }
         let sections = [
-            (ctx.t("子任务", "Sub-tasks"), &d.children),
-            (ctx.t("针对的短板", "Addresses"), &d.addresses),
-            (ctx.t("整改措施", "Addressed by"), &d.addressed_by),
+            (&crate::tr!(ctx.lang, "msg.show.sub_tasks"), &d.children),
+            (&crate::tr!(ctx.lang, "msg.show.addresses"), &d.addresses),
+            (
+                &crate::tr!(ctx.lang, "msg.show.addressed_by"),
+                &d.addressed_by,
+            ),
         ];
         for (title, list) in sections {
             if !list.is_empty() {
@@ -239,28 +238,43 @@ impl Show {
         if !d.extension_requests.is_empty() {
             emit(
                 out,
-                format!("\n{}", ctx.t("延期申请", "Extension requests")),
+                format!("\n{}", &crate::tr!(ctx.lang, "msg.show.extension_requests")),
             )?;
-            emit(out, requests_table(&d.extension_requests, ctx))?;
+            emit(out, requests_table(&d.extension_requests, ctx, tz))?;
         }
-        emit(out, format!("\n{}", ctx.t("变更记录", "History")))?;
-        emit(out, history_table(&d.history, ctx.style()))
+        if !d.evidence.is_empty() {
+            emit(out, format!("\n{}", ctx.t("佐证材料", "Evidence")))?;
+            emit(out, evidence_table(&d.evidence, ctx))?;
+        }
+        emit(
+            out,
+            format!("\n{}", crate::tr!(ctx.lang, "msg.show.history")),
+        )?;
+        emit(
+            out,
+            history_table(&crate::render::local_rows(&d.history, tz), ctx.style()),
+        )?;
+        emit(out, crate::render::zone_line(tz, lang))
     }
 }
 
 /// The extension requests of a task: what was asked, by whom and why, and the decision.
-fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::render::Fitted {
+fn requests_table(
+    list: &[crate::db::requests::Request],
+    ctx: &Ctx,
+    tz: chrono_tz::Tz,
+) -> crate::render::Fitted {
     let mut t = Grid::new(
         ctx.style(),
         vec![
-            Col::keep(ctx.t("状态", "State"), 0),
-            Col::keep(ctx.t("申请延期至", "To"), 0),
-            Col::keep(ctx.t("原截止日期", "From"), 1),
-            Col::wrap(ctx.t("理由", "Reason"), 0, 10),
-            Col::keep(ctx.t("申请人", "Asked by"), 2),
-            Col::keep(ctx.t("申请时间", "Asked at"), 3),
-            Col::keep(ctx.t("审批人", "Decided by"), 2),
-            Col::wrap(ctx.t("审批意见", "Decision note"), 2, 8),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.state"), 0),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.to"), 0),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.from"), 1),
+            Col::wrap(&crate::tr!(ctx.lang, "msg.show.reason"), 0, 10),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.asked_by"), 2),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.asked_at"), 3),
+            Col::keep(&crate::tr!(ctx.lang, "msg.show.decided_by"), 2),
+            Col::wrap(&crate::tr!(ctx.lang, "msg.show.decision_note"), 2, 8),
         ],
     );
     for r in list {
@@ -270,12 +284,42 @@ fn requests_table(list: &[crate::db::requests::Request], ctx: &Ctx) -> crate::re
             r.old_deadline.map(|d| d.to_string()).unwrap_or_default(),
             printable(&r.reason),
             printable(&r.actor),
-            printable(&r.at),
+            printable(&crate::model::zone::local(&r.at, tz)),
             r.decided_by.as_deref().map(printable).unwrap_or_default(),
             r.decision_note
                 .as_deref()
                 .map(printable)
                 .unwrap_or_default(),
+        ]);
+    }
+    t.fit()
+}
+
+/// The evidence of a task: each stored file by name, size and full SHA-256 (what `evidence
+/// get` takes), each reference as given, with who attached it and when.
+fn evidence_table(list: &[crate::db::evidence::Evidence], ctx: &Ctx) -> crate::render::Fitted {
+    let mut t = Grid::new(
+        ctx.style(),
+        vec![
+            Col::wrap(ctx.t("文件或文号", "File or reference"), 0, 12),
+            Col::keep(ctx.t("大小", "Size"), 2),
+            Col::keep("SHA-256", 1),
+            Col::keep(ctx.t("提交人", "By"), 3),
+            Col::keep(ctx.t("时间", "At"), 4),
+        ],
+    );
+    for e in list {
+        t.row(vec![
+            printable(
+                e.name
+                    .as_deref()
+                    .or(e.reference.as_deref())
+                    .unwrap_or_default(),
+            ),
+            e.size.map(|s| s.to_string()).unwrap_or_default(),
+            e.sha256.clone().unwrap_or_default(),
+            printable(&e.actor),
+            printable(&e.at),
         ]);
     }
     t.fit()

@@ -20,14 +20,15 @@ pub struct Undo {
 impl Undo {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let plan = undo::plan(ledger, &ctx.meta.actor)?;
+        let tz = ledger.timezone()?;
         if ctx.format == Format::Table {
             emit(
                 out,
                 format!(
                     "{} #{} ({}, {}): {}",
-                    ctx.t("将撤销变更", "Undoing change"),
+                    &crate::tr!(ctx.lang, "msg.undo.undoing_change"),
                     plan.change_id,
-                    printable(&plan.at),
+                    printable(&crate::model::zone::local(&plan.at, tz)),
                     printable(&plan.actor),
                     fit(&plan.command, 60)
                 ),
@@ -39,27 +40,31 @@ impl Undo {
                         "  #{} {}: {} → {}",
                         h.task_id,
                         printable(&field_label(&h.field, ctx.lang)),
-                        fit(h.new.as_deref().unwrap_or("∅"), 30),
-                        fit(h.old.as_deref().unwrap_or("∅"), 30)
+                        fit(
+                            &crate::render::history_value(&h.field, h.new.as_deref(), ctx.lang),
+                            30
+                        ),
+                        fit(
+                            &crate::render::history_value(&h.field, h.old.as_deref(), ctx.lang),
+                            30
+                        )
                     ),
                 )?;
             }
         }
         if !self.yes {
             if !std::io::stdin().is_terminal() {
-                return Err(Error::Usage(
-                    "undo asks for confirmation; add --yes when not at a terminal".into(),
-                ));
+                return Err(Error::usage(crate::msg!("cli.undo_needs_yes")));
             }
             out.flush().map_err(|e| Error::io("writing output", e))?;
-            eprint!("{}", ctx.t("确认撤销？[y/N] ", "Undo it? [y/N] "));
+            eprint!("{}", &crate::tr!(ctx.lang, "msg.undo.undo_it_y_n"));
             let mut answer = String::new();
             std::io::stdin()
                 .lock()
                 .read_line(&mut answer)
                 .map_err(|e| Error::io("reading the answer", e))?;
             if !matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
-                return emit(out, ctx.t("未撤销。", "Nothing was undone."));
+                return emit(out, crate::tr!(ctx.lang, "msg.undo.nothing_was_undone"));
             }
         }
         let n = undo::apply(ledger, &ctx.meta, &plan, ctx.as_of)?;
@@ -72,7 +77,7 @@ impl Undo {
                 out,
                 format!(
                     "{} #{}",
-                    ctx.t("已撤销变更", "Undid change"),
+                    &crate::tr!(ctx.lang, "msg.undo.undid_change"),
                     plan.change_id
                 ),
             ),

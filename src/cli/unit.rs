@@ -100,14 +100,14 @@ impl UnitCmd {
                 let was = ledger.write(&ctx.meta, |w| units::rename(w.conn(), old, new, lang))?;
                 emit(
                     out,
-                    match lang {
+                    printable(&match lang {
                         crate::model::Lang::Zh => {
                             format!("单位“{was}”已更名为“{new}”，原名保留为别名")
                         }
                         crate::model::Lang::En => {
                             format!("'{was}' is now '{new}'; the old name stays as an alias")
                         }
-                    },
+                    }),
                 )
             }
             Action::Alias { name, alias } => {

@@ -56,15 +56,23 @@ pub struct Update {
     #[arg(long, value_name = "ID", value_parser = super::ids::parse_target)]
     pub parent: Option<super::ids::Target>,
     /// The responsible person (责任人).
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "NAME", value_parser = parse_name)]
     pub person: Option<String>,
     /// How to reach the responsible person (联系方式), e.g. a phone number.
-    #[arg(long, value_parser = parse_name)]
+    #[arg(long, value_name = "TEXT", value_parser = parse_name)]
     pub contact: Option<String>,
     /// The reason or progress note, kept in the history with each changed field. Required when
-    /// changing a deadline or the plan year, or cancelling. 说明
+    /// changing a deadline or the plan year, cancelling, marking done (what was done) and
+    /// verifying (the review). 说明
     #[arg(long, value_parser = parse_text)]
     pub note: Option<String>,
+    /// A file of evidence (佐证材料) to store in the ledger, at most 20 MiB; repeat for
+    /// several. Identical content is stored once; `evidence get` writes it back out.
+    #[arg(long = "evidence", value_name = "FILE")]
+    pub evidence: Vec<std::path::PathBuf>,
+    /// A reference as evidence: a document number (文号) or a URL; repeat for several.
+    #[arg(long = "evidence-ref", value_name = "TEXT", value_parser = parse_text)]
+    pub evidence_refs: Vec<String>,
 }
 
 impl Update {
@@ -99,7 +107,22 @@ impl Update {
             deadline: self.deadline.clone(),
             note: self.note.clone(),
         };
-        let updated = crate::ledger::tasks::update(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang)?;
+        // Files are read and hashed before the write, so a slow or bad file holds no lock.
+        let files = self
+            .evidence
+            .iter()
+            .map(|p| crate::ledger::evidence::read(p, ctx.lang))
+            .collect::<Result<Vec<_>>>()?;
+        let attached = files.len() + self.evidence_refs.len();
+        let updated =
+            crate::ledger::tasks::update_then(ledger, &ctx.meta, &req, ctx.as_of, ctx.lang, |w| {
+                // An id given twice gets its evidence once.
+                let mut seen = std::collections::HashSet::new();
+                for id in req.ids.iter().filter(|i| seen.insert(**i)) {
+                    crate::ledger::evidence::attach_in(w, *id, &files, &self.evidence_refs)?;
+                }
+                Ok(())
+            })?;
         let new_deadline = self
             .deadline
             .is_some()
@@ -109,8 +132,8 @@ impl Update {
             if d < ctx.as_of {
                 ctx.warn(&format!(
                     "{} {d} {}",
-                    ctx.t("新的截止日期", "the new deadline"),
-                    ctx.t("已过", "has already passed"),
+                    &crate::tr!(ctx.lang, "msg.update.the_new_deadline"),
+                    &crate::tr!(ctx.lang, "msg.update.has_already_passed"),
                 ));
             }
         }
@@ -122,17 +145,36 @@ impl Update {
             _ => {
                 for u in &updated {
                     let id = u.task.id;
+                    if attached > 0 {
+                        emit(
+                            out,
+                            format!(
+                                "#{id}: {} {attached}",
+                                ctx.t("已附佐证材料", "evidence attached:")
+                            ),
+                        )?;
+                    }
+                    if u.fields.is_empty() && attached > 0 {
+                        continue;
+                    }
                     if u.fields.is_empty() {
                         emit(
                             out,
-                            format!("#{id}: {}", ctx.t("无变化", "nothing changed")),
+                            format!(
+                                "#{id}: {}",
+                                &crate::tr!(ctx.lang, "msg.update.nothing_changed")
+                            ),
                         )?;
                     } else {
                         let names: Vec<String> =
                             u.fields.iter().map(|f| field_label(f, ctx.lang)).collect();
                         emit(
                             out,
-                            format!("#{id}: {} {}", ctx.t("已更新", "updated"), names.join(", ")),
+                            format!(
+                                "#{id}: {} {}",
+                                &crate::tr!(ctx.lang, "msg.update.updated"),
+                                names.join(", ")
+                            ),
                         )?;
                     }
                 }

@@ -109,51 +109,51 @@ impl Warn {
     ) -> Result<()> {
         let list = &found.warnings;
         if list.is_empty() {
-            return emit(out, ctx.t("没有预警。", "No warnings."));
+            return emit(out, crate::tr!(ctx.lang, "msg.warn.no_warnings"));
         }
         let shown = list.len() as u64;
         let all = found.red + found.yellow + found.blue;
         // Said when the list was cut at --limit.
-        let more = match (shown < all, ctx.lang) {
-            (false, _) => String::new(),
-            (true, crate::model::Lang::Zh) => format!("；列出前 {shown} 项（--limit 0 列出全部）"),
-            (true, crate::model::Lang::En) => {
-                format!("; the first {shown} listed (--limit 0 lists all)")
-            }
+        let more = if shown < all {
+            crate::tr!(ctx.lang, "warn.more", shown = shown)
+        } else {
+            String::new()
         };
         emit(
             out,
-            match ctx.lang {
-                crate::model::Lang::Zh => format!(
-                    "三色预警（统计日期 {}）：红 {}，黄 {}，蓝 {}{}",
-                    found.as_of, found.red, found.yellow, found.blue, more
-                ),
-                crate::model::Lang::En => format!(
-                    "Warnings as of {}: red {}, yellow {}, blue {}{}",
-                    found.as_of, found.red, found.yellow, found.blue, more
-                ),
-            },
+            crate::tr!(
+                ctx.lang,
+                "warn.heading",
+                day = found.as_of,
+                red = found.red,
+                yellow = found.yellow,
+                blue = found.blue,
+                more = more
+            ),
         )?;
         let mut t = Grid::new(
             ctx.style(),
             vec![
-                Col::keep(ctx.t("预警", "Warning"), 0),
+                Col::keep(&crate::tr!(ctx.lang, "msg.warn.warning"), 0),
                 Col::keep("ID", 0),
-                Col::keep(ctx.t("来源", "Ref"), 2),
-                Col::cut(ctx.t("任务", "Title"), 0, 10, Some(36)),
-                Col::keep(ctx.t("牵头单位", "Owner"), 3),
-                Col::keep(ctx.t("完成时限", "Deadline"), 1),
-                Col::keep(ctx.t("剩余天数", "Days left"), 1),
-                Col::keep(ctx.t("状态", "Status"), 1),
-                Col::keep(ctx.t("进度", "Progress"), 2),
-                Col::keep(ctx.t("时间进度", "Time elapsed"), 5),
+                Col::keep(&crate::tr!(ctx.lang, "table.ref"), 2),
+                Col::cut(&crate::tr!(ctx.lang, "table.title"), 0, 10, Some(36)),
+                Col::keep(&crate::tr!(ctx.lang, "table.owner"), 3),
+                Col::keep(&crate::tr!(ctx.lang, "table.deadline"), 1),
+                Col::keep(&crate::tr!(ctx.lang, "msg.warn.days_left"), 1),
+                Col::keep(&crate::tr!(ctx.lang, "table.status"), 1),
+                Col::keep(&crate::tr!(ctx.lang, "table.progress"), 2),
+                Col::keep(&crate::tr!(ctx.lang, "msg.warn.time_elapsed"), 5),
             ],
         );
         for w in list {
             let (label, colour) = match w.colour {
-                Colour::Red => (ctx.t("红（逾期）", "red (overdue)"), Color::Red),
-                Colour::Yellow => (ctx.t("黄（滞后）", "yellow (behind)"), Color::Yellow),
-                Colour::Blue => (ctx.t("蓝（临期）", "blue (due soon)"), Color::Blue),
+                Colour::Red => (&crate::tr!(ctx.lang, "msg.warn.red_overdue"), Color::Red),
+                Colour::Yellow => (
+                    &crate::tr!(ctx.lang, "msg.warn.yellow_behind"),
+                    Color::Yellow,
+                ),
+                Colour::Blue => (&crate::tr!(ctx.lang, "msg.warn.blue_due_soon"), Color::Blue),
             };
             let task = &w.task;
             t.colored_row(vec![

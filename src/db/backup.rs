@@ -36,16 +36,16 @@ pub fn upgrade_copy_path(path: &Path, v: i64) -> PathBuf {
 /// leaves no partial copy that looks like a good one.
 pub fn backup_to(src: &Connection, dest: &Path) -> Result<()> {
     if std::fs::symlink_metadata(dest).is_ok() {
-        return Err(Error::Conflict(format!(
-            "{} already exists; choose a new file name for the backup",
-            dest.display()
+        return Err(Error::conflict(crate::msg!(
+            "backup.exists",
+            path = dest.display()
         )));
     }
     let parent = super::folder_of(dest);
     if !parent.is_dir() {
-        return Err(Error::NotFound(format!(
-            "the folder {} does not exist; create it first or choose another path for the copy",
-            parent.display()
+        return Err(Error::not_found(crate::msg!(
+            "backup.no_folder",
+            path = parent.display()
         )));
     }
     let tmp = Temp::beside(dest)?;

@@ -33,6 +33,23 @@ pub struct Header {
     pub outline: String,
     /// The plan year the export was limited to, if any.
     pub year: Option<i32>,
+    /// The ledger's outline periods, so that a ledger merged into another brings them (a file
+    /// written before they were carried has none).
+    #[serde(default)]
+    pub periods: Vec<super::periods::Period>,
+}
+
+/// A unit of the register (schema version 9, issue 13 A): its current name, short name and
+/// aliases. Written after the tasks, so that the places of the lines before stay as they were.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UnitLine {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
 }
 
 /// A source document line.
@@ -107,6 +124,17 @@ pub struct TaskLine {
     pub completed_at: Option<String>,
     pub links: Vec<i64>,
     pub history: Vec<HistoryLine>,
+    /// The evidence files its history attaches (schema version 8), so that a stored file
+    /// travels with the task. Absent when there are none, and in files written before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence_files: Vec<EvidenceFileLine>,
+}
+
+/// A stored evidence file: its SHA-256 and its bytes as hexadecimal.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct EvidenceFileLine {
+    pub sha256: String,
+    pub content_hex: String,
 }
 
 /// The page cache of a bulk import, in KiB.
@@ -179,6 +207,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             version: VERSION,
             outline: outline.to_string(),
             year,
+            periods: super::periods::list(conn)?,
         },
     )?;
     let mut docs = conn.prepare(
@@ -243,6 +272,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             ls.push(s);
             next_l = next_link(&mut lrows)?;
         }
+        let evidence_files = evidence_files_of(conn, &hist)?;
         use Column as C;
         let co: String = r.get(C::CoOwners.index())?;
         line(
@@ -272,11 +302,129 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
                 completed_at: r.get(C::CompletedAt.index())?,
                 links: ls,
                 history: hist,
+                evidence_files,
             },
         )?;
         n += 1;
     }
+    // The units register, so that renames and aliases survive a round trip and a merge.
+    for (name, short, aliases) in super::units::entries(conn)? {
+        line(
+            out,
+            &UnitLine {
+                kind: "unit".into(),
+                name,
+                short,
+                aliases,
+            },
+        )?;
+    }
     Ok(n)
+}
+
+/// The stored files a task's history attaches, each once, in the order first attached. Only
+/// tasks with evidence rows query the store.
+fn evidence_files_of(conn: &Connection, hist: &[HistoryLine]) -> Result<Vec<EvidenceFileLine>> {
+    let mut out: Vec<EvidenceFileLine> = Vec::new();
+    for h in hist {
+        let Some(sha) = (h.field == crate::model::events::EVIDENCE)
+            .then_some(h.new.as_deref())
+            .flatten()
+            .and_then(|v| v.strip_prefix(crate::model::events::SHA_PREFIX))
+        else {
+            continue;
+        };
+        if out.iter().any(|f| f.sha256 == sha) {
+            continue;
+        }
+        let content: Option<Vec<u8>> = conn
+            .prepare_cached("SELECT content FROM evidence_blob WHERE sha256 = ?1")?
+            .query_row([sha], |r| r.get(0))
+            .optional()?;
+        if let Some(c) = content {
+            out.push(EvidenceFileLine {
+                sha256: sha.to_string(),
+                content_hex: c.iter().map(|b| format!("{b:02x}")).collect(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Stores a file of a task line after proving it: hexadecimal, within the size limit, and
+/// hashing to its name.
+fn import_evidence_file(
+    conn: &Connection,
+    f: &EvidenceFileLine,
+) -> std::result::Result<(), String> {
+    use sha2::{Digest, Sha256};
+    let hex = f.content_hex.as_bytes();
+    if hex.len() % 2 != 0 || hex.len() as u64 > 2 * crate::ledger::evidence::MAX_FILE {
+        return Err(format!(
+            "evidence file {} is not hexadecimal of at most 20 MiB",
+            validate::clip(&f.sha256)
+        ));
+    }
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let bytes = hex
+        .chunks(2)
+        .map(|p| Some(digit(p[0])? << 4 | digit(p[1])?))
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(|| {
+            format!(
+                "evidence file {} is not hexadecimal",
+                validate::clip(&f.sha256)
+            )
+        })?;
+    if format!("{:x}", Sha256::digest(&bytes)) != f.sha256 {
+        return Err(format!(
+            "evidence file {} does not hash to its sha256",
+            validate::clip(&f.sha256)
+        ));
+    }
+    conn.prepare_cached(
+        "INSERT INTO evidence_blob(sha256, size, content) VALUES (?1, ?2, ?3)
+         ON CONFLICT(sha256) DO NOTHING",
+    )
+    .and_then(|mut s| s.execute(rusqlite::params![f.sha256, bytes.len() as i64, bytes]))
+    .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The extension requests, decisions and evidence of the imported history rows (ids above
+/// `hist_off`), rebuilt from their event rows, which hold everything the tables do.
+fn rebuild_events(conn: &Connection, hist_off: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO extension_request(task_id, change_id, deadline, old_deadline, reason, actor, at, effective)
+         SELECT task_id, change_id, new, old, coalesce(note, '?'), actor, at, effective FROM history
+         WHERE id > ?1 AND field = 'extension_request' ORDER BY id",
+        [hist_off],
+    )?;
+    conn.execute(
+        "INSERT INTO extension_decision(request_id, change_id, state, actor, at, note)
+         SELECT (SELECT max(r.id) FROM extension_request r
+                 WHERE r.task_id = h.task_id AND r.change_id < h.change_id),
+                h.change_id,
+                CASE h.field WHEN 'extension_approved' THEN 'approved' ELSE 'rejected' END,
+                h.actor, h.at, h.note
+         FROM history h
+         WHERE h.id > ?1 AND h.field IN ('extension_approved', 'extension_rejected')
+           AND EXISTS (SELECT 1 FROM extension_request r
+                       WHERE r.task_id = h.task_id AND r.change_id < h.change_id)
+         ORDER BY h.id",
+        [hist_off],
+    )?;
+    conn.execute(
+        "INSERT INTO evidence(task_id, change_id, sha256, name, reference, actor, at)
+         SELECT task_id, change_id,
+                CASE WHEN new LIKE 'sha256:%' THEN substr(new, 8) END,
+                CASE WHEN new LIKE 'sha256:%' THEN note END,
+                CASE WHEN new LIKE 'sha256:%' THEN NULL ELSE new END,
+                actor, at
+         FROM history WHERE id > ?1 AND field = 'evidence' AND new IS NOT NULL ORDER BY id",
+        [hist_off],
+    )?;
+    Ok(())
 }
 
 fn next_history(rows: &mut rusqlite::Rows<'_>) -> Result<Option<(i64, HistoryLine)>> {
@@ -316,6 +464,9 @@ pub struct Imported {
     pub documents: u64,
     /// How much the file's ids were shifted by (0 into an empty ledger).
     pub id_offset: i64,
+    /// The outline periods the file's header carries, for the caller to take in.
+    #[serde(skip)]
+    pub periods: Vec<super::periods::Period>,
 }
 
 fn max_id(conn: &Connection, table: &str) -> Result<i64> {
@@ -328,9 +479,7 @@ fn max_id(conn: &Connection, table: &str) -> Result<i64> {
 }
 
 fn bad_line(n: u64, what: impl std::fmt::Display) -> Error {
-    Error::Refused(format!(
-        "line {n} of the file: {what}; nothing was imported"
-    ))
+    Error::refused(crate::msg!("bulk.bad_line", line = n, what = what))
 }
 
 /// Reads one line of at most `validate::MAX_LINE` bytes into `buf` (without its line end);
@@ -508,9 +657,7 @@ pub fn import(
         }
     }
     if !saw_header {
-        return Err(Error::Refused(
-            "the file is empty; nothing was imported".into(),
-        ));
+        return Err(Error::refused(crate::msg!("bulk.empty")));
     }
     tree.finish().map_err(|(line, msg)| bad_line(line, msg))?;
     changes_agree(conn, &tree, task_off, hist_off, change_off)?;
@@ -550,11 +697,12 @@ pub fn import(
         )
         .optional()?;
     if let Some(task) = misplaced {
-        return Err(Error::Refused(format!(
-            "task {} of the file has a change that takes effect before an earlier change of it (or an effective time that is not a time); nothing was imported",
-            task - task_off
+        return Err(Error::refused(crate::msg!(
+            "bulk.effective_order",
+            task = task - task_off
         )));
     }
+    rebuild_events(conn, hist_off)?;
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
     super::units::rebuild(conn)?;
@@ -562,8 +710,9 @@ pub fn import(
         r.get(0)
     })?;
     if broken > 0 {
-        return Err(Error::Refused(format!(
-            "the file refers to {broken} task(s) or change(s) it does not contain; nothing was imported"
+        return Err(Error::refused(crate::msg!(
+            "bulk.broken_refs",
+            count = broken
         )));
     }
     Ok(out)
@@ -688,6 +837,7 @@ fn import_line(
                 format!("written by a newer taizhang (format version {})", h.version),
             ));
         }
+        c.out.periods = h.periods;
         *saw_header = true;
         return Ok(false);
     }
@@ -803,6 +953,9 @@ fn import_line(
                     }
                     _ => Error::Sqlite(e),
                 })?;
+            for f in &t.evidence_files {
+                import_evidence_file(conn, f).map_err(|e| bad_line(n, e))?;
+            }
             for h in &t.history {
                 let change = (c.shifted)(h.change_id, c.change_off, n, "change_id")?;
                 // A change spanning several tasks comes once per task: it is inserted
@@ -841,6 +994,13 @@ fn import_line(
             }
             c.out.tasks += 1;
             Ok(true)
+        }
+        "unit" => {
+            let u: UnitLine = serde_json::from_value(v).map_err(|e| bad_line(n, e))?;
+            validate::unit(&u).map_err(|e| bad_line(n, e))?;
+            super::units::merge_entry(conn, &u.name, u.short.as_deref(), &u.aliases)
+                .map_err(|e| bad_line(n, e))?;
+            Ok(false)
         }
         other => Err(bad_line(n, format!("unknown line type '{other}'"))),
     }

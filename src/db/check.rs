@@ -63,9 +63,24 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
 
     cycles(conn, &mut problems)?;
     documents(conn, &mut problems)?;
+    evidence_files(conn, &mut problems)?;
     changes(conn, &mut problems)?;
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
+
+    // Every task belongs to the outline period of its plan year.
+    let mut stmt = conn.prepare(
+        "SELECT 'task #' || t.id || ' has plan year ' || t.year
+                || ', in no outline period (add one with outline add)'
+         FROM task t
+         WHERE t.year IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM outline_period p
+                           WHERE t.year BETWEEN p.start_year AND p.end_year)
+         ORDER BY t.id",
+    )?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        problems.push(row?);
+    }
 
     // The index of tasks by unit equals the tasks, and the register knows every name.
     problems.extend(super::units::differs(conn)?);
@@ -242,6 +257,54 @@ fn is_stamp(s: &str) -> bool {
 
 /// Each stored document's text against the SHA-256 recorded when it was imported, one
 /// document in memory at a time.
+/// Every stored evidence file against the SHA-256 it is stored (and fetched) under, and the
+/// rows of requests, decisions and evidence against the history rows that record them (the
+/// same change, task and values), so that neither can be changed alone.
+fn evidence_files(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
+    for (sha, ok) in super::evidence::blob_hashes(conn)? {
+        if !ok {
+            problems.push(format!(
+                "evidence file {sha} does not match its sha256: the stored file was changed"
+            ));
+        }
+    }
+    let unmatched = [
+        (
+            "extension request",
+            "SELECT r.id FROM extension_request r WHERE NOT EXISTS (
+                 SELECT 1 FROM history h WHERE h.change_id = r.change_id AND h.task_id = r.task_id
+                   AND h.field = 'extension_request' AND h.new = r.deadline
+                   AND h.old IS r.old_deadline AND h.note IS r.reason)",
+        ),
+        (
+            "decision on extension request",
+            "SELECT d.request_id FROM extension_decision d JOIN extension_request r ON r.id = d.request_id
+             WHERE NOT EXISTS (
+                 SELECT 1 FROM history h WHERE h.change_id = d.change_id AND h.task_id = r.task_id
+                   AND h.field = 'extension_' || d.state AND h.new = r.deadline AND h.note IS d.note)",
+        ),
+        (
+            "evidence",
+            "SELECT e.id FROM evidence e WHERE NOT EXISTS (
+                 SELECT 1 FROM history h WHERE h.change_id = e.change_id AND h.task_id = e.task_id
+                   AND h.field = 'evidence'
+                   AND h.new = coalesce('sha256:' || e.sha256, e.reference))",
+        ),
+    ];
+    for (what, sql) in unmatched {
+        let mut stmt = conn.prepare(sql)?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, i64>(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        for id in ids {
+            problems.push(format!(
+                "{what} #{id} does not match the history row that records it"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn documents(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     let mut stmt =
         conn.prepare("SELECT id, sha256, text, imported_at FROM document ORDER BY id")?;
@@ -308,7 +371,8 @@ fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     }
     let checks = [
         "SELECT 'change #' || c.id || ' has no history rows' FROM change c
-         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
+         WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM period_history p WHERE p.change_id = c.id)",
         "SELECT 'history row #' || h.id || ' disagrees with its change #' || h.change_id
                 || ' on the ' || CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
          FROM history h JOIN change c ON c.id = h.change_id
@@ -396,14 +460,29 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
             k if k == crate::db::settings::NAME => {
                 problems.push("the ledger's name setting is empty or not one line".into())
             }
+            "timezone" if crate::model::zone::parse(value).is_ok() => {}
+            "timezone" => problems.push(format!("the time zone setting '{value}' is not a zone")),
             "created_at" if is_stamp(value) => {}
             "created_at" => {
                 problems.push("the ledger's creation time is not an RFC 3339 time".into())
             }
+            // The fill-sheet key (src/db/fill.rs): random bytes in lower-case hex.
+            "ledger_id" if is_hex(value, 32) => {}
+            "fill_key" if is_hex(value, 64) => {}
+            "ledger_id" | "fill_key" => problems.push(format!(
+                "the fill-sheet setting '{key}' is not the hex text it must be"
+            )),
             other => problems.push(format!("unknown setting '{other}'")),
         }
     }
     Ok(())
+}
+
+/// Whether a setting is `len` lower-case hex digits.
+fn is_hex(v: &str, len: usize) -> bool {
+    v.len() == len
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A task's fields as history stores them, from its creation row, in the order of

@@ -6,7 +6,10 @@ pub mod bulk;
 pub mod carry;
 pub mod check;
 pub mod documents;
+pub mod evidence;
+pub mod fill;
 pub mod history;
+pub mod names;
 pub mod periods;
 pub mod progress;
 pub mod recur;
@@ -452,6 +455,7 @@ impl Ledger {
                 conn: &tx,
                 meta,
                 on: self.on.as_deref(),
+                lenient: Cell::new(false),
                 change_id: Cell::new(None),
                 default_effective: std::cell::RefCell::new(None),
             };
@@ -476,6 +480,37 @@ impl Ledger {
     pub fn outline(&mut self) -> Result<Outline> {
         self.read(outline)
     }
+
+    /// The time zone the ledger's times are shown in.
+    pub fn timezone(&mut self) -> Result<chrono_tz::Tz> {
+        self.read(timezone)
+    }
+}
+
+/// Reads the ledger's time zone: the setting, else the default (Asia/Shanghai).
+pub fn timezone(conn: &Connection) -> Result<chrono_tz::Tz> {
+    let v: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [crate::model::zone::SETTING],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match v {
+        None => Ok(crate::model::zone::DEFAULT),
+        Some(v) => crate::model::zone::parse(&v).map_err(|_| Error::Said {
+            kind: crate::ErrorKind::Corrupt,
+            msg: crate::msg!("time.damaged_setting", zone = v),
+        }),
+    }
+}
+
+/// Sets the ledger's time zone.
+pub fn set_timezone(w: &Writer, tz: chrono_tz::Tz) -> Result<()> {
+    w.conn()
+        .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
+        .execute([crate::model::zone::SETTING, tz.name()])?;
+    Ok(())
 }
 
 /// Reads the ledger's outline period.
@@ -509,6 +544,9 @@ pub struct Writer<'a> {
     meta: &'a ChangeMeta,
     /// The effective time `--on` gave the command, if any.
     on: Option<&'a str>,
+    /// Set while writing rows the command did not ask for (a parent's derived status): they
+    /// follow the task's latest row instead of being refused for an early `--on`.
+    lenient: Cell<bool>,
     change_id: Cell<Option<i64>>,
     /// The effective time of the rows written next when the command gave no `--on`: an
     /// import's tasks take effect on the report's dates, not when they were typed in.
@@ -561,6 +599,16 @@ impl Writer<'_> {
         let at = &self.meta.at;
         let stamp = day.map(|d| format!("{d}T00:00:00{}", at.get(19..).unwrap_or("")));
         *self.default_effective.borrow_mut() = stamp.filter(|s| wall(s) <= wall(at));
+    }
+
+    /// Runs `f` writing rows that take effect no earlier than each task's latest row, even
+    /// under `--on`: rows that follow from the command (a parent's status derived from a
+    /// back-dated sub-task) rather than rows it names.
+    pub fn leniently<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        let was = self.lenient.replace(true);
+        let out = f();
+        self.lenient.set(was);
+        out
     }
 
     /// Whether anything has been recorded in this transaction.
@@ -625,7 +673,7 @@ impl Writer<'_> {
         let default = self.default_effective.borrow().clone();
         // A default the command chose (an import's dates, an undo's) is moved up to the
         // task's latest row when too early; only a day the person typed is refused.
-        let typed = self.on.is_some();
+        let typed = self.on.is_some() && !self.lenient.get();
         let Some(on) = self.on.or(default.as_deref()) else {
             return Ok(None);
         };
@@ -647,24 +695,16 @@ impl Writer<'_> {
         };
         let day = |s: &str| s.get(..10).unwrap_or(s).to_string();
         if typed && day(&latest) > day(on) {
-            return Err(Error::Refused(if latest_field == "created" {
-                format!(
-                    "--on {} is before task #{task_id} existed (it took effect on {}); \
-                     give --on {} or later (早于任务生效日期)",
-                    day(on),
-                    day(&latest),
-                    day(&latest)
-                )
+            let msg = if latest_field == "created" {
+                crate::msg!("on.before_created")
             } else {
-                format!(
-                    "--on {} is before the latest change of task #{task_id}, which took effect on {}; \
-                     enter changes in the order they took effect, or give --on {} or later \
-                     (早于该任务最近一次变更的生效日期)",
-                    day(on),
-                    day(&latest),
-                    day(&latest)
-                )
-            }));
+                crate::msg!("on.before_latest")
+            };
+            return Err(Error::refused(
+                msg.arg("day", day(on))
+                    .arg("id", task_id)
+                    .arg("latest", day(&latest)),
+            ));
         }
         Ok(Some(if wall(&latest) > wall(on) {
             latest

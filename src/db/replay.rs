@@ -404,7 +404,10 @@ fn replay_some(
         // The buffer is reused: this runs once per history row.
         rep.task.updated_at.clear();
         rep.task.updated_at.push_str(at);
-        if note.is_some() {
+        if note
+            .as_deref()
+            .is_some_and(crate::model::rules::is_progress_note)
+        {
             let key = (wall(effective).to_string(), r.get::<_, i64>(6)?);
             if latest_note_key.as_ref().is_none_or(|k| *k <= key) {
                 rep.latest_note = note;
@@ -462,7 +465,7 @@ pub fn replay_rows<'a>(
         before(rep, &r).map_err(|e| bad(id, &e))?;
         rep.task.updated_at.clear();
         rep.task.updated_at.push_str(r.at);
-        if let Some(n) = r.note {
+        if let Some(n) = r.note.filter(|n| crate::model::rules::is_progress_note(n)) {
             rep.latest_note = Some(n.to_string());
         }
         apply(

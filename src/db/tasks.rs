@@ -131,10 +131,15 @@ pub fn insert(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
         require(w.conn(), p)?;
     }
     let parent: BTreeSet<i64> = t.parent_id.into_iter().collect();
-    tally::around(w.conn(), parent, || {
+    let id = tally::around(w.conn(), parent, || {
         let id = insert_row(w, t, note)?;
         Ok((id, vec![id]))
-    })
+    })?;
+    // A new sub-task can change what its parent's status derives to.
+    if let Some(p) = t.parent_id {
+        settle(w, p)?;
+    }
+    Ok(id)
 }
 
 fn insert_row(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
@@ -202,9 +207,9 @@ fn inserted<'a>(c: Column, t: &'a NewTask, co: &'a &'a str, at: &'a &'a str) -> 
 fn unique_ref_error(e: rusqlite::Error, reference: Option<&str>) -> Error {
     if let rusqlite::Error::SqliteFailure(f, Some(msg)) = &e {
         if f.code == rusqlite::ErrorCode::ConstraintViolation && msg.contains("task.ref") {
-            return Error::Conflict(format!(
-                "a task with ref '{}' already exists; refs are unique",
-                reference.unwrap_or_default()
+            return Error::conflict(crate::msg!(
+                "task.ref_taken",
+                reference = reference.unwrap_or_default()
             ));
         }
     }
@@ -324,12 +329,106 @@ pub fn update(
     note: Option<&str>,
     as_of: NaiveDate,
 ) -> Result<Vec<&'static str>> {
+    let old_parent = parent_of(w.conn(), id)?;
+    let fields = update_plain(w, id, c, note, as_of)?;
+    // The parents' statuses follow their sub-tasks: after a change of status or progress,
+    // or a move, each parent up the tree (and the one moved away from) is brought in line.
+    if fields
+        .iter()
+        .any(|f| matches!(*f, "status" | "progress" | "parent_id"))
+    {
+        if let Some(p) = parent_of(w.conn(), id)? {
+            settle(w, p)?;
+        }
+        if let Some(p) = old_parent.filter(|p| Some(*p) != parent_of(w.conn(), id).ok().flatten()) {
+            settle(w, p)?;
+        }
+    }
+    Ok(fields)
+}
+
+/// `update` without bringing the parents in line.
+fn update_plain(
+    w: &Writer,
+    id: i64,
+    c: &Changes,
+    note: Option<&str>,
+    as_of: NaiveDate,
+) -> Result<Vec<&'static str>> {
     require(w.conn(), id)?;
     let mut moved = tally::affected(w.conn(), id)?;
     moved.extend(c.parent_id);
     tally::around(w.conn(), moved, || {
         update_row(w, id, c, note, as_of).map(|f| (f, Vec::new()))
     })
+}
+
+/// Brings the status of `id` and of each of its ancestors in line with their sub-tasks
+/// (model::rules::derived_status), each change a status row with `DERIVED_NOTE`. It stops at
+/// the first one that is already in line: what an ancestor derives depends only on its
+/// sub-tasks' statuses.
+pub fn settle(w: &Writer, id: i64) -> Result<()> {
+    let mut next = Some(id);
+    // The tree has no cycle (every parent is checked), so the walk ends at a root; the bound
+    // only guards against a ledger damaged behind taizhang's back.
+    for _ in 0..100_000 {
+        let Some(p) = next else {
+            return Ok(());
+        };
+        // The as-of day only decides `overdue`, which no write reads.
+        let day = NaiveDate::default();
+        let changed = w.leniently(|| {
+            update_plain(
+                w,
+                p,
+                &Changes::default(),
+                Some(crate::model::rules::DERIVED_NOTE),
+                day,
+            )
+        })?;
+        if changed.is_empty() {
+            return Ok(());
+        }
+        next = parent_of(w.conn(), p)?;
+    }
+    Ok(())
+}
+
+/// Who last marked a task done (the actor of its latest status row to done), if anyone.
+pub fn done_by(conn: &Connection, id: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT actor FROM history WHERE task_id = ?1 AND field = 'status' AND new = 'done'
+             ORDER BY id DESC LIMIT 1",
+        )?
+        .query_row([id], |r| r.get::<_, String>(0))
+        .optional()?)
+}
+
+/// The parent of a task, if it has one.
+pub fn parent_of(conn: &Connection, id: i64) -> Result<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT parent_id FROM task WHERE id = ?1")?
+        .query_row([id], |r| r.get::<_, Option<i64>>(0))
+        .optional()?
+        .flatten())
+}
+
+/// The statuses of a task's direct sub-tasks.
+pub fn sub_statuses(conn: &Connection, id: i64) -> Result<Vec<Status>> {
+    let mut stmt = conn.prepare_cached("SELECT status FROM task WHERE parent_id = ?1")?;
+    let rows = stmt.query_map([id], |r| r.get::<_, Status>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The ids of a task's direct sub-tasks that are still open (todo, doing or blocked).
+pub fn open_sub_tasks(conn: &Connection, id: i64) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM task WHERE parent_id = ?1 AND status IN ('todo', 'doing', 'blocked')
+         ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get::<_, i64>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 fn update_row(
@@ -344,7 +443,23 @@ fn update_row(
         require(w.conn(), p)?;
         crate::model::rules::parent(id, p, would_cycle(w.conn(), id, p)?)?;
     }
-    let new = crate::model::rules::apply(&old, c, w.at());
+    // A parent with sub-tasks that count takes its status from them unless one is given
+    // (the command layer refuses a status by hand while any sub-task is open).
+    let derived = if c.status.is_none() {
+        crate::model::rules::derived_status(sub_statuses(w.conn(), id)?)
+    } else {
+        None
+    };
+    let new = match derived {
+        Some(s) => {
+            let c = Changes {
+                status: Some(s),
+                ..c.clone()
+            };
+            crate::model::rules::apply(&old, &c, w.at())
+        }
+        None => crate::model::rules::apply(&old, c, w.at()),
+    };
 
     let changed: Vec<(Field, Option<String>, Option<String>)> = Field::ALL
         .iter()
@@ -1121,9 +1236,9 @@ fn set_field_row(
         .optional()?
         .ok_or(Error::NoSuchTask(id))?;
     if current.as_deref() != expected {
-        return Err(Error::Conflict(format!(
-            "task #{id}'s {field} is no longer what that change left; nothing was undone"
-        )));
+        return Err(Error::conflict(
+            crate::msg!("undo.field_moved_on", id = id).word("field", f.zh(), field),
+        ));
     }
     let v: Value = match (value, integer) {
         (None, _) => Value::Null,

@@ -24,21 +24,29 @@ const LIVE: &str = "c.undoes IS NULL AND NOT EXISTS (SELECT 1 FROM change u WHER
 
 /// Finds the last change of `actor` that can be taken back, or says why there is none.
 pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
+    // A fill sheet the person imported is their command too, though its changes are
+    // recorded as the unit ("区司法局（经 USER 导入）"): passing it over would take back an
+    // older command instead.
+    let imported = super::fill::imported_by(actor);
     let sql = format!(
         "SELECT c.id, c.at, c.actor, c.command FROM change c
-         WHERE c.actor = ?1 AND {LIVE} ORDER BY c.id DESC LIMIT 1"
+         WHERE (c.actor = ?1 OR (length(c.actor) > length(?2) AND substr(c.actor, -length(?2)) = ?2))
+           AND {LIVE} ORDER BY c.id DESC LIMIT 1"
     );
     let found = conn
-        .query_row(&sql, [actor], |r| {
+        .query_row(&sql, [actor, imported.as_str()], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((change_id, at, actor, command)) = found else {
-        return Err(Error::Refused(format!(
-            "{actor} has no change left to undo (undo takes back your own last command; --user names you)"
+    let Some((change_id, at, actor, command)): Option<(i64, String, String, String)> = found else {
+        return Err(Error::refused(crate::msg!(
+            "undo.nothing_left",
+            actor = actor
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
+    // A change to outline periods is taken back only when that leaves every task in a period.
+    super::periods::undo_refusal(conn, change_id, &command)?;
     // A request, a decision on one and attached evidence are records of what a person did,
     // kept in tables of their own that are append-only: they are answered (reject, a new
     // request), not taken back.
@@ -70,9 +78,14 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         })
         .optional()?;
     if let Some((task, c, who, cmd)) = later {
-        return Err(Error::Conflict(format!(
-            "cannot undo change #{change_id} ({command}): task #{task} was changed since by {who} \
-             in change #{c} ({cmd})"
+        return Err(Error::conflict(crate::msg!(
+            "undo.changed_since",
+            change = change_id,
+            command = command,
+            task = task,
+            who = who,
+            later = c,
+            later_command = cmd
         )));
     }
     Ok(Plan {
@@ -131,5 +144,6 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
             }
         }
     }
-    Ok(plan.rows.len())
+    let periods = super::periods::undo_change(w, plan.change_id, &plan.command)?;
+    Ok(plan.rows.len() + periods)
 }

@@ -74,14 +74,15 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
 pub fn differs(conn: &Connection) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let count = |sql: &str| -> Result<i64> { Ok(conn.query_row(sql, [], |r| r.get(0))?) };
+    // Both sides are sets (the index's primary key, the UNION): the derived rows the index
+    // lacks and the two sizes say whether they are equal, with one EXCEPT instead of two.
     let missing = count(&format!(
         "SELECT count(*) FROM (SELECT * FROM ({DERIVED})
                                EXCEPT SELECT name, role, task_id FROM task_unit)"
     ))?;
-    let extra = count(&format!(
-        "SELECT count(*) FROM (SELECT name, role, task_id FROM task_unit
-                               EXCEPT SELECT * FROM ({DERIVED}))"
-    ))?;
+    let derived = count(&format!("SELECT count(*) FROM ({DERIVED})"))?;
+    let stored = count("SELECT count(*) FROM task_unit")?;
+    let extra = stored - (derived - missing);
     if missing + extra > 0 {
         out.push(format!(
             "the index of tasks by unit (task_unit) differs from the tasks: {missing} row(s) missing, {extra} too many"
@@ -179,6 +180,87 @@ pub fn list(conn: &Connection) -> Result<Vec<Unit>> {
         }
     }
     Ok(units)
+}
+
+/// A unit of the register as JSON Lines carries it: (name, short name, aliases).
+pub type Entry = (String, Option<String>, Vec<String>);
+
+/// Every unit, by name: the register as JSON Lines exports it.
+pub fn entries(conn: &Connection) -> Result<Vec<Entry>> {
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut stmt = conn.prepare("SELECT unit_id, alias FROM unit_alias ORDER BY alias")?;
+    for r in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (id, a) = r?;
+        aliases.entry(id).or_default().push(a);
+    }
+    let mut stmt = conn.prepare("SELECT id, name, short FROM unit ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for r in rows {
+        let (id, name, short) = r?;
+        out.push((name, short, aliases.remove(&id).unwrap_or_default()));
+    }
+    Ok(out)
+}
+
+/// Takes a unit of another ledger's register (a JSON Lines import): its names join the unit
+/// one of them already stands for here, or make a new unit. Names that stand for two
+/// different units here are refused: the registers disagree, and the office decides.
+pub fn merge_entry(
+    conn: &Connection,
+    name: &str,
+    short: Option<&str>,
+    aliases: &[String],
+) -> std::result::Result<(), String> {
+    let names: Vec<&str> = std::iter::once(name)
+        .chain(aliases.iter().map(String::as_str))
+        .collect();
+    let mut target: Option<(i64, String)> = None;
+    for n in &names {
+        if let Some((id, current)) = find(conn, n).map_err(|e| e.to_string())? {
+            match &target {
+                Some((t, other)) if *t != id => {
+                    return Err(format!(
+                        "the unit '{name}' of the file joins '{other}' and '{current}', two units of this ledger; align the registers with `taizhang unit alias` or `unalias` first"
+                    ));
+                }
+                _ => target = Some((id, current)),
+            }
+        }
+    }
+    let sql = |e: rusqlite::Error| e.to_string();
+    let id = match target {
+        Some((id, _)) => id,
+        None => {
+            conn.execute(
+                "INSERT INTO unit(name, short) VALUES (?1, ?2)",
+                rusqlite::params![name, short],
+            )
+            .map_err(sql)?;
+            conn.last_insert_rowid()
+        }
+    };
+    for n in &names {
+        if find(conn, n).map_err(|e| e.to_string())?.is_none() {
+            conn.execute(
+                "INSERT INTO unit_alias(alias, unit_id) VALUES (?1, ?2)",
+                rusqlite::params![n, id],
+            )
+            .map_err(sql)?;
+        }
+    }
+    conn.execute(
+        "UPDATE unit SET short = ?1 WHERE id = ?2 AND short IS NULL",
+        rusqlite::params![short, id],
+    )
+    .map_err(sql)?;
+    Ok(())
 }
 
 /// The unit a name stands for, as (id, current name): by its name or by an alias.

@@ -3,6 +3,7 @@
 
 pub mod csv;
 mod escape;
+pub mod fill;
 pub mod html;
 pub mod md;
 pub mod outline;
@@ -32,12 +33,32 @@ pub struct Header {
     pub year: i32,
     pub as_of: NaiveDate,
     pub outline: String,
+    /// The name of the outline period (法治政府建设实施纲要（2021—2025年）, 十五五), shown before
+    /// its span; none when the ledger has no period for the year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline_name: Option<String>,
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
+    /// The zone the text exports show times in (the ledger's setting); JSON keeps the stored
+    /// RFC 3339 times and leaves it out.
+    #[serde(skip)]
+    pub timezone: chrono_tz::Tz,
     /// Only the tasks of these units and person (`export --owner/--person`); all when empty.
     #[serde(skip)]
     pub scope: crate::db::tasks::Scope,
+}
+
+impl Header {
+    /// When the export was made, as a local time of the ledger's zone, naming the zone:
+    /// "2025-03-01 09:00:00 北京时间（Asia/Shanghai）".
+    pub fn generated_local(&self, lang: Lang) -> String {
+        format!(
+            "{} {}",
+            crate::model::zone::local(&self.generated_at, self.timezone),
+            crate::model::zone::label(self.timezone, lang)
+        )
+    }
 }
 
 /// One task as the export shows it.
@@ -64,8 +85,13 @@ pub struct Row {
     pub overdue: bool,
     pub latest_note: Option<String>,
     pub completed_at: Option<String>,
+    /// `completed_at` as a local time of the export's zone, for the text exports.
+    #[serde(skip)]
+    pub completed_local: Option<String>,
     /// The extension request pending on the export's day (申请延期待审批), if any.
     pub pending_extension: Option<PendingExtension>,
+    /// The evidence (佐证材料) attached by the export's day.
+    pub evidence: Vec<crate::db::evidence::Evidence>,
     /// The plan year the task was carried over from (结转自), if its year came by a carry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub carried_from: Option<i32>,
@@ -175,7 +201,9 @@ fn into_row(no: usize, r: Replayed) -> Row {
         overdue: t.overdue,
         latest_note: r.latest_note,
         completed_at: t.completed_at,
+        completed_local: None,
         pending_extension: None,
+        evidence: Vec::new(),
         carried_from: None,
     }
 }
@@ -287,6 +315,10 @@ pub fn stream(
                 )
             })
             .collect();
+    let mut evidence: HashMap<i64, Vec<crate::db::evidence::Evidence>> = HashMap::new();
+    for e in crate::db::evidence::attached_by(conn, &cutoff)? {
+        evidence.entry(e.task_id).or_default().push(e);
+    }
 
     // The tasks carried into a later year by then (结转自), marked in their rows.
     let carried = crate::db::carry::carried_from(conn, Some(&cutoff))?;
@@ -328,7 +360,12 @@ pub fn stream(
             if selected {
                 no += 1;
                 let mut row = into_row(no, r);
+                row.completed_local = row
+                    .completed_at
+                    .as_deref()
+                    .map(|s| crate::model::zone::local(s, header.timezone));
                 row.pending_extension = pending.remove(&row.id);
+                row.evidence = evidence.remove(&row.id).unwrap_or_default();
                 row.carried_from = carried.get(&row.id).copied();
                 summary.add(&row);
                 *by_kind.entry(row.kind.en().to_string()).or_default() += 1;
@@ -430,11 +467,6 @@ impl Header {
             ),
         }
     }
-
-    /// When the export was made, as the office's local time ("2025-03-01 09:00").
-    pub fn generated_local(&self) -> String {
-        local_time(&self.generated_at)
-    }
 }
 
 /// A stored RFC 3339 stamp as a local date and time to the minute, the way a printed report
@@ -454,9 +486,21 @@ pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now
         year,
         as_of,
         outline: outline.to_string(),
+        outline_name: None,
         closing_year: year == outline.end,
         generated_at: now.to_string(),
+        timezone: crate::model::zone::DEFAULT,
         scope: crate::db::tasks::Scope::default(),
+    }
+}
+
+impl Header {
+    /// The period as every format names it: its name, then its span.
+    pub fn outline_label(&self) -> String {
+        match &self.outline_name {
+            Some(name) => format!("{name} {}", self.outline),
+            None => self.outline.clone(),
+        }
     }
 }
 
@@ -471,11 +515,13 @@ pub enum Cell {
     LatestNote,
     /// The pending extension request (申请延期待审批).
     Extension,
+    /// The evidence (佐证材料): file names with their hash, references.
+    Evidence,
 }
 
 /// The text exports' columns, in order. Every column the description marks exported is here
 /// (a unit test checks it).
-pub const CELLS: [Cell; 14] = [
+pub const CELLS: [Cell; 15] = [
     Cell::No,
     Cell::Task(Column::Ref),
     Cell::Task(Column::Kind),
@@ -491,6 +537,7 @@ pub const CELLS: [Cell; 14] = [
     // Last, so that the columns before it keep the places readers and scripts know.
     Cell::Task(Column::Person),
     Cell::Extension,
+    Cell::Evidence,
 ];
 
 impl Cell {
@@ -502,6 +549,7 @@ impl Cell {
             Cell::Overdue => ("逾期", "Overdue"),
             Cell::LatestNote => ("最新进展", "Latest note"),
             Cell::Extension => ("申请延期", "Extension request"),
+            Cell::Evidence => ("佐证材料", "Evidence"),
         };
         lang.pick(zh, en)
     }
@@ -520,6 +568,12 @@ impl Cell {
                     Lang::En => format!("pending: to {} ({})", p.to, p.reason),
                 })
                 .unwrap_or_default(),
+            Cell::Evidence => r
+                .evidence
+                .iter()
+                .map(crate::db::evidence::Evidence::label)
+                .collect::<Vec<_>>()
+                .join("；"),
             Cell::Task(c) => match c {
                 Column::Id => r.id.to_string(),
                 Column::Ref => r.reference.clone().unwrap_or_default(),
@@ -535,10 +589,14 @@ impl Cell {
                 Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
-                Column::Status => r.status.label(lang).to_string(),
+                Column::Status => r.status.shown(r.kind, lang).to_string(),
                 Column::Progress => format!("{}%", r.progress),
                 Column::Year => r.year.to_string(),
-                Column::CompletedAt => r.completed_at.clone().unwrap_or_default(),
+                Column::CompletedAt => r
+                    .completed_local
+                    .clone()
+                    .or_else(|| r.completed_at.clone())
+                    .unwrap_or_default(),
                 // Not in the export's rows; `Column::exported` leaves them out.
                 Column::DocumentId
                 | Column::ParentId
@@ -565,7 +623,7 @@ pub fn cells(r: &Row, lang: Lang) -> [String; CELLS.len()] {
 pub fn deadline_text(r: &Row, lang: Lang) -> String {
     r.deadline
         .map(|d| d.to_string())
-        .unwrap_or_else(|| lang.pick("长期坚持", "continuous").to_string())
+        .unwrap_or_else(|| crate::tr!(lang, "export.continuous"))
 }
 
 /// The day a task was finished: the date of its completion stamp, as recorded (local time).

@@ -55,6 +55,7 @@ fn width_of(c: Cell, lang: Lang) -> f64 {
         Cell::LatestNote => 30.0,
         Cell::Task(Column::Person) => 9.0,
         Cell::Extension => 18.0,
+        Cell::Evidence => 18.0,
         Cell::Task(_) => 12.0,
     }
 }
@@ -374,7 +375,7 @@ fn summary_sheet(
     info.push(format!(
         "{}{sep}{}{}",
         t("纲要期间", "Outline period"),
-        h.outline,
+        h.outline_label(),
         if h.closing_year {
             t("（收官之年）", " (closing year)")
         } else {
@@ -384,7 +385,7 @@ fn summary_sheet(
     info.push(format!(
         "{}{sep}{}",
         t("生成时间", "Generated"),
-        h.generated_local()
+        h.generated_local(lang)
     ));
 
     let mut heads = vec![

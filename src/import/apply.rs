@@ -44,11 +44,8 @@ pub fn read(path: &Path) -> Result<Vec<u8>> {
     } else {
         path.display().to_string()
     };
-    let too_large = |size: String| {
-        Error::Refused(format!(
-            "{name} is {size}, over the 10 MB a report can be; is it the right file?"
-        ))
-    };
+    let too_large =
+        |size: String| Error::refused(crate::msg!("import.too_large", name = name, size = size));
     crate::fsio::check_input(path)?;
     if let Ok(meta) = std::fs::metadata(path) {
         if !stdin && meta.is_file() && meta.len() > MAX_BYTES {
@@ -111,6 +108,8 @@ pub struct Options {
     pub note: Option<String>,
     /// The language of a refusal.
     pub lang: crate::model::Lang,
+    /// Tag each created task with its suggested outline area (`import --tag`).
+    pub tag: bool,
 }
 
 /// Stores a prepared report inside the caller's write transaction. Importing content that is
@@ -154,8 +153,9 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             text: &p.text,
         },
     )?;
-    let year_end =
-        |y: i32| end_of_year(y).ok_or_else(|| Error::Refused(format!("{y} is not a usable year")));
+    let year_end = |y: i32| {
+        end_of_year(y).ok_or_else(|| Error::refused(crate::msg!("export.bad_year", year = y)))
+    };
     let report_end = year_end(r.report_year)?;
     let plan_end = year_end(r.plan_year)?;
 
@@ -175,7 +175,14 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             title: item.title.clone(),
             body: Some(item.body.clone()),
             area: Some(area.to_string()),
-            outline_area: None,
+            // The review sheet's column is the office's choice; otherwise a suggestion is
+            // applied only when asked for with --tag.
+            outline_area: item.outline_area.clone().or_else(|| {
+                opts.tag
+                    .then(|| super::areas::suggest(&item.title, &item.body))
+                    .flatten()
+                    .map(str::to_string)
+            }),
             owner: item.owner.clone().or_else(|| opts.owner.clone()),
             co_owners: item.co_owners.clone(),
             person: item.person.clone(),

@@ -54,3 +54,62 @@ pub enum ImportError {
     #[error("cannot tell which year the report covers (no \"2024年\"-style year in the title, body or date line): add a title line such as \"2024年法治政府建设年度报告\" or pass the plan year explicitly")]
     NoReportYear,
 }
+
+impl ImportError {
+    /// The message in the reader's language, from the catalogue; `Display` is its English.
+    pub fn message(&self, lang: crate::model::Lang) -> String {
+        use crate::i18n::Msg;
+        let m = match self {
+            ImportError::Empty => Msg::new("import.error.empty"),
+            ImportError::TooLarge { size, limit } => Msg::new("import.error.too_large")
+                .arg("size", size)
+                .arg("limit", limit),
+            ImportError::Binary { reason } => Msg::new("import.error.binary").arg("reason", reason),
+            ImportError::InvalidUtf8 { offset } => {
+                Msg::new("import.error.invalid_utf8").arg("offset", offset)
+            }
+            ImportError::InvalidGbk => Msg::new("import.error.invalid_gbk"),
+            ImportError::Undecodable => Msg::new("import.error.undecodable"),
+            ImportError::UnknownEncoding(e) => {
+                Msg::new("import.error.unknown_encoding").arg("name", e)
+            }
+            ImportError::NoStructure => Msg::new("import.error.no_structure"),
+            ImportError::InvalidPlanYear(y) => {
+                Msg::new("import.error.invalid_plan_year").arg("year", y)
+            }
+            ImportError::NoReportYear => Msg::new("import.error.no_report_year"),
+        };
+        m.text(lang)
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::*;
+    use crate::model::Lang;
+
+    /// The English message of the catalogue is the `Display` text; the Chinese one differs.
+    #[test]
+    fn import_errors_come_from_the_catalogue() {
+        for e in [
+            ImportError::Empty,
+            ImportError::TooLarge {
+                size: 11,
+                limit: 10,
+            },
+            ImportError::Binary {
+                reason: "a PDF".into(),
+            },
+            ImportError::InvalidUtf8 { offset: 3 },
+            ImportError::InvalidGbk,
+            ImportError::Undecodable,
+            ImportError::UnknownEncoding("latin1".into()),
+            ImportError::NoStructure,
+            ImportError::InvalidPlanYear(12),
+            ImportError::NoReportYear,
+        ] {
+            assert_eq!(e.message(Lang::En), e.to_string());
+            assert_ne!(e.message(Lang::Zh), e.to_string(), "{e}");
+        }
+    }
+}

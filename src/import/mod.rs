@@ -6,12 +6,14 @@
 // `apply` (turning a parsed report into ledger rows) is written with the database layer; it is
 // declared here because this file is the module root of `crate::import`.
 pub mod apply;
+pub mod areas;
 pub mod body;
 pub mod clauses;
 pub mod deadline;
 pub mod decode;
 pub mod error;
 pub mod extract;
+pub mod fill;
 pub mod ledger_sheet;
 pub mod lex;
 pub mod links;

@@ -14,27 +14,19 @@ pub fn on(
     day: NaiveDate,
     now: &DateTime<FixedOffset>,
     changes_ledger: bool,
-    lang: Lang,
+    // Errors carry catalogue messages shown in the user's language at the edge, so the
+    // language is no longer needed here; the parameter stays so that callers keep compiling.
+    _lang: Lang,
 ) -> Result<String> {
     if !changes_ledger {
-        return Err(Error::Usage(
-            lang.pick(
-                "--on 只用于改变台账的命令（add、update、note、link、unlink、import）；查看某日情况请用 --as-of",
-                "--on is for commands that change the ledger (add, update, note, link, unlink, import); to look at a past day use --as-of",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("on.only_for_changes")));
     }
     let today = now.date_naive();
     if day > today {
-        return Err(Error::Usage(format!(
-            "{} {day} {} {today}{}",
-            lang.pick("--on", "--on"),
-            lang.pick("晚于今天", "is after today,"),
-            lang.pick(
-                "；变更不能在将来生效，请给出今天或更早的日期",
-                "; a change cannot take effect in the future: give today or an earlier day"
-            ),
+        return Err(Error::usage(crate::msg!(
+            "on.after_today",
+            day = day,
+            today = today
         )));
     }
     Ok(format!("{day}T00:00:00{}", now.format("%:z")))

@@ -9,8 +9,11 @@
 
 pub mod carry;
 pub mod effective;
+pub mod evidence;
+pub mod fill;
 pub mod import;
 pub mod requests;
 pub mod restore;
+pub mod review;
 pub mod tasks;
 pub mod undo;

@@ -22,9 +22,9 @@ pub struct Verified {
 /// and then it must pass every check `check` runs and hold the schema of a new ledger.
 pub fn verify(ledger: &Ledger, file: &Path, at: &str, as_of: NaiveDate) -> Result<Verified> {
     if !file.is_file() {
-        return Err(Error::Refused(format!(
-            "{} is not a file; give the path of a backup",
-            file.display()
+        return Err(Error::refused(crate::msg!(
+            "restore.not_a_file",
+            path = file.display()
         )));
     }
     let src = Connection::open_with_flags(
@@ -41,11 +41,9 @@ pub fn verify(ledger: &Ledger, file: &Path, at: &str, as_of: NaiveDate) -> Resul
         e => e,
     })?;
     let copy = Temp::beside(ledger.path())?;
-    let unsound = |reason: String| {
-        Error::Corrupt(format!(
-            "{} is not a sound ledger backup ({reason}); nothing was restored",
-            file.display()
-        ))
+    let unsound = |reason: String| Error::Said {
+        kind: crate::ErrorKind::Corrupt,
+        msg: crate::msg!("restore.unsound", path = file.display(), reason = reason),
     };
     backup::copy_into(&src, copy.path()).map_err(|e| {
         if is_disk_error(&e) {
@@ -78,11 +76,15 @@ pub fn verify(ledger: &Ledger, file: &Path, at: &str, as_of: NaiveDate) -> Resul
     }
     let problems = check::check(&conn, as_of).map_err(|e| unsound(e.to_string()))?;
     if let Some(first) = problems.first() {
-        return Err(Error::Corrupt(format!(
-            "{} fails the ledger check ({} problem(s), first: {first}); nothing was restored",
-            file.display(),
-            problems.len()
-        )));
+        return Err(Error::Said {
+            kind: crate::ErrorKind::Corrupt,
+            msg: crate::msg!(
+                "restore.fails_check",
+                path = file.display(),
+                count = problems.len(),
+                first = first
+            ),
+        });
     }
     Ok(Verified { conn, _copy: copy })
 }

@@ -41,13 +41,12 @@ pub fn add(
     meta: &ChangeMeta,
     req: &AddRequest,
     as_of: NaiveDate,
+    // Errors carry catalogue messages shown in the user's language at the edge, so the
+    // language is no longer needed here; the parameter stays so that callers keep compiling.
     lang: Lang,
 ) -> Result<Task> {
     if req.status == Status::Cancelled {
-        return Err(Error::Usage(
-            "a task cannot be added as cancelled; add it, then cancel it with `update --status cancelled --note REASON`"
-                .into(),
-        ));
+        return Err(Error::usage(crate::msg!("task.add_cancelled")));
     }
     let (status, progress) = starting_state(req.status, req.progress);
     // The outline is read in the same transaction as the insert: one command, one
@@ -58,25 +57,37 @@ pub fn add(
             None => crate::db::outline(w.conn())?.end,
         };
         crate::db::periods::require_year(w.conn(), year, lang)?;
-        let deadline = if req.continuous {
-            None
-        } else {
-            match &req.deadline {
-                Some(d) => d
-                    .resolve(year)
-                    .map_err(|_| bad_for_year(lang, d, year))?
-                    .day(),
-                None => Some(end_of_year(year).ok_or_else(|| {
-                    Error::Refused(format!("{year} has no 31 December in the calendar"))
-                })?),
-            }
+        let deadline =
+            if req.continuous {
+                None
+            } else {
+                match &req.deadline {
+                    Some(d) => d.resolve(year).map_err(|_| bad_for_year(d, year))?.day(),
+                    None => Some(end_of_year(year).ok_or_else(|| {
+                        Error::refused(crate::msg!("task.no_year_end", year = year))
+                    })?),
+                }
+            };
+        // A sub-task belongs where its parent does: it takes the parent's area when none is
+        // given, and its kind when given the default kind (task).
+        let parent = match req.parent_id {
+            Some(p) => Some(tasks::get(w.conn(), p, as_of)?),
+            None => None,
         };
+        let kind = match &parent {
+            Some(p) if req.kind == Kind::Task => p.kind,
+            _ => req.kind,
+        };
+        let area = req
+            .area
+            .clone()
+            .or_else(|| parent.as_ref().and_then(|p| p.area.clone()));
         let t = NewTask {
             reference: req.reference.clone(),
-            kind: req.kind,
+            kind,
             title: req.title.clone(),
             body: req.body.clone(),
-            area: req.area.clone(),
+            area,
             outline_area: req.outline_area.clone(),
             owner: req.owner.clone(),
             co_owners: req.co_owners.clone(),
@@ -124,18 +135,30 @@ pub fn update(
     meta: &ChangeMeta,
     req: &UpdateRequest,
     as_of: NaiveDate,
+    // Errors carry catalogue messages shown in the user's language at the edge, so the
+    // language is no longer needed here; the parameter stays so that callers keep compiling.
     lang: Lang,
+) -> Result<Vec<Updated>> {
+    update_then(ledger, meta, req, as_of, lang, |_| Ok(()))
+}
+
+/// `update`, with `then` run in the same transaction after the changes and before the tasks
+/// are read back (evidence attached by the same command). `then` may run again when the
+/// ledger was busy, so it keeps no state between runs.
+pub fn update_then(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    req: &UpdateRequest,
+    as_of: NaiveDate,
+    lang: Lang,
+    then: impl Fn(&crate::db::Writer) -> Result<()>,
 ) -> Result<Vec<Updated>> {
     if req.note.is_none() {
         if req.deadline.is_some() {
-            return Err(Error::Usage(
-                "changing a deadline needs --note with the reason (延期须说明理由)".into(),
-            ));
+            return Err(Error::usage(crate::msg!("task.deadline_needs_note")));
         }
         if req.changes.status == Some(Status::Cancelled) {
-            return Err(Error::Usage(
-                "cancelling a task needs --note with the reason (取消须说明理由)".into(),
-            ));
+            return Err(Error::usage(crate::msg!("task.cancel_needs_note")));
         }
         if req.changes.year.is_some() {
             return Err(Error::Usage(
@@ -162,6 +185,29 @@ pub fn update(
         let mut fields = Vec::with_capacity(ids.len());
         for &id in &ids {
             let mut changes = req.changes.clone();
+            let old = tasks::get(w.conn(), id, as_of)?;
+            // A parent's status is its sub-tasks' while any of them is open.
+            if let Some(s) = changes.status {
+                if old.status != s {
+                    crate::model::rules::status_by_hand(
+                        id,
+                        &tasks::open_sub_tasks(w.conn(), id)?,
+                        lang,
+                    )?;
+                }
+            }
+            // 销号 takes a note of what was done and a second person: the status this change
+            // leads to (progress 100 means done) is checked, by the one rule.
+            let new = crate::model::rules::apply(&old, &changes, w.at());
+            crate::model::rules::review(
+                id,
+                old.status,
+                new.status,
+                req.note.as_deref(),
+                tasks::done_by(w.conn(), id)?.as_deref(),
+                &meta.actor,
+                lang,
+            )?;
             // A deadline without a year ("6月底前") means that month of each task's own plan
             // year, so it is resolved task by task.
             if let Some(d) = &req.deadline {
@@ -169,21 +215,16 @@ pub fn update(
                     Some(y) => y,
                     None => tasks::get(w.conn(), id, as_of)?.year,
                 };
-                let due = d.resolve(year).map_err(|_| bad_for_year(lang, d, year))?;
+                let due = d.resolve(year).map_err(|_| bad_for_year(d, year))?;
                 let Some(day) = due.day() else {
-                    return Err(Error::Usage(
-                        lang.pick(
-                            "update 不能把截止日期改为长期；请给出日期，如 2025-06-30",
-                            "update cannot make a deadline continuous; give a date such as 2025-06-30",
-                        )
-                        .into(),
-                    ));
+                    return Err(Error::usage(crate::msg!("task.update_continuous")));
                 };
                 changes.deadline = Some(day);
                 changes.deadline_text = d.words();
             }
             fields.push(tasks::update(w, id, &changes, req.note.as_deref(), as_of)?);
         }
+        then(w)?;
         // Read after every change, so that a parent shows the progress its sub-tasks now give.
         ids.iter()
             .zip(fields)
@@ -200,6 +241,40 @@ pub fn update(
 /// Records a progress note on a task.
 pub fn note(ledger: &mut Ledger, meta: &ChangeMeta, id: i64, text: &str) -> Result<()> {
     ledger.write(meta, |w| tasks::note(w, id, text))
+}
+
+/// Records the same progress note on several tasks (a range, `note 16-18 …`) in one
+/// transaction: all or none, and one change for undo.
+pub fn note_each(ledger: &mut Ledger, meta: &ChangeMeta, ids: &[i64], text: &str) -> Result<()> {
+    ledger.write(meta, |w| {
+        for &id in ids {
+            tasks::note(w, id, text)?;
+        }
+        Ok(())
+    })
+}
+
+/// Links (or unlinks) several tasks and one shortcoming in one transaction; for each task,
+/// whether anything changed.
+pub fn set_links(
+    ledger: &mut Ledger,
+    meta: &ChangeMeta,
+    ids: &[i64],
+    shortcoming: i64,
+    add: bool,
+    as_of: NaiveDate,
+) -> Result<Vec<bool>> {
+    ledger.write(meta, |w| {
+        ids.iter()
+            .map(|&id| {
+                if add {
+                    tasks::link(w, id, shortcoming, as_of)
+                } else {
+                    tasks::unlink(w, id, shortcoming)
+                }
+            })
+            .collect()
+    })
 }
 
 /// Links a task to the shortcoming it addresses (`add`) or removes the link. Returns false
@@ -238,16 +313,11 @@ pub fn set_same_as(
 
 /// The refusal of a deadline that is well formed but names no day in the plan year it is read
 /// in ("2月29日" in 2025).
-fn bad_for_year(lang: Lang, d: &DeadlineArg, year: i32) -> Error {
-    Error::Usage(format!(
-        "{} '{}' {} {year}{}",
-        lang.pick("截止日期", "the deadline"),
-        d.text,
-        lang.pick("不是计划年度", "is not a day of the plan year"),
-        lang.pick(
-            "中的日期；请写出完整日期，如 2025-06-30",
-            "; give a full date such as 2025-06-30"
-        ),
+fn bad_for_year(d: &DeadlineArg, year: i32) -> Error {
+    Error::usage(crate::msg!(
+        "task.deadline_not_in_year",
+        text = d.text,
+        year = year
     ))
 }
 

@@ -27,9 +27,7 @@ pub fn apply(
     ledger.write(&meta, |w| {
         let fresh = rows::plan(w.conn(), &meta.actor)?;
         if fresh.change_id != plan.change_id {
-            return Err(Error::Conflict(
-                "the ledger changed while undo was waiting; run it again".into(),
-            ));
+            return Err(Error::conflict(crate::msg!("undo.ledger_changed")));
         }
         // The undo takes effect when the change it takes back did, so that views as of any
         // day show neither (the writer clamps each row to its task's latest row).

@@ -54,10 +54,9 @@ impl Due {
 /// before `--lang` is known, so the locale decides.
 fn refusal(input: &str) -> String {
     let shown = input.trim();
-    match Lang::from_env() {
-        Lang::Zh => format!("“{shown}”不是可识别的日期；可用写法：{ACCEPTED_FORMS_ZH}"),
-        Lang::En => format!("'{shown}' is not a date taizhang understands; use {ACCEPTED_FORMS}"),
-    }
+    crate::msg!("date.not_a_date", shown = shown)
+        .word("forms", ACCEPTED_FORMS_ZH, ACCEPTED_FORMS)
+        .text(Lang::from_env())
 }
 
 /// Reads a whole value as a deadline. `year` is the context year that forms without a year

@@ -8,6 +8,7 @@ pub mod numerals;
 pub mod rules;
 pub mod status;
 pub mod words;
+pub mod zone;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -130,14 +131,12 @@ impl HistoryRow {
         if day(&self.at) == day(&self.effective) {
             return self.at.clone();
         }
-        match lang {
-            Lang::Zh => format!("{} 录入，{} 生效", day(&self.at), day(&self.effective)),
-            Lang::En => format!(
-                "recorded {}, effective {}",
-                day(&self.at),
-                day(&self.effective)
-            ),
-        }
+        crate::tr!(
+            lang,
+            "history.recorded_effective",
+            at = day(&self.at),
+            effective = day(&self.effective)
+        )
     }
 }
 

@@ -12,9 +12,7 @@ use crate::Error;
 /// A task never addresses itself: what it addresses is another task, a shortcoming.
 pub fn link_source(id: i64, shortcoming: i64) -> Result<(), Error> {
     if id == shortcoming {
-        return Err(Error::Refused(format!(
-            "task #{id} cannot address itself; link it to a shortcoming"
-        )));
+        return Err(Error::refused(crate::msg!("rules.link_itself", id = id)));
     }
     Ok(())
 }
@@ -22,9 +20,13 @@ pub fn link_source(id: i64, shortcoming: i64) -> Result<(), Error> {
 /// What a task addresses is a shortcoming (问题), never a measure or another kind.
 pub fn link_target(shortcoming: i64, kind: Kind) -> Result<(), Error> {
     if kind != Kind::Shortcoming {
-        return Err(Error::Refused(format!(
-            "task #{shortcoming} is not a shortcoming (its kind is {kind}); --addresses takes the id of a shortcoming"
-        )));
+        return Err(Error::refused(
+            crate::msg!("rules.not_a_shortcoming", id = shortcoming).word(
+                "kind",
+                crate::model::Word::zh(kind),
+                crate::model::Word::en(kind),
+            ),
+        ));
     }
     Ok(())
 }
@@ -34,8 +36,10 @@ pub fn link_target(shortcoming: i64, kind: Kind) -> Result<(), Error> {
 /// recursive query on the ledger knows, so the caller asks db::tasks::would_cycle.
 pub fn parent(id: i64, parent: i64, would_cycle: bool) -> Result<(), Error> {
     if would_cycle {
-        return Err(Error::Refused(format!(
-            "task #{parent} cannot be the parent of #{id}: that would make a cycle of sub-tasks"
+        return Err(Error::refused(crate::msg!(
+            "rules.parent_cycle",
+            parent = parent,
+            id = id
         )));
     }
     Ok(())
@@ -65,10 +69,11 @@ pub struct Changes {
 /// The status and progress a new task starts with: 100 without a word on status means done,
 /// and finished work without a progress figure is complete (100).
 pub fn starting_state(status: Status, progress: u8) -> (Status, u8) {
-    let status = if progress == 100 && status == Status::Todo {
-        Status::Done
-    } else {
-        status
+    let status = match (status, progress) {
+        (Status::Todo, 100) => Status::Done,
+        // Work with progress has started (进度大于 0 即为推进中).
+        (Status::Todo, p) if p > 0 => Status::Doing,
+        (s, _) => s,
     };
     let progress = if status.is_finished() && progress == 0 {
         100
@@ -76,6 +81,109 @@ pub fn starting_state(status: Status, progress: u8) -> (Status, u8) {
         progress
     };
     (status, progress)
+}
+
+/// The note on a parent's status row written because its sub-tasks changed.
+pub const DERIVED_NOTE: &str = "由子任务推算 / derived from its sub-tasks";
+
+/// Whether a history row's note says something about the work (the latest progress note of
+/// exports): the note of a status derived from sub-tasks says only why the row exists.
+pub fn is_progress_note(note: &str) -> bool {
+    note != DERIVED_NOTE
+}
+
+/// The status a parent takes from its sub-tasks' statuses, cancelled ones left out: all
+/// verified → verified; all done or verified → done; any blocked → blocked; any started
+/// (not todo) → doing; else todo. `None` when no sub-task counts: the parent's own status
+/// then stands.
+pub fn derived_status(subs: impl IntoIterator<Item = Status>) -> Option<Status> {
+    let (mut n, mut verified, mut finished, mut blocked, mut started) = (0, 0, 0, false, false);
+    for s in subs {
+        match s {
+            Status::Cancelled => continue,
+            Status::Verified => verified += 1,
+            Status::Blocked => blocked = true,
+            _ => {}
+        }
+        n += 1;
+        finished += usize::from(s.is_finished());
+        started |= s != Status::Todo;
+    }
+    Some(match () {
+        () if n == 0 => return None,
+        () if verified == n => Status::Verified,
+        () if finished == n => Status::Done,
+        () if blocked => Status::Blocked,
+        () if started => Status::Doing,
+        () => Status::Todo,
+    })
+}
+
+/// A parent's status is its sub-tasks' while any of them is open: setting it by hand is
+/// refused, naming them (`open` holds their ids).
+pub fn status_by_hand(id: i64, open: &[i64], lang: super::Lang) -> Result<(), Error> {
+    if open.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = open.iter().take(10).map(|i| format!("#{i}")).collect();
+    let more = if open.len() > 10 { " …" } else { "" };
+    Err(Error::Refused(match lang {
+        super::Lang::Zh => format!(
+            "任务 #{id} 的状态由子任务推算，尚有未完成的子任务 {}{more}；请更新子任务（update 子任务ID --status …）",
+            list.join("、")
+        ),
+        super::Lang::En => format!(
+            "task #{id} takes its status from its sub-tasks and has open sub-tasks {}{more}; update those instead (update ID --status …)",
+            list.join(", ")
+        ),
+    }))
+}
+
+/// The rules of 销号 on a change of status by hand from `old` to `new`: done needs a note
+/// of what was done; verified (已销号) needs a note, a task that is done, and a person other
+/// than the one who set it done (`done_by`), so that closing off always takes two people.
+pub fn review(
+    id: i64,
+    old: Status,
+    new: Status,
+    note: Option<&str>,
+    done_by: Option<&str>,
+    actor: &str,
+    lang: super::Lang,
+) -> Result<(), Error> {
+    use super::Lang::{En, Zh};
+    if old == new {
+        return Ok(());
+    }
+    let noted = note.is_some_and(|n| !n.trim().is_empty());
+    match new {
+        Status::Done if !noted => Err(Error::Usage(match lang {
+            Zh => format!("任务 #{id} 标为已完成须说明完成情况：请加 --note 说明做了什么"),
+            En => format!("marking task #{id} done needs --note saying what was done"),
+        })),
+        Status::Verified if old != Status::Done => Err(Error::Refused(match lang {
+            Zh => format!(
+                "任务 #{id} 尚未完成（{}），不能销号：先由责任人标为已完成（--status done --note …），再由他人销号",
+                super::Word::label(old, lang)
+            ),
+            En => format!(
+                "task #{id} is {old}, not done: it is verified (销号) only after someone marks it done (--status done --note …)"
+            ),
+        })),
+        Status::Verified if !noted => Err(Error::Usage(match lang {
+            Zh => format!("任务 #{id} 销号须写明审核意见：请加 --note"),
+            En => format!("verifying task #{id} (销号) needs --note with the review"),
+        })),
+        Status::Verified if done_by == Some(actor) => Err(Error::Refused(match lang {
+            Zh => format!(
+                "任务 #{id} 由 {actor} 标为已完成，销号须由另一人审核：请由他人以 --user 姓名 销号"
+            ),
+            En => format!(
+                "task #{id} was marked done by {actor}; 销号 needs a second person: another user (--user NAME) must verify it"
+            ),
+        })),
+        _ => Ok(()),
+    }
 }
 
 /// The task as `changes` leave it, stamped `at` if it becomes finished. The parent is taken as
@@ -90,6 +198,9 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
         // Reaching 100 without a word on status means the work is done.
         if p == 100 && c.status.is_none() && !old.status.is_closed() {
             new.status = Status::Done;
+        } else if p > 0 && c.status.is_none() && old.status == Status::Todo {
+            // Progress on work not started means it has started.
+            new.status = Status::Doing;
         }
     }
     // Finished work is complete work: done without a progress figure means 100.
@@ -139,6 +250,7 @@ pub fn apply(old: &Task, c: &Changes, at: &str) -> Task {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -146,17 +258,21 @@ mod tests {
     /// shortcoming, and a parent that would close a loop.
     #[test]
     fn link_and_parent_rules() {
-        assert!(matches!(link_source(3, 3), Err(Error::Refused(m)) if m.contains("itself")));
+        let refused = |r: crate::Result<()>| match r {
+            Err(e) if e.kind() == crate::ErrorKind::Refused => e.to_string(),
+            other => format!("not refused: {other:?}"),
+        };
+        assert!(refused(link_source(3, 3)).contains("itself"));
         assert!(link_source(3, 4).is_ok());
         assert!(link_target(4, Kind::Shortcoming).is_ok());
-        assert!(
-            matches!(link_target(4, Kind::Commitment), Err(Error::Refused(m)) if m.contains("not a shortcoming"))
-        );
+        assert!(refused(link_target(4, Kind::Commitment)).contains("not a shortcoming"));
         // English has "an achievement", not "a achievement": the kind is named on its own.
+        let m = refused(link_target(4, Kind::Achievement));
         assert!(
-            matches!(link_target(4, Kind::Achievement), Err(Error::Refused(m)) if !m.contains("a achievement") && m.contains("achievement"))
+            !m.contains("a achievement") && m.contains("achievement"),
+            "{m}"
         );
-        assert!(matches!(parent(2, 5, true), Err(Error::Refused(m)) if m.contains("cycle")));
+        assert!(refused(parent(2, 5, true)).contains("cycle"));
         assert!(parent(2, 5, false).is_ok());
     }
 
@@ -166,6 +282,25 @@ mod tests {
         assert_eq!(starting_state(Status::Done, 0), (Status::Done, 100));
         assert_eq!(starting_state(Status::Verified, 0), (Status::Verified, 100));
         assert_eq!(starting_state(Status::Doing, 100), (Status::Doing, 100));
-        assert_eq!(starting_state(Status::Todo, 30), (Status::Todo, 30));
+        assert_eq!(starting_state(Status::Todo, 30), (Status::Doing, 30));
+        assert_eq!(starting_state(Status::Blocked, 30), (Status::Blocked, 30));
+    }
+
+    #[test]
+    fn a_parent_status_follows_its_sub_tasks() {
+        use Status::*;
+        assert_eq!(derived_status([]), None);
+        assert_eq!(derived_status([Cancelled]), None);
+        assert_eq!(
+            derived_status([Verified, Verified, Cancelled]),
+            Some(Verified)
+        );
+        assert_eq!(derived_status([Verified, Done]), Some(Done));
+        assert_eq!(derived_status([Done, Blocked, Todo]), Some(Blocked));
+        assert_eq!(derived_status([Done, Todo]), Some(Doing));
+        assert_eq!(derived_status([Todo, Todo]), Some(Todo));
+        assert!(status_by_hand(1, &[], super::super::Lang::En).is_ok());
+        let e = status_by_hand(1, &[2, 3], super::super::Lang::En).unwrap_err();
+        assert!(e.to_string().contains("#2, #3"), "{e}");
     }
 }

@@ -61,6 +61,18 @@ impl Status {
         matches!(self, Status::Done | Status::Verified)
     }
 
+    /// The word tables and exports show: a done task awaits 销号 by a second person, so it
+    /// shows as 待销号 until verified.
+    /// An achievement (成效) a report states is a fact, not work to close off: it stays 已完成.
+    pub fn shown(self, kind: super::Kind, lang: super::Lang) -> &'static str {
+        match self {
+            Status::Done if kind != super::Kind::Achievement => {
+                lang.pick("待销号", "done, to verify")
+            }
+            s => super::Word::label(s, lang),
+        }
+    }
+
     /// A task in these statuses can no longer be late.
     pub fn is_closed(self) -> bool {
         matches!(self, Status::Done | Status::Verified | Status::Cancelled)

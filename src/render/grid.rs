@@ -89,11 +89,8 @@ impl fmt::Display for Fitted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.table)?;
         if !self.dropped.is_empty() {
-            let names = self.dropped.join(self.lang.pick("、", ", "));
-            let line = match self.lang {
-                crate::model::Lang::Zh => format!("（未显示：{names}；--wide 显示全部列）"),
-                crate::model::Lang::En => format!("(not shown: {names}; --wide shows all)"),
-            };
+            let names = self.dropped.join(&crate::tr!(self.lang, "list.separator"));
+            let line = crate::tr!(self.lang, "table.not_shown", names = names);
             // The footer fits the width too.
             let line = match self.width {
                 Some(w) => wrap(&line, w),

@@ -7,6 +7,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::db::progress::{GroupBy, Progress};
 use crate::model::{HistoryRow, Lang, Task, Word};
+use crate::tr;
 
 pub mod escape;
 pub mod grid;
@@ -23,12 +24,6 @@ pub struct Style {
     pub width: Option<usize>,
     /// `--wide`: show every column even when the table is then wider than `width`.
     pub wide: bool,
-}
-
-impl Style {
-    fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        self.lang.pick(zh, en)
-    }
 }
 
 /// Text as it may be shown in a terminal: control and bidi-override characters (escape
@@ -65,12 +60,11 @@ pub fn bar(progress: f64) -> String {
 }
 
 /// The label shown for a missing value.
-pub fn none_label(lang: Lang, owner: bool) -> &'static str {
-    match (lang, owner) {
-        (Lang::Zh, true) => "（未分配）",
-        (Lang::En, true) => "(unassigned)",
-        (Lang::Zh, false) => "（无）",
-        (Lang::En, false) => "(none)",
+pub fn none_label(lang: Lang, owner: bool) -> String {
+    if owner {
+        tr!(lang, "value.unassigned")
+    } else {
+        tr!(lang, "value.none")
     }
 }
 
@@ -78,16 +72,16 @@ pub fn none_label(lang: Lang, owner: bool) -> &'static str {
 /// the rarer statuses and the bar go first when the table is too wide.
 pub fn progress_table(r: &Progress, style: Style) -> Fitted {
     let first = match r.by {
-        GroupBy::Area => style.t("领域", "Area"),
-        GroupBy::Owner => style.t("牵头单位", "Owner"),
-        GroupBy::Status => style.t("状态", "Status"),
-        GroupBy::Kind => style.t("类型", "Kind"),
-        GroupBy::Year => style.t("年度", "Year"),
-        GroupBy::OutlineArea => style.t("纲要领域", "Outline area"),
+        GroupBy::Area => &tr!(style.lang, "table.area"),
+        GroupBy::Owner => &tr!(style.lang, "table.owner"),
+        GroupBy::Status => &tr!(style.lang, "table.status"),
+        GroupBy::Kind => &tr!(style.lang, "table.kind"),
+        GroupBy::Year => &tr!(style.lang, "table.year"),
+        GroupBy::OutlineArea => &tr!(style.lang, "table.outline_area"),
     };
     let mut cols = vec![
         Col::cut(first, 0, 20, Some(40)),
-        Col::num(style.t("总数", "Total"), 0),
+        Col::num(&tr!(style.lang, "table.total"), 0),
     ];
     for s in crate::model::Status::ALL {
         let priority = match s {
@@ -100,10 +94,10 @@ pub fn progress_table(r: &Progress, style: Style) -> Fitted {
         cols.push(Col::num(s.label(style.lang), priority));
     }
     cols.extend([
-        Col::num(style.t("逾期", "Overdue"), 1),
-        Col::num(style.t("平均进度", "Progress"), 0),
+        Col::num(&tr!(style.lang, "table.overdue"), 1),
+        Col::num(&tr!(style.lang, "table.progress_mean"), 0),
         Col {
-            name: Some(style.t("进度条", "bar").to_string()),
+            name: Some(tr!(style.lang, "table.bar")),
             ..Col::keep("", 5)
         },
     ]);
@@ -113,7 +107,7 @@ pub fn progress_table(r: &Progress, style: Style) -> Fitted {
         .iter()
         .map(|g| {
             let label = match (&g.group, r.by) {
-                (None, by) => none_label(style.lang, by == GroupBy::Owner).to_string(),
+                (None, by) => none_label(style.lang, by == GroupBy::Owner),
                 (Some(s), GroupBy::Status) => s
                     .parse::<crate::model::Status>()
                     .map(|w| w.label(style.lang).to_string())
@@ -127,7 +121,7 @@ pub fn progress_table(r: &Progress, style: Style) -> Fitted {
             (label, g)
         })
         .collect();
-    rows.push((style.t("合计", "Total").to_string(), &r.total));
+    rows.push((tr!(style.lang, "table.sum"), &r.total));
     for (label, g) in rows {
         let overdue_color = (g.overdue > 0).then_some(Color::Red);
         t.colored_row(vec![
@@ -154,20 +148,20 @@ pub fn task_table(tasks: &[Task], style: Style) -> Fitted {
         style,
         vec![
             Col::num("ID", 0),
-            Col::keep(style.t("来源", "Ref"), 1),
-            Col::keep(style.t("类型", "Kind"), 5),
-            Col::cut(style.t("领域", "Area"), 6, 8, Some(16)),
-            Col::cut(style.t("任务", "Title"), 0, 16, Some(36)),
-            Col::keep(style.t("牵头单位", "Owner"), 3),
-            Col::keep(style.t("完成时限", "Deadline"), 1),
-            Col::keep(style.t("状态", "Status"), 0),
-            Col::num(style.t("进度", "Progress"), 2),
-            Col::keep(style.t("逾期", "Overdue"), 4),
+            Col::keep(&tr!(style.lang, "table.ref"), 1),
+            Col::keep(&tr!(style.lang, "table.kind"), 5),
+            Col::cut(&tr!(style.lang, "table.area"), 6, 8, Some(16)),
+            Col::cut(&tr!(style.lang, "table.title"), 0, 16, Some(36)),
+            Col::keep(&tr!(style.lang, "table.owner"), 3),
+            Col::keep(&tr!(style.lang, "table.deadline"), 1),
+            Col::keep(&tr!(style.lang, "table.status"), 0),
+            Col::num(&tr!(style.lang, "table.progress"), 2),
+            Col::keep(&tr!(style.lang, "table.overdue"), 4),
         ],
     );
     for task in tasks {
         let overdue = if task.overdue {
-            (style.t("逾期", "overdue").to_string(), Some(Color::Red))
+            (tr!(style.lang, "table.overdue_mark"), Some(Color::Red))
         } else {
             (String::new(), None)
         };
@@ -185,7 +179,7 @@ pub fn task_table(tasks: &[Task], style: Style) -> Fitted {
             (printable(&task.title), None),
             (owner_label(task, style.lang), None),
             (deadline_label(task, style.lang), None),
-            (task.status.label(style.lang).to_string(), None),
+            (task.status.shown(task.kind, style.lang).to_string(), None),
             (format!("{}%", task.progress), None),
             overdue,
         ]);
@@ -198,14 +192,14 @@ pub fn owner_label(task: &Task, lang: Lang) -> String {
     task.owner
         .as_deref()
         .map(|o| fit(o, 16))
-        .unwrap_or_else(|| none_label(lang, true).to_string())
+        .unwrap_or_else(|| none_label(lang, true))
 }
 
 /// The deadline as shown: the date, or the words for continuous work.
 pub fn deadline_label(task: &Task, lang: Lang) -> String {
     match task.deadline {
         Some(d) => d.to_string(),
-        None => lang.pick("长期", "continuous").to_string(),
+        None => tr!(lang, "value.continuous"),
     }
 }
 
@@ -216,34 +210,31 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Fitted {
         vec![
             // A change whose effective day differs from its recording day reads "2025-04-10
             // 录入，2025-03-31 生效": on a narrow terminal it wraps at the space, never inside
-            // a date; a full timestamp (25 columns) stays on one line.
-            Col::wrap(style.t("时间", "At"), 0, 25),
-            Col::num(style.t("任务", "Task"), 0),
-            Col::keep(style.t("操作人", "By"), 3),
-            Col::keep(style.t("字段", "Field"), 0),
-            Col::cut(style.t("原值", "Old"), 1, 6, None),
-            Col::cut(style.t("新值", "New"), 0, 8, None),
-            Col::cut(style.t("说明", "Note"), 2, 8, Some(40)),
+            // a date; a full local time (19 columns) stays on one line.
+            Col::wrap(&tr!(style.lang, "table.at"), 0, 19),
+            Col::num(&tr!(style.lang, "table.task"), 0),
+            Col::keep(&tr!(style.lang, "table.by"), 3),
+            Col::keep(&tr!(style.lang, "table.field"), 0),
+            Col::cut(&tr!(style.lang, "table.old"), 1, 6, None),
+            Col::cut(&tr!(style.lang, "table.new"), 0, 8, None),
+            Col::cut(&tr!(style.lang, "table.note"), 2, 8, Some(40)),
         ],
     );
     for h in rows {
         let (old, new) = if h.field == "created" {
             // The creation row holds the initial fields as JSON: show the title, which says
-            // what was created.
+            // what was created. The table cuts it to the width, not this formatter.
             let title = h
                 .new
                 .as_deref()
                 .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
                 .and_then(|v| v.get("title").and_then(|t| t.as_str()).map(str::to_string))
                 .unwrap_or_default();
-            (String::new(), fit(&title, 30))
+            (String::new(), capped(&title))
+        } else if h.field == "note" {
+            (String::new(), String::new())
         } else {
-            // Fields that hold a task id read better as "#12".
-            let show = |v: &Option<String>| match v.as_deref() {
-                Some(s) if matches!(h.field.as_str(), "addresses" | "parent_id") => format!("#{s}"),
-                Some(s) => fit(s, 24),
-                None => String::new(),
-            };
+            let show = |v: &Option<String>| history_value(&h.field, v.as_deref(), style.lang);
             (show(&h.old), show(&h.new))
         };
         t.row(vec![
@@ -259,6 +250,70 @@ pub fn history_table(rows: &[HistoryRow], style: Style) -> Fitted {
     t.fit()
 }
 
+/// A field's value as the history shows it, whole (the table cuts it to the width): status
+/// and kind words and the empty value in the reader's language, co-owners as a list, task ids
+/// as "#12".
+pub fn history_value(field: &str, value: Option<&str>, lang: Lang) -> String {
+    let Some(s) = value else {
+        // A link added or removed has no other side to name.
+        if field == "addresses" {
+            return String::new();
+        }
+        return none_label(lang, false);
+    };
+    match field {
+        "addresses" | "parent_id" => format!("#{s}"),
+        "status" => s
+            .parse::<crate::model::Status>()
+            .map(|w| w.label(lang).to_string())
+            .unwrap_or_else(|_| printable(s)),
+        "kind" => s
+            .parse::<crate::model::Kind>()
+            .map(|w| w.label(lang).to_string())
+            .unwrap_or_else(|_| printable(s)),
+        "co_owners" => match serde_json::from_str::<Vec<String>>(s) {
+            Ok(names) if names.is_empty() => none_label(lang, false),
+            Ok(names) => printable(&names.join(&tr!(lang, "list.separator"))),
+            Err(_) => printable(s),
+        },
+        _ => capped(s),
+    }
+}
+
+/// The most characters of one value the history prints, like `show`: a title or text of
+/// hundreds of kilobytes (a report sentence) would otherwise flood the terminal. The whole
+/// value is in `history --format json`.
+pub const HISTORY_VALUE_MAX: usize = 2_000;
+
+/// A value as the history prints it: whole up to `HISTORY_VALUE_MAX` characters, else cut
+/// there with "…"; the table then fits it to the width.
+fn capped(s: &str) -> String {
+    match s.char_indices().nth(HISTORY_VALUE_MAX) {
+        Some((end, _)) => format!("{}…", printable(&s[..end])),
+        None => printable(s),
+    }
+}
+
+/// The line under a table of times that names the zone they are shown in, once.
+pub fn zone_line(tz: chrono_tz::Tz, lang: Lang) -> String {
+    tr!(
+        lang,
+        "time.zone",
+        zone = crate::model::zone::label(tz, lang)
+    )
+}
+
+/// History rows with their times as local times of `tz`, as the tables show them.
+pub fn local_rows(rows: &[HistoryRow], tz: chrono_tz::Tz) -> Vec<HistoryRow> {
+    rows.iter()
+        .map(|h| HistoryRow {
+            at: crate::model::zone::local(&h.at, tz),
+            effective: crate::model::zone::local(&h.effective, tz),
+            ..h.clone()
+        })
+        .collect()
+}
+
 /// The name of a task field in the given language.
 pub fn field_label(field: &str, lang: Lang) -> String {
     if let Some(f) = crate::model::field::Field::from_name(field) {
@@ -271,13 +326,12 @@ pub fn field_label(field: &str, lang: Lang) -> String {
         return l.to_string();
     }
     // History rows that are not fields (created, addresses, note) and derived values.
-    let zh = match field {
-        "created" => "创建",
-        "addresses" => "针对短板",
-        "note" => "进展情况",
-        "imported" => "合并导入",
-        "overdue" => "逾期",
-        _ => field,
-    };
-    lang.pick(zh, field).to_string()
+    match field {
+        "created" => tr!(lang, "field.created"),
+        "addresses" => tr!(lang, "field.addresses"),
+        "note" => tr!(lang, "field.note"),
+        "imported" => tr!(lang, "field.imported"),
+        "overdue" => tr!(lang, "field.overdue"),
+        _ => field.to_string(),
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::{DocumentLine, HistoryLine, TaskLine};
+use super::{DocumentLine, HistoryLine, TaskLine, UnitLine};
 use crate::cli::{parse_name, parse_outline_area, parse_text, parse_title, MAX_NAME, MAX_TEXT};
 use crate::db::replay::{replay_rows, Replayed, RowRef};
 use crate::model::field::{Column, Field};
@@ -95,7 +95,7 @@ fn rfc3339(v: &str, what: &str) -> Result<(), String> {
 }
 
 /// A value cut short for a message, so that a huge field never makes a huge message.
-fn clip(v: &str) -> String {
+pub(crate) fn clip(v: &str) -> String {
     let mut s: String = v.chars().take(40).collect();
     if s.len() < v.len() {
         s.push('…');
@@ -259,6 +259,31 @@ fn value<'a>(
             }
         }
         other => return Err(format!("unknown field '{}'", clip(other))),
+    }
+    Ok(())
+}
+
+/// Checks a unit line of the register: its names are names as tasks hold them (not blank, at
+/// most a text's length, no control characters), and none comes twice.
+pub fn unit(u: &UnitLine) -> Result<(), String> {
+    let mut seen = BTreeSet::new();
+    for n in std::iter::once(&u.name).chain(&u.aliases).chain(&u.short) {
+        report_text(n).map_err(|e| format!("unit '{}': {e}", clip(n)))?;
+        if n.chars().any(char::is_control) {
+            return Err(format!(
+                "unit '{}': a name holds a control character",
+                clip(n)
+            ));
+        }
+    }
+    for n in std::iter::once(&u.name).chain(&u.aliases) {
+        if !seen.insert(n) {
+            return Err(format!(
+                "unit '{}' names '{}' twice",
+                clip(&u.name),
+                clip(n)
+            ));
+        }
     }
     Ok(())
 }
