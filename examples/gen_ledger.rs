@@ -1116,6 +1116,9 @@ fn main() -> Res<()> {
             version: VERSION,
             outline: format!("{}-{}", o.year_from, o.year_to),
             year: None,
+            // No periods: the file goes into a ledger whose periods already hold its years
+            // (a new ledger's 2021-2025 for the default years; `outline add` first otherwise).
+            periods: Vec::new(),
         },
     )?;
     out.write_all(b"\n")?;

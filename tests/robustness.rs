@@ -119,6 +119,7 @@ fn bulk_file(path: &Path, n: i64) {
         version: VERSION,
         outline: "2021-2025".into(),
         year: None,
+        periods: Vec::new(),
     };
     serde_json::to_writer(&mut f, &header).unwrap();
     f.write_all(b"\n").unwrap();

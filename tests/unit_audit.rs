@@ -114,15 +114,15 @@ fn undo_of_a_rename_is_refused_once_tasks_use_the_new_name() {
 /// A ledger of the version before the register's audit trail (11) upgrades: the table is
 /// added, `check` passes and the next register edit is recorded.
 #[test]
-fn a_version_11_ledger_upgrades_and_records_register_edits() {
+fn a_version_12_ledger_upgrades_and_records_register_edits() {
     use rusqlite::Connection;
     let l = ledger();
     {
-        // Make it the version 11 shape: without the table this version adds.
+        // Make it the version 12 shape: without the table this version adds.
         let c = Connection::open(&l.path).unwrap();
         c.execute_batch(
             "DROP TRIGGER unit_edit_no_update; DROP TRIGGER unit_edit_no_delete;
-             DROP TABLE unit_edit; PRAGMA user_version = 11;",
+             DROP TABLE unit_edit; PRAGMA user_version = 12;",
         )
         .unwrap();
     }

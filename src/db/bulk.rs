@@ -33,6 +33,10 @@ pub struct Header {
     pub outline: String,
     /// The plan year the export was limited to, if any.
     pub year: Option<i32>,
+    /// The ledger's outline periods, so that a ledger merged into another brings them (a file
+    /// written before they were carried has none).
+    #[serde(default)]
+    pub periods: Vec<super::periods::Period>,
 }
 
 /// A unit of the register (schema version 9, issue 13 A): its current name, short name and
@@ -203,6 +207,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
             version: VERSION,
             outline: outline.to_string(),
             year,
+            periods: super::periods::list(conn)?,
         },
     )?;
     let mut docs = conn.prepare(
@@ -459,6 +464,9 @@ pub struct Imported {
     pub documents: u64,
     /// How much the file's ids were shifted by (0 into an empty ledger).
     pub id_offset: i64,
+    /// The outline periods the file's header carries, for the caller to take in.
+    #[serde(skip)]
+    pub periods: Vec<super::periods::Period>,
 }
 
 fn max_id(conn: &Connection, table: &str) -> Result<i64> {
@@ -829,6 +837,7 @@ fn import_line(
                 format!("written by a newer taizhang (format version {})", h.version),
             ));
         }
+        c.out.periods = h.periods;
         *saw_header = true;
         return Ok(false);
     }

@@ -68,6 +68,20 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<String>> {
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
 
+    // Every task belongs to the outline period of its plan year.
+    let mut stmt = conn.prepare(
+        "SELECT 'task #' || t.id || ' has plan year ' || t.year
+                || ', in no outline period (add one with outline add)'
+         FROM task t
+         WHERE t.year IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM outline_period p
+                           WHERE t.year BETWEEN p.start_year AND p.end_year)
+         ORDER BY t.id",
+    )?;
+    for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+        problems.push(row?);
+    }
+
     // The index of tasks by unit equals the tasks, and the register knows every name.
     problems.extend(super::units::differs(conn)?);
 
@@ -358,7 +372,8 @@ fn changes(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     let checks = [
         "SELECT 'change #' || c.id || ' has no history rows' FROM change c
          WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)
-           AND NOT EXISTS (SELECT 1 FROM unit_edit e WHERE e.change_id = c.id)",
+           AND NOT EXISTS (SELECT 1 FROM unit_edit e WHERE e.change_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM period_history p WHERE p.change_id = c.id)",
         "SELECT 'history row #' || h.id || ' disagrees with its change #' || h.change_id
                 || ' on the ' || CASE WHEN h.at IS NOT c.at THEN 'time' ELSE 'actor' END
          FROM history h JOIN change c ON c.id = h.change_id
@@ -439,6 +454,13 @@ fn settings(conn: &Connection, problems: &mut Vec<String>) -> Result<()> {
     for (key, value) in &rows {
         match key.as_str() {
             "outline_start" | "outline_end" => {}
+            // The ledger's name (`config name`): one line of text.
+            k if k == crate::db::settings::NAME
+                && !value.trim().is_empty()
+                && !value.chars().any(char::is_control) => {}
+            k if k == crate::db::settings::NAME => {
+                problems.push("the ledger's name setting is empty or not one line".into())
+            }
             "timezone" if crate::model::zone::parse(value).is_ok() => {}
             "timezone" => problems.push(format!("the time zone setting '{value}' is not a zone")),
             "created_at" if is_stamp(value) => {}

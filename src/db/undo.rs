@@ -40,13 +40,15 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((change_id, at, actor, command)) = found else {
+    let Some((change_id, at, actor, command)): Option<(i64, String, String, String)> = found else {
         return Err(Error::refused(crate::msg!(
             "undo.nothing_left",
             actor = actor
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
+    // A change to outline periods is taken back only when that leaves every task in a period.
+    super::periods::undo_refusal(conn, change_id, &command)?;
     // A request, a decision on one and attached evidence are records of what a person did,
     // kept in tables of their own that are append-only: they are answered (reject, a new
     // request), not taken back.
@@ -149,5 +151,6 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
             }
         }
     }
-    Ok(plan.rows.len() + usize::from(plan.unit_edit.is_some()))
+    let periods = super::periods::undo_change(w, plan.change_id, &plan.command)?;
+    Ok(plan.rows.len() + periods + usize::from(plan.unit_edit.is_some()))
 }

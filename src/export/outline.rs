@@ -26,6 +26,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalHeader {
     pub ledger: String,
+    /// The unit the ledger belongs to (`config name`), named in the title; null when unset.
+    pub unit: Option<String>,
     /// The span, e.g. 2021-2025.
     pub outline: String,
     pub name: String,
@@ -318,6 +320,7 @@ pub fn evaluate(
         schema_version: SCHEMA_VERSION,
         header: EvalHeader {
             ledger,
+            unit: None,
             outline: period.span().to_string(),
             name: period.name.clone(),
             closing_year: period.closing_year,
@@ -338,6 +341,10 @@ pub fn evaluate(
 pub struct EvalPage<'a> {
     pub e: &'a Evaluation,
     pub title: String,
+    /// The ledger's name; empty when unset, and then not shown.
+    pub unit: String,
+    /// When the evaluation was made, as local time.
+    pub generated: String,
     pub l: EvalLabels,
     pub shortcomings: Vec<ShortcomingRow>,
     pub carried: Vec<CarriedRow>,
@@ -347,7 +354,8 @@ pub struct EvalPage<'a> {
 pub struct EvalLabels {
     pub html_lang: &'static str,
     pub sep: &'static str,
-    pub ledger: &'static str,
+    /// 填报单位: the unit the ledger belongs to.
+    pub unit: &'static str,
     pub outline: &'static str,
     pub closing: &'static str,
     pub as_of: &'static str,
@@ -372,7 +380,7 @@ impl EvalLabels {
         EvalLabels {
             html_lang: t("zh-CN", "en"),
             sep: t("：", ": "),
-            ledger: t("台账", "Ledger"),
+            unit: t("填报单位", "Unit"),
             outline: t("纲要期间", "Outline period"),
             closing: t("收官之年", "closing year"),
             as_of: t("统计截至", "As of"),
@@ -435,9 +443,13 @@ pub struct CarriedRow {
 impl<'a> EvalPage<'a> {
     pub fn new(e: &'a Evaluation, lang: Lang) -> EvalPage<'a> {
         let h = &e.header;
+        let unit = h.unit.clone().unwrap_or_default();
         let title = match lang {
-            Lang::Zh => format!("{}（{}）收官评估", h.name, h.outline),
-            Lang::En => format!("Closing evaluation: {} ({})", h.name, h.outline),
+            Lang::Zh => format!("{unit}{}（{}）收官评估", h.name, h.outline),
+            Lang::En if unit.is_empty() => {
+                format!("Closing evaluation: {} ({})", h.name, h.outline)
+            }
+            Lang::En => format!("Closing evaluation: {unit}, {} ({})", h.name, h.outline),
         };
         let yes_no = |b: bool| {
             lang.pick(
@@ -504,6 +516,8 @@ impl<'a> EvalPage<'a> {
         EvalPage {
             e,
             title,
+            unit,
+            generated: super::local_time(&h.generated_at),
             l: EvalLabels::new(lang, e.outline_areas),
             shortcomings,
             carried,
