@@ -430,6 +430,10 @@ fn carry_over_and_the_closing_evaluation() {
         "--outline",
         "2021-2025",
     ]);
+    // The carried items' history reads in the reader's language, as `history` does.
+    assert!(md.contains("完成时限：2025-12-31 → 2026-12-31"), "{md}");
+    assert!(md.contains("牵头单位：（无） → 区司法局"), "{md}");
+    assert!(!md.contains("todo"), "{md}");
     l.set_now("2026-03-01T09:00:00+08:00");
     // 19 takes its status from its sub-task (issue 13).
     l.run_ok(&[

@@ -493,14 +493,22 @@ impl<'a> EvalPage<'a> {
                     .history
                     .iter()
                     .map(|r| {
-                        let v = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+                        // Values read as `history` shows them: status words in the reader's
+                        // language, "（无）" for none.
+                        let v = |s: &Option<String>| {
+                            crate::render::history_value(&r.field, s.as_deref(), lang)
+                        };
                         let day = r.effective.get(..10).unwrap_or(&r.effective);
                         // A creation row holds the whole new task as JSON: its day says enough.
                         if r.field == "created" {
                             return format!("{day} {}", crate::render::field_label(&r.field, lang));
                         }
+                        let colon = match lang {
+                            Lang::Zh => "：",
+                            Lang::En => ": ",
+                        };
                         let mut s = format!(
-                            "{day} {}: {} → {}",
+                            "{day} {}{colon}{} → {}",
                             crate::render::field_label(&r.field, lang),
                             v(&r.old),
                             v(&r.new)
