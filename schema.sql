@@ -1,4 +1,4 @@
--- taizhang ledger schema, version 11.
+-- taizhang ledger schema, version 13.
 -- This file is the one source of the schema: the binary embeds it and applies it to a new
 -- ledger. Later versions arrive as ordered upgrade steps in src/db/schema.rs.
 
@@ -306,3 +306,55 @@ WHERE NOT EXISTS (SELECT 1 FROM outline_period);
 -- every listing is read from them alone.
 CREATE INDEX IF NOT EXISTS history_year ON history(task_id) WHERE field = 'year';
 -- end block: outline-periods
+
+-- block: outline-period-changes (added in version 12)
+-- What `outline add` and `outline rename` changed (and an undo of them), one row per period
+-- per change, so that `history` lists them and `undo` takes them back: field 'added' (new =
+-- the name), 'removed' (old = the name) or 'name' (old and new names). Append-only, like
+-- history. IF NOT EXISTS lets the step stand on its own whatever ran before it.
+CREATE TABLE IF NOT EXISTS period_history (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id  INTEGER NOT NULL REFERENCES change(id),
+    start_year INTEGER NOT NULL,
+    end_year   INTEGER NOT NULL,
+    field      TEXT NOT NULL CHECK (field IN ('added', 'removed', 'name')),
+    old        TEXT,
+    new        TEXT
+);
+CREATE INDEX IF NOT EXISTS period_history_change ON period_history(change_id);
+CREATE TRIGGER IF NOT EXISTS period_history_no_update BEFORE UPDATE ON period_history
+BEGIN
+    SELECT RAISE(ABORT, 'period history is append-only: rows cannot be changed');
+END;
+CREATE TRIGGER IF NOT EXISTS period_history_no_delete BEFORE DELETE ON period_history
+BEGIN
+    SELECT RAISE(ABORT, 'period history is append-only: rows cannot be deleted');
+END;
+-- end block: outline-period-changes
+
+-- block: unit-edits (added in version 13, issue 13)
+-- Edits of the units register (unit rename/alias/unalias/short), one row per edit, in the
+-- change that made it, so the register has an audit trail and `undo` can take an edit back.
+-- `before` is the register as it was (JSON: each unit's name, short name and aliases): it is
+-- small (tens of units), and restoring it is exact where replaying an inverse would not be
+-- (a merge moves many aliases). Append-only, like the history. IF NOT EXISTS lets the step
+-- stand on its own whatever ran before it.
+CREATE TABLE IF NOT EXISTS unit_edit (
+    id        INTEGER PRIMARY KEY AUTOINCREMENT,
+    change_id INTEGER NOT NULL REFERENCES change(id),
+    action    TEXT NOT NULL CHECK (action IN ('rename', 'alias', 'unalias', 'short', 'undo')),
+    unit      TEXT NOT NULL,
+    old       TEXT,
+    new       TEXT,
+    before    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS unit_edit_change ON unit_edit(change_id);
+CREATE TRIGGER IF NOT EXISTS unit_edit_no_update BEFORE UPDATE ON unit_edit
+BEGIN
+    SELECT RAISE(ABORT, 'unit edits are append-only');
+END;
+CREATE TRIGGER IF NOT EXISTS unit_edit_no_delete BEFORE DELETE ON unit_edit
+BEGIN
+    SELECT RAISE(ABORT, 'unit edits are append-only');
+END;
+-- end block: unit-edits

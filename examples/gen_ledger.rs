@@ -1117,6 +1117,9 @@ fn main() -> Res<()> {
             outline: format!("{}-{}", o.year_from, o.year_to),
             year: None,
             timezone: None,
+            // No periods: the file goes into a ledger whose periods already hold its years
+            // (a new ledger's 2021-2025 for the default years; `outline add` first otherwise).
+            periods: Vec::new(),
         },
     )?;
     out.write_all(b"\n")?;

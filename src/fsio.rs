@@ -33,6 +33,27 @@ pub enum Place {
     New,
 }
 
+/// Who may read a written file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Only its owner (0600): the ledger, its backups and copies, which hold every change.
+    Private,
+    /// What the user's umask allows (0644 under umask 022): a document written with `-o` is
+    /// meant to be shared, often on a shared drive, like any file an editor saves.
+    Document,
+}
+
+impl Mode {
+    /// The permission bits asked for at creation; the system takes the umask off them.
+    #[cfg(unix)]
+    fn bits(self) -> u32 {
+        match self {
+            Mode::Private => 0o600,
+            Mode::Document => 0o666,
+        }
+    }
+}
+
 /// A temporary file beside its final path. Dropping it without `commit` removes it, so every
 /// error path cleans up.
 pub struct Temp {
@@ -47,7 +68,12 @@ impl Temp {
     /// Creates a private (mode 0600) temporary file in the folder of `dest`, first removing
     /// the leftovers of killed writers there.
     pub fn beside(dest: &Path) -> Result<Temp> {
-        Temp::create_beside(dest).map_err(|e| write_error(dest, e))
+        Temp::beside_with(dest, Mode::Private)
+    }
+
+    /// Creates a temporary file in the folder of `dest` with the permissions of `mode`.
+    pub fn beside_with(dest: &Path, mode: Mode) -> Result<Temp> {
+        Temp::create_beside(dest, mode).map_err(|e| write_error(dest, e))
     }
 
     /// A private temporary file beside `dest` for a writer that opens it by name (SQLite: a
@@ -55,12 +81,12 @@ impl Temp {
     /// closing a second handle of a file drops the POSIX locks SQLite holds on it. The error
     /// is left to the caller, which knows what the file was for.
     pub fn named_beside(dest: &Path) -> std::io::Result<Temp> {
-        let mut t = Temp::create_beside(dest)?;
+        let mut t = Temp::create_beside(dest, Mode::Private)?;
         drop(t.file.take());
         Ok(t)
     }
 
-    fn create_beside(dest: &Path) -> std::io::Result<Temp> {
+    fn create_beside(dest: &Path, mode: Mode) -> std::io::Result<Temp> {
         let dir = crate::db::folder_of(dest);
         sweep(dir);
         let name = dest
@@ -77,8 +103,10 @@ impl Temp {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
+                opts.mode(mode.bits());
             }
+            #[cfg(not(unix))]
+            let _ = mode;
             match opts.open(&path) {
                 Ok(file) => {
                     return Ok(Temp {
@@ -179,13 +207,24 @@ impl Drop for Temp {
     }
 }
 
-/// Writes `dest` whole or not at all through `f`, which streams into a buffered writer.
+/// Writes the document `dest` whole or not at all through `f`, which streams into a buffered
+/// writer; the file follows the umask (`Mode::Document`).
 pub fn write_with(
     dest: &Path,
     place: Place,
     f: impl FnOnce(&mut dyn Write) -> Result<()>,
 ) -> Result<()> {
-    let mut tmp = Temp::beside(dest)?;
+    write_with_mode(dest, place, Mode::Document, f)
+}
+
+/// Writes `dest` whole or not at all through `f` with the permissions of `mode`.
+pub fn write_with_mode(
+    dest: &Path,
+    place: Place,
+    mode: Mode,
+    f: impl FnOnce(&mut dyn Write) -> Result<()>,
+) -> Result<()> {
+    let mut tmp = Temp::beside_with(dest, mode)?;
     {
         let file = tmp.file()?;
         let mut w = std::io::BufWriter::new(file);
@@ -195,14 +234,14 @@ pub fn write_with(
     tmp.commit(place)
 }
 
-/// Writes `dest` whole or not at all through `f`, which gets the open file itself (for
-/// writers that seek, such as the workbook's zip).
+/// Writes the document `dest` whole or not at all through `f`, which gets the open file
+/// itself (for writers that seek, such as the workbook's zip); the file follows the umask.
 pub fn write_file_with(
     dest: &Path,
     place: Place,
     f: impl FnOnce(&mut File) -> Result<()>,
 ) -> Result<()> {
-    let mut tmp = Temp::beside(dest)?;
+    let mut tmp = Temp::beside_with(dest, Mode::Document)?;
     f(tmp.file()?)?;
     tmp.commit(place)
 }

@@ -426,6 +426,11 @@ fn cell_text(d: &Data) -> String {
         Data::String(s) => s.clone(),
         Data::Float(f) => format!("{f}"),
         Data::Int(i) => i.to_string(),
+        // Deadlines and completion days are date cells (issue 17): compared as ISO dates.
+        Data::DateTime(d) => {
+            let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap();
+            (epoch + chrono::Duration::days(d.as_f64() as i64)).to_string()
+        }
         other => panic!("unexpected cell {other:?}"),
     }
 }
@@ -435,11 +440,13 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     let range = wb.worksheet_range("台账").unwrap();
     let rows: Vec<&[Data]> = range.rows().collect();
     let head: Vec<String> = rows[0].iter().map(cell_text).collect();
-    assert_eq!(head, HEAD_ZH);
+    // The export's columns, then the workbook's own 完成时间 date column.
+    assert_eq!(head[..15], HEAD_ZH);
+    assert_eq!(head[15], "完成时间");
     let want = expected_rows(l, true, &IDS_2025, &notes_2025());
     assert_eq!(rows.len() - 1, want.len());
     for (got, want) in rows[1..].iter().zip(&want) {
-        assert_eq!(got.len(), 15);
+        assert_eq!(got.len(), 16);
         // 序号 is a number, 进度 a fraction formatted as a percentage.
         assert_eq!(
             got[0],
@@ -453,7 +460,7 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
         }
         let text: Vec<String> = got.iter().map(cell_text).collect();
         assert_eq!(text[1..9], want[1..9]);
-        assert_eq!(text[10..], want[10..]);
+        assert_eq!(text[10..15], want[10..]);
     }
     let p27 = rows[11];
     assert_eq!(cell_text(&p27[4]), "落实行政执法三项制度");
@@ -464,9 +471,14 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
-    assert_eq!(srows[1][..2], ["年度", "2025"]);
-    assert_eq!(srows[2][..2], ["统计截至", "2025-12-31"]);
-    assert_eq!(srows[3][..2], ["纲要期间", "2021-2025（收官之年）"]);
+    // The title, then the header lines (a ledger without a name has no 填报单位 line).
+    assert_eq!(srows[0][0], "2025年度法治政府建设任务完成情况");
+    assert_eq!(srows[1][0], "年度：2025");
+    assert_eq!(srows[2][0], "统计截至：2025-12-31");
+    assert_eq!(
+        srows[3][0],
+        "纲要期间：法治政府建设实施纲要（2021—2025年） 2021-2025（收官之年）"
+    );
     let area = srows
         .iter()
         .find(|r| r[0] == "执法监督")
@@ -474,6 +486,9 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     // total 2, completion 50%, mean progress 70%, overdue 1.
     assert_eq!(area[1..5], ["2", "0.5", "0.7", "1"]);
     let total = srows.iter().find(|r| r[0] == "合计").expect("total row");
+    // Per unit too, each table with its total.
+    assert!(srows.iter().any(|r| r[0] == "牵头单位"), "{srows:?}");
+    assert_eq!(srows.iter().filter(|r| r[0] == "合计").count(), 2);
     assert_eq!(total[1], "14");
 }
 
@@ -524,7 +539,8 @@ fn xlsx_sheet_names_follow_the_language() {
     assert_eq!(wb.sheet_names(), ["Ledger", "Summary"]);
     let range = wb.worksheet_range("Ledger").unwrap();
     let head: Vec<String> = range.rows().next().unwrap().iter().map(cell_text).collect();
-    assert_eq!(head, HEAD_EN);
+    assert_eq!(head[..15], HEAD_EN);
+    assert_eq!(head[15], "Completed");
 }
 
 fn export_json(l: &Ledger, extra: &[&str]) -> Value {
@@ -889,8 +905,10 @@ fn cancelled_before_the_year_is_excluded_and_reopened_is_included() {
 fn a_task_open_during_the_year_is_included() {
     // Plan year 2026 and due in 2026, created in 2025 and open then: it belongs to 2025 too.
     let mut l = ledger_2025();
-    l.run_ok(&["outline", "add", "2026-2030"]);
+    // Adding the period is a change too: it is made on the day of the adds after it, since a
+    // change's recorded time never goes back behind the last change.
     l.set_now("2025-07-01T09:00:00+08:00");
+    l.run_ok(&["outline", "add", "2026-2030"]);
     assert_eq!(
         l.add(
             "跨年度任务",

@@ -476,6 +476,25 @@ fn one_month_of_fill_sheets_round_trips() {
             s("本期进展：已在 3 个执法部门试点\n佐证材料：天宁司法〔2026〕3号；https://example.gov.cn/zf/1"),
             s(EFFECTIVE),
         ),
+        // The 佐证材料 names become the task's evidence references, in the same change.
+        (
+            t1,
+            by("区司法局"),
+            "evidence".into(),
+            None,
+            s("天宁司法〔2026〕3号"),
+            None,
+            s(EFFECTIVE),
+        ),
+        (
+            t1,
+            by("区司法局"),
+            "evidence".into(),
+            None,
+            s("https://example.gov.cn/zf/1"),
+            None,
+            s(EFFECTIVE),
+        ),
         (
             t2,
             by("区司法局"),
@@ -532,6 +551,20 @@ fn one_month_of_fill_sheets_round_trips() {
         ),
     ];
     assert_eq!(history_after(&m.l, mark), expected);
+    // show lists the references as the task's evidence, attached by the unit.
+    let ev = m.l.show(t1)["evidence"].clone();
+    let refs: Vec<&str> = ev
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reference"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        refs,
+        ["天宁司法〔2026〕3号", "https://example.gov.cn/zf/1"],
+        "{ev}"
+    );
+    assert_eq!(ev[0]["actor"], by("区司法局"));
     // The stale task keeps the office's change only.
     assert_eq!(m.l.show(t5)["progress"], 20);
     m.l.run_ok(&["check"]);
@@ -911,4 +944,148 @@ fn a_unit_is_found_by_any_of_its_names() {
         m.l.run_ok(&["export", "--fill", "-o", all.to_str().unwrap()]);
     assert_eq!(out.lines().count(), 3, "{out}");
     assert!(!all.join("司法局.xlsx").exists());
+}
+
+/// Runs `taizhang ARGS` on a pty (through `script`) with `input` typed in, in English; None
+/// where `script` is missing.
+fn on_pty(l: &Ledger, args: &str, input: &str) -> Option<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    if Command::new("script").arg("--version").output().is_err() {
+        common::skip("`script` (util-linux) is not installed, so no pty can be made");
+        return None;
+    }
+    let line = format!(
+        "'{}' --lang en --db '{}' {args}",
+        env!("CARGO_BIN_EXE_taizhang"),
+        l.path.display()
+    );
+    let mut c = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("TAIZHANG_NOW", &l.now)
+        .env("TAIZHANG_USER", common::USER)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run script");
+    c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let o = c.wait_with_output().unwrap();
+    Some(String::from_utf8_lossy(&o.stdout).replace('\r', ""))
+}
+
+#[test]
+fn the_import_asks_on_a_terminal() {
+    let mut m = month();
+    let r1 = row_of(&m.sheet("区司法局"), m.t1);
+    let f = m.filled(
+        "区司法局",
+        "sj-asked.xlsx",
+        &[
+            (r1, C_PROGRESS, Cell::Number(60.0)),
+            (r1, C_REPORT, Cell::Text("已试点")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    let before = m.l.dump();
+    let arg = format!("import '{}'", f.display());
+    // Answered no: the preview and the question, nothing written.
+    let Some(no) = on_pty(&m.l, &arg, "n\n") else {
+        return;
+    };
+    assert!(no.contains("0% → 60%"), "{no}");
+    assert!(no.contains("Apply these changes? [y/N]"), "{no}");
+    assert_eq!(m.l.dump(), before, "{no}");
+    // Not a terminal: the preview only, as before, and no question.
+    let piped = m.l.run_ok(&["import", f.to_str().unwrap()]);
+    assert!(!piped.contains("[y/N]"), "{piped}");
+    assert_eq!(m.l.dump(), before);
+    // Answered yes: applied, as with --apply.
+    let yes = on_pty(&m.l, &arg, "y\n").unwrap();
+    assert!(yes.contains("Imported the fill sheet"), "{yes}");
+    assert_eq!(m.l.show(m.t1)["progress"], 60);
+    m.l.run_ok(&["check"]);
+}
+
+/// The lead (区司法局) and a supporting unit (区市场监管局) both report on #1 in one month.
+fn two_units_on_one_task(
+    m: &Month,
+    sj_edits: &[(u32, u32, Cell)],
+    sc_edits: &[(u32, u32, Cell)],
+) -> (PathBuf, PathBuf) {
+    let sj = m.filled("区司法局", "sj-both.xlsx", sj_edits);
+    let sc = m.filled("区市场监管局", "sc-both.xlsx", sc_edits);
+    (sj, sc)
+}
+
+#[test]
+fn another_units_note_does_not_make_a_row_stale() {
+    let mut m = month();
+    let sj_row = row_of(&m.sheet("区司法局"), m.t1);
+    let sc_row = row_of(&m.sheet("区市场监管局"), m.t1);
+    let (sj, sc) = two_units_on_one_task(
+        &m,
+        &[(sj_row, C_REPORT, Cell::Text("牵头制定实施方案"))],
+        &[
+            (sc_row, C_PROGRESS, Cell::Number(40.0)),
+            (sc_row, C_REPORT, Cell::Text("配合完成市场领域试点")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", sj.to_str().unwrap(), "--apply"]);
+    // The lead's note came in after the export; the supporting unit's row changes progress,
+    // which nobody else changed, so it applies.
+    m.l.run_ok(&["import", sc.to_str().unwrap(), "--apply"]);
+    assert_eq!(m.l.show(m.t1)["progress"], 40);
+    m.l.run_ok(&["check"]);
+}
+
+#[test]
+fn another_units_progress_still_makes_a_row_stale() {
+    let mut m = month();
+    let sj_row = row_of(&m.sheet("区司法局"), m.t1);
+    let sc_row = row_of(&m.sheet("区市场监管局"), m.t1);
+    let (sj, sc) = two_units_on_one_task(
+        &m,
+        &[
+            (sj_row, C_PROGRESS, Cell::Number(60.0)),
+            (sj_row, C_REPORT, Cell::Text("已在 3 个执法部门试点")),
+        ],
+        &[(sc_row, C_REPORT, Cell::Text("配合完成市场领域试点"))],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", sj.to_str().unwrap(), "--apply"]);
+    // Progress and status changed since the export: the row was written against what the
+    // unit saw then, so it is stale even though it only adds a note.
+    let before = m.l.dump();
+    let f = m.l.fail(&["import", sc.to_str().unwrap(), "--apply"]);
+    assert_eq!(f.code, 1, "{f:?}");
+    assert!(f.stderr.contains("推行行政执法三项制度"), "{f:?}");
+    assert!(f.stderr.contains("--skip-conflicts"), "{f:?}");
+    assert_eq!(m.l.dump(), before);
+}
+
+/// Evidence names a sheet brought are records of what the unit sent, kept like any attached
+/// evidence: the import that attached them is not undone (one line, ledger unchanged).
+#[test]
+fn an_imported_sheet_with_evidence_names_is_not_undone() {
+    let mut m = month();
+    let r1 = row_of(&m.sheet("区司法局"), m.t1);
+    let filled = m.filled(
+        "区司法局",
+        "undo-evidence.xlsx",
+        &[
+            (r1, C_PROGRESS, Cell::Number(40.0)),
+            (r1, C_REPORT, Cell::Text("已试点")),
+            (r1, C_EVIDENCE, Cell::Text("天宁司法〔2026〕3号")),
+        ],
+    );
+    m.l.set_now(IMPORT_NOW);
+    m.l.run_ok(&["import", filled.to_str().unwrap(), "--apply"]);
+    let before = m.l.dump();
+    let f = m.l.fail(&["undo", "--yes"]);
+    assert_eq!(f.code, 1, "{f:?}");
+    assert!(f.stderr.contains("evidence"), "{f:?}");
+    assert_eq!(f.stderr.trim().lines().count(), 1, "{f:?}");
+    assert_eq!(m.l.dump(), before);
 }

@@ -338,7 +338,10 @@ fn carry_over_and_the_closing_evaluation() {
     );
     assert!(t19.get("carried_from").is_none(), "{t19}");
     let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025"]);
-    assert!(md.contains("纲要期间：2021-2025（纲要收官之年）"), "{md}");
+    assert!(
+        md.contains("纲要期间：法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
+        "{md}"
+    );
     let report25 = l.run_ok(&["--lang", "zh", "report", "--year", "2025"]);
     assert!(
         report25.contains("法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
@@ -427,6 +430,10 @@ fn carry_over_and_the_closing_evaluation() {
         "--outline",
         "2021-2025",
     ]);
+    // The carried items' history reads in the reader's language, as `history` does.
+    assert!(md.contains("完成时限：2025-12-31 → 2026-12-31"), "{md}");
+    assert!(md.contains("牵头单位：（无） → 区司法局"), "{md}");
+    assert!(!md.contains("todo"), "{md}");
     l.set_now("2026-03-01T09:00:00+08:00");
     // 19 takes its status from its sub-task (issue 13).
     l.run_ok(&[
@@ -572,7 +579,10 @@ fn the_2025_export_keeps_its_period_when_the_next_one_comes() {
         l.run_ok(&["outline", "add", "2026-2030"]);
     }
     let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025"]);
-    assert!(md.contains("纲要期间：2021-2025（纲要收官之年）"), "{md}");
+    assert!(
+        md.contains("纲要期间：法治政府建设实施纲要（2021—2025年） 2021-2025（纲要收官之年）"),
+        "{md}"
+    );
     let v = l.json(&["export", "--year", "2025"]);
     assert_eq!(v["header"]["outline"], "2021-2025");
     assert_eq!(v["header"]["closing_year"], true);

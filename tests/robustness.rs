@@ -120,6 +120,7 @@ fn bulk_file(path: &Path, n: i64) {
         outline: "2021-2025".into(),
         year: None,
         timezone: None,
+        periods: Vec::new(),
     };
     serde_json::to_writer(&mut f, &header).unwrap();
     f.write_all(b"\n").unwrap();

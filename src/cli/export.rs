@@ -136,13 +136,16 @@ impl Export {
         let header = |c: &rusqlite::Connection| -> Result<export::Header> {
             // The period of the year shown, not the ledger's latest: a 2025 export keeps
             // saying 2021-2025 and its closing year after a 2026-2030 period is added.
-            let outline = match db::periods::of_year(c, year)? {
+            let period = db::periods::of_year(c, year)?;
+            let outline = match &period {
                 Some(p) => p.span(),
                 None => db::outline(c)?,
             };
             let mut h = export::header(path.clone(), year, as_of, outline, &ctx.meta.at);
+            h.outline_name = period.map(|p| p.name);
             h.timezone = db::timezone(c)?;
             h.scope = self.scope.scope(c)?;
+            h.name = db::settings::name(c)?;
             Ok(h)
         };
         match format {
@@ -207,7 +210,9 @@ impl Export {
             // Each year is counted as it stood at its own end; the as-of day (today unless
             // --as-of) decides what was carried over since and whether shortcomings were
             // closed, since carry-over and late work happen after the period ends.
-            eval::evaluate(c, &period, ctx.as_of, path.clone(), &ctx.meta.at)
+            let mut e = eval::evaluate(c, &period, ctx.as_of, path.clone(), &ctx.meta.at)?;
+            e.header.unit = db::settings::name(c)?;
+            Ok(e)
         })?;
         let io = |e| Error::io("writing the evaluation", e);
         let write = |w: &mut dyn Write| -> Result<()> {

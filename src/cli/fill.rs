@@ -2,7 +2,7 @@
 //! workbook, and `import SHEET.xlsx` previews or applies one the unit sent back.
 
 use std::collections::BTreeSet;
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use super::{emit, emit_json, Ctx, Format};
@@ -205,6 +205,37 @@ pub fn import(
     } else {
         ledger.read(|c| domain::plan(c, &sheet, lang))?
     };
+    refuse(&plan, path, apply, ctx)?;
+    if ctx.format == Format::Json {
+        return emit_json(out, &plan);
+    }
+    print_plan(&plan, &sheet, ctx, out)?;
+    // Refused rows are named whether the others were applied (--skip-conflicts) or not.
+    print_conflicts(&plan, ctx)?;
+    // On a terminal the clerk who just read the preview is asked, instead of having to run
+    // the command again with --apply; piped or scripted, it stays a preview.
+    let would_apply = !plan.changes.is_empty() && (plan.conflicts.is_empty() || skip_conflicts);
+    if !apply && would_apply && std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
+        out.flush().map_err(|e| Error::io("writing output", e))?;
+        eprint!("{}", crate::tr!(lang, "msg.fill.apply_these_y_n"));
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|e| Error::io("reading the answer", e))?;
+        if matches!(answer.trim(), "y" | "Y" | "yes" | "是") {
+            // Checked again inside the write: the ledger may have changed while it asked.
+            let done = domain::apply(ledger, &ctx.meta, &sheet, skip_conflicts, lang)?;
+            refuse(&done, path, true, ctx)?;
+            return summary(&done, ctx, out);
+        }
+    }
+    summary(&plan, ctx, out)
+}
+
+/// Refuses a sheet with bad rows, or one whose rows conflict when it was to be applied, with
+/// the rows named on stderr.
+fn refuse(plan: &Plan, path: &Path, apply: bool, ctx: &Ctx) -> Result<()> {
     if !plan.bad.is_empty() {
         for b in &plan.bad {
             eprintln!("taizhang: {}", printable(b));
@@ -216,19 +247,19 @@ pub fn import(
         )));
     }
     if apply && !plan.applied {
-        print_conflicts(&plan, ctx)?;
+        print_conflicts(plan, ctx)?;
         return Err(Error::conflict(crate::msg!(
             "fill.conflicts",
             path = path.display(),
             count = plan.conflicts.len()
         )));
     }
-    if ctx.format == Format::Json {
-        return emit_json(out, &plan);
-    }
-    print_plan(&plan, &sheet, ctx, out)?;
-    // Refused rows are named whether the others were applied (--skip-conflicts) or not.
-    print_conflicts(&plan, ctx)?;
+    Ok(())
+}
+
+/// The closing line: what was imported, or how to apply a preview.
+fn summary(plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    let lang = ctx.lang;
     let n = plan.changes.len();
     emit(
         out,

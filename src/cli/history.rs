@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use clap::Args;
 
 use super::{emit, emit_json, Ctx, Format};
-use crate::db::{history, tasks, Ledger};
-use crate::render::{history_table, local_rows, zone_line};
+use crate::db::{history, periods, tasks, Ledger};
+use crate::render::{history_table, local_rows, printable, zone_line};
 use crate::Result;
 
 #[derive(Debug, Args)]
@@ -43,16 +43,65 @@ impl History {
             }
             Ok((rows, tz))
         })?;
+        // The whole ledger's history also lists the changes to outline periods, which
+        // belong to no task (the JSON stays the array of task rows).
+        let periods = match (&self.id, ctx.format) {
+            (None, Format::Table) => ledger.read(|c| periods::changes(c, since.as_deref()))?,
+            _ => Vec::new(),
+        };
         match ctx.format {
             // JSON keeps the stored RFC 3339 times, offsets and all.
             Format::Json => emit_json(out, &rows),
-            Format::Table if rows.is_empty() => {
+            Format::Table if rows.is_empty() && periods.is_empty() => {
                 emit(out, crate::tr!(ctx.lang, "msg.history.no_history"))
             }
             _ => {
-                emit(out, history_table(&local_rows(&rows, tz), ctx.style()))?;
-                emit(out, zone_line(tz, ctx.lang))
+                if !rows.is_empty() {
+                    emit(out, history_table(&local_rows(&rows, tz), ctx.style()))?;
+                    emit(out, zone_line(tz, ctx.lang))?;
+                }
+                print_periods(&periods, ctx, out)
             }
         }
     }
+}
+
+/// One line per change to an outline period: change, time, who, what, and the command.
+fn print_periods(list: &[periods::PeriodChange], ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    emit(out, ctx.t("纲要期间变更：", "Outline period changes:"))?;
+    for p in list {
+        let what = match p.field.as_str() {
+            "added" => format!(
+                "{} {}",
+                ctx.t("添加", "added"),
+                printable(p.new.as_deref().unwrap_or_default())
+            ),
+            "removed" => format!(
+                "{} {}",
+                ctx.t("移除", "removed"),
+                printable(p.old.as_deref().unwrap_or_default())
+            ),
+            _ => format!(
+                "{} {} → {}",
+                ctx.t("更名", "renamed"),
+                printable(p.old.as_deref().unwrap_or_default()),
+                printable(p.new.as_deref().unwrap_or_default())
+            ),
+        };
+        emit(
+            out,
+            format!(
+                "  #{} {} {} {} {what}  ({})",
+                p.change_id,
+                printable(&p.at),
+                printable(&p.actor),
+                p.span,
+                printable(&p.command)
+            ),
+        )?;
+    }
+    Ok(())
 }

@@ -80,6 +80,10 @@ pub struct Import {
     /// 词=status (todo, doing, blocked, done, verified), e.g. 基本完成=doing. Repeatable.
     #[arg(long = "status-map", value_name = "词=STATUS", value_parser = crate::import::ledger_sheet::parse_status_map)]
     pub status_map: Vec<(String, crate::model::Status)>,
+    /// Tag each task with the outline area (纲要领域 FZ01–FZ10) suggested for it (shown by
+    /// --dry-run; only areas whose suggestions proved right at least four times in five).
+    #[arg(long)]
+    pub tag: bool,
 }
 
 /// Whether the file is a review sheet: a workbook written as .xlsx, which the office may send
@@ -171,6 +175,18 @@ impl Import {
                 "--review, --explain and --new-version are for a report's text; an office's ledger is previewed with --dry-run, and a later version of it is recognised by itself (仅用于年度报告)".into(),
             ));
         }
+        // A review sheet carries the office's choice in its 纲要领域 column, and the other
+        // files have no report text to suggest from.
+        if self.tag
+            && (office
+                || is_review_sheet(&self.file)
+                || is_jsonl(&self.file)
+                || self.review.is_some())
+        {
+            return Err(Error::Usage(
+                "--tag applies the suggested outline areas of a report's text; a review sheet carries them in its 纲要领域 column, other files have none (仅用于年度报告文本)".into(),
+            ));
+        }
         if sheet_options && !office {
             return Err(Error::Usage(
                 "--sheet, --map and --status-map are for an office's own ledger (.xlsx, .xls, .ods or .csv); leave them out for a report or a review sheet (仅用于导入单位台账)".into(),
@@ -201,6 +217,9 @@ impl Import {
         }
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
+        if self.tag {
+            refuse_tag_without_suggestions(&prepared, ctx)?;
+        }
         if let Some(sheet) = &self.review {
             let n = review::write(&prepared, sheet)?;
             return emit(
@@ -225,6 +244,10 @@ impl Import {
                 &serde_json::json!({
                     "report": prepared.report,
                     "suggested_links": prepared.suggestions,
+                    "suggested_outline_areas": suggested_areas(&prepared)
+                        .into_iter()
+                        .map(|(r, a)| serde_json::json!({"ref": r, "outline_area": a}))
+                        .collect::<Vec<_>>(),
                 }),
             ),
             _ => print_tree(&prepared, ctx, out),
@@ -254,6 +277,9 @@ impl Import {
         let prepared = self.prepare()?;
         warn_unmatched(&prepared, ctx);
         refuse_unassigned(&prepared, ctx, self.accept_unassigned)?;
+        if self.tag {
+            refuse_tag_without_suggestions(&prepared, ctx)?;
+        }
         let reviewed = is_review_sheet(&self.file);
         let opts = Options {
             owner: self.owner.clone(),
@@ -263,6 +289,7 @@ impl Import {
             note: reviewed
                 .then(|| "经审核表审核后导入 / imported through the review sheet".to_string()),
             lang: ctx.lang,
+            tag: self.tag,
         };
         let outcome =
             crate::ledger::import::report(ledger, &ctx.meta, &prepared, &opts, ctx.as_of)?;
@@ -367,6 +394,7 @@ impl Import {
             },
             self.source.as_deref(),
             &mut tick,
+            ctx.lang,
         )?;
         bar.finish_and_clear();
         match ctx.format {
@@ -483,6 +511,22 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         ),
     )?;
     print_suggestions(p, ctx, out, false)?;
+    let areas = suggested_areas(p);
+    if !areas.is_empty() {
+        emit(
+            out,
+            match ctx.lang {
+                Lang::Zh => format!(
+                    "纲要领域建议 {} 项（〈FZ..〉；加 --tag 应用，或在审核表“纲要领域”列修改）",
+                    areas.len()
+                ),
+                Lang::En => format!(
+                    "{} outline-area suggestions (〈FZ..〉; --tag applies them, or edit the review sheet's 纲要领域 column)",
+                    areas.len()
+                ),
+            },
+        )?;
+    }
     print_coverage(p, ctx, out)?;
     emit(
         out,
@@ -593,6 +637,35 @@ fn print_explain(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     print_coverage(p, ctx, out)
 }
 
+/// The outline area suggested for each item, by ref, in report order.
+fn suggested_areas(p: &Prepared) -> Vec<(String, &'static str)> {
+    let r = &p.report;
+    r.achievements
+        .iter()
+        .flat_map(|s| &s.items)
+        .chain(&r.shortcomings)
+        .chain(r.plans.iter().flat_map(|s| &s.items))
+        .filter_map(|it| {
+            crate::import::areas::suggest(&it.title, &it.body).map(|a| (it.r#ref.clone(), a))
+        })
+        .collect()
+}
+
+/// `--tag` on a report none of whose items has a suggestion would tag nothing: said rather
+/// than done silently, so the office knows to tag by hand.
+fn refuse_tag_without_suggestions(p: &Prepared, ctx: &Ctx) -> Result<()> {
+    if !suggested_areas(p).is_empty() {
+        return Ok(());
+    }
+    Err(Error::Refused(
+        ctx.t(
+            "报告中没有任何一项有纲要领域建议，--tag 无可应用：去掉 --tag 导入，再用 update ID --outline-area FZ.. 逐项标注",
+            "no item of this report has an outline-area suggestion, so --tag has nothing to apply: import without --tag and tag tasks with update ID --outline-area FZ..",
+        )
+        .to_string(),
+    ))
+}
+
 fn count(sections: &[Section]) -> usize {
     sections.iter().map(|s| s.items.len()).sum()
 }
@@ -628,10 +701,16 @@ fn print_item(it: &Item, default_due: &str, ctx: &Ctx, out: &mut dyn Write) -> R
         .as_deref()
         .map(|o| format!("  [{}]", printable(o)))
         .unwrap_or_default();
+    let area = it
+        .outline_area
+        .as_deref()
+        .or_else(|| crate::import::areas::suggest(&it.title, &it.body))
+        .map(|a| format!("  〈{a}〉"))
+        .unwrap_or_default();
     emit(
         out,
         format!(
-            "    {:<12} {:<10} {}{owner}",
+            "    {:<12} {:<10} {}{owner}{area}",
             printable(&it.r#ref),
             due,
             fit(&it.title, 60)

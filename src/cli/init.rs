@@ -15,6 +15,10 @@ pub struct Init {
     /// year defaults to the period's closing year. 纲要期间
     #[arg(long, value_name = "START-END")]
     pub outline: Option<Outline>,
+    /// The unit the ledger belongs to, shown in every export's title, e.g. 常州市天宁区
+    /// (change it later with `config name`). 台账名称
+    #[arg(long, value_name = "NAME", value_parser = super::parse_name)]
+    pub name: Option<String>,
     /// The time zone the ledger's times are shown in, an IANA name such as Asia/Shanghai (the
     /// default) or UTC. Stored times keep their own offset. 时区
     #[arg(long, value_name = "ZONE", value_parser = crate::model::zone::parse)]
@@ -26,16 +30,28 @@ impl Init {
         if let Some(o) = self.outline {
             ledger.write(&ctx.meta, |w| crate::db::set_outline(w, o))?;
         }
+        if let Some(n) = &self.name {
+            let n = super::config::checked_name(n, ctx)?;
+            ledger.write(&ctx.meta, |w| {
+                crate::db::settings::set(w, crate::db::settings::NAME, &n)
+            })?;
+        }
         if let Some(tz) = self.timezone {
             ledger.write(&ctx.meta, |w| crate::db::set_timezone(w, tz))?;
         }
         let tz = ledger.timezone()?;
         let outline = ledger.outline()?;
+        let name = ledger.read(crate::db::settings::name)?;
         let path = ledger.path().display().to_string();
         match ctx.format {
             Format::Json => emit_json(
                 out,
-                &serde_json::json!({ "db": path, "outline": outline.to_string(), "timezone": tz.name() }),
+                &serde_json::json!({
+                    "db": path,
+                    "outline": outline.to_string(),
+                    "name": name,
+                    "timezone": tz.name(),
+                }),
             ),
             _ => emit(
                 out,

@@ -9,6 +9,7 @@ mod carry_over;
 mod check;
 mod choices;
 mod completions;
+mod config;
 mod evidence;
 mod export;
 mod fill;
@@ -165,6 +166,9 @@ pub enum Command {
     Outline(outline::OutlineCmd),
     /// Carry a year's open tasks into the next plan year (结转), e.g. --from 2025.
     CarryOver(carry_over::CarryOver),
+    /// Read or set a ledger setting: config name [VALUE] (the unit named in export titles).
+    /// 台账设置
+    Config(config::Config),
 }
 
 /// The old `--by NAME` after a writing command's name. It is kept, hidden, only so that it is
@@ -399,6 +403,7 @@ fn describe(cmd: &Command) -> String {
         Command::Evidence(_) => "evidence",
         Command::Outline(_) => "outline",
         Command::CarryOver(_) => "carry-over",
+        Command::Config(_) => "config",
     };
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -499,6 +504,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::Evidence(_) => Access::Read,
         Command::Outline(ref c) if c.reads_only() => Access::Read,
         Command::Unit(ref u) if u.reads_only() => Access::Read,
+        Command::Config(ref c) if c.reads_only() => Access::Read,
         _ => Access::Write,
     };
     if let Command::Import(c) = &cli.command {
@@ -574,5 +580,6 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::Evidence(c) => c.run(ledger, &ctx, out),
         Command::Outline(c) => c.run(ledger, &ctx, out),
         Command::CarryOver(c) => c.run(ledger, &ctx, out),
+        Command::Config(c) => c.run(ledger, &ctx, out),
     }
 }

@@ -33,6 +33,9 @@ impl Undo {
                     fit(&plan.command, 60)
                 ),
             )?;
+            if let Some(e) = &plan.unit_edit {
+                emit(out, format!("  {}", printable(&super::unit::edit_line(e))))?;
+            }
             for h in &plan.rows {
                 emit(
                     out,

@@ -1,6 +1,7 @@
 //! `unit`: the units register (单位库). Names enter it as tasks use them; these subcommands
-//! list it and edit it. Editing the register changes no task and no history: every view shows
-//! a task's units by their current names.
+//! list it and edit it. Editing the register changes no task and no task history: every view
+//! shows a task's units by their current names. Each edit is recorded (its change and old →
+//! new, `unit history`) so that it is audited and `undo` can take it back.
 
 use std::io::Write;
 
@@ -47,6 +48,9 @@ pub enum Action {
         #[arg(value_parser = parse_name)]
         alias: String,
     },
+    /// List the edits of the register, oldest first: who made them, with which command, and
+    /// what changed (old → new). 单位库变更记录
+    History,
     /// Set a unit's short name (简称).
     Short {
         /// The unit, by its name or an alias.
@@ -61,7 +65,7 @@ pub enum Action {
 impl UnitCmd {
     /// Whether the subcommand only reads the ledger.
     pub fn reads_only(&self) -> bool {
-        matches!(self.action, Action::List)
+        matches!(self.action, Action::List | Action::History)
     }
 
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -96,15 +100,43 @@ impl UnitCmd {
                 }
                 emit(out, t.fit())
             }
+            Action::History => {
+                let edits = ledger.read(units::edits)?;
+                if ctx.format == Format::Json {
+                    return emit_json(out, &edits);
+                }
+                let tz = ledger.timezone()?;
+                for e in &edits {
+                    emit(
+                        out,
+                        format!(
+                            "#{} {} {}: {}",
+                            e.change_id,
+                            printable(&crate::model::zone::local(&e.at, tz)),
+                            printable(&e.actor),
+                            printable(&edit_line(e))
+                        ),
+                    )?;
+                }
+                Ok(())
+            }
             Action::Rename { old, new } => {
-                let was = ledger.write(&ctx.meta, |w| units::rename(w.conn(), old, new, lang))?;
+                let was = ledger.write(&ctx.meta, |w| {
+                    units::edited(w, "rename", old, Some(old), Some(new), |c| {
+                        units::rename(c, old, new, lang)
+                    })
+                })?;
                 emit(
                     out,
                     printable(&crate::tr!(lang, "unit.renamed", was = was, new = new)),
                 )
             }
             Action::Alias { name, alias } => {
-                let did = ledger.write(&ctx.meta, |w| units::alias(w.conn(), name, alias, lang))?;
+                let did = ledger.write(&ctx.meta, |w| {
+                    units::edited(w, "alias", name, None, Some(alias), |c| {
+                        units::alias(c, name, alias, lang)
+                    })
+                })?;
                 let msg = match did {
                     Aliased::Added => {
                         crate::tr!(lang, "unit.alias_added", alias = alias, name = name)
@@ -114,7 +146,11 @@ impl UnitCmd {
                 emit(out, printable(&msg))
             }
             Action::Unalias { alias } => {
-                ledger.write(&ctx.meta, |w| units::unalias(w.conn(), alias, lang))?;
+                ledger.write(&ctx.meta, |w| {
+                    units::edited(w, "unalias", alias, Some(alias), None, |c| {
+                        units::unalias(c, alias, lang)
+                    })
+                })?;
                 emit(
                     out,
                     printable(&crate::tr!(lang, "unit.unaliased", alias = alias)),
@@ -122,7 +158,9 @@ impl UnitCmd {
             }
             Action::Short { name, short } => {
                 ledger.write(&ctx.meta, |w| {
-                    units::set_short(w.conn(), name, Some(short), lang)
+                    units::edited(w, "short", name, None, Some(short), |c| {
+                        units::set_short(c, name, Some(short), lang)
+                    })
                 })?;
                 emit(
                     out,
@@ -136,4 +174,15 @@ impl UnitCmd {
             }
         }
     }
+}
+
+/// One register edit as a line: what was done to which unit, old → new.
+pub fn edit_line(e: &units::Edit) -> String {
+    format!(
+        "unit {} {}: {} → {}",
+        e.action,
+        e.unit,
+        e.old.as_deref().unwrap_or("—"),
+        e.new.as_deref().unwrap_or("—")
+    )
 }

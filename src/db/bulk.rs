@@ -37,6 +37,10 @@ pub struct Header {
     /// and in files written before it was carried.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
+    /// The ledger's outline periods, so that a ledger merged into another brings them (a file
+    /// written before they were carried has none).
+    #[serde(default)]
+    pub periods: Vec<super::periods::Period>,
 }
 
 /// A unit of the register (schema version 9, issue 13 A): its current name, short name and
@@ -214,6 +218,7 @@ pub fn export(conn: &Connection, year: Option<i32>, out: &mut dyn Write) -> Resu
                     |r| r.get(0),
                 )
                 .optional()?,
+            periods: super::periods::list(conn)?,
         },
     )?;
     let mut docs = conn.prepare(
@@ -470,6 +475,9 @@ pub struct Imported {
     pub documents: u64,
     /// How much the file's ids were shifted by (0 into an empty ledger).
     pub id_offset: i64,
+    /// The outline periods the file's header carries, for the caller to take in.
+    #[serde(skip)]
+    pub periods: Vec<super::periods::Period>,
 }
 
 fn max_id(conn: &Connection, table: &str) -> Result<i64> {
@@ -851,6 +859,7 @@ fn import_line(
                     .execute([crate::model::zone::SETTING, tz.name()])?;
             }
         }
+        c.out.periods = h.periods;
         *saw_header = true;
         return Ok(false);
     }

@@ -82,6 +82,20 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
     settings(conn, &mut problems)?;
     history_chain(conn, &mut problems)?;
 
+    // Every task belongs to the outline period of its plan year.
+    let mut stmt = conn.prepare(
+        "SELECT t.id, t.year
+         FROM task t
+         WHERE t.year IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM outline_period p
+                           WHERE t.year BETWEEN p.start_year AND p.end_year)
+         ORDER BY t.id",
+    )?;
+    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (id, year) = row?;
+        problems.push(crate::msg!("check.year_in_no_period", id = id, year = year));
+    }
+
     // The index of tasks by unit equals the tasks, and the register knows every name.
     problems.extend(super::units::differs(conn)?);
 
@@ -344,7 +358,7 @@ const MAX_COMMAND: usize = 500;
 
 /// Change rows well-formed and in agreement with their history rows: a valid time, an actor,
 /// a command line of 1 to 500 characters, an undo naming an earlier change, at least one
-/// history row, each history row stamped with its change's time and actor, and the rows in
+/// history row (or a units register edit, which has none), each history row stamped with its change's time and actor, and the rows in
 /// the order of their changes. Times need not grow with ids: back-filled changes
 /// (TAIZHANG_NOW) and merged ledgers carry earlier times than the changes before them.
 fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
@@ -388,7 +402,9 @@ fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
         (
             "check.change_without_rows",
             "SELECT c.id FROM change c
-             WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)",
+             WHERE NOT EXISTS (SELECT 1 FROM history h WHERE h.change_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM unit_edit e WHERE e.change_id = c.id)
+               AND NOT EXISTS (SELECT 1 FROM period_history p WHERE p.change_id = c.id)",
         ),
         (
             "check.row_time_differs",
@@ -492,6 +508,11 @@ fn settings(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
     for (key, value) in &rows {
         match key.as_str() {
             "outline_start" | "outline_end" => {}
+            // The ledger's name (`config name`): one line of text.
+            k if k == crate::db::settings::NAME
+                && !value.trim().is_empty()
+                && !value.chars().any(char::is_control) => {}
+            k if k == crate::db::settings::NAME => problems.push(crate::msg!("check.bad_name")),
             "timezone" if crate::model::zone::parse(value).is_ok() => {}
             "timezone" => problems.push(crate::msg!("check.bad_zone", zone = value)),
             "created_at" if is_stamp(value) => {}

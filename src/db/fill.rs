@@ -67,6 +67,18 @@ pub fn version(conn: &Connection, task: i64) -> Result<i64> {
         .query_row([task], |r| r.get(0))?)
 }
 
+/// Whether any of `fields` of a task changed after history row `version` (a sheet row's
+/// version): what decides that a row is stale.
+pub fn changed_since(conn: &Connection, task: i64, version: i64, fields: &[&str]) -> Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT field FROM history WHERE task_id = ?1 AND id > ?2 GROUP BY field",
+    )?;
+    let changed: Vec<String> = stmt
+        .query_map([task, version], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(changed.iter().any(|f| fields.contains(&f.as_str())))
+}
+
 /// The text of the latest history row of a task that carries a note, if any.
 pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
     Ok(conn

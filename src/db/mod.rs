@@ -16,6 +16,7 @@ pub mod recur;
 pub mod replay;
 pub mod requests;
 pub mod schema;
+pub mod settings;
 pub mod tally;
 pub mod tasks;
 pub mod undo;

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 11;
+pub const CURRENT_VERSION: i64 = 13;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -86,6 +86,11 @@ const UPGRADES: &[Step] = &[
     // 10 → 11: outline periods as data (issue 14). The block creates the table and makes the
     // span the ledger kept in meta its first period; nothing that exists changes.
     Step::Block("outline-periods"),
+    // 11 → 12: the changes made to outline periods, so that history shows them and undo
+    // takes them back (issue 14, second round). A new table only.
+    Step::Block("outline-period-changes"),
+    // 12 → 13: the audit trail of units register edits (issue 13). Only a new table.
+    Step::Block("unit-edits"),
 ];
 
 /// One upgrade step.

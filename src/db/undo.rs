@@ -17,6 +17,8 @@ pub struct Plan {
     pub actor: String,
     pub command: String,
     pub rows: Vec<HistoryRow>,
+    /// The units register edit the change made, if it was `unit rename/alias/unalias/short`.
+    pub unit_edit: Option<super::units::Edit>,
 }
 
 /// A change that was neither an undo nor taken back by one.
@@ -38,13 +40,15 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    let Some((change_id, at, actor, command)) = found else {
+    let Some((change_id, at, actor, command)): Option<(i64, String, String, String)> = found else {
         return Err(Error::refused(crate::msg!(
             "undo.nothing_left",
             actor = actor
         )));
     };
     let rows = super::history::of_change(conn, change_id)?;
+    // A change to outline periods is taken back only when that leaves every task in a period.
+    super::periods::undo_refusal(conn, change_id, &command)?;
     // A request, a decision on one and attached evidence are records of what a person did,
     // kept in tables of their own that are append-only: they are answered (reject, a new
     // request), not taken back.
@@ -97,6 +101,7 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
         actor,
         command,
         rows,
+        unit_edit: super::units::edit_of_change(conn, change_id)?,
     })
 }
 
@@ -107,6 +112,10 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
         "撤销变更 #{} / undo of change #{}",
         plan.change_id, plan.change_id
     );
+    // A register edit is taken back by restoring the register it changed (it has no rows).
+    if let Some(e) = &plan.unit_edit {
+        super::units::undo_edit(w, e)?;
+    }
     for h in plan.rows.iter().rev() {
         match h.field.as_str() {
             // There is no hard delete: a created task is taken back by cancelling it, and so
@@ -147,5 +156,6 @@ pub fn apply(w: &Writer, plan: &Plan, as_of: NaiveDate) -> Result<usize> {
             }
         }
     }
-    Ok(plan.rows.len())
+    let periods = super::periods::undo_change(w, plan.change_id, &plan.command)?;
+    Ok(plan.rows.len() + periods + usize::from(plan.unit_edit.is_some()))
 }

@@ -18,6 +18,8 @@ use std::collections::{BTreeSet, HashMap};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
+use super::Writer;
+
 use crate::model::{Lang, Task};
 use crate::{Error, Result};
 
@@ -526,4 +528,196 @@ mod tests {
         }
         assert!(l.read(differs).unwrap().is_empty());
     }
+}
+
+/// One unit of the register as a snapshot keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+struct Kept {
+    id: i64,
+    name: String,
+    short: Option<String>,
+    aliases: Vec<String>,
+}
+
+/// The whole register (units, short names, aliases), as the JSON a `unit_edit` row keeps.
+fn snapshot(conn: &Connection) -> Result<String> {
+    let mut units: Vec<Kept> = conn
+        .prepare_cached("SELECT id, name, short FROM unit ORDER BY id")?
+        .query_map([], |r| {
+            Ok(Kept {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                short: r.get(2)?,
+                aliases: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt =
+        conn.prepare_cached("SELECT alias FROM unit_alias WHERE unit_id = ?1 ORDER BY alias")?;
+    for u in &mut units {
+        u.aliases = stmt
+            .query_map([u.id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+    }
+    serde_json::to_string(&units).map_err(|e| Error::Corrupt(e.to_string()))
+}
+
+/// One recorded edit of the register, with the change it was made in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Edit {
+    pub id: i64,
+    pub change_id: i64,
+    pub at: String,
+    pub actor: String,
+    pub command: String,
+    /// rename, alias, unalias, short, or undo (an edit taken back).
+    pub action: String,
+    /// The unit, by its name when the edit was made.
+    pub unit: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    #[serde(skip)]
+    before: String,
+}
+
+/// Runs one register edit `f` in the writer's change and records it (old → new) with the
+/// register as it was, so that `unit history` lists it and `undo` can take it back. An edit
+/// that changes nothing (a rename to the current name) records nothing.
+pub fn edited<T>(
+    w: &Writer,
+    action: &str,
+    unit: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    f: impl FnOnce(&Connection) -> Result<T>,
+) -> Result<T> {
+    let before = snapshot(w.conn())?;
+    let out = f(w.conn())?;
+    if snapshot(w.conn())? != before {
+        record(w, action, unit, old, new, &before)?;
+    }
+    Ok(out)
+}
+
+fn record(
+    w: &Writer,
+    action: &str,
+    unit: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+    before: &str,
+) -> Result<()> {
+    let change = w.change_id()?;
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO unit_edit(change_id, action, unit, old, new, before)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(rusqlite::params![change, action, unit, old, new, before])?;
+    Ok(())
+}
+
+const EDITS: &str =
+    "SELECT e.id, e.change_id, c.at, c.actor, c.command, e.action, e.unit, e.old, e.new, e.before
+    FROM unit_edit e JOIN change c ON c.id = e.change_id";
+
+fn edit_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Edit> {
+    Ok(Edit {
+        id: r.get(0)?,
+        change_id: r.get(1)?,
+        at: r.get(2)?,
+        actor: r.get(3)?,
+        command: r.get(4)?,
+        action: r.get(5)?,
+        unit: r.get(6)?,
+        old: r.get(7)?,
+        new: r.get(8)?,
+        before: r.get(9)?,
+    })
+}
+
+/// Every recorded edit of the register, oldest first.
+pub fn edits(conn: &Connection) -> Result<Vec<Edit>> {
+    let sql = format!("{EDITS} ORDER BY e.id");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], edit_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The register edit a change made, if it made one.
+pub fn edit_of_change(conn: &Connection, change: i64) -> Result<Option<Edit>> {
+    let sql = format!("{EDITS} WHERE e.change_id = ?1 ORDER BY e.id LIMIT 1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([change], edit_row)
+        .optional()?)
+}
+
+/// Takes a register edit back by restoring the register as it was before it, in the writer's
+/// change (itself recorded, as action `undo`). Refused when the register was edited since (that
+/// edit would be lost: undo it first), or when tasks have used a name the edit brought in,
+/// which would leave them naming no unit. Names first used by tasks since the edit stay
+/// registered as units of their own.
+pub fn undo_edit(w: &Writer, e: &Edit) -> Result<()> {
+    let conn = w.conn();
+    let later: Option<i64> = conn
+        .prepare_cached(
+            "SELECT change_id FROM unit_edit
+             WHERE id > ?1 AND action <> 'undo'
+               AND change_id NOT IN (SELECT undoes FROM change WHERE undoes IS NOT NULL)
+             ORDER BY id LIMIT 1",
+        )?
+        .query_row([e.id], |r| r.get(0))
+        .optional()?;
+    if let Some(c) = later {
+        return Err(Error::conflict(crate::msg!(
+            "undo.unit_edited_since",
+            change = e.change_id,
+            later = c
+        )));
+    }
+    let kept: Vec<Kept> =
+        serde_json::from_str(&e.before).map_err(|err| Error::Corrupt(err.to_string()))?;
+    let before = snapshot(conn)?;
+    conn.execute("DELETE FROM unit_alias", [])?;
+    conn.execute("DELETE FROM unit", [])?;
+    for u in &kept {
+        conn.prepare_cached("INSERT INTO unit(id, name, short) VALUES (?1, ?2, ?3)")?
+            .execute(rusqlite::params![u.id, u.name, u.short])?;
+        for a in &u.aliases {
+            conn.prepare_cached("INSERT INTO unit_alias(alias, unit_id) VALUES (?1, ?2)")?
+                .execute(rusqlite::params![a, u.id])?;
+        }
+    }
+    // The names tasks carry that the old register does not know.
+    let missing: Vec<String> = conn
+        .prepare_cached(
+            "SELECT DISTINCT name FROM task_unit
+             WHERE name NOT IN (SELECT name FROM unit) AND name NOT IN (SELECT alias FROM unit_alias)
+             ORDER BY name",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some(name) = missing
+        .iter()
+        .find(|m| Some(m.as_str()) == e.new.as_deref())
+    {
+        return Err(Error::refused(crate::msg!(
+            "undo.unit_name_in_use",
+            change = e.change_id,
+            name = name
+        )));
+    }
+    for m in &missing {
+        conn.prepare_cached("INSERT INTO unit(name) VALUES (?1)")?
+            .execute([m])?;
+    }
+    record(
+        w,
+        "undo",
+        &e.unit,
+        e.new.as_deref(),
+        e.old.as_deref(),
+        &before,
+    )
 }

@@ -28,9 +28,15 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize)]
 pub struct Header {
     pub ledger: String,
+    /// The unit the ledger belongs to (`config name`), named in the title; null when unset.
+    pub name: Option<String>,
     pub year: i32,
     pub as_of: NaiveDate,
     pub outline: String,
+    /// The name of the outline period (法治政府建设实施纲要（2021—2025年）, 十五五), shown before
+    /// its span; none when the ledger has no period for the year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline_name: Option<String>,
     /// Whether `year` is the closing year of the outline period, the year supervisors check.
     pub closing_year: bool,
     pub generated_at: String,
@@ -445,17 +451,56 @@ pub fn label_of(r: &Row) -> String {
     r.reference.clone().unwrap_or_else(|| format!("#{}", r.id))
 }
 
+impl Header {
+    /// The export's title, led by the unit's name when the ledger has one:
+    /// "常州市天宁区2025年度法治政府建设任务完成情况".
+    pub fn title(&self, lang: Lang) -> String {
+        let name = self.name.as_deref().unwrap_or_default();
+        match lang {
+            Lang::Zh => format!("{name}{}年度法治政府建设任务完成情况", self.year),
+            Lang::En if name.is_empty() => {
+                format!("Rule-of-law government tasks: status for {}", self.year)
+            }
+            Lang::En => format!(
+                "{name}: rule-of-law government tasks, status for {}",
+                self.year
+            ),
+        }
+    }
+}
+
+/// A stored RFC 3339 stamp as a local date and time to the minute, the way a printed report
+/// gives it. The one place an export formats a moment, so the ledger's own time zone can be
+/// applied here; a stamp that does not parse is shown as it is.
+pub fn local_time(stamp: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(stamp)
+        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| stamp.to_string())
+}
+
 /// The header for `year` as of `as_of`.
 pub fn header(ledger: String, year: i32, as_of: NaiveDate, outline: Outline, now: &str) -> Header {
     Header {
         ledger,
+        name: None,
         year,
         as_of,
         outline: outline.to_string(),
+        outline_name: None,
         closing_year: year == outline.end,
         generated_at: now.to_string(),
         timezone: crate::model::zone::DEFAULT,
         scope: crate::db::tasks::Scope::default(),
+    }
+}
+
+impl Header {
+    /// The period as every format names it: its name, then its span.
+    pub fn outline_label(&self) -> String {
+        match &self.outline_name {
+            Some(name) => format!("{name} {}", self.outline),
+            None => self.outline.clone(),
+        }
     }
 }
 
@@ -579,6 +624,12 @@ pub fn deadline_text(r: &Row, lang: Lang) -> String {
     r.deadline
         .map(|d| d.to_string())
         .unwrap_or_else(|| crate::tr!(lang, "export.continuous"))
+}
+
+/// The day a task was finished: the date of its completion stamp, as recorded (local time).
+pub fn completed_day(r: &Row) -> Option<NaiveDate> {
+    let s = r.completed_at.as_deref()?;
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
 /// "是" or "" (zh), "yes" or "" (en).

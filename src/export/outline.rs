@@ -26,6 +26,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalHeader {
     pub ledger: String,
+    /// The unit the ledger belongs to (`config name`), named in the title; null when unset.
+    pub unit: Option<String>,
     /// The span, e.g. 2021-2025.
     pub outline: String,
     pub name: String,
@@ -318,6 +320,7 @@ pub fn evaluate(
         schema_version: SCHEMA_VERSION,
         header: EvalHeader {
             ledger,
+            unit: None,
             outline: period.span().to_string(),
             name: period.name.clone(),
             closing_year: period.closing_year,
@@ -338,6 +341,10 @@ pub fn evaluate(
 pub struct EvalPage<'a> {
     pub e: &'a Evaluation,
     pub title: String,
+    /// The ledger's name; empty when unset, and then not shown.
+    pub unit: String,
+    /// When the evaluation was made, as local time.
+    pub generated: String,
     pub l: EvalLabels,
     pub shortcomings: Vec<ShortcomingRow>,
     pub carried: Vec<CarriedRow>,
@@ -347,7 +354,8 @@ pub struct EvalPage<'a> {
 pub struct EvalLabels {
     pub html_lang: &'static str,
     pub sep: &'static str,
-    pub ledger: &'static str,
+    /// 填报单位: the unit the ledger belongs to.
+    pub unit: &'static str,
     pub outline: &'static str,
     pub closing: &'static str,
     pub as_of: &'static str,
@@ -372,7 +380,7 @@ impl EvalLabels {
         EvalLabels {
             html_lang: t("zh-CN", "en"),
             sep: t("：", ": "),
-            ledger: t("台账", "Ledger"),
+            unit: t("填报单位", "Unit"),
             outline: t("纲要期间", "Outline period"),
             closing: t("收官之年", "closing year"),
             as_of: t("统计截至", "As of"),
@@ -435,9 +443,13 @@ pub struct CarriedRow {
 impl<'a> EvalPage<'a> {
     pub fn new(e: &'a Evaluation, lang: Lang) -> EvalPage<'a> {
         let h = &e.header;
+        let unit = h.unit.clone().unwrap_or_default();
         let title = match lang {
-            Lang::Zh => format!("{}（{}）收官评估", h.name, h.outline),
-            Lang::En => format!("Closing evaluation: {} ({})", h.name, h.outline),
+            Lang::Zh => format!("{unit}{}（{}）收官评估", h.name, h.outline),
+            Lang::En if unit.is_empty() => {
+                format!("Closing evaluation: {} ({})", h.name, h.outline)
+            }
+            Lang::En => format!("Closing evaluation: {unit}, {} ({})", h.name, h.outline),
         };
         let yes_no = |b: bool| {
             lang.pick(
@@ -481,14 +493,22 @@ impl<'a> EvalPage<'a> {
                     .history
                     .iter()
                     .map(|r| {
-                        let v = |s: &Option<String>| s.clone().unwrap_or_else(|| "—".into());
+                        // Values read as `history` shows them: status words in the reader's
+                        // language, "（无）" for none.
+                        let v = |s: &Option<String>| {
+                            crate::render::history_value(&r.field, s.as_deref(), lang)
+                        };
                         let day = r.effective.get(..10).unwrap_or(&r.effective);
                         // A creation row holds the whole new task as JSON: its day says enough.
                         if r.field == "created" {
                             return format!("{day} {}", crate::render::field_label(&r.field, lang));
                         }
+                        let colon = match lang {
+                            Lang::Zh => "：",
+                            Lang::En => ": ",
+                        };
                         let mut s = format!(
-                            "{day} {}: {} → {}",
+                            "{day} {}{colon}{} → {}",
                             crate::render::field_label(&r.field, lang),
                             v(&r.old),
                             v(&r.new)
@@ -504,6 +524,8 @@ impl<'a> EvalPage<'a> {
         EvalPage {
             e,
             title,
+            unit,
+            generated: super::local_time(&h.generated_at),
             l: EvalLabels::new(lang, e.outline_areas),
             shortcomings,
             carried,

@@ -16,7 +16,8 @@ pub struct Labels {
     pub comma: String,
     /// Between the refs of a list ("、" or ", ").
     pub list: String,
-    pub ledger: String,
+    /// The unit the ledger belongs to (填报单位).
+    pub unit: String,
     pub as_of: String,
     pub outline: String,
     /// Appended to the outline in Markdown in its closing year.
@@ -52,7 +53,7 @@ impl Labels {
             sep: t("export.page.text"),
             comma: t("export.page.text_2"),
             list: t("list.separator"),
-            ledger: t("export.page.ledger"),
+            unit: t("export.page.unit"),
             as_of: t("export.page.as_of"),
             outline: t("export.page.outline_period"),
             closing_md: t("export.page.the_outline_s_closing_year"),
@@ -165,12 +166,58 @@ pub struct TaskLine {
     pub cells: [String; super::CELLS.len()],
 }
 
+/// How the HTML task table lays out a column: its share of the printable width and whether
+/// its text may wrap.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnLayout {
+    /// Percent of the table's width; the columns add up to 100, so with `table-layout:
+    /// fixed` the table never grows past the page.
+    pub width: &'static str,
+    /// The CSS class of its cells: "w" wraps (任务, 进展, the area, an extension request),
+    /// "k" keeps dates and status words on one line, "u" keeps refs and unit names whole
+    /// (several units break only between them, and a name longer than its column breaks
+    /// rather than run into the next), "n" is a right-aligned figure.
+    pub class: &'static str,
+}
+
+impl ColumnLayout {
+    fn of(c: super::Cell) -> ColumnLayout {
+        use super::Cell;
+        use crate::model::field::Column;
+        let (width, class) = match c {
+            Cell::No => ("3.5", "n"),
+            Cell::Task(Column::Ref) => ("8", "u"),
+            Cell::Task(Column::Kind) => ("3.5", "k"),
+            Cell::Task(Column::Area) => ("8", "w"),
+            Cell::Task(Column::Title) => ("18.5", "w"),
+            Cell::Task(Column::Owner) => ("8.5", "u"),
+            Cell::Task(Column::CoOwners) => ("8", "u"),
+            Cell::Task(Column::Deadline) => ("6.5", "k"),
+            Cell::Task(Column::Status) => ("4", "k"),
+            Cell::Task(Column::Progress) => ("3.5", "n"),
+            Cell::Overdue => ("3", "k"),
+            Cell::LatestNote => ("12", "w"),
+            Cell::Task(Column::Person) => ("4.5", "u"),
+            Cell::Extension => ("4.5", "w"),
+            Cell::Evidence => ("4", "w"),
+            Cell::Task(_) => ("5", "w"),
+        };
+        ColumnLayout { width, class }
+    }
+}
+
+/// The rows of one printed table: a long task list is split into tables of this many rows,
+/// each with its own header, so a browser lays out (and prints) a 10,000-row page in pieces
+/// rather than as one table it must measure whole.
+pub const CHUNK: usize = 500;
+
 /// Everything the Markdown and HTML exports show.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub l: Labels,
     pub title: String,
-    pub ledger: String,
+    /// The ledger's name (`config name`); empty when unset, and then not shown.
+    pub unit: String,
     pub as_of: String,
     pub outline: String,
     pub closing_year: bool,
@@ -183,20 +230,27 @@ pub struct Page {
     pub shortcomings: Vec<ShortcomingItem>,
     pub unaddressed: Vec<String>,
     pub columns: [&'static str; super::CELLS.len()],
+    /// The HTML layout of each column, in `columns` order.
+    pub layout: [ColumnLayout; super::CELLS.len()],
     pub tasks: Vec<TaskLine>,
 }
 
 impl Page {
+    /// The task rows in the pieces the HTML page prints as separate tables (`CHUNK`).
+    pub fn parts(&self) -> std::slice::Chunks<'_, TaskLine> {
+        self.tasks.chunks(CHUNK)
+    }
+
     /// The page of a yearly status in `lang`.
     pub fn new(s: &YearStatus, lang: Lang) -> Page {
         let h = &s.header;
         let c = &s.summary.counts;
         Page {
             l: Labels::new(lang),
-            title: crate::tr!(lang, "export.page.title", year = h.year),
-            ledger: h.ledger.clone(),
+            title: h.title(lang),
+            unit: h.name.clone().unwrap_or_default(),
             as_of: h.as_of.to_string(),
-            outline: h.outline.clone(),
+            outline: h.outline_label(),
             closing_year: h.closing_year,
             generated_at: h.generated_local(lang),
             summary: Figures::of(c),
@@ -239,6 +293,7 @@ impl Page {
                 .collect(),
             unaddressed: s.unaddressed.clone(),
             columns: columns(lang),
+            layout: super::CELLS.map(ColumnLayout::of),
             tasks: s
                 .tasks
                 .iter()

@@ -108,6 +108,8 @@ pub struct Options {
     pub note: Option<String>,
     /// The language of a refusal.
     pub lang: crate::model::Lang,
+    /// Tag each created task with its suggested outline area (`import --tag`).
+    pub tag: bool,
 }
 
 /// Stores a prepared report inside the caller's write transaction. Importing content that is
@@ -173,7 +175,14 @@ pub fn apply(w: &Writer, p: &Prepared, opts: &Options, as_of: NaiveDate) -> Resu
             title: item.title.clone(),
             body: Some(item.body.clone()),
             area: Some(area.to_string()),
-            outline_area: None,
+            // The review sheet's column is the office's choice; otherwise a suggestion is
+            // applied only when asked for with --tag.
+            outline_area: item.outline_area.clone().or_else(|| {
+                opts.tag
+                    .then(|| super::areas::suggest(&item.title, &item.body))
+                    .flatten()
+                    .map(str::to_string)
+            }),
             owner: item.owner.clone().or_else(|| opts.owner.clone()),
             co_owners: item.co_owners.clone(),
             person: item.person.clone(),

@@ -6,6 +6,7 @@
 // `apply` (turning a parsed report into ledger rows) is written with the database layer; it is
 // declared here because this file is the module root of `crate::import`.
 pub mod apply;
+pub mod areas;
 pub mod body;
 pub mod clauses;
 pub mod deadline;

@@ -112,6 +112,10 @@ pub struct Item {
     pub contact: Option<String>,
     /// Words of recurring work ("每季度", "每半年"); the deadline stays the plan year's end.
     pub recurring: Option<String>,
+    /// The outline area (FZ01–FZ10) the office chose in the review sheet; a report's own
+    /// items have none (the suggestion is computed, not stored, until `--tag` applies it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outline_area: Option<String>,
     /// 1-based line of the source text where the item starts.
     pub line: usize,
 }
@@ -353,6 +357,7 @@ fn plain_item(r#ref: String, it: RawItem, deadline: Option<NaiveDate>) -> Item {
         person: None,
         contact: None,
         recurring: None,
+        outline_area: None,
         line: it.line,
     }
 }
@@ -453,6 +458,7 @@ fn commitment(r#ref: String, it: RawItem, plan_year: i32) -> Item {
         person,
         contact,
         recurring,
+        outline_area: None,
         line: it.line,
     }
 }

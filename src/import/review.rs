@@ -27,8 +27,9 @@ pub const ITEMS_SHEET: &str = "审核表";
 const REPORT_SHEET: &str = "报告";
 /// The first cell of the report sheet: what this file is and which layout it has.
 const MARK: &str = "taizhang-review-v1";
-/// The columns of the items sheet.
-pub const HEADER: [&str; 11] = [
+/// The columns of the items sheet. 纲要领域 came last, so a sheet written before it (eleven
+/// columns) is still read: its items simply have no outline area.
+pub const HEADER: [&str; 12] = [
     "导入",
     "类型",
     "编号",
@@ -40,7 +41,10 @@ pub const HEADER: [&str; 11] = [
     "完成时限",
     "时限原文",
     "来源行",
+    "纲要领域",
 ];
+/// The column of the outline area, the one a sheet of the first layout lacks.
+const AREA_COLUMN: usize = 11;
 /// Rows of facts before the text in the report sheet.
 const FACTS: [&str; 6] = [
     "标题",
@@ -114,6 +118,12 @@ pub fn write(p: &Prepared, path: &Path) -> Result<usize> {
                 ws.write_string_with_format(row, c, v, &wrap).map_err(e)?;
             }
             ws.write_number(row, 10, it.line as f64).map_err(e)?;
+            // The suggestion is written for the office to keep, change or clear; only what
+            // the column holds when the sheet is imported is applied.
+            if let Some(tag) = super::areas::suggest(&it.title, &it.body) {
+                ws.write_string_with_format(row, AREA_COLUMN as u16, tag, &wrap)
+                    .map_err(e)?;
+            }
         }
         // Drop-downs on the first two columns, for rows already there and rows the office adds.
         let last = (n as u32).max(1) + 500;
@@ -125,6 +135,10 @@ pub fn write(p: &Prepared, path: &Path) -> Result<usize> {
             .allow_list_strings(&["成效", "短板", "承诺"])
             .map_err(e)?;
         ws.add_data_validation(1, 1, last, 1, &kinds).map_err(e)?;
+        let tags: Vec<String> = (1..=10).map(|n| format!("FZ{n:02}")).collect();
+        let areas = DataValidation::new().allow_list_strings(&tags).map_err(e)?;
+        ws.add_data_validation(1, AREA_COLUMN as u16, last, AREA_COLUMN as u16, &areas)
+            .map_err(e)?;
         ws.set_column_width(4, 40).map_err(e)?;
         ws.set_column_width(5, 60).map_err(e)?;
         ws.set_freeze_panes(1, 0).map_err(e)?;
@@ -258,7 +272,10 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
     let header: Vec<String> = (0..HEADER.len() as u32)
         .map(|c| cell(items.get_value((0, c))))
         .collect();
-    if header != HEADER {
+    // The first layout had no 纲要领域 column; its twelfth header cell is empty.
+    let first_layout = header[..AREA_COLUMN] == HEADER[..AREA_COLUMN]
+        && header.get(AREA_COLUMN).is_some_and(String::is_empty);
+    if header != HEADER && !first_layout {
         return Err(not_a_sheet(path));
     }
     let fact = |k: usize| at(k as u32 + 1, 1);
@@ -391,9 +408,26 @@ pub fn read(path: &Path) -> Result<std::result::Result<Prepared, Vec<String>>> {
             person: None,
             contact: None,
             recurring: None,
+            outline_area: None,
             line: get(10).parse().unwrap_or(0),
         };
+        let outline_area = match get(AREA_COLUMN) {
+            s if s.is_empty() => None,
+            s => match crate::cli::parse_outline_area(&s) {
+                Ok(tag) => Some(tag),
+                Err(_) => {
+                    bad.push(format!(
+                        "row {n}: 纲要领域 must be FZ01 … FZ10 or empty, not '{s}'"
+                    ));
+                    continue;
+                }
+            },
+        };
         let area = get(3);
+        let item = Item {
+            outline_area,
+            ..item
+        };
         match kind {
             Kind::Shortcoming => shortcomings.push(item),
             Kind::Achievement => push_to_area(&mut achievements, area, item),

@@ -48,6 +48,15 @@ pub fn read(path: &Path, lang: Lang) -> Result<EvidenceFile> {
     })
 }
 
+/// The evidence names in a spreadsheet cell (佐证材料): one per line or separated by 、 or
+/// a semicolon, as units write them; blanks dropped.
+pub fn names_in(cell: &str) -> Vec<String> {
+    cell.split(['\n', '、', '；', ';'])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
 /// Attaches files and references to a task in the caller's change. Returns how many were
 /// attached.
 pub fn attach_in(w: &Writer, task: i64, files: &[EvidenceFile], refs: &[String]) -> Result<usize> {

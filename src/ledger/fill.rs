@@ -143,7 +143,21 @@ pub fn plan(conn: &Connection, sheet: &FillSheet, lang: Lang) -> Result<Plan> {
             continue;
         }
         let task = tasks::get(conn, id, sheet.as_of)?;
-        if store::version(conn, id)? != version {
+        // Stale only when the task changed since the export in what the row reports on:
+        // progress and status always (the unit filled them against what it saw), and the
+        // deadline and requests when it asks for an extension. A note or evidence another
+        // unit sent (a lead and a supporting unit both report on one task) does not count.
+        let mut fields = vec!["progress", "status", "created"];
+        if row.fill.get(5).is_some_and(|c| !c.trim().is_empty()) {
+            use crate::model::events as ev;
+            fields.extend([
+                "deadline",
+                ev::EXTENSION_REQUEST,
+                ev::EXTENSION_APPROVED,
+                ev::EXTENSION_REJECTED,
+            ]);
+        }
+        if store::changed_since(conn, id, version, &fields)? {
             p.conflicts.push(Conflict {
                 row: n,
                 task: id,
@@ -243,12 +257,7 @@ fn row_change(row: &SheetRow, task: &crate::model::Task) -> std::result::Result<
     };
     let report = text(2)?;
     let problems = text(3)?;
-    let evidence: Vec<String> = text(4)?
-        .unwrap_or_default()
-        .split(['\n', '、', '；', ';'])
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let evidence = super::evidence::names_in(&text(4)?.unwrap_or_default());
     let to = get(5);
     let reason = text(6)?;
     let extension = match (to.is_empty(), reason) {
@@ -320,6 +329,9 @@ pub fn apply(
                     tasks::note(w, c.task, n)?;
                 }
             }
+            // The names the unit gave under 佐证材料 are references the office checks at
+            // 销号, so they are attached as the task's evidence, not only quoted in the note.
+            super::evidence::attach_in(w, c.task, &[], &c.evidence)?;
             // A request waits for the office (approve or reject); the deadline stays.
             if let Some((to, reason)) = &c.extension {
                 super::requests::request_extension_in(w, c.task, *to, reason, sheet.as_of)?;

@@ -32,9 +32,17 @@ pub fn jsonl<R: BufRead>(
     mut open: impl FnMut() -> Result<R>,
     source: Option<&str>,
     tick: &mut dyn FnMut(u64),
+    lang: crate::model::Lang,
 ) -> Result<Imported> {
     ledger.write(meta, |w| {
         let mut reader = open()?;
-        bulk::import(w, &mut reader, source, tick)
+        let done = bulk::import(w, &mut reader, source, tick)?;
+        // The file's periods come with it; then every task it brought must lie in one, as a
+        // task added by hand must (the same refusal and hint as `add`).
+        crate::db::periods::merge(w, &done.periods, lang)?;
+        if let Some(year) = crate::db::periods::first_year_outside(w.conn(), done.id_offset)? {
+            crate::db::periods::require_year(w.conn(), year, lang)?;
+        }
+        Ok(done)
     })
 }

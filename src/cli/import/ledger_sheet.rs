@@ -85,7 +85,14 @@ pub fn preview(c: &Import, path: &Path, ctx: &Ctx, out: &mut dyn Write) -> Resul
 pub fn run(c: &Import, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     let book = read(c, ctx)?;
     let path = c.file.display().to_string();
-    let done = ledger.write(&ctx.meta, |w| apply::apply(w, &book, &path, ctx.as_of))?;
+    let done = ledger.write(&ctx.meta, |w| {
+        // Every task belongs to an outline period: a sheet whose plan year lies outside every
+        // period is refused, with the command that adds it, before anything is written.
+        for s in book.sheets.iter().filter(|s| !s.rows.is_empty()) {
+            crate::db::periods::require_year(w.conn(), s.year, ctx.lang)?;
+        }
+        apply::apply(w, &book, &path, ctx.as_of)
+    })?;
     if ctx.format == Format::Json {
         return emit_json(out, &done);
     }

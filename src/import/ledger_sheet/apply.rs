@@ -283,6 +283,11 @@ pub fn apply(w: &Writer, book: &Book, path: &str, as_of: NaiveDate) -> Result<Ou
                     contact: person_and_contact(row.person.as_deref()).1,
                 };
                 let id = tasks::insert(w, &t, Some(&note))?;
+                // The 佐证材料 names are the task's evidence references, attached in the
+                // same change as the task.
+                let names =
+                    crate::ledger::evidence::names_in(row.evidence.as_deref().unwrap_or(""));
+                crate::ledger::evidence::attach_in(w, id, &[], &names)?;
                 if let Some(n) = &row.progress_note {
                     tasks::note(w, id, n)?;
                 }

@@ -337,19 +337,27 @@ fn canonical(out: &mut String, g: &Grid) {
     }
 }
 
-/// Whether the workbook is taizhang's own `export -o FILE.xlsx`: its summary sheet starts with
-/// the ledger, year, as-of and outline rows. Importing it as an office ledger would duplicate
-/// every task of the ledger it came from.
+/// Whether the workbook is taizhang's own `export -o FILE.xlsx`: its summary sheet holds the
+/// year, as-of and outline lines under the title (or, in workbooks of earlier versions, the
+/// ledger, year, as-of and outline rows from the top). Importing it as an office ledger would
+/// duplicate every task of the ledger it came from.
 fn is_own_export(grids: &[Grid]) -> bool {
-    grids.iter().any(|g| {
-        (g.name == "汇总"
-            && g.at(0, 0) == "台账"
-            && g.at(2, 0) == "统计截至"
-            && g.at(3, 0) == "纲要期间")
-            || (g.name == "Summary"
-                && g.at(0, 0) == "Ledger"
-                && g.at(2, 0) == "As of"
-                && g.at(3, 0) == "Outline period")
+    let lines = |g: &Grid, first: usize, words: [&str; 3]| {
+        words
+            .iter()
+            .enumerate()
+            .all(|(i, w)| g.at(first + i, 0).starts_with(w))
+    };
+    grids.iter().any(|g| match g.name.as_str() {
+        "汇总" => {
+            lines(g, 1, ["年度", "统计截至", "纲要期间"])
+                || (g.at(0, 0) == "台账" && lines(g, 2, ["统计截至", "纲要期间", ""]))
+        }
+        "Summary" => {
+            lines(g, 1, ["Year", "As of", "Outline period"])
+                || (g.at(0, 0) == "Ledger" && lines(g, 2, ["As of", "Outline period", ""]))
+        }
+        _ => false,
     })
 }
 
