@@ -252,6 +252,14 @@ fn value<'a>(
                 stamp(v, "completed_at")?;
             }
         }
+        // A plan year moved by `update --year` or `carry-over` (issue 14).
+        "year" => {
+            let v = need(v)?;
+            match v.parse::<i32>() {
+                Ok(y) if y.to_string() == v => year(y)?,
+                _ => return Err(format!("year '{}' is not a plan year", clip(v))),
+            }
+        }
         // A merge's mark holds the --source label it was given, if any.
         "imported" => {
             if let Some(v) = v {
