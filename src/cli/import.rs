@@ -515,16 +515,7 @@ fn print_tree(p: &Prepared, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
     if !areas.is_empty() {
         emit(
             out,
-            match ctx.lang {
-                Lang::Zh => format!(
-                    "纲要领域建议 {} 项（〈FZ..〉；加 --tag 应用，或在审核表“纲要领域”列修改）",
-                    areas.len()
-                ),
-                Lang::En => format!(
-                    "{} outline-area suggestions (〈FZ..〉; --tag applies them, or edit the review sheet's 纲要领域 column)",
-                    areas.len()
-                ),
-            },
+            crate::tr!(ctx.lang, "import.area_suggestions", count = areas.len()),
         )?;
     }
     print_coverage(p, ctx, out)?;
@@ -657,13 +648,10 @@ fn refuse_tag_without_suggestions(p: &Prepared, ctx: &Ctx) -> Result<()> {
     if !suggested_areas(p).is_empty() {
         return Ok(());
     }
-    Err(Error::Refused(
-        ctx.t(
-            "报告中没有任何一项有纲要领域建议，--tag 无可应用：去掉 --tag 导入，再用 update ID --outline-area FZ.. 逐项标注",
-            "no item of this report has an outline-area suggestion, so --tag has nothing to apply: import without --tag and tag tasks with update ID --outline-area FZ..",
-        )
-        .to_string(),
-    ))
+    Err(Error::Refused(crate::tr!(
+        ctx.lang,
+        "import.tag_without_suggestions"
+    )))
 }
 
 fn count(sections: &[Section]) -> usize {

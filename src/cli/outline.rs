@@ -59,7 +59,7 @@ impl OutlineCmd {
                             "{}  {}  {} {}",
                             p.span(),
                             crate::render::printable(&p.name),
-                            ctx.t("收官之年", "closing year"),
+                            crate::tr!(lang, "outline.closing_year"),
                             p.closing_year
                         ),
                     )?;
@@ -69,16 +69,11 @@ impl OutlineCmd {
             OutlineAction::Add { span, name } => {
                 let name = name.clone().unwrap_or_else(|| periods::default_name(*span));
                 let p = ledger.write(&ctx.meta, |w| periods::add(w, *span, &name, lang))?;
-                self.done(
-                    ctx,
-                    out,
-                    &p,
-                    ctx.t("已添加纲要期间", "outline period added"),
-                )
+                self.done(ctx, out, &p, &crate::tr!(lang, "outline.added"))
             }
             OutlineAction::Rename { span, name } => {
                 let p = ledger.write(&ctx.meta, |w| periods::rename(w, *span, name, lang))?;
-                self.done(ctx, out, &p, ctx.t("已更名", "outline period renamed"))
+                self.done(ctx, out, &p, &crate::tr!(lang, "outline.renamed"))
             }
         }
     }

@@ -82,19 +82,19 @@ pub fn carried_from(conn: &Connection, cutoff: Option<&str>) -> Result<HashMap<i
 
 /// The mark a carried task gets wherever it is listed: 结转自2025年.
 pub fn mark(from: i32, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{NOTE_PREFIX}{from}年"),
-        Lang::En => format!("carried over from {from}"),
-    }
+    // The Chinese text begins with NOTE_PREFIX, the words the carry note is recognised by.
+    crate::tr!(lang, "carry.mark", from = from)
 }
 
 /// A carried task's title as lists and exports show it: the mark first, so that a title cut
 /// to fit a table keeps it.
 pub fn marked_title(title: &str, from: i32, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("【{}】{title}", mark(from, lang)),
-        Lang::En => format!("[{}] {title}", mark(from, lang)),
-    }
+    crate::tr!(
+        lang,
+        "carry.marked_title",
+        mark = mark(from, lang),
+        title = title
+    )
 }
 
 /// Every carry recorded up to `cutoff` (a wall-clock stamp), oldest first, as

@@ -91,16 +91,13 @@ pub fn with_span(conn: &Connection, o: Outline) -> Result<Option<Period>> {
 pub fn require_year(conn: &Connection, year: i32, lang: Lang) -> Result<Period> {
     of_year(conn, year)?.ok_or_else(|| {
         let start = year - (year - 1).rem_euclid(5);
-        Error::Refused(match lang {
-            Lang::Zh => format!(
-                "计划年度 {year} 不在任何纲要期间内；请先添加期间，如 `outline add {start}-{} --name 名称`",
-                start + 4
-            ),
-            Lang::En => format!(
-                "plan year {year} is outside every outline period; add the period first, e.g. `outline add {start}-{} --name NAME`",
-                start + 4
-            ),
-        })
+        Error::Refused(crate::tr!(
+            lang,
+            "periods.year_outside",
+            year = year,
+            start = start,
+            end = start + 4
+        ))
     })
 }
 
@@ -110,18 +107,13 @@ pub fn add(w: &Writer, o: Outline, name: &str, lang: Lang) -> Result<Period> {
         .into_iter()
         .find(|p| p.start <= o.end && p.end >= o.start);
     if let Some(p) = clash {
-        return Err(Error::Conflict(match lang {
-            Lang::Zh => format!(
-                "纲要期间 {o} 与已有的 {}（{}）重叠；期间不能重叠，请改用不重叠的年份，或用 `outline list` 查看",
-                p.span(),
-                p.name
-            ),
-            Lang::En => format!(
-                "outline period {o} overlaps {} ({}); periods may not overlap: give years outside it (see `outline list`)",
-                p.span(),
-                p.name
-            ),
-        }));
+        return Err(Error::Conflict(crate::tr!(
+            lang,
+            "periods.overlaps",
+            span = o,
+            other = p.span(),
+            name = p.name
+        )));
     }
     w.conn().execute(
         "INSERT INTO outline_period(start_year, end_year, name, closing_year)
@@ -159,20 +151,14 @@ pub fn merge(w: &Writer, incoming: &[Period], lang: Lang) -> Result<()> {
             .into_iter()
             .find(|q| q.start <= p.end && q.end >= p.start);
         if let Some(q) = clash {
-            return Err(Error::Conflict(match lang {
-                Lang::Zh => format!(
-                    "文件中的纲要期间 {span}（{}）与本台账的 {}（{}）重叠：先使两个台账的期间一致，再合并；未导入任何内容",
-                    p.name,
-                    q.span(),
-                    q.name
-                ),
-                Lang::En => format!(
-                    "the file's outline period {span} ({}) overlaps this ledger's {} ({}): make the two ledgers' periods agree before merging; nothing was imported",
-                    p.name,
-                    q.span(),
-                    q.name
-                ),
-            }));
+            return Err(Error::Conflict(crate::tr!(
+                lang,
+                "periods.merge_overlaps",
+                span = span,
+                name = p.name,
+                other = q.span(),
+                other_name = q.name
+            )));
         }
         add(w, p.span(), &p.name, lang)?;
     }
@@ -202,10 +188,11 @@ pub fn rename(w: &Writer, o: Outline, name: &str, lang: Lang) -> Result<Period> 
         rusqlite::params![o.start, o.end, name],
     )?;
     if n == 0 {
-        return Err(Error::NotFound(match lang {
-            Lang::Zh => format!("没有纲要期间 {o}；用 `outline list` 查看已有期间"),
-            Lang::En => format!("there is no outline period {o}; see `outline list`"),
-        }));
+        return Err(Error::NotFound(crate::tr!(
+            lang,
+            "periods.no_such",
+            span = o
+        )));
     }
     // The same name again changes nothing, and so records nothing.
     if old.as_deref() != Some(name) {

@@ -11,7 +11,7 @@ use crate::cli::{emit, emit_json, Ctx, Format};
 use crate::db::{Access, Ledger};
 use crate::import::ledger_sheet::apply::{self, Action, Plan};
 use crate::import::ledger_sheet::{self as sheet, Book, Options};
-use crate::model::{Lang, Word};
+use crate::model::Word;
 use crate::render::{fit, printable};
 use crate::{Error, Result};
 
@@ -33,18 +33,12 @@ fn read(c: &Import, ctx: &Ctx) -> Result<Book> {
             for p in &problems {
                 eprintln!("taizhang: {}", printable(p));
             }
-            Err(Error::Refused(match ctx.lang {
-                Lang::Zh => format!(
-                    "{} 未导入：{} 处问题（见上）；在表中改正，或用 --map / --status-map 说明，然后再导入",
-                    c.file.display(),
-                    problems.len()
-                ),
-                Lang::En => format!(
-                    "{} was not imported: {} problems (listed above); correct them in the workbook or explain them with --map / --status-map, then import it again",
-                    c.file.display(),
-                    problems.len()
-                ),
-            }))
+            Err(Error::Refused(crate::tr!(
+                ctx.lang,
+                "import.sheet.not_imported",
+                file = c.file.display(),
+                count = problems.len()
+            )))
         }
     }
 }
@@ -76,10 +70,7 @@ pub fn preview(c: &Import, path: &Path, ctx: &Ctx, out: &mut dyn Write) -> Resul
         return emit_json(out, &serde_json::json!({ "ledger": book, "plan": plan }));
     }
     print(&book, &plan, ctx, out)?;
-    emit(
-        out,
-        ctx.t("（预览，未写入台账）", "(dry run: nothing was written)"),
-    )
+    emit(out, crate::tr!(ctx.lang, "import.sheet.dry_run"))
 }
 
 pub fn run(c: &Import, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
@@ -100,25 +91,23 @@ pub fn run(c: &Import, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> R
     let doc = done.document.unwrap_or_default();
     emit(
         out,
-        match (ctx.lang, done.already_imported) {
-            (Lang::Zh, true) => format!(
-                "台账《{title}》的这一版本已导入过（文档 #{doc}），未新增或更改任何任务。"
-            ),
-            (Lang::En, true) => format!(
-                "This version of the ledger \"{title}\" was already imported (document #{doc}); nothing was created or changed."
-            ),
-            (Lang::Zh, false) => format!(
-                "已导入台账《{title}》（文档 #{doc}）：新增任务 {} 项，更新 {} 项，未变 {} 项。",
-                done.created.len(),
-                done.updated.len(),
-                done.unchanged
-            ),
-            (Lang::En, false) => format!(
-                "Imported the ledger \"{title}\" as document #{doc}: {} tasks created, {} updated, {} unchanged.",
-                done.created.len(),
-                done.updated.len(),
-                done.unchanged
-            ),
+        if done.already_imported {
+            crate::tr!(
+                ctx.lang,
+                "import.sheet.already_imported",
+                title = title,
+                doc = doc
+            )
+        } else {
+            crate::tr!(
+                ctx.lang,
+                "import.sheet.imported",
+                title = title,
+                doc = doc,
+                created = done.created.len(),
+                updated = done.updated.len(),
+                unchanged = done.unchanged
+            )
         },
     )
 }
@@ -128,13 +117,19 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let unit = book
         .unit
         .as_deref()
-        .map(|u| format!("  {} {}", ctx.t("填报单位", "unit"), printable(u)))
+        .map(|u| {
+            format!(
+                "  {} {}",
+                crate::tr!(ctx.lang, "import.sheet.unit"),
+                printable(u)
+            )
+        })
         .unwrap_or_default();
     emit(
         out,
         format!(
             "{} {}: {}{unit}",
-            ctx.t("台账", "Ledger"),
+            crate::tr!(ctx.lang, "import.sheet.ledger"),
             printable(&book.file),
             printable(&book.title)
         ),
@@ -142,21 +137,16 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     if !book.merges_read {
         emit(
             out,
-            ctx.t(
-                "  注意：此格式不提供合并单元格信息，合并单元格只在左上格有值；需要时另存为 .xlsx",
-                "  note: this format does not say which cells are merged; a merged cell counts for its top-left cell only (save as .xlsx to spread it)",
-            ),
+            format!("  {}", crate::tr!(ctx.lang, "import.sheet.merges_unknown")),
         )?;
     }
     if let Some(doc) = plan.already {
         emit(
             out,
-            match ctx.lang {
-                Lang::Zh => format!("  这一版本已导入过（文档 #{doc}）：导入不会新增或更改任何任务"),
-                Lang::En => format!(
-                    "  this version was already imported (document #{doc}): importing it creates and changes nothing"
-                ),
-            },
+            format!(
+                "  {}",
+                crate::tr!(ctx.lang, "import.sheet.version_imported", doc = doc)
+            ),
         )?;
     }
     for (name, why) in &book.skipped_sheets {
@@ -164,7 +154,7 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             out,
             format!(
                 "  {} {}: {}",
-                ctx.t("跳过工作表", "sheet left out"),
+                crate::tr!(ctx.lang, "import.sheet.sheet_left_out"),
                 printable(name),
                 why
             ),
@@ -187,14 +177,17 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             out,
             format!(
                 "\n{} {}  {} {rows}  {} {}",
-                ctx.t("工作表", "Sheet"),
+                crate::tr!(ctx.lang, "import.sheet.sheet"),
                 printable(&s.name),
-                ctx.t("表头行", "header row"),
-                ctx.t("计划年度", "plan year"),
+                crate::tr!(ctx.lang, "import.sheet.header_row"),
+                crate::tr!(ctx.lang, "import.sheet.plan_year"),
                 s.year
             ),
         )?;
-        emit(out, format!("  {}", ctx.t("列映射：", "Mapping:")))?;
+        emit(
+            out,
+            format!("  {}", crate::tr!(ctx.lang, "import.sheet.mapping")),
+        )?;
         for col in &s.columns {
             if col.header.is_empty() && col.target.is_none() {
                 continue;
@@ -207,11 +200,9 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 (Some(t), true) => format!(
                     "{} {}",
                     t.name(),
-                    ctx.t("（重复，不导入）", "(duplicate, left out)")
+                    crate::tr!(ctx.lang, "import.sheet.duplicate_column")
                 ),
-                (None, _) => ctx
-                    .t("（未识别，不导入）", "(not recognised, left out)")
-                    .into(),
+                (None, _) => crate::tr!(ctx.lang, "import.sheet.unknown_column"),
             };
             emit(
                 out,
@@ -221,14 +212,14 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         if !s.sections.is_empty() {
             emit(
                 out,
-                format!("  {}", ctx.t("分部（领域）：", "Sections (areas):")),
+                format!("  {}", crate::tr!(ctx.lang, "import.sheet.sections")),
             )?;
             for sec in &s.sections {
                 emit(
                     out,
                     format!(
                         "    {} {:>3}  {} ({})",
-                        ctx.t("行", "row"),
+                        crate::tr!(ctx.lang, "import.sheet.row"),
                         sec.row,
                         fit(&printable(&sec.title), 50),
                         sec.tasks
@@ -236,13 +227,22 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 )?;
             }
         }
-        emit(out, format!("  {}", ctx.t("任务：", "Tasks:")))?;
+        emit(
+            out,
+            format!("  {}", crate::tr!(ctx.lang, "import.sheet.tasks")),
+        )?;
         for (ri, r) in s.rows.iter().enumerate() {
             let action = actions.get(&(si, ri)).copied();
             let tag = match action {
-                Some(Action::Create) => ctx.t("新增", "new").to_string(),
-                Some(Action::Update { task, .. }) => format!("{} #{task}", ctx.t("更新", "update")),
-                Some(Action::Unchanged { task }) => format!("{} #{task}", ctx.t("未变", "same")),
+                Some(Action::Create) => crate::tr!(ctx.lang, "import.sheet.action_new"),
+                Some(Action::Update { task, .. }) => format!(
+                    "{} #{task}",
+                    crate::tr!(ctx.lang, "import.sheet.action_update")
+                ),
+                Some(Action::Unchanged { task }) => format!(
+                    "{} #{task}",
+                    crate::tr!(ctx.lang, "import.sheet.action_same")
+                ),
                 None => "-".into(),
             };
             let mut depth = 0;
@@ -252,7 +252,7 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 p = s.rows.get(i).and_then(|x| x.parent);
             }
             let due = match (r.continuous, r.deadline) {
-                (true, _) => ctx.t("长期", "continuous").to_string(),
+                (true, _) => crate::tr!(ctx.lang, "import.sheet.continuous"),
                 (false, Some(d)) => d.to_string(),
                 (false, None) => "-".into(),
             };
@@ -270,7 +270,7 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
                 out,
                 format!(
                     "    {} {:>3} {}{} [{tag}] {} | {} | {}{co} | {due}{words} | {}",
-                    ctx.t("行", "row"),
+                    crate::tr!(ctx.lang, "import.sheet.row"),
                     r.row,
                     "  ".repeat(depth),
                     printable(&apply::key(s, r)),
@@ -290,24 +290,28 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
             if let Some(w) = &r.status_word {
                 extra.push(format!(
                     "{} {}",
-                    ctx.t("状态原文", "status word"),
+                    crate::tr!(ctx.lang, "import.sheet.status_word"),
                     printable(w)
                 ));
             }
             if let Some(p) = &r.person {
-                extra.push(format!("{} {}", ctx.t("责任人", "person"), printable(p)));
+                extra.push(format!(
+                    "{} {}",
+                    crate::tr!(ctx.lang, "import.sheet.person"),
+                    printable(p)
+                ));
             }
             if let Some(e) = &r.evidence {
                 extra.push(format!(
                     "{} {}",
-                    ctx.t("佐证材料", "evidence"),
+                    crate::tr!(ctx.lang, "import.sheet.evidence"),
                     fit(&printable(e), 30)
                 ));
             }
             if let Some(n) = &r.progress_note {
                 extra.push(format!(
                     "{} {}",
-                    ctx.t("进展", "progress"),
+                    crate::tr!(ctx.lang, "import.sheet.progress"),
                     fit(&printable(n), 30)
                 ));
             }
@@ -333,12 +337,17 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         if !s.skipped.is_empty() {
             emit(
                 out,
-                format!("  {}", ctx.t("未读取的行：", "Rows not read:")),
+                format!("  {}", crate::tr!(ctx.lang, "import.sheet.rows_not_read")),
             )?;
             for (row, why) in &s.skipped {
                 emit(
                     out,
-                    format!("    {} {:>3}: {}", ctx.t("行", "row"), row, printable(why)),
+                    format!(
+                        "    {} {:>3}: {}",
+                        crate::tr!(ctx.lang, "import.sheet.row"),
+                        row,
+                        printable(why)
+                    ),
                 )?;
             }
         }
@@ -353,25 +362,16 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
         out,
         format!(
             "\n{}: {total} ({}); {}: {}",
-            ctx.t("合计", "Total"),
+            crate::tr!(ctx.lang, "import.sheet.total"),
             kinds.join(", "),
-            ctx.t("状态", "status"),
+            crate::tr!(ctx.lang, "import.sheet.status"),
             statuses.join(", ")
         ),
     )?;
     if !plan.missing.is_empty() {
         emit(
             out,
-            match ctx.lang {
-                Lang::Zh => format!(
-                    "此前版本中的 {} 项任务不在本版本中，保持不变（如已撤销，用 update --status cancelled --note 原因）：",
-                    plan.missing.len()
-                ),
-                Lang::En => format!(
-                    "{} tasks of earlier versions are not in this version and are left as they are (cancel them with update --status cancelled --note REASON if they were dropped):",
-                    plan.missing.len()
-                ),
-            },
+            crate::tr!(ctx.lang, "import.sheet.missing", count = plan.missing.len()),
         )?;
         for (id, r) in &plan.missing {
             emit(out, format!("  #{id} {}", printable(r)))?;
@@ -382,11 +382,12 @@ fn print(book: &Book, plan: &Plan, ctx: &Ctx, out: &mut dyn Write) -> Result<()>
     let same = plan.count(|a| matches!(a, Action::Unchanged { .. }));
     emit(
         out,
-        match ctx.lang {
-            Lang::Zh => format!("导入将新增 {created} 项，更新 {updated} 项，{same} 项不变"),
-            Lang::En => {
-                format!("Import would create {created}, update {updated}, leave {same} unchanged")
-            }
-        },
+        crate::tr!(
+            ctx.lang,
+            "import.sheet.would_import",
+            created = created,
+            updated = updated,
+            same = same
+        ),
     )
 }

@@ -144,25 +144,18 @@ fn unreadable(path: &Path, e: &calamine::Error, lang: Lang) -> Error {
             | calamine::Error::Ods(calamine::OdsError::Password)
     );
     if password {
-        return Error::Refused(format!(
-            "{}: {}",
-            path.display(),
-            lang.pick(
-                "工作簿设有打开密码（password-protected）；请在 Excel 或 WPS 中打开，撤销密码保护（文件 → 信息 → 保护工作簿）后保存，再导入",
-                "the workbook is password-protected; open it in Excel or WPS, remove the password (文件 → 信息 → 保护工作簿 / 撤销密码保护) and save it, then import it again"
-            )
+        return Error::Refused(crate::tr!(
+            lang,
+            "import.sheet.password",
+            path = path.display()
         ));
     }
-    Error::Refused(match lang {
-        Lang::Zh => format!(
-            "{}：无法作为工作簿读取（{e}）；请在 Excel 或 WPS 中打开并另存为 .xlsx，再导入",
-            path.display()
-        ),
-        Lang::En => format!(
-            "{}: cannot read it as a workbook ({e}); open it in Excel or WPS and save it again as .xlsx, then import it again",
-            path.display()
-        ),
-    })
+    Error::Refused(crate::tr!(
+        lang,
+        "import.sheet.unreadable",
+        path = path.display(),
+        error = e
+    ))
 }
 
 /// Reads every sheet of a workbook, or the one table of a CSV file.
@@ -246,18 +239,13 @@ fn load_csv(path: &Path, lang: Lang) -> Result<Vec<Grid>> {
     let mut rows = Vec::new();
     for (i, rec) in rd.records().enumerate() {
         let rec = rec.map_err(|e| {
-            Error::Refused(match lang {
-                Lang::Zh => format!(
-                    "{}：第 {} 行不是可读的 CSV 行（{e}）；请重新另存为 CSV（UTF-8 或 GBK）",
-                    path.display(),
-                    i + 1
-                ),
-                Lang::En => format!(
-                    "{}: line {}: not a readable CSV row ({e}); save the sheet again as CSV (UTF-8 or GBK)",
-                    path.display(),
-                    i + 1
-                ),
-            })
+            Error::Refused(crate::tr!(
+                lang,
+                "import.sheet.bad_csv_row",
+                path = path.display(),
+                line = i + 1,
+                error = e
+            ))
         })?;
         rows.push(
             rec.iter()

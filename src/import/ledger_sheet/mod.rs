@@ -131,13 +131,10 @@ fn year_in(text: &str) -> Option<i32> {
 pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec<String>>> {
     let lang = opts.lang;
     let format = Format::of(path).ok_or_else(|| {
-        Error::Refused(format!(
-            "{}: {}",
-            path.display(),
-            lang.pick(
-                "不是工作簿或 CSV 文件（.xlsx、.xls、.ods、.csv）",
-                "not a workbook or CSV file (.xlsx, .xls, .ods, .csv)"
-            )
+        Error::Refused(crate::tr!(
+            lang,
+            "import.sheet.not_a_workbook",
+            path = path.display()
         ))
     })?;
     let grids = grid::load(path, format, lang)?;
@@ -148,27 +145,21 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
     if let Some(want) = &opts.sheet {
         if !grids.iter().any(|g| &g.name == want) {
             let names: Vec<&str> = grids.iter().map(|g| g.name.as_str()).collect();
-            return Err(Error::NotFound(match lang {
-                Lang::Zh => format!(
-                    "{file} 中没有名为「{want}」的工作表；现有工作表：{}",
-                    names.join("、")
-                ),
-                Lang::En => format!(
-                    "{file} has no sheet named '{want}'; its sheets are {}",
-                    names.join(", ")
-                ),
-            }));
+            return Err(Error::NotFound(crate::tr!(
+                lang,
+                "import.sheet.no_such_sheet",
+                file = file,
+                want = want,
+                names = names.join(if lang == Lang::Zh { "、" } else { ", " })
+            )));
         }
     }
     if is_own_export(&grids) {
-        return Err(Error::Refused(match lang {
-            Lang::Zh => format!(
-                "{file} 是 taizhang 导出的台账（汇总表为证），不是审核表（not a review sheet），也不是单位自己的台账；合并台账请用 export --format jsonl 导出后导入该文件"
-            ),
-            Lang::En => format!(
-                "{file} is an export of a taizhang ledger (its 汇总 sheet says so), not a review sheet or an office's ledger; to merge ledgers use `export --format jsonl` and import that file"
-            ),
-        }));
+        return Err(Error::Refused(crate::tr!(
+            lang,
+            "import.sheet.own_export",
+            file = file
+        )));
     }
     let mut problems = Vec::new();
     let mut sheets = Vec::new();
@@ -182,28 +173,17 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
             continue;
         }
         if g.rows.iter().all(|r| r.iter().all(|c| c.text.is_empty())) {
-            skipped_sheets.push((g.name.clone(), lang.pick("空表", "empty").to_string()));
+            skipped_sheets.push((g.name.clone(), crate::tr!(lang, "import.sheet.empty")));
             continue;
         }
         let Some(h) = columns::find(g, &opts.map) else {
             // A sheet of notes beside the ledger is left out; a ledger with no header at all
             // is refused below.
-            skipped_sheets.push((
-                g.name.clone(),
-                lang.pick("找不到可识别的表头", "no recognisable header")
-                    .to_string(),
-            ));
+            skipped_sheets.push((g.name.clone(), crate::tr!(lang, "import.sheet.no_header")));
             continue;
         };
         if g.hidden && opts.sheet.is_none() {
-            skipped_sheets.push((
-                g.name.clone(),
-                lang.pick(
-                    "隐藏的工作表（用 --sheet 指定可导入）",
-                    "hidden sheet (name it with --sheet)",
-                )
-                .to_string(),
-            ));
+            skipped_sheets.push((g.name.clone(), crate::tr!(lang, "import.sheet.hidden")));
             continue;
         }
         let has_text = h
@@ -211,18 +191,12 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
             .iter()
             .any(|c| matches!(c.target, Some(Target::Title | Target::Problem)));
         if !has_text {
-            problems.push(match lang {
-                Lang::Zh => format!(
-                    "工作表 {} 第 {} 行：表头中没有任务内容列（任务内容/工作任务/问题描述/存在问题）；用 --map 列名=title 指定",
-                    g.name,
-                    h.first + 1
-                ),
-                Lang::En => format!(
-                    "sheet {} row {}: no column of task text (任务内容/工作任务/问题描述/存在问题) in the header; name it with --map 列名=title",
-                    g.name,
-                    h.first + 1
-                ),
-            });
+            problems.push(crate::tr!(
+                lang,
+                "import.sheet.no_text_column",
+                sheet = g.name,
+                row = h.first + 1
+            ));
             continue;
         }
         // Rows above the header: the title (one text across the row) and a 填报单位 row.
@@ -264,10 +238,13 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
         }
         let read = rows::read(g, &h, year, &opts.status_map, lang);
         for (row, why) in &read.problems {
-            problems.push(match lang {
-                Lang::Zh => format!("工作表 {} 第 {row} 行：{why}", g.name),
-                Lang::En => format!("sheet {} row {row}: {why}", g.name),
-            });
+            problems.push(crate::tr!(
+                lang,
+                "import.sheet.row_problem",
+                sheet = g.name,
+                row = row,
+                why = why
+            ));
         }
         canonical(&mut text, g);
         sheets.push(Sheet {
@@ -285,14 +262,11 @@ pub fn read(path: &Path, opts: &Options) -> Result<std::result::Result<Book, Vec
             .first()
             .map(|(n, _)| n.clone())
             .unwrap_or_default();
-        problems.push(match lang {
-            Lang::Zh => format!(
-                "工作表 {first} 第 1 行：前 20 行中找不到可识别的表头（序号、任务内容、牵头单位、完成时限 等）；用 --map 列名=field 指定各列，或确认文件是台账"
-            ),
-            Lang::En => format!(
-                "sheet {first} row 1: no recognisable header in the first 20 rows (looked for 序号, 任务内容, 牵头单位, 完成时限 …); name the columns with --map 列名=field, or check the file is the ledger"
-            ),
-        });
+        problems.push(crate::tr!(
+            lang,
+            "import.sheet.no_header_anywhere",
+            sheet = first
+        ));
     }
     if !problems.is_empty() {
         return Ok(Err(problems));

@@ -226,10 +226,8 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap, lang: Lang)
         }
         if let Some(t) = section_text(g, r, h) {
             if footer(&t) {
-                out.skipped.push((
-                    n,
-                    format!("{}「{}」", lang.pick("页脚", "footer"), short(&t)),
-                ));
+                out.skipped
+                    .push((n, crate::tr!(lang, "import.sheet.footer", text = short(&t))));
                 continue;
             }
             let (marker, rest) = split_marker(&t);
@@ -252,13 +250,8 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap, lang: Lang)
                 .filter(|t| !t.is_empty())
                 .collect();
             let reason = match any.first() {
-                Some(t) if footer(t) => format!("{}「{}」", lang.pick("页脚", "footer"), short(t)),
-                _ => lang
-                    .pick(
-                        "没有任务内容（任务内容一栏为空）",
-                        "no task text (任务内容 is empty)",
-                    )
-                    .to_string(),
+                Some(t) if footer(t) => crate::tr!(lang, "import.sheet.footer", text = short(t)),
+                _ => crate::tr!(lang, "import.sheet.no_task_text"),
             };
             out.skipped.push((n, reason));
             continue;
@@ -321,18 +314,12 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap, lang: Lang)
                     }
                     Err(_) => out.problems.push((
                         n,
-                        match lang {
-                            Lang::Zh => format!(
-                                "{} 列的完成时限「{}」不是可识别的日期；请写成 2025-06-30、2025年6月底前、长期坚持 等（与 taizhang add --deadline 相同的写法）",
-                                super::columns::letter(c),
-                                short(&text)
-                            ),
-                            Lang::En => format!(
-                                "the deadline「{}」in column {} cannot be read as a date; write it as 2025-06-30, 2025年6月底前, 长期坚持 … (the forms `taizhang add --deadline` takes)",
-                                short(&text),
-                                super::columns::letter(c)
-                            ),
-                        },
+                        crate::tr!(
+                            lang,
+                            "import.sheet.bad_deadline",
+                            column = super::columns::letter(c),
+                            text = short(&text)
+                        ),
                     )),
                 }
             }
@@ -442,14 +429,12 @@ pub fn read(g: &Grid, h: &Header, year: i32, status_map: &StatusMap, lang: Lang)
 
 fn unknown_status(word: &str, column: &str, lang: Lang) -> String {
     let w = short(word);
-    match lang {
-        Lang::Zh => format!(
-            "{column}一栏的状态词「{w}」无法识别；用 --status-map {w}=doing 说明它的含义（todo、doing、blocked、done、verified）"
-        ),
-        Lang::En => format!(
-            "unknown status word「{w}」in {column}; map it with --status-map {w}=doing (todo, doing, blocked, done, verified)"
-        ),
-    }
+    crate::tr!(
+        lang,
+        "import.sheet.unknown_status",
+        column = column,
+        word = w
+    )
 }
 
 /// A section row's chapter number and its text without it: "一、深化改革" → ("一", "深化改革").
