@@ -554,7 +554,7 @@ impl Cell {
     pub fn text(self, r: &Row, lang: Lang) -> String {
         match self {
             Cell::No => r.no.to_string(),
-            Cell::Overdue => yes(r.overdue, lang).to_string(),
+            Cell::Overdue => yes(r.overdue, lang),
             Cell::LatestNote => r.latest_note.clone().unwrap_or_default(),
             Cell::Extension => r
                 .pending_extension
@@ -633,11 +633,11 @@ pub fn completed_day(r: &Row) -> Option<NaiveDate> {
 }
 
 /// "是" or "" (zh), "yes" or "" (en).
-pub fn yes(b: bool, lang: Lang) -> &'static str {
-    match (b, lang) {
-        (true, Lang::Zh) => "是",
-        (true, Lang::En) => "yes",
-        (false, _) => "",
+pub fn yes(b: bool, lang: Lang) -> String {
+    if b {
+        crate::tr!(lang, "export.yes")
+    } else {
+        String::new()
     }
 }
 
