@@ -42,7 +42,7 @@ impl Config {
     pub fn run(&self, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Write) -> Result<()> {
         let key = self.key.meta_key();
         if let Some(v) = &self.value {
-            let v = checked_name(v, ctx)?;
+            let v = checked_name(v)?;
             ledger.write(&ctx.meta, |w| settings::set(w, key, &v))?;
         }
         let value = ledger.read(|c| settings::get(c, key))?;
@@ -50,30 +50,17 @@ impl Config {
             Format::Json => emit_json(out, &serde_json::json!({ "key": key, "value": value })),
             _ => match value {
                 Some(v) => emit(out, crate::render::printable(&v)),
-                None => emit(
-                    out,
-                    format!(
-                        "{} {key} {}",
-                        ctx.t("未设置；用 config", "not set; set it with config"),
-                        ctx.t("VALUE 设置", "VALUE")
-                    ),
-                ),
+                None => emit(out, crate::tr!(ctx.lang, "config.not_set", key = key)),
             },
         }
     }
 }
 
 /// A ledger name as stored: trimmed, on one line, since it is printed in titles and headers.
-pub fn checked_name(v: &str, ctx: &Ctx) -> Result<String> {
+pub fn checked_name(v: &str) -> Result<String> {
     let v = v.trim();
     if v.chars().any(char::is_control) {
-        return Err(Error::Usage(
-            ctx.t(
-                "台账名称不能含换行或控制字符；请写成一行，如 常州市天宁区",
-                "the ledger name cannot hold line breaks or control characters; give one line, e.g. 常州市天宁区",
-            )
-            .into(),
-        ));
+        return Err(Error::usage(crate::msg!("config.name_not_one_line")));
     }
     Ok(v.to_string())
 }

@@ -71,24 +71,24 @@ fn print_periods(list: &[periods::PeriodChange], ctx: &Ctx, out: &mut dyn Write)
     if list.is_empty() {
         return Ok(());
     }
-    emit(out, ctx.t("纲要期间变更：", "Outline period changes:"))?;
+    emit(out, crate::tr!(ctx.lang, "history.period_changes"))?;
     for p in list {
         let what = match p.field.as_str() {
-            "added" => format!(
-                "{} {}",
-                ctx.t("添加", "added"),
-                printable(p.new.as_deref().unwrap_or_default())
+            "added" => crate::tr!(
+                ctx.lang,
+                "history.period_added",
+                period = printable(p.new.as_deref().unwrap_or_default())
             ),
-            "removed" => format!(
-                "{} {}",
-                ctx.t("移除", "removed"),
-                printable(p.old.as_deref().unwrap_or_default())
+            "removed" => crate::tr!(
+                ctx.lang,
+                "history.period_removed",
+                period = printable(p.old.as_deref().unwrap_or_default())
             ),
-            _ => format!(
-                "{} {} → {}",
-                ctx.t("更名", "renamed"),
-                printable(p.old.as_deref().unwrap_or_default()),
-                printable(p.new.as_deref().unwrap_or_default())
+            _ => crate::tr!(
+                ctx.lang,
+                "history.period_renamed",
+                old = printable(p.old.as_deref().unwrap_or_default()),
+                new = printable(p.new.as_deref().unwrap_or_default())
             ),
         };
         emit(

@@ -31,7 +31,7 @@ impl Init {
             ledger.write(&ctx.meta, |w| crate::db::set_outline(w, o))?;
         }
         if let Some(n) = &self.name {
-            let n = super::config::checked_name(n, ctx)?;
+            let n = super::config::checked_name(n)?;
             ledger.write(&ctx.meta, |w| {
                 crate::db::settings::set(w, crate::db::settings::NAME, &n)
             })?;

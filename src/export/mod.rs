@@ -456,15 +456,11 @@ impl Header {
     /// "常州市天宁区2025年度法治政府建设任务完成情况".
     pub fn title(&self, lang: Lang) -> String {
         let name = self.name.as_deref().unwrap_or_default();
-        match lang {
-            Lang::Zh => format!("{name}{}年度法治政府建设任务完成情况", self.year),
-            Lang::En if name.is_empty() => {
-                format!("Rule-of-law government tasks: status for {}", self.year)
-            }
-            Lang::En => format!(
-                "{name}: rule-of-law government tasks, status for {}",
-                self.year
-            ),
+        // English leads with "name: " only when there is a name; Chinese glues the name on.
+        if name.is_empty() {
+            crate::tr!(lang, "export.title", year = self.year)
+        } else {
+            crate::tr!(lang, "export.title_of_unit", name = name, year = self.year)
         }
     }
 }
@@ -558,14 +554,18 @@ impl Cell {
     pub fn text(self, r: &Row, lang: Lang) -> String {
         match self {
             Cell::No => r.no.to_string(),
-            Cell::Overdue => yes(r.overdue, lang).to_string(),
+            Cell::Overdue => yes(r.overdue, lang),
             Cell::LatestNote => r.latest_note.clone().unwrap_or_default(),
             Cell::Extension => r
                 .pending_extension
                 .as_ref()
-                .map(|p| match lang {
-                    Lang::Zh => format!("待审批：至 {}（{}）", p.to, p.reason),
-                    Lang::En => format!("pending: to {} ({})", p.to, p.reason),
+                .map(|p| {
+                    crate::tr!(
+                        lang,
+                        "export.pending_extension",
+                        to = p.to,
+                        reason = p.reason
+                    )
                 })
                 .unwrap_or_default(),
             Cell::Evidence => r
@@ -589,7 +589,7 @@ impl Cell {
                 Column::Person => r.person.clone().unwrap_or_default(),
                 Column::Deadline => deadline_text(r, lang),
                 Column::DeadlineText => r.deadline_text.clone().unwrap_or_default(),
-                Column::Status => r.status.shown(r.kind, lang).to_string(),
+                Column::Status => r.status.shown(r.kind, lang),
                 Column::Progress => format!("{}%", r.progress),
                 Column::Year => r.year.to_string(),
                 Column::CompletedAt => r
@@ -633,11 +633,11 @@ pub fn completed_day(r: &Row) -> Option<NaiveDate> {
 }
 
 /// "是" or "" (zh), "yes" or "" (en).
-pub fn yes(b: bool, lang: Lang) -> &'static str {
-    match (b, lang) {
-        (true, Lang::Zh) => "是",
-        (true, Lang::En) => "yes",
-        (false, _) => "",
+pub fn yes(b: bool, lang: Lang) -> String {
+    if b {
+        crate::tr!(lang, "export.yes")
+    } else {
+        String::new()
     }
 }
 

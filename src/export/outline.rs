@@ -352,69 +352,65 @@ pub struct EvalPage<'a> {
 
 /// The fixed words of the evaluation page.
 pub struct EvalLabels {
-    pub html_lang: &'static str,
-    pub sep: &'static str,
+    pub html_lang: String,
+    pub sep: String,
     /// 填报单位: the unit the ledger belongs to.
-    pub unit: &'static str,
-    pub outline: &'static str,
-    pub closing: &'static str,
-    pub as_of: &'static str,
-    pub generated: &'static str,
-    pub by_year: &'static str,
-    pub by_area: &'static str,
-    pub by_owner: &'static str,
-    pub year: &'static str,
-    pub area: &'static str,
-    pub owner: &'static str,
-    pub total: &'static str,
-    pub cols: [&'static str; 6],
-    pub shortcomings: &'static str,
-    pub none: &'static str,
-    pub carried: &'static str,
-    pub history: &'static str,
+    pub unit: String,
+    pub outline: String,
+    pub closing: String,
+    pub as_of: String,
+    pub generated: String,
+    pub by_year: String,
+    pub by_area: String,
+    pub by_owner: String,
+    pub year: String,
+    pub area: String,
+    pub owner: String,
+    pub total: String,
+    pub cols: [String; 6],
+    pub shortcomings: String,
+    pub none: String,
+    pub carried: String,
+    pub history: String,
 }
 
 impl EvalLabels {
     fn new(lang: Lang, outline_areas: bool) -> EvalLabels {
-        let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
         EvalLabels {
-            html_lang: t("zh-CN", "en"),
-            sep: t("：", ": "),
-            unit: t("填报单位", "Unit"),
-            outline: t("纲要期间", "Outline period"),
-            closing: t("收官之年", "closing year"),
-            as_of: t("统计截至", "As of"),
-            generated: t("生成时间", "Generated"),
-            by_year: t("分年度完成情况", "By year"),
+            html_lang: crate::tr!(lang, "export.evaluation.html_lang"),
+            sep: crate::tr!(lang, "export.evaluation.sep"),
+            unit: crate::tr!(lang, "export.evaluation.unit"),
+            outline: crate::tr!(lang, "export.evaluation.outline"),
+            closing: crate::tr!(lang, "export.evaluation.closing"),
+            as_of: crate::tr!(lang, "export.evaluation.as_of"),
+            generated: crate::tr!(lang, "export.evaluation.generated"),
+            by_year: crate::tr!(lang, "export.evaluation.by_year"),
             by_area: if outline_areas {
-                t("分纲要领域", "By outline area")
+                crate::tr!(lang, "export.evaluation.by_outline_area")
             } else {
-                t("分领域", "By area")
+                crate::tr!(lang, "export.evaluation.by_area")
             },
-            by_owner: t("分牵头单位", "By unit"),
-            year: t("年度", "Year"),
+            by_owner: crate::tr!(lang, "export.evaluation.by_owner"),
+            year: crate::tr!(lang, "export.evaluation.year"),
             area: if outline_areas {
-                t("纲要领域", "Outline area")
+                crate::tr!(lang, "export.evaluation.outline_area")
             } else {
-                t("领域", "Area")
+                crate::tr!(lang, "export.evaluation.area")
             },
-            owner: t("牵头单位", "Unit"),
-            total: t("合计", "Total"),
+            owner: crate::tr!(lang, "export.evaluation.owner"),
+            total: crate::tr!(lang, "export.evaluation.total"),
             cols: [
-                t("承诺事项", "Committed"),
-                t("已完成", "Done"),
-                t("已验收", "Verified"),
-                t("已取消", "Cancelled"),
-                t("已结转", "Carried over"),
-                t("仍未完成", "Still open"),
+                crate::tr!(lang, "export.evaluation.committed"),
+                crate::tr!(lang, "export.evaluation.done"),
+                crate::tr!(lang, "export.evaluation.verified"),
+                crate::tr!(lang, "export.evaluation.cancelled"),
+                crate::tr!(lang, "export.evaluation.carried_over"),
+                crate::tr!(lang, "export.evaluation.still_open"),
             ],
-            shortcomings: t(
-                "各年度短板及整改情况",
-                "Shortcomings of each year and what closed them",
-            ),
-            none: t("无", "none"),
-            carried: t("结转事项", "Carried-over items"),
-            history: t("变更记录", "History"),
+            shortcomings: crate::tr!(lang, "export.evaluation.shortcomings"),
+            none: crate::tr!(lang, "export.evaluation.none"),
+            carried: crate::tr!(lang, "export.evaluation.carried"),
+            history: crate::tr!(lang, "export.evaluation.history"),
         }
     }
 }
@@ -444,18 +440,29 @@ impl<'a> EvalPage<'a> {
     pub fn new(e: &'a Evaluation, lang: Lang) -> EvalPage<'a> {
         let h = &e.header;
         let unit = h.unit.clone().unwrap_or_default();
-        let title = match lang {
-            Lang::Zh => format!("{unit}{}（{}）收官评估", h.name, h.outline),
-            Lang::En if unit.is_empty() => {
-                format!("Closing evaluation: {} ({})", h.name, h.outline)
-            }
-            Lang::En => format!("Closing evaluation: {unit}, {} ({})", h.name, h.outline),
+        // English names the unit after "Closing evaluation: " only when there is one.
+        let title = if unit.is_empty() {
+            crate::tr!(
+                lang,
+                "export.evaluation.title",
+                name = h.name,
+                outline = h.outline
+            )
+        } else {
+            crate::tr!(
+                lang,
+                "export.evaluation.title_of_unit",
+                unit = unit,
+                name = h.name,
+                outline = h.outline
+            )
         };
         let yes_no = |b: bool| {
-            lang.pick(
-                if b { "已整改" } else { "未整改" },
-                if b { "closed" } else { "open" },
-            )
+            if b {
+                crate::tr!(lang, "export.evaluation.closed")
+            } else {
+                crate::tr!(lang, "export.evaluation.open")
+            }
         };
         let shortcomings = e
             .shortcomings
@@ -466,11 +473,12 @@ impl<'a> EvalPage<'a> {
                 title: s.title.clone(),
                 status: s.status.label(lang).to_string(),
                 addressed_by: if s.addressed_by.is_empty() {
-                    lang.pick("（无）", "(nothing)").to_string()
+                    crate::tr!(lang, "export.evaluation.nothing")
                 } else {
-                    s.addressed_by.join(lang.pick("、", ", "))
+                    s.addressed_by
+                        .join(&crate::tr!(lang, "export.evaluation.list_separator"))
                 },
-                closed: yes_no(s.closed).to_string(),
+                closed: yes_no(s.closed),
                 recurs: s
                     .recurs
                     .iter()
@@ -484,10 +492,7 @@ impl<'a> EvalPage<'a> {
             .map(|c| CarriedRow {
                 label: c.label.clone(),
                 title: c.title.clone(),
-                moved: match lang {
-                    Lang::Zh => format!("{}年 → {}年", c.from, c.to),
-                    Lang::En => format!("{} → {}", c.from, c.to),
-                },
+                moved: crate::tr!(lang, "export.evaluation.moved", from = c.from, to = c.to),
                 status: c.status.label(lang).to_string(),
                 history: c
                     .history
@@ -503,15 +508,13 @@ impl<'a> EvalPage<'a> {
                         if r.field == "created" {
                             return format!("{day} {}", crate::render::field_label(&r.field, lang));
                         }
-                        let colon = match lang {
-                            Lang::Zh => "：",
-                            Lang::En => ": ",
-                        };
-                        let mut s = format!(
-                            "{day} {}{colon}{} → {}",
-                            crate::render::field_label(&r.field, lang),
-                            v(&r.old),
-                            v(&r.new)
+                        let mut s = crate::tr!(
+                            lang,
+                            "export.evaluation.change",
+                            day = day,
+                            field = crate::render::field_label(&r.field, lang),
+                            old = v(&r.old),
+                            new = v(&r.new)
                         );
                         if let Some(n) = &r.note {
                             s.push_str(&format!("（{n}）"));
@@ -570,16 +573,17 @@ pub fn workbook(e: &Evaluation, lang: Lang) -> Result<rust_xlsxwriter::Workbook>
     let bold = rust_xlsxwriter::Format::new().set_bold();
     {
         let ws = wb.add_worksheet();
-        ws.set_name(lang.pick("完成情况", "Figures")).map_err(err)?;
+        ws.set_name(crate::tr!(lang, "export.evaluation.sheet_figures"))
+            .map_err(err)?;
         ws.write_string_with_format(0, 0, &p.title, &bold)
             .map_err(err)?;
         ws.write_string(1, 0, format!("{}{}{}", p.l.as_of, p.l.sep, e.header.as_of))
             .map_err(err)?;
         let mut row = 3u32;
         let tables: [(&str, &str, Vec<&Line>); 3] = [
-            (p.l.by_year, p.l.year, e.years.iter().collect()),
-            (p.l.by_area, p.l.area, e.areas.iter().collect()),
-            (p.l.by_owner, p.l.owner, e.owners.iter().collect()),
+            (&p.l.by_year, &p.l.year, e.years.iter().collect()),
+            (&p.l.by_area, &p.l.area, e.areas.iter().collect()),
+            (&p.l.by_owner, &p.l.owner, e.owners.iter().collect()),
         ];
         for (heading, first, lines) in tables {
             ws.write_string_with_format(row, 0, heading, &bold)
@@ -588,7 +592,7 @@ pub fn workbook(e: &Evaluation, lang: Lang) -> Result<rust_xlsxwriter::Workbook>
             ws.write_string_with_format(row, 0, first, &bold)
                 .map_err(err)?;
             for (i, c) in p.l.cols.iter().enumerate() {
-                ws.write_string_with_format(row, i as u16 + 1, *c, &bold)
+                ws.write_string_with_format(row, i as u16 + 1, c, &bold)
                     .map_err(err)?;
             }
             row += 1;
@@ -615,18 +619,18 @@ pub fn workbook(e: &Evaluation, lang: Lang) -> Result<rust_xlsxwriter::Workbook>
     }
     {
         let ws = wb.add_worksheet();
-        ws.set_name(lang.pick("短板整改", "Shortcomings"))
+        ws.set_name(crate::tr!(lang, "export.evaluation.sheet_shortcomings"))
             .map_err(err)?;
         let head = [
-            p.l.year,
-            lang.pick("编号", "Ref"),
-            lang.pick("短板", "Shortcoming"),
-            lang.pick("状态", "Status"),
-            lang.pick("整改措施", "Addressed by"),
-            lang.pick("整改情况", "Closed"),
+            p.l.year.clone(),
+            crate::tr!(lang, "export.evaluation.col_ref"),
+            crate::tr!(lang, "export.evaluation.col_shortcoming"),
+            crate::tr!(lang, "export.evaluation.col_status"),
+            crate::tr!(lang, "export.evaluation.col_addressed_by"),
+            crate::tr!(lang, "export.evaluation.col_closed"),
         ];
         for (i, h) in head.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &bold)
+            ws.write_string_with_format(0, i as u16, h, &bold)
                 .map_err(err)?;
         }
         for (r, s) in p.shortcomings.iter().enumerate() {
@@ -642,17 +646,17 @@ pub fn workbook(e: &Evaluation, lang: Lang) -> Result<rust_xlsxwriter::Workbook>
     }
     {
         let ws = wb.add_worksheet();
-        ws.set_name(lang.pick("结转事项", "Carried over"))
+        ws.set_name(crate::tr!(lang, "export.evaluation.sheet_carried"))
             .map_err(err)?;
         let head = [
-            lang.pick("编号", "Ref"),
-            lang.pick("任务", "Title"),
-            lang.pick("结转", "Carried"),
-            lang.pick("状态", "Status"),
-            p.l.history,
+            crate::tr!(lang, "export.evaluation.col_ref"),
+            crate::tr!(lang, "export.evaluation.col_title"),
+            crate::tr!(lang, "export.evaluation.col_carried"),
+            crate::tr!(lang, "export.evaluation.col_status"),
+            p.l.history.clone(),
         ];
         for (i, h) in head.iter().enumerate() {
-            ws.write_string_with_format(0, i as u16, *h, &bold)
+            ws.write_string_with_format(0, i as u16, h, &bold)
                 .map_err(err)?;
         }
         for (r, c) in p.carried.iter().enumerate() {
@@ -672,14 +676,19 @@ pub fn workbook(e: &Evaluation, lang: Lang) -> Result<rust_xlsxwriter::Workbook>
 /// How a repeated shortcoming is flagged: 重复出现 with the earlier year and item, and
 /// whether that earlier item had been closed off. The year export uses the same words.
 pub fn recurrence_text(year: i32, label: &str, closed: bool, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!(
-            "重复出现：{year}年 {label}（{}）",
-            if closed { "已整改" } else { "未整改" }
-        ),
-        Lang::En => format!(
-            "recurring: {year} {label} ({})",
-            if closed { "closed" } else { "not closed" }
-        ),
+    if closed {
+        crate::tr!(
+            lang,
+            "export.evaluation.recurs_closed",
+            year = year,
+            label = label
+        )
+    } else {
+        crate::tr!(
+            lang,
+            "export.evaluation.recurs_open",
+            year = year,
+            label = label
+        )
     }
 }

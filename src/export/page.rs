@@ -133,7 +133,7 @@ impl GroupLine {
 pub struct Item {
     pub label: String,
     pub title: String,
-    pub status: &'static str,
+    pub status: String,
     pub progress: u8,
     pub deadline: String,
 }

@@ -106,8 +106,8 @@ const DONE_COL: u16 = CELLS.len() as u16;
 /// Its width, and its heading.
 const DONE_WIDTH: f64 = 11.0;
 
-fn done_label(lang: Lang) -> &'static str {
-    lang.pick("完成时间", "Completed")
+fn done_label(lang: Lang) -> String {
+    crate::tr!(lang, "export.xlsx.completed")
 }
 
 /// Where a column sits in the sheet.
@@ -159,7 +159,7 @@ fn print_setup(sheet: &mut Worksheet, title: &str, lang: Lang) {
         .set_landscape()
         .set_print_fit_to_pages(1, 0)
         .set_margins(0.4, 0.4, 0.7, 0.6, 0.3, 0.3)
-        .set_footer(lang.pick("&C第 &P 页，共 &N 页", "&CPage &P of &N"));
+        .set_footer(crate::tr!(lang, "export.xlsx.footer"));
     // "&" starts a code in a page header; Excel allows 255 characters in all.
     let header = format!("&C{}", title.replace('&', "&&"));
     if header.chars().count() <= 255 {
@@ -217,7 +217,9 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
         .set_font_color(Color::RGB(0x9C0006));
 
     let sheet = wb.add_worksheet_with_constant_memory();
-    sheet.set_name(lang.pick("台账", "Ledger")).map_err(xerr)?;
+    sheet
+        .set_name(crate::tr!(lang, "export.xlsx.ledger_sheet"))
+        .map_err(xerr)?;
     print_setup(sheet, &h.title(lang), lang);
     sheet.set_repeat_rows(0, 0).map_err(xerr)?;
     // A 逾期 formula whose answer is "not overdue" caches an empty text, not Excel's 0.
@@ -238,9 +240,10 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     sheet
         .add_data_validation(1, status_col, 1_048_575, status_col, &dv)
         .map_err(xerr)?;
-    for (i, c) in cols.iter().chain([&done_label(lang)]).enumerate() {
+    let done = done_label(lang);
+    for (i, c) in cols.iter().copied().chain([done.as_str()]).enumerate() {
         sheet
-            .write_string_with_format(0, u16::try_from(i).unwrap_or(0), *c, &header)
+            .write_string_with_format(0, u16::try_from(i).unwrap_or(0), c, &header)
             .map_err(xerr)?;
     }
     let mut last = 0u32;
@@ -360,48 +363,51 @@ fn summary_sheet(
     header: &Format,
     text: &Format,
 ) -> Result<()> {
-    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    sh.set_name(t("汇总", "Summary")).map_err(xerr)?;
+    sh.set_name(crate::tr!(lang, "export.xlsx.summary"))
+        .map_err(xerr)?;
     print_setup(sh, &s.header.title(lang), lang);
     let h = &s.header;
     let title = h.title(lang);
-    let sep = t("：", ": ");
     let mut info = Vec::new();
     if let Some(name) = &h.name {
-        info.push(format!("{}{sep}{name}", t("填报单位", "Unit")));
+        info.push(crate::tr!(lang, "export.xlsx.unit_line", name = name));
     }
-    info.push(format!("{}{sep}{}", t("年度", "Year"), h.year));
-    info.push(format!("{}{sep}{}", t("统计截至", "As of"), h.as_of));
-    info.push(format!(
-        "{}{sep}{}{}",
-        t("纲要期间", "Outline period"),
-        h.outline_label(),
-        if h.closing_year {
-            t("（收官之年）", " (closing year)")
-        } else {
-            ""
-        }
-    ));
-    info.push(format!(
-        "{}{sep}{}",
-        t("生成时间", "Generated"),
-        h.generated_local(lang)
+    info.push(crate::tr!(lang, "export.xlsx.year_line", year = h.year));
+    info.push(crate::tr!(lang, "export.xlsx.as_of_line", day = h.as_of));
+    // The closing year of the outline is said in the same line, as one sentence.
+    info.push(if h.closing_year {
+        crate::tr!(
+            lang,
+            "export.xlsx.outline_line_closing",
+            outline = h.outline_label()
+        )
+    } else {
+        crate::tr!(
+            lang,
+            "export.xlsx.outline_line",
+            outline = h.outline_label()
+        )
+    });
+    info.push(crate::tr!(
+        lang,
+        "export.xlsx.generated_line",
+        at = h.generated_local(lang)
     ));
 
     let mut heads = vec![
-        t("任务数", "Tasks"),
-        t("完成率", "Completion"),
-        t("平均进度", "Mean progress"),
-        t("逾期", "Overdue"),
+        crate::tr!(lang, "export.xlsx.tasks"),
+        crate::tr!(lang, "export.xlsx.completion"),
+        crate::tr!(lang, "export.xlsx.mean_progress"),
+        crate::tr!(lang, "export.xlsx.overdue"),
     ];
-    heads.extend(Status::ALL.iter().map(|st| st.label(lang)));
+    heads.extend(Status::ALL.iter().map(|st| st.label(lang).to_string()));
     let total = Group {
-        name: Some(t("合计", "Total").to_string()),
+        name: Some(crate::tr!(lang, "export.xlsx.total")),
         counts: s.summary.counts.clone(),
     };
     let tables = [
-        (t("领域", "Area"), &s.areas, false),
-        (t("牵头单位", "Owner"), &s.owners, true),
+        (crate::tr!(lang, "export.xlsx.area"), &s.areas, false),
+        (crate::tr!(lang, "export.xlsx.owner"), &s.owners, true),
     ];
 
     // Widths that fit: the first column holds the group names (the title and header lines
@@ -435,10 +441,10 @@ fn summary_sheet(
     let count = Format::new().set_border(FormatBorder::Thin);
     for (head, groups, owner) in tables {
         r += 1;
-        sh.write_string_with_format(r, 0, head, header)
+        sh.write_string_with_format(r, 0, &head, header)
             .map_err(xerr)?;
         for (i, hd) in heads.iter().enumerate() {
-            sh.write_string_with_format(r, u16::try_from(i + 1).unwrap_or(0), *hd, header)
+            sh.write_string_with_format(r, u16::try_from(i + 1).unwrap_or(0), hd, header)
                 .map_err(xerr)?;
         }
         r += 1;

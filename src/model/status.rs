@@ -64,12 +64,12 @@ impl Status {
     /// The word tables and exports show: a done task awaits 销号 by a second person, so it
     /// shows as 待销号 until verified.
     /// An achievement (成效) a report states is a fact, not work to close off: it stays 已完成.
-    pub fn shown(self, kind: super::Kind, lang: super::Lang) -> &'static str {
+    pub fn shown(self, kind: super::Kind, lang: super::Lang) -> String {
         match self {
             Status::Done if kind != super::Kind::Achievement => {
-                lang.pick("待销号", "done, to verify")
+                crate::tr!(lang, "status.done_to_verify")
             }
-            s => super::Word::label(s, lang),
+            s => super::Word::label(s, lang).to_string(),
         }
     }
 
