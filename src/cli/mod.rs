@@ -158,7 +158,8 @@ pub enum Command {
     RequestExtension(request_extension::RequestExtension),
     /// Approve a task's pending extension request: the deadline moves. 批准延期
     Approve(approve::Approve),
-    /// Reject a task's pending extension request, with a note. 驳回
+    /// Reject what waits for the office: a pending extension request, or a done task awaiting
+    /// 销号 (sent back to doing); with a note. 驳回
     Reject(reject::Reject),
     /// Stored evidence files (佐证材料): `evidence get ID SHA256 -o FILE`.
     Evidence(evidence::Evidence),
