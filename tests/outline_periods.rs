@@ -430,6 +430,13 @@ fn carry_over_and_the_closing_evaluation() {
         "--outline",
         "2021-2025",
     ]);
+    // The title names the period once (its name holds the years), and the time it was made
+    // is the ledger's local time with the zone named.
+    assert!(
+        md.starts_with("# 法治政府建设实施纲要（2021—2025年）收官评估"),
+        "{md}"
+    );
+    assert!(md.contains("北京时间（Asia/Shanghai）"), "{md}");
     // The carried items' history reads in the reader's language, as `history` does.
     assert!(md.contains("完成时限：2025-12-31 → 2026-12-31"), "{md}");
     assert!(md.contains("牵头单位：（无） → 区司法局"), "{md}");

@@ -212,6 +212,7 @@ impl Export {
             // closed, since carry-over and late work happen after the period ends.
             let mut e = eval::evaluate(c, &period, ctx.as_of, path.clone(), &ctx.meta.at)?;
             e.header.unit = db::settings::name(c)?;
+            e.header.timezone = db::timezone(c)?;
             Ok(e)
         })?;
         let io = |e| Error::io("writing the evaluation", e);

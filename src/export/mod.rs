@@ -53,11 +53,7 @@ impl Header {
     /// When the export was made, as a local time of the ledger's zone, naming the zone:
     /// "2025-03-01 09:00:00 北京时间（Asia/Shanghai）".
     pub fn generated_local(&self, lang: Lang) -> String {
-        format!(
-            "{} {}",
-            crate::model::zone::local(&self.generated_at, self.timezone),
-            crate::model::zone::label(self.timezone, lang)
-        )
+        local_time(&self.generated_at, self.timezone, lang)
     }
 }
 
@@ -465,13 +461,15 @@ impl Header {
     }
 }
 
-/// A stored RFC 3339 stamp as a local date and time to the minute, the way a printed report
-/// gives it. The one place an export formats a moment, so the ledger's own time zone can be
-/// applied here; a stamp that does not parse is shown as it is.
-pub fn local_time(stamp: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(stamp)
-        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_else(|_| stamp.to_string())
+/// A stored RFC 3339 stamp as the ledger's local date and time, with the zone named, the way
+/// a printed report gives it ("2026-02-01 09:00:00 北京时间（Asia/Shanghai）"): the one form
+/// the year export and the closing evaluation show the time they were made in.
+pub fn local_time(stamp: &str, tz: chrono_tz::Tz, lang: Lang) -> String {
+    format!(
+        "{} {}",
+        crate::model::zone::local(stamp, tz),
+        crate::model::zone::label(tz, lang)
+    )
 }
 
 /// The header for `year` as of `as_of`.

@@ -34,6 +34,10 @@ pub struct EvalHeader {
     pub closing_year: i32,
     pub as_of: NaiveDate,
     pub generated_at: String,
+    /// The zone the text formats show times in (the ledger's setting); JSON keeps the stored
+    /// RFC 3339 time and leaves it out.
+    #[serde(skip)]
+    pub timezone: chrono_tz::Tz,
 }
 
 /// The figures of a set of commitments (承诺 and 任务), each counted in the year it was
@@ -326,6 +330,7 @@ pub fn evaluate(
             closing_year: period.closing_year,
             as_of,
             generated_at: now.to_string(),
+            timezone: crate::model::zone::DEFAULT,
         },
         years,
         total,
@@ -440,21 +445,28 @@ impl<'a> EvalPage<'a> {
     pub fn new(e: &'a Evaluation, lang: Lang) -> EvalPage<'a> {
         let h = &e.header;
         let unit = h.unit.clone().unwrap_or_default();
-        // English names the unit after "Closing evaluation: " only when there is one.
-        let title = if unit.is_empty() {
+        // The period as the title names it: a name that already holds its years (法治政府建设
+        // 实施纲要（2021—2025年）) is not followed by the span again; "十五五" is.
+        let (start, end) = h.outline.split_once('-').unwrap_or((&h.outline, ""));
+        let period = if h.name.contains(start) && h.name.contains(end) {
+            h.name.clone()
+        } else {
             crate::tr!(
                 lang,
-                "export.evaluation.title",
+                "export.evaluation.period_with_span",
                 name = h.name,
                 outline = h.outline
             )
+        };
+        // English names the unit after "Closing evaluation: " only when there is one.
+        let title = if unit.is_empty() {
+            crate::tr!(lang, "export.evaluation.title", period = period)
         } else {
             crate::tr!(
                 lang,
                 "export.evaluation.title_of_unit",
                 unit = unit,
-                name = h.name,
-                outline = h.outline
+                period = period
             )
         };
         let yes_no = |b: bool| {
@@ -528,7 +540,7 @@ impl<'a> EvalPage<'a> {
             e,
             title,
             unit,
-            generated: super::local_time(&h.generated_at),
+            generated: super::local_time(&h.generated_at, h.timezone, lang),
             l: EvalLabels::new(lang, e.outline_areas),
             shortcomings,
             carried,
