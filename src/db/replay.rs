@@ -249,21 +249,44 @@ pub fn replay_task(
     Ok(out)
 }
 
+/// The tasks that can have been related to task `id` at `cutoff` through `field` (a link or a
+/// parent): those related now (`now`, a query on ?1) and those whose `field` row moved away
+/// from `id` after the cut-off (`old` = id), read from the partial index history_field alone,
+/// whose condition is stated so that SQLite may use it. In id order.
+fn related_then(
+    conn: &Connection,
+    now: &str,
+    field: &str,
+    id: i64,
+    cutoff: &str,
+) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{now}
+         UNION SELECT task_id FROM history
+         WHERE field = ?4 AND field NOT IN ('created', 'note', 'progress')
+           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
+         ORDER BY 1"
+    ))?;
+    let ids = stmt
+        .query_map(rusqlite::params![id, cutoff, id.to_string(), field], |r| {
+            r.get(0)
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids)
+}
+
 /// The tasks that addressed shortcoming `id` at `cutoff` (`show --as-of`), in id order. Only
 /// those that address it now (table link) or removed a link to it after the cut-off (an
 /// 'addresses' row with `old` = id, read from the index history_field alone) can have; each
 /// one's link rows up to the cut-off are replayed in order, as `apply` does.
 pub fn addressed_by_at(conn: &Connection, id: i64, cutoff: &str) -> Result<Vec<i64>> {
-    let mut stmt = conn.prepare(
-        "SELECT task_id FROM link WHERE shortcoming_id = ?1
-         UNION SELECT task_id FROM history
-         WHERE field = 'addresses' AND field NOT IN ('created', 'note', 'progress')
-           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
-         ORDER BY 1",
+    let candidates = related_then(
+        conn,
+        "SELECT task_id FROM link WHERE shortcoming_id = ?1",
+        "addresses",
+        id,
+        cutoff,
     )?;
-    let candidates: Vec<i64> = stmt
-        .query_map(rusqlite::params![id, cutoff, id.to_string()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut rows = conn.prepare(
         "SELECT old, new FROM history
          WHERE task_id = ?1 AND field = 'addresses' AND (old = ?3 OR new = ?3)
@@ -295,16 +318,13 @@ pub fn children_at(
     cutoff: &str,
     as_of: NaiveDate,
 ) -> Result<Vec<Task>> {
-    let mut stmt = conn.prepare(
-        "SELECT id FROM task WHERE parent_id = ?1
-         UNION SELECT task_id FROM history
-         WHERE field = 'parent_id' AND field NOT IN ('created', 'note', 'progress')
-           AND coalesce(effective, at) > ?2 || '~' AND old = ?3
-         ORDER BY 1",
+    let candidates = related_then(
+        conn,
+        "SELECT id FROM task WHERE parent_id = ?1",
+        "parent_id",
+        id,
+        cutoff,
     )?;
-    let candidates: Vec<i64> = stmt
-        .query_map(rusqlite::params![id, cutoff, id.to_string()], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for c in candidates {
         if let Some(rep) = replay_task(conn, c, cutoff, as_of)? {
