@@ -74,6 +74,17 @@ impl Msg {
     }
 }
 
+/// English is the language of a message whose reader is unknown: a value parser's refusal
+/// inside clap, or a bulk-validation line quoted into another message. The edge that knows
+/// the user's language renders the `Msg` itself (`cli::help::usage_error`).
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for Msg {}
+
 /// The text of a key without arguments. A key missing from the catalogue shows as
 /// "zh.the.key", which the catalogue tests below never let through.
 pub fn text(lang: Lang, key: &'static str) -> std::borrow::Cow<'static, str> {

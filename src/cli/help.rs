@@ -277,8 +277,12 @@ fn value_reason(e: &clap::Error, arg: &str, value: &str, lang: Lang) -> String {
                 )
                 .text(lang)
         }
+        // The project's own parsers refuse with a catalogue message, said here in `lang`.
         _ => std::error::Error::source(e)
-            .map(ToString::to_string)
+            .map(|s| match s.downcast_ref::<crate::i18n::Msg>() {
+                Some(m) => m.text(lang),
+                None => s.to_string(),
+            })
             .unwrap_or_default(),
     }
 }

@@ -34,11 +34,11 @@ impl std::fmt::Display for Target {
 }
 
 /// Parses a task as typed (the clap value parser of every task argument).
-pub fn parse_target(s: &str) -> std::result::Result<Target, String> {
+pub fn parse_target(s: &str) -> std::result::Result<Target, crate::i18n::Msg> {
     let t = crate::model::date::ascii_digits(s.trim());
     let t = t.strip_prefix('#').unwrap_or(&t);
     if t.is_empty() {
-        return Err("give a task id (16), a range (16-18) or a ref (2025-C1.1)".into());
+        return Err(crate::msg!("ids.empty"));
     }
     let number = |x: &str| -> Option<i64> {
         (!x.is_empty() && x.bytes().all(|b| b.is_ascii_digit()))
@@ -49,19 +49,20 @@ pub fn parse_target(s: &str) -> std::result::Result<Target, String> {
         return number(t)
             .filter(|n| *n > 0)
             .map(Target::Id)
-            .ok_or_else(|| format!("'{s}' is not a task id; ids start at 1"));
+            .ok_or_else(|| crate::msg!("ids.not_an_id", value = s));
     }
     if let Some((a, b)) = t.split_once(['-', '–', '~', '～']) {
         if let (Some(a), Some(b)) = (number(a), number(b.trim_start_matches('#'))) {
             if a == 0 || b < a {
-                return Err(format!(
-                    "'{s}' is not a range of ids; write the lower id first, e.g. 16-18"
-                ));
+                return Err(crate::msg!("ids.bad_range", value = s));
             }
             if b - a + 1 > MAX_RANGE {
-                return Err(format!(
-                    "the range {a}-{b} names {} tasks; at most {MAX_RANGE} are taken at once",
-                    b - a + 1
+                return Err(crate::msg!(
+                    "ids.range_too_long",
+                    a = a,
+                    b = b,
+                    count = b - a + 1,
+                    max = MAX_RANGE
                 ));
             }
             return Ok(Target::Range(a, b));
@@ -71,7 +72,7 @@ pub fn parse_target(s: &str) -> std::result::Result<Target, String> {
     // mistyped argument, not a ref to look up.
     if t.chars().count() > super::MAX_NAME || t.chars().any(|c| c.is_control() || c.is_whitespace())
     {
-        return Err(format!("'{s}' is not a task id, range or ref"));
+        return Err(crate::msg!("ids.not_a_target", value = s));
     }
     Ok(Target::Ref(t.to_string()))
 }
@@ -170,12 +171,14 @@ mod tests {
         );
         assert!(parse_target("18-16")
             .unwrap_err()
+            .to_string()
             .contains("lower id first"));
         assert!(parse_target("0").is_err());
         assert!(parse_target("").is_err());
         assert!(parse_target("1-10000").is_ok());
         assert!(parse_target("1-10001")
             .unwrap_err()
+            .to_string()
             .contains("at most 10000"));
         assert!(parse_target("99999999999999999999").is_err());
         assert!(parse_target("1; DROP TABLE task").is_err());

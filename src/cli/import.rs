@@ -117,8 +117,8 @@ fn is_jsonl(path: &std::path::Path) -> bool {
         .unwrap_or(false)
 }
 
-fn parse_encoding(s: &str) -> std::result::Result<Encoding, String> {
-    s.parse::<Encoding>().map_err(|e| e.to_string())
+fn parse_encoding(s: &str) -> std::result::Result<Encoding, crate::i18n::Msg> {
+    s.parse::<Encoding>().map_err(|e| e.msg())
 }
 
 impl Import {

@@ -38,6 +38,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::db::{Access, ChangeMeta, Ledger};
+use crate::i18n::Msg;
 use crate::model::Lang;
 use crate::render::Style;
 use crate::{clock, Error, Result};
@@ -73,9 +74,9 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
     pub as_of: Option<NaiveDate>,
 
-    /// The day the change took effect, for add, update, note, link, unlink and import
-    /// (default: when it is recorded). Not after today, not before the task took effect.
-    /// 生效日期
+    /// The day the change took effect, for add, update, note, link, unlink, import,
+    /// request-extension, approve, reject and carry-over (default: when it is recorded). Not
+    /// after today, not before the task took effect. 生效日期
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
     pub on: Option<NaiveDate>,
 
@@ -202,8 +203,6 @@ impl Command {
     }
 }
 
-/// Parses a date argument in any of the accepted forms; a form without a year ("6月底前")
-/// means the current year, since such an argument belongs to no task.
 /// The effective time `--on` gives this command's change, refused on commands that do not
 /// change the ledger and for a day after today.
 fn effective_arg(
@@ -230,25 +229,28 @@ fn effective_arg(
     crate::ledger::effective::on(day, now, changes, lang).map(Some)
 }
 
-pub fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, String> {
-    crate::model::date::parse_day(s, crate::model::date::current_year())
+/// Parses a date argument in any of the accepted forms; a form without a year ("6月底前")
+/// means the current year, since such an argument belongs to no task.
+pub fn parse_date_arg(s: &str) -> std::result::Result<NaiveDate, Msg> {
+    use crate::model::date;
+    date::parse_day(s, date::current_year()).map_err(|_| date::refusal_msg(s))
 }
 
 /// Parses a progress figure: a whole number from 0 to 100, with or without "%".
-pub fn parse_progress(s: &str) -> std::result::Result<u8, String> {
+pub fn parse_progress(s: &str) -> std::result::Result<u8, Msg> {
     let t = crate::model::date::ascii_digits(s.trim());
     let t = t.trim_end_matches(['%', '％']);
     match t.parse::<i64>() {
-        Ok(n) if (0..=100).contains(&n) => u8::try_from(n).map_err(|e| e.to_string()),
-        Ok(n) => Err(format!("progress {n} is outside 0–100")),
-        Err(_) => Err(format!(
-            "'{s}' is not a progress figure; give a whole number from 0 to 100"
-        )),
+        Ok(n) if (0..=100).contains(&n) => {
+            u8::try_from(n).map_err(|_| crate::msg!("arg.progress_range", n = n))
+        }
+        Ok(n) => Err(crate::msg!("arg.progress_range", n = n)),
+        Err(_) => Err(crate::msg!("arg.not_progress", value = s)),
     }
 }
 
 /// Parses an outline area tag: FZ01 … FZ10 (case-insensitive).
-pub fn parse_outline_area(s: &str) -> std::result::Result<String, String> {
+pub fn parse_outline_area(s: &str) -> std::result::Result<String, Msg> {
     let t = s.trim().to_ascii_uppercase();
     let ok = t.len() == 4
         && t.starts_with("FZ")
@@ -258,9 +260,7 @@ pub fn parse_outline_area(s: &str) -> std::result::Result<String, String> {
     if ok {
         Ok(t)
     } else {
-        Err(format!(
-            "'{s}' is not an outline area; use FZ01 … FZ10 (see README for the ten areas)"
-        ))
+        Err(crate::msg!("arg.not_outline_area", value = s))
     }
 }
 
@@ -270,38 +270,39 @@ pub const MAX_TITLE: usize = 500;
 pub const MAX_NAME: usize = 200;
 pub const MAX_TEXT: usize = 20_000;
 
-fn bounded(s: &str, max: usize, what: &str) -> std::result::Result<String, String> {
+/// A text that is not blank and at most `max` characters; `what` names it in both languages
+/// (zh, en) for the refusal.
+fn bounded(s: &str, max: usize, what: (&str, &str)) -> std::result::Result<String, Msg> {
     if s.trim().is_empty() {
-        return Err("this value cannot be empty".into());
+        return Err(crate::msg!("arg.empty"));
     }
     let n = s.chars().count();
     if n > max {
-        return Err(format!(
-            "{what} is {n} characters long; at most {max} are accepted"
-        ));
+        return Err(crate::msg!("arg.too_long", n = n, max = max).word("what", what.0, what.1));
     }
     Ok(s.to_string())
 }
 
 /// Parses a non-empty text argument (a note, a reason, a body).
-pub fn parse_text(s: &str) -> std::result::Result<String, String> {
-    bounded(s, MAX_TEXT, "the text")
+pub fn parse_text(s: &str) -> std::result::Result<String, Msg> {
+    bounded(s, MAX_TEXT, ("内容", "the text"))
 }
 
 /// Parses a title: not blank, at most `MAX_TITLE` characters (the full text goes in --body).
-pub fn parse_title(s: &str) -> std::result::Result<String, String> {
-    bounded(s, MAX_TITLE, "the title").map_err(|e| {
-        if e.contains("characters") {
-            format!("{e}; put the full text in --body")
-        } else {
-            e
-        }
-    })
+pub fn parse_title(s: &str) -> std::result::Result<String, Msg> {
+    if !s.trim().is_empty() && s.chars().count() > MAX_TITLE {
+        return Err(crate::msg!(
+            "arg.title_too_long",
+            n = s.chars().count(),
+            max = MAX_TITLE
+        ));
+    }
+    bounded(s, MAX_TITLE, ("标题", "the title"))
 }
 
 /// Parses a name: a unit, an area, a ref or a source label.
-pub fn parse_name(s: &str) -> std::result::Result<String, String> {
-    bounded(s, MAX_NAME, "the name")
+pub fn parse_name(s: &str) -> std::result::Result<String, Msg> {
+    bounded(s, MAX_NAME, ("名称", "the name"))
 }
 
 /// What every subcommand gets besides the ledger: the settings of this invocation.

@@ -58,8 +58,13 @@ pub enum ImportError {
 impl ImportError {
     /// The message in the reader's language, from the catalogue; `Display` is its English.
     pub fn message(&self, lang: crate::model::Lang) -> String {
+        self.msg().text(lang)
+    }
+
+    /// The catalogue message, for an edge that renders it later (a clap value parser).
+    pub fn msg(&self) -> crate::i18n::Msg {
         use crate::i18n::Msg;
-        let m = match self {
+        match self {
             ImportError::Empty => Msg::new("import.error.empty"),
             ImportError::TooLarge { size, limit } => Msg::new("import.error.too_large")
                 .arg("size", size)
@@ -78,8 +83,7 @@ impl ImportError {
                 Msg::new("import.error.invalid_plan_year").arg("year", y)
             }
             ImportError::NoReportYear => Msg::new("import.error.no_report_year"),
-        };
-        m.text(lang)
+        }
     }
 }
 

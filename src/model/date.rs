@@ -53,10 +53,17 @@ impl Due {
 /// The refusal of a value, in the language of the locale: the command line reads dates
 /// before `--lang` is known, so the locale decides.
 fn refusal(input: &str) -> String {
-    let shown = input.trim();
-    crate::msg!("date.not_a_date", shown = shown)
-        .word("forms", ACCEPTED_FORMS_ZH, ACCEPTED_FORMS)
-        .text(Lang::from_env())
+    refusal_msg(input).text(Lang::from_env())
+}
+
+/// The refusal of a value that is not a date, as a catalogue message: a command-line
+/// argument is refused inside clap, and the edge says it in the language of `--lang`.
+pub fn refusal_msg(input: &str) -> crate::i18n::Msg {
+    crate::msg!("date.not_a_date", shown = input.trim()).word(
+        "forms",
+        ACCEPTED_FORMS_ZH,
+        ACCEPTED_FORMS,
+    )
 }
 
 /// Reads a whole value as a deadline. `year` is the context year that forms without a year
@@ -194,11 +201,11 @@ impl DeadlineArg {
 }
 
 impl std::str::FromStr for DeadlineArg {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::i18n::Msg;
+    fn from_str(s: &str) -> Result<Self, crate::i18n::Msg> {
         // A leap year as the provisional context, so that "2月29日" is not refused before the
         // plan year is known; `resolve` checks it again against the real year.
-        parse(s, 2024)?;
+        parse(s, 2024).map_err(|_| refusal_msg(s))?;
         Ok(DeadlineArg {
             text: s.trim().to_string(),
         })

@@ -105,7 +105,7 @@ pub(crate) fn clip(v: &str) -> String {
 
 fn name(v: &str, origin: Origin, what: &str) -> Result<(), String> {
     match origin {
-        Origin::Typed => parse_name(v).map(drop),
+        Origin::Typed => parse_name(v).map(drop).map_err(|e| e.to_string()),
         Origin::Report => report_text(v),
     }
     .map_err(|e| format!("{what}: {e}"))
@@ -202,7 +202,7 @@ fn value<'a>(
         "title" => {
             let v = need(v)?;
             match origin {
-                Origin::Typed => parse_title(v).map(drop),
+                Origin::Typed => parse_title(v).map(drop).map_err(|e| e.to_string()),
                 Origin::Report => report_text(v),
             }
             .map_err(|e| format!("title: {e}"))?;
@@ -220,7 +220,7 @@ fn value<'a>(
         "body" => {
             if let Some(v) = v {
                 match origin {
-                    Origin::Typed => parse_text(v).map(drop),
+                    Origin::Typed => parse_text(v).map(drop).map_err(|e| e.to_string()),
                     Origin::Report => report_text(v),
                 }
                 .map_err(|e| format!("body: {e}"))?;
