@@ -142,13 +142,15 @@ T_MS="" T_AT="" T_RSS="" FLOOR="" FLOOR_RW=""
 target() { T_MS=$1 T_AT=$2 T_RSS=${3:-}; }
 floor() { FLOOR=$1 FLOOR_RW=${2:-}; }
 
-# verdict N MED RSS : the target and met/not met cells of the next row; a met/not met line is
-# also added to the summary when N is the size the target is for.
+# verdict N MED RSS : sets VERDICT to the target and met/not met cells of the next row, and
+# adds a line to the summary when N is the size the target is for. (It sets a variable rather
+# than printing, as a command substitution would run it in a subshell and lose the summary.)
 TARGETS=""
+VERDICT=""
 verdict() {
     local n=$1 med=$2 rss=$3 want_s="" ok=1
     if [ -z "$T_AT" ]; then
-        printf '| | '
+        VERDICT='| | '
         return
     fi
     if [ "${T_MS:-0}" != 0 ]; then
@@ -161,12 +163,12 @@ verdict() {
     fi
     want_s+=" at $(human "$T_AT")"
     if [ "$n" != "$T_AT" ]; then
-        printf '| %s | (at %s) ' "$want_s" "$(human "$T_AT")"
+        VERDICT="| $want_s | (at $(human "$T_AT")) "
         return
     fi
     local met="met"
     [ $ok = 1 ] || met="**not met**"
-    printf '| %s | %s ' "$want_s" "$met"
+    VERDICT="| $want_s | $met "
     TARGETS+="| $CUR_NAME | $(human "$n") | $med ms, $rss MiB | $want_s | $met |"$'\n'
 }
 
@@ -236,7 +238,8 @@ measure() {
         read -r fmed _ _ < <(csv_stats "$csv" floor)
         ratio=$(awk -v a="$med" -v b="$fmed" 'BEGIN { if (b > 0) printf "%.1f×", a / b }')
     fi
-    ROWS+="| $name | \`$shown\` | $med | $min | $max | $rss | $runs | $fmed | $ratio $(verdict "$n" "$med" "$rss")|"$'\n'
+    verdict "$n" "$med" "$rss"
+    ROWS+="| $name | \`$shown\` | $med | $min | $max | $rss | $runs | $fmed | $ratio $VERDICT|"$'\n'
     T_MS="" T_AT="" T_RSS="" FLOOR="" FLOOR_RW=""
 }
 
@@ -260,7 +263,8 @@ once() {
     fi
     local wall=${r%% *} rss=${r##* } ms
     ms=$(awk -v w="$wall" 'BEGIN { printf "%.1f", w * 1000 }')
-    ROWS+="| $name | \`taizhang ${*:4}\` ($note) | $ms | | | $rss | 1 | | $(verdict "$n" "$ms" "$rss")|"$'\n'
+    verdict "$n" "$ms" "$rss"
+    ROWS+="| $name | \`taizhang ${*:4}\` ($note) | $ms | | | $rss | 1 | | $VERDICT|"$'\n'
     T_MS="" T_AT="" T_RSS="" FLOOR="" FLOOR_RW=""
 }
 
