@@ -68,7 +68,15 @@ pub fn export(
     let as_of = ctx.as_of;
     let key = key_of(ledger, ctx)?;
     let (units, unowned): (Vec<(String, Vec<Row>)>, usize) = ledger.read(|c| {
-        let open = store::open_tasks(c, as_of)?;
+        // Each unit given once, by its current name, whichever of its names was given.
+        let mut given = Vec::new();
+        for o in owners {
+            let n = store::unit_name(c, o)?;
+            if !given.contains(&n) {
+                given.push(n);
+            }
+        }
+        let open = store::open_tasks(c, as_of, &given)?;
         let unowned = open
             .iter()
             .filter(|t| t.owner.is_none() && t.co_owners.is_empty())
@@ -81,16 +89,7 @@ pub fn export(
             }
             all.into_iter().collect()
         } else {
-            // Each unit once, by its current name, whichever of its names was given.
-            let mut seen = BTreeSet::new();
-            let mut names = Vec::new();
-            for o in owners {
-                let n = store::unit_name(c, o)?;
-                if seen.insert(n.clone()) {
-                    names.push(n);
-                }
-            }
-            names
+            given
         };
         names
             .into_iter()

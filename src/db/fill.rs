@@ -91,10 +91,29 @@ pub fn latest_note(conn: &Connection, task: i64) -> Result<Option<String>> {
 }
 
 /// The open tasks (not done, verified or cancelled), in id order, as they stand now, with
-/// their units under their current names (the register's, src/db/units.rs).
-pub fn open_tasks(conn: &Connection, as_of: chrono::NaiveDate) -> Result<Vec<Task>> {
+/// their units under their current names (the register's, src/db/units.rs). When `units`
+/// (current names) are given, only tasks one of them leads or supports under any of its
+/// names: a sheet for one unit of a million-task ledger then reads that unit's tasks through
+/// the unit index instead of every open task.
+pub fn open_tasks(
+    conn: &Connection,
+    as_of: chrono::NaiveDate,
+    units: &[String],
+) -> Result<Vec<Task>> {
+    let mut names: Vec<String> = Vec::new();
+    for u in units {
+        for n in super::units::names_of(conn, u)? {
+            if !names.contains(&n) {
+                names.push(n);
+            }
+        }
+    }
     let f = super::tasks::Filter {
         statuses: vec![Status::Todo, Status::Doing, Status::Blocked],
+        scope: super::tasks::Scope {
+            owners: names,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut all = super::tasks::list(conn, &f, super::tasks::Sort::Id, None, as_of)?;
