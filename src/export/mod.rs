@@ -2,6 +2,7 @@
 //! rebuilt from the history, summarised, and written as CSV, Excel, Markdown, HTML or JSON.
 
 pub mod csv;
+pub mod docx;
 mod escape;
 pub mod fill;
 pub mod html;
