@@ -41,7 +41,7 @@ fn weight(c: Cell, lang: Lang) -> u32 {
     // English kind and status words ("shortcoming", "cancelled") are longer than Chinese ones.
     let en = lang == Lang::En;
     match c {
-        Cell::No => 30,
+        Cell::No => 34,
         Cell::Task(Column::Ref) => 70,
         Cell::Task(Column::Kind) if en => 75,
         Cell::Task(Column::Kind) => 35,
@@ -55,7 +55,7 @@ fn weight(c: Cell, lang: Lang) -> u32 {
         Cell::Task(Column::Progress) if en => 50,
         Cell::Task(Column::Progress) => 35,
         Cell::Overdue if en => 45,
-        Cell::Overdue => 30,
+        Cell::Overdue => 34,
         Cell::LatestNote => 110,
         Cell::Task(Column::Person) => 46,
         Cell::Extension => 56,
