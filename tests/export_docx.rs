@@ -339,8 +339,32 @@ fn the_task_table_is_landscape_with_its_header_repeated_and_the_rows_of_the_csv(
         .expect("a unit table");
     assert!(unit.text().contains("区司法局"));
 
-    // The shortcomings section names S2 with the task linked to it.
-    assert!(all.contains("短板整改情况"), "{all}");
+    // The shortcomings section: each shortcoming, then what addresses it (23 was linked to
+    // 18, the third shortcoming), then the ones nothing addresses.
+    let paras: Vec<String> = b
+        .children()
+        .filter(|e| e.name == "w:p")
+        .map(El::text)
+        .collect();
+    let at = |needle: &str| {
+        paras
+            .iter()
+            .position(|p| p.starts_with(needle))
+            .unwrap_or_else(|| panic!("no paragraph starts with {needle:?}: {paras:#?}"))
+    };
+    let s3 = at("2024-S3 ");
+    assert!(paras[s3].ends_with("（未启动，0%）"), "{}", paras[s3]);
+    assert!(paras[s3 + 1].starts_with("2025-C3.1 "), "{}", paras[s3 + 1]);
+    assert!(
+        paras[s3 + 1].ends_with("时限 2025-05-31）"),
+        "{}",
+        paras[s3 + 1]
+    );
+    assert_eq!(paras[at("2024-S1 ") + 1], "尚无对应整改措施");
+    assert_eq!(
+        paras[at("尚无整改措施的短板")],
+        "尚无整改措施的短板：2024-S1、2024-S2"
+    );
 
     // Every run that carries text names an East Asian font.
     for r in b.all("w:r") {

@@ -290,17 +290,21 @@ pub fn stream(
     keep_rows: bool,
     sink: &mut dyn FnMut(&Row) -> Result<()>,
 ) -> Result<YearStatus> {
-    stream_keeping(conn, header, keep_rows, keep_rows, sink)
+    stream_seeing(conn, header, keep_rows, None, sink)
 }
 
-/// `stream`, keeping the shortcomings with what addresses them (`keep_shortcomings`, a small
-/// share of the tasks) apart from the rows (`keep_rows`): the Word export prints the
-/// shortcomings section but streams its rows, so that its memory stays bounded.
-pub fn stream_keeping(
+/// What `stream_seeing` shows every replayed task to.
+pub type Seen<'a> = dyn FnMut(&Replayed) -> Result<()> + 'a;
+
+/// `stream`, showing `each` every replayed task (selected or not, with the shortcomings it
+/// addresses then) before `sink` gets its row, if it has one. A streamed document that prints
+/// the shortcomings section (the Word export) keeps what it needs of them in its own compact
+/// form, where `keep_rows` would keep every row whole.
+pub fn stream_seeing(
     conn: &Connection,
     header: Header,
     keep_rows: bool,
-    keep_shortcomings: bool,
+    mut each: Option<&mut Seen<'_>>,
     sink: &mut dyn FnMut(&Row) -> Result<()>,
 ) -> Result<YearStatus> {
     let y = header.year;
@@ -361,11 +365,14 @@ pub fn stream_keeping(
                 earlier.insert(t.id, (label, t.year, t.status));
             }
             current.relabel(&mut r.task);
+            if let Some(f) = each.as_mut() {
+                f(&r)?;
+            }
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
             let mut kept = None;
-            if keep_shortcomings && !addresses.is_empty() {
+            if keep_rows && !addresses.is_empty() {
                 kept = Some(r.clone());
             }
             if selected {
@@ -383,16 +390,11 @@ pub fn stream_keeping(
                 areas.add(&row.area, &row);
                 owners.add(&row.owner, &row);
                 sink(&row)?;
-                if keep_shortcomings {
-                    // Only a row that addresses a shortcoming is looked up by its number.
-                    if kept.is_some() {
-                        numbers.insert(row.id, no);
-                    }
+                if keep_rows {
+                    numbers.insert(row.id, no);
                     if row.kind == Kind::Shortcoming {
                         shortcomings.push(row.clone());
                     }
-                }
-                if keep_rows {
                     tasks.push(row);
                 }
             }

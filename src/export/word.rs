@@ -15,7 +15,7 @@ use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
 use rusqlite::Connection;
 
 use super::docx::{self, Col, Docx, Meta, Section, Style};
-use super::{cells, columns, deadline_text, group_name, label_of, Cell, Group, Header, Row};
+use super::{cells, columns, group_name, label_of, Cell, Group, Header, Row};
 use super::{YearStatus, CELLS};
 use crate::model::field::Column;
 use crate::model::{Kind, Lang, Status, Word};
@@ -115,9 +115,23 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
         inner: DeflateEncoder::new(BufWriter::new(tmp), Compression::fast()),
         bytes: 0,
     };
-    let status = super::stream_keeping(conn, h, false, true, &mut |r| {
-        docx::table_row(&mut rows, &cols, &cells(r, lang), Style::Small).map_err(io_error)
-    })?;
+    let cutoff = crate::db::replay::end_of_day(h.as_of);
+    // Both callbacks add to it, one after the other for each task.
+    let short = std::cell::RefCell::new(Shortcomings::new(crate::db::recur::pairs(conn, &cutoff)?));
+    let status = super::stream_seeing(
+        conn,
+        h,
+        false,
+        Some(&mut |r| {
+            short.borrow_mut().see(r, lang);
+            Ok(())
+        }),
+        &mut |r| {
+            short.borrow_mut().selected(r, lang);
+            docx::table_row(&mut rows, &cols, &cells(r, lang), Style::Small).map_err(io_error)
+        },
+    )?;
+    let short = short.into_inner();
     let body_bytes = rows.bytes;
     let mut tmp = rows
         .inner
@@ -133,7 +147,7 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
     };
     let mut doc = Docx::new(out, &meta, OPENING, body_bytes > LARGE_BODY)?;
     let w = doc.body();
-    opening(w, &status, lang).map_err(io_error)?;
+    opening(w, &status, &short, lang).map_err(io_error)?;
     docx::section_break(w, OPENING).map_err(io_error)?;
     docx::paragraph(w, Style::Heading, &text(lang, "export.page.tasks_3")).map_err(io_error)?;
     docx::table_start(w, &cols, &columns(lang), Style::SmallHead).map_err(io_error)?;
@@ -149,7 +163,7 @@ fn text(lang: Lang, key: &'static str) -> String {
 
 /// The portrait pages: title, header lines, summary, the per-area and per-unit tables and
 /// the shortcomings with what addresses them.
-fn opening(w: &mut dyn Write, s: &YearStatus, lang: Lang) -> io::Result<()> {
+fn opening(w: &mut dyn Write, s: &YearStatus, short: &Shortcomings, lang: Lang) -> io::Result<()> {
     let h = &s.header;
     let sep = text(lang, "export.page.text");
     docx::paragraph(w, Style::Title, &h.title(lang))?;
@@ -256,49 +270,41 @@ fn opening(w: &mut dyn Write, s: &YearStatus, lang: Lang) -> io::Result<()> {
         Style::Heading,
         &text(lang, "export.page.shortcomings_and_what_addresses_them"),
     )?;
-    if s.shortcomings.is_empty() {
+    if short.list.is_empty() {
         docx::paragraph(
             w,
             Style::Body,
             &text(lang, "export.page.no_shortcomings_this_year"),
         )?;
     }
-    for sc in &s.shortcomings {
-        let r = &sc.shortcoming;
-        let mut rest = format!(" {}{}", r.title, state(r, lang));
-        for x in &sc.recurs {
-            let t = super::outline::recurrence_text(x.year, &x.label, x.closed, lang);
+    let mut unaddressed = Vec::new();
+    for sc in &short.list {
+        let mut rest = format!(" {}{}", sc.title, sc.state);
+        for t in short.recurs(sc.id, lang) {
             rest.push_str(&format!(" 【{t}】"));
         }
-        docx::rich_paragraph(w, Style::Body, &[(&label_of(r), true), (&rest, false)])?;
-        if sc.addressed_by.is_empty() {
+        docx::rich_paragraph(w, Style::Body, &[(&sc.label, true), (&rest, false)])?;
+        let by = short.by(sc.id);
+        if by.is_empty() {
+            unaddressed.push(sc.label.as_ref());
             docx::paragraph(
                 w,
                 Style::Indented,
                 &text(lang, "export.page.nothing_addresses_it_yet"),
             )?;
         }
-        for a in &sc.addressed_by {
-            let line = crate::tr!(
-                lang,
-                "export.docx.addressed",
-                label = label_of(a),
-                title = a.title,
-                status = a.status.shown(a.kind, lang),
-                progress = a.progress,
-                due = deadline_text(a, lang)
-            );
-            docx::paragraph(w, Style::Indented, &line)?;
+        for a in by {
+            docx::paragraph(w, Style::Indented, &a.line)?;
         }
     }
-    if !s.unaddressed.is_empty() {
+    if !unaddressed.is_empty() {
         docx::paragraph(
             w,
             Style::Body,
             &format!(
                 "{}{sep}{}",
                 text(lang, "export.page.shortcomings_nothing_addresses"),
-                s.unaddressed.join(&text(lang, "list.separator"))
+                unaddressed.join(&text(lang, "list.separator"))
             ),
         )?;
     }
@@ -306,13 +312,132 @@ fn opening(w: &mut dyn Write, s: &YearStatus, lang: Lang) -> io::Result<()> {
 }
 
 /// "（进行中，40%）": a task's status and progress, as the shortcomings section shows them.
-fn state(r: &Row, lang: Lang) -> String {
+fn state(status: Status, kind: Kind, progress: u8, lang: Lang) -> String {
     crate::tr!(
         lang,
         "export.docx.state",
-        status = r.status.shown(r.kind, lang),
-        progress = r.progress
+        status = status.shown(kind, lang),
+        progress = progress
     )
+}
+
+/// A selected shortcoming as its section prints it.
+struct Short {
+    id: i64,
+    label: Box<str>,
+    title: Box<str>,
+    /// "（未启动，0%）".
+    state: Box<str>,
+}
+
+/// A task that addresses a shortcoming, as the line printed under it.
+struct By {
+    line: Box<str>,
+    finished: bool,
+}
+
+/// The shortcomings section, gathered while the rows stream, in a compact form: the same
+/// content as `YearStatus::shortcomings` (what addresses each shortcoming, the earlier ones
+/// it repeats and whether those were closed off), but a few strings per item instead of whole
+/// rows, so that the 41,555 shortcomings of a million-task ledger's year stay within the
+/// export's memory bound. The rules are `stream`'s: a link counts as it stood on the day, an
+/// earlier shortcoming is closed off when it was finished or everything addressing it was.
+struct Shortcomings {
+    /// Confirmed recurrences: (later, earlier).
+    repeats: Vec<(i64, i64)>,
+    wanted: std::collections::HashSet<i64>,
+    list: Vec<Short>,
+    chosen: std::collections::HashSet<i64>,
+    by: std::collections::HashMap<i64, Vec<By>>,
+    /// The earlier shortcomings that are repeated: label, plan year, status on the day.
+    earlier: std::collections::HashMap<i64, (Box<str>, i32, Status)>,
+}
+
+impl Shortcomings {
+    fn new(repeats: Vec<(i64, i64)>) -> Shortcomings {
+        Shortcomings {
+            wanted: repeats.iter().map(|p| p.1).collect(),
+            repeats,
+            list: Vec::new(),
+            chosen: Default::default(),
+            by: Default::default(),
+            earlier: Default::default(),
+        }
+    }
+
+    /// Every replayed task, in id order, before its row (if selected) reaches the sink.
+    fn see(&mut self, r: &crate::db::replay::Replayed, lang: Lang) {
+        let t = &r.task;
+        let label = || t.reference.clone().unwrap_or_else(|| format!("#{}", t.id));
+        if self.wanted.contains(&t.id) {
+            self.earlier
+                .insert(t.id, (label().into(), t.year, t.status));
+        }
+        // Tasks come in id order: a link to an earlier shortcoming that was not selected
+        // (nor repeated) can never be shown.
+        let keep: Vec<i64> = r
+            .addresses
+            .iter()
+            .copied()
+            .filter(|s| *s > t.id || self.chosen.contains(s) || self.wanted.contains(s))
+            .collect();
+        if keep.is_empty() {
+            return;
+        }
+        let due = t
+            .deadline
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| crate::tr!(lang, "export.continuous"));
+        let line: Box<str> = crate::tr!(
+            lang,
+            "export.docx.addressed",
+            label = label(),
+            title = t.title,
+            status = t.status.shown(t.kind, lang),
+            progress = t.progress,
+            due = due
+        )
+        .into();
+        for s in keep {
+            self.by.entry(s).or_default().push(By {
+                line: line.clone(),
+                finished: t.status.is_finished(),
+            });
+        }
+    }
+
+    /// A selected row.
+    fn selected(&mut self, r: &Row, lang: Lang) {
+        if r.kind == Kind::Shortcoming {
+            self.chosen.insert(r.id);
+            self.list.push(Short {
+                id: r.id,
+                label: label_of(r).into(),
+                title: r.title.as_str().into(),
+                state: state(r.status, r.kind, r.progress, lang).into(),
+            });
+        }
+    }
+
+    /// What addresses shortcoming `id`.
+    fn by(&self, id: i64) -> &[By] {
+        self.by.get(&id).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// The 重复出现 flags of shortcoming `id`.
+    fn recurs(&self, id: i64, lang: Lang) -> Vec<String> {
+        self.repeats
+            .iter()
+            .filter(|p| p.0 == id)
+            .filter_map(|&(_, e)| {
+                let (label, year, status) = self.earlier.get(&e)?;
+                let by = self.by(e);
+                let closed =
+                    status.is_finished() || (!by.is_empty() && by.iter().all(|a| a.finished));
+                Some(super::outline::recurrence_text(*year, label, closed, lang))
+            })
+            .collect()
+    }
 }
 
 /// A table of groups (areas or units) with their figures and a total row.
