@@ -502,3 +502,57 @@ fn an_unwritable_output_leaves_nothing_and_says_so_in_one_line() {
     assert!(!missing.exists());
     assert_eq!(before, l.dump());
 }
+
+/// A JSON Lines ledger of `n` tasks of 2025, for imports of many rows without a command each.
+fn many_tasks(n: usize) -> String {
+    let mut s = String::from(
+        r#"{"type":"header","format":"taizhang-jsonl","version":1,"outline":"2021-2025","year":null,"periods":[{"start":2021,"end":2025,"name":"法治政府建设实施纲要（2021—2025年）","closing_year":2025}]}"#,
+    );
+    s.push('\n');
+    let at = "2025-01-02T09:00:00+08:00";
+    for id in 1..=n {
+        let title = format!("第{id}项任务");
+        let created = serde_json::json!({"kind":"task","title":title,"status":"todo","progress":0,"deadline":"2025-06-30","year":2025});
+        let line = serde_json::json!({
+            "type":"task","id":id,"ref":null,"kind":"task","title":title,"body":null,
+            "area":null,"outline_area":null,"owner":null,"co_owners":[],"status":"todo",
+            "progress":0,"deadline":"2025-06-30","deadline_text":null,"year":2025,
+            "parent_id":null,"document_id":null,"created_at":at,"updated_at":at,
+            "completed_at":null,"links":[],
+            "history":[{"id":id,"change_id":id,"at":at,"actor":"tester","command":"add",
+                "undoes":null,"field":"created","old":null,"new":created.to_string(),"note":null}]
+        });
+        s.push_str(&line.to_string());
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn a_long_task_list_is_split_into_tables_that_each_repeat_the_heading() {
+    let l = Ledger::init();
+    let file = l.dir.path().join("many.jsonl");
+    std::fs::write(&file, many_tasks(1001)).unwrap();
+    l.run_ok(&["import", file.to_str().unwrap()]);
+    let (b, _) = export(&l, &["--lang", "zh"]);
+    let tables: Vec<&El> = b
+        .all("w:tbl")
+        .into_iter()
+        .filter(|t| t.all("w:tc").first().is_some_and(|c| c.text() == "序号"))
+        .collect();
+    // Tables of 500 rows, each with its heading marked to repeat on every page.
+    assert_eq!(tables.len(), 3);
+    let mut numbers = Vec::new();
+    for t in &tables {
+        let rows = t.all("w:tr");
+        assert!(rows[0]
+            .child("w:trPr")
+            .unwrap()
+            .child("w:tblHeader")
+            .is_some());
+        assert!(rows.len() - 1 <= 500);
+        numbers.extend(table_rows(t).into_iter().map(|r| r[0].clone()));
+    }
+    let want: Vec<String> = (1..=1001).map(|i| i.to_string()).collect();
+    assert_eq!(numbers, want);
+}

@@ -26,6 +26,11 @@ const OPENING: Section = Section::PORTRAIT;
 /// The task table's pages.
 const TABLE: Section = Section::LANDSCAPE;
 
+/// The rows of one table: the task list is split into tables of this many rows, each with
+/// its heading row, which reads as one table on paper but spares LibreOffice from laying out
+/// a table of thousands of rows as a whole (it took over 20 minutes for 7,500 rows).
+const CHUNK: usize = 500;
+
 /// A body over this size (uncompressed) is written as a zip64 entry; below it the entry stays
 /// a plain one, which every reader opens.
 const LARGE_BODY: u64 = 3 << 30;
@@ -115,6 +120,8 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
         inner: DeflateEncoder::new(BufWriter::new(tmp), Compression::fast()),
         bytes: 0,
     };
+    let heads = columns(lang);
+    let mut n = 0usize;
     let cutoff = crate::db::replay::end_of_day(h.as_of);
     // Both callbacks add to it, one after the other for each task.
     let short = std::cell::RefCell::new(Shortcomings::new(crate::db::recur::pairs(conn, &cutoff)?));
@@ -128,6 +135,11 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
         }),
         &mut |r| {
             short.borrow_mut().selected(r, lang);
+            if n > 0 && n % CHUNK == 0 {
+                docx::table_end(&mut rows).map_err(io_error)?;
+                docx::table_start(&mut rows, &cols, &heads, Style::SmallHead).map_err(io_error)?;
+            }
+            n += 1;
             docx::table_row(&mut rows, &cols, &cells(r, lang), Style::Small).map_err(io_error)
         },
     )?;
@@ -150,7 +162,7 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
     opening(w, &status, &short, lang).map_err(io_error)?;
     docx::section_break(w, OPENING).map_err(io_error)?;
     docx::paragraph(w, Style::Heading, &text(lang, "export.page.tasks_3")).map_err(io_error)?;
-    docx::table_start(w, &cols, &columns(lang), Style::SmallHead).map_err(io_error)?;
+    docx::table_start(w, &cols, &heads, Style::SmallHead).map_err(io_error)?;
     io::copy(&mut DeflateDecoder::new(BufReader::new(tmp)), w).map_err(io_error)?;
     docx::table_end(w).map_err(io_error)?;
     doc.finish(TABLE)
