@@ -2,12 +2,14 @@
 //! rebuilt from the history, summarised, and written as CSV, Excel, Markdown, HTML or JSON.
 
 pub mod csv;
+pub mod docx;
 mod escape;
 pub mod fill;
 pub mod html;
 pub mod md;
 pub mod outline;
 mod page;
+pub mod word;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -288,6 +290,23 @@ pub fn stream(
     keep_rows: bool,
     sink: &mut dyn FnMut(&Row) -> Result<()>,
 ) -> Result<YearStatus> {
+    stream_seeing(conn, header, keep_rows, None, sink)
+}
+
+/// What `stream_seeing` shows every replayed task to.
+pub type Seen<'a> = dyn FnMut(&Replayed) -> Result<()> + 'a;
+
+/// `stream`, showing `each` every replayed task (selected or not, with the shortcomings it
+/// addresses then) before `sink` gets its row, if it has one. A streamed document that prints
+/// the shortcomings section (the Word export) keeps what it needs of them in its own compact
+/// form, where `keep_rows` would keep every row whole.
+pub fn stream_seeing(
+    conn: &Connection,
+    header: Header,
+    keep_rows: bool,
+    mut each: Option<&mut Seen<'_>>,
+    sink: &mut dyn FnMut(&Row) -> Result<()>,
+) -> Result<YearStatus> {
     let y = header.year;
     let cutoff = end_of_day(header.as_of);
     let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
@@ -346,6 +365,9 @@ pub fn stream(
                 earlier.insert(t.id, (label, t.year, t.status));
             }
             current.relabel(&mut r.task);
+            if let Some(f) = each.as_mut() {
+                f(&r)?;
+            }
             // Links are looked at below; the rest of the task moves into its row uncopied.
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
