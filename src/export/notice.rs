@@ -74,6 +74,8 @@ pub struct Item {
     pub pending: String,
     pub note: String,
     pub note_day: String,
+    /// The note's day as printed after it ("（2025-05-10）"); empty without a note.
+    pub note_when: String,
     pub person: String,
 }
 
@@ -270,6 +272,11 @@ fn item(no: usize, w: &Warned, lang: Lang) -> Item {
             .pending
             .map(|to| crate::tr!(lang, "notice.pending", to = to))
             .unwrap_or_default(),
+        note_when: if note_day.is_empty() {
+            String::new()
+        } else {
+            crate::tr!(lang, "notice.note_when", day = note_day)
+        },
         note,
         note_day,
         person: t.person.clone().unwrap_or_default(),
