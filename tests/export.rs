@@ -987,9 +987,9 @@ fn export_of_a_missing_ledger_creates_nothing() {
 #[test]
 fn unknown_output_extension_is_a_usage_error() {
     let l = ledger_2025();
-    let p = l.sibling("status.docx");
+    let p = l.sibling("status.odt");
     l.fail(&["export", "--year", "2025", "-o", p.to_str().unwrap()])
-        .check(2, &[".docx"]);
+        .check(2, &[".odt"]);
     assert!(!p.exists());
 }
 

@@ -47,6 +47,7 @@ fn pick_format(given: Option<Format>, output: Option<&Path>) -> Result<Format> {
         None => Format::Md,
         Some("csv") => Format::Csv,
         Some("xlsx") => Format::Xlsx,
+        Some("docx") => Format::Docx,
         Some("md" | "markdown") => Format::Md,
         Some("html" | "htm") => Format::Html,
         Some("json") => Format::Json,
@@ -102,6 +103,9 @@ impl Export {
         let format = pick_format(ctx.format_given, output)?;
         if format == Format::Xlsx && output.is_none() && std::io::stdout().is_terminal() {
             return Err(Error::usage(crate::msg!("export.xlsx_to_terminal")));
+        }
+        if format == Format::Docx && output.is_none() && std::io::stdout().is_terminal() {
+            return Err(Error::usage(crate::msg!("export.docx_to_terminal")));
         }
         if let Some(span) = self.outline {
             return self.evaluation(ledger, ctx, span, format, output, out);
@@ -174,6 +178,30 @@ impl Export {
                         let bytes = wb.save_to_buffer().map_err(xlsx_error)?;
                         out.write_all(&bytes)
                             .map_err(|e| Error::io("writing the export", e))
+                    }
+                }
+            }
+            // Rows stream from the replay into the document's body: memory stays bounded.
+            Format::Docx => {
+                let mut run = |file: &mut std::fs::File| -> Result<()> {
+                    let w = ledger.read(|c| {
+                        export::word::write(c, header(c)?, lang, std::io::BufWriter::new(file))
+                    })?;
+                    w.into_inner()
+                        .map(|_| ())
+                        .map_err(|e| Error::io("writing the Word document", e.into_error()))
+                };
+                match output {
+                    Some(p) => fsio::write_file_with(p, Place::Replace, run),
+                    None => {
+                        // A zip is written with seeks back to each part's header, so for a
+                        // pipe it is made in an anonymous temporary file and then copied.
+                        use std::io::{Seek, SeekFrom};
+                        let io = |e| Error::io("writing the export", e);
+                        let mut tmp = tempfile::tempfile().map_err(io)?;
+                        run(&mut tmp)?;
+                        tmp.seek(SeekFrom::Start(0)).map_err(io)?;
+                        std::io::copy(&mut tmp, out).map(|_| ()).map_err(io)
                     }
                 }
             }

@@ -80,8 +80,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date_arg)]
     pub on: Option<NaiveDate>,
 
-    /// Output format: table or json for commands that print data; csv, xlsx, md, html or json
-    /// for export (default: from the -o file's extension, else md).
+    /// Output format: table or json for commands that print data; csv, xlsx, docx, md, html or
+    /// json for export (default: from the -o file's extension, else md).
     #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
@@ -105,6 +105,9 @@ pub enum Format {
     Csv,
     /// An Excel workbook (export).
     Xlsx,
+    /// A Word document for the annual report, A4 with the task table on landscape pages
+    /// (export).
+    Docx,
     /// Markdown for the annual report draft (export).
     Md,
     /// A self-contained HTML page (export).

@@ -2,6 +2,7 @@
 //! rebuilt from the history, summarised, and written as CSV, Excel, Markdown, HTML or JSON.
 
 pub mod csv;
+pub mod docx;
 mod escape;
 pub mod fill;
 pub mod html;
@@ -9,6 +10,7 @@ pub mod md;
 pub mod notice;
 pub mod outline;
 mod page;
+pub mod word;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -289,6 +291,19 @@ pub fn stream(
     keep_rows: bool,
     sink: &mut dyn FnMut(&Row) -> Result<()>,
 ) -> Result<YearStatus> {
+    stream_keeping(conn, header, keep_rows, keep_rows, sink)
+}
+
+/// `stream`, keeping the shortcomings with what addresses them (`keep_shortcomings`, a small
+/// share of the tasks) apart from the rows (`keep_rows`): the Word export prints the
+/// shortcomings section but streams its rows, so that its memory stays bounded.
+pub fn stream_keeping(
+    conn: &Connection,
+    header: Header,
+    keep_rows: bool,
+    keep_shortcomings: bool,
+    sink: &mut dyn FnMut(&Row) -> Result<()>,
+) -> Result<YearStatus> {
     let y = header.year;
     let cutoff = end_of_day(header.as_of);
     let start = NaiveDate::from_ymd_opt(y, 1, 1).map(start_of_day);
@@ -351,7 +366,7 @@ pub fn stream(
             let addresses = std::mem::take(&mut r.addresses);
             let id = r.task.id;
             let mut kept = None;
-            if keep_rows && !addresses.is_empty() {
+            if keep_shortcomings && !addresses.is_empty() {
                 kept = Some(r.clone());
             }
             if selected {
@@ -369,11 +384,16 @@ pub fn stream(
                 areas.add(&row.area, &row);
                 owners.add(&row.owner, &row);
                 sink(&row)?;
-                if keep_rows {
-                    numbers.insert(row.id, no);
+                if keep_shortcomings {
+                    // Only a row that addresses a shortcoming is looked up by its number.
+                    if kept.is_some() {
+                        numbers.insert(row.id, no);
+                    }
                     if row.kind == Kind::Shortcoming {
                         shortcomings.push(row.clone());
                     }
+                }
+                if keep_rows {
                     tasks.push(row);
                 }
             }

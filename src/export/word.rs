@@ -1,0 +1,375 @@
+//! The year export as a Word document (`export --format docx`), ready to attach to the annual
+//! report and print on A4: the title, the 填报单位 and date lines, the summary, the per-area
+//! and per-unit tables and the shortcomings on portrait pages, then the task table on
+//! landscape pages with its header row repeated on every page.
+//!
+//! The rows are written as the replay yields them, in bounded memory. The summary comes before
+//! them in the document but is known only after the last row, so the rows' XML goes first to
+//! an anonymous temporary file, compressed on the way (it is about ten times smaller, which
+//! matters at a million tasks), and is copied into the document after the summary. A second
+//! replay would cost as much time again as the export itself.
+
+use std::io::{self, BufReader, BufWriter, Seek, SeekFrom, Write};
+
+use flate2::{read::DeflateDecoder, write::DeflateEncoder, Compression};
+use rusqlite::Connection;
+
+use super::docx::{self, Col, Docx, Meta, Section, Style};
+use super::{cells, columns, deadline_text, group_name, label_of, Cell, Group, Header, Row};
+use super::{YearStatus, CELLS};
+use crate::model::field::Column;
+use crate::model::{Kind, Lang, Status, Word};
+use crate::{Error, Result};
+
+/// The first pages: the title, summary and tables.
+const OPENING: Section = Section::PORTRAIT;
+/// The task table's pages.
+const TABLE: Section = Section::LANDSCAPE;
+
+/// A body over this size (uncompressed) is written as a zip64 entry; below it the entry stays
+/// a plain one, which every reader opens.
+const LARGE_BODY: u64 = 3 << 30;
+
+fn io_error(e: io::Error) -> Error {
+    Error::io("writing the Word document", e)
+}
+
+/// A column's share of the task table's width: wide for the task and its latest progress,
+/// narrow for figures and marks. A column added to `CELLS` gets a middling share, so it
+/// appears without anything here changing.
+fn weight(c: Cell, lang: Lang) -> u32 {
+    // English kind and status words ("shortcoming", "cancelled") are longer than Chinese ones.
+    let en = lang == Lang::En;
+    match c {
+        Cell::No => 30,
+        Cell::Task(Column::Ref) => 70,
+        Cell::Task(Column::Kind) if en => 75,
+        Cell::Task(Column::Kind) => 35,
+        Cell::Task(Column::Area) => 60,
+        Cell::Task(Column::Title) => 170,
+        Cell::Task(Column::Owner) => 70,
+        Cell::Task(Column::CoOwners) => 65,
+        Cell::Task(Column::Deadline) => 62,
+        Cell::Task(Column::Status) if en => 60,
+        Cell::Task(Column::Status) => 46,
+        Cell::Task(Column::Progress) if en => 50,
+        Cell::Task(Column::Progress) => 35,
+        Cell::Overdue if en => 45,
+        Cell::Overdue => 30,
+        Cell::LatestNote => 110,
+        Cell::Task(Column::Person) => 46,
+        Cell::Extension => 56,
+        Cell::Evidence => 56,
+        Cell::Task(_) => 50,
+    }
+}
+
+/// Whether a column's cells are centred: figures and short fixed words.
+fn centered(c: Cell) -> bool {
+    matches!(
+        c,
+        Cell::No
+            | Cell::Overdue
+            | Cell::Task(
+                Column::Kind | Column::Status | Column::Progress | Column::Deadline | Column::Year
+            )
+    )
+}
+
+/// The task table's columns, filling the landscape page's text width.
+fn task_columns(lang: Lang) -> Vec<Col> {
+    let weights: Vec<u32> = CELLS.iter().map(|c| weight(*c, lang)).collect();
+    docx::widths(&weights, TABLE.text_width())
+        .into_iter()
+        .zip(CELLS)
+        .map(|(width, c)| Col {
+            width,
+            center: centered(c),
+        })
+        .collect()
+}
+
+/// A writer that counts what passes through it.
+struct Counting<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes the year export of `h` as a Word document to `out`, replaying the ledger on `conn`.
+pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) -> Result<W> {
+    let cols = task_columns(lang);
+    let tmp = tempfile::tempfile().map_err(|e| Error::io("creating a temporary file", e))?;
+    let mut rows = Counting {
+        inner: DeflateEncoder::new(BufWriter::new(tmp), Compression::fast()),
+        bytes: 0,
+    };
+    let status = super::stream_keeping(conn, h, false, true, &mut |r| {
+        docx::table_row(&mut rows, &cols, &cells(r, lang), Style::Small).map_err(io_error)
+    })?;
+    let body_bytes = rows.bytes;
+    let mut tmp = rows
+        .inner
+        .finish()
+        .and_then(|w| w.into_inner().map_err(io::IntoInnerError::into_error))
+        .map_err(io_error)?;
+    tmp.seek(SeekFrom::Start(0)).map_err(io_error)?;
+
+    let meta = Meta {
+        title: status.header.title(lang),
+        author: status.header.name.clone(),
+        created: Some(status.header.generated_at.clone()),
+    };
+    let mut doc = Docx::new(out, &meta, OPENING, body_bytes > LARGE_BODY)?;
+    let w = doc.body();
+    opening(w, &status, lang).map_err(io_error)?;
+    docx::section_break(w, OPENING).map_err(io_error)?;
+    docx::paragraph(w, Style::Heading, &text(lang, "export.page.tasks_3")).map_err(io_error)?;
+    docx::table_start(w, &cols, &columns(lang), Style::SmallHead).map_err(io_error)?;
+    io::copy(&mut DeflateDecoder::new(BufReader::new(tmp)), w).map_err(io_error)?;
+    docx::table_end(w).map_err(io_error)?;
+    doc.finish(TABLE)
+}
+
+/// A fixed text of the catalogue in `lang`.
+fn text(lang: Lang, key: &'static str) -> String {
+    crate::i18n::text(lang, key).into_owned()
+}
+
+/// The portrait pages: title, header lines, summary, the per-area and per-unit tables and
+/// the shortcomings with what addresses them.
+fn opening(w: &mut dyn Write, s: &YearStatus, lang: Lang) -> io::Result<()> {
+    let h = &s.header;
+    let sep = text(lang, "export.page.text");
+    docx::paragraph(w, Style::Title, &h.title(lang))?;
+    let mut first = Vec::new();
+    if let Some(name) = h.name.as_deref().filter(|n| !n.is_empty()) {
+        first.push(format!("{}{sep}{name}", text(lang, "export.page.unit")));
+    }
+    first.push(format!(
+        "{}{sep}{}",
+        text(lang, "export.page.as_of"),
+        h.as_of
+    ));
+    docx::paragraph(w, Style::Subtitle, &first.join("    "))?;
+    let mut outline = format!(
+        "{}{sep}{}",
+        text(lang, "export.page.outline_period"),
+        h.outline_label()
+    );
+    if h.closing_year {
+        outline.push_str(&text(lang, "export.page.the_outline_s_closing_year"));
+    }
+    docx::paragraph(w, Style::Subtitle, &outline)?;
+    docx::paragraph(
+        w,
+        Style::Subtitle,
+        &format!(
+            "{}{sep}{}",
+            text(lang, "export.page.generated"),
+            h.generated_local(lang)
+        ),
+    )?;
+
+    // The summary: the year's figures in one row, then the count of each kind.
+    docx::paragraph(w, Style::Heading, &text(lang, "export.page.summary"))?;
+    let c = &s.summary.counts;
+    let mut heads = vec![
+        text(lang, "export.page.tasks"),
+        text(lang, "export.page.completion"),
+        text(lang, "export.page.mean_progress"),
+        text(lang, "table.overdue"),
+    ];
+    let mut values = vec![
+        c.total.to_string(),
+        format!("{:.1}%", c.completion_rate),
+        format!("{:.1}%", c.progress),
+        c.overdue.to_string(),
+    ];
+    for st in Status::ALL {
+        heads.push(st.label(lang).to_string());
+        values.push(c.by_status.get(st.en()).copied().unwrap_or(0).to_string());
+    }
+    let cols: Vec<Col> = docx::widths(&vec![1; heads.len()], OPENING.text_width())
+        .into_iter()
+        .map(|width| Col {
+            width,
+            center: true,
+        })
+        .collect();
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    docx::table_start(w, &cols, &heads, Style::Head)?;
+    docx::table_row(w, &cols, &values, Style::Cell)?;
+    docx::table_end(w)?;
+    let kinds: Vec<String> = Kind::ALL
+        .iter()
+        .map(|k| {
+            let n = s.summary.by_kind.get(k.en()).copied().unwrap_or(0);
+            format!("{} {n}", k.label(lang))
+        })
+        .collect();
+    docx::paragraph(
+        w,
+        Style::Body,
+        &format!(
+            "{}{sep}{}",
+            text(lang, "export.page.by_kind"),
+            kinds.join(&text(lang, "export.page.text_2"))
+        ),
+    )?;
+
+    let total = Group {
+        name: Some(text(lang, "export.xlsx.total")),
+        counts: s.summary.counts.clone(),
+    };
+    for (heading, first_col, groups, owner) in [
+        (
+            "export.page.progress_by_area",
+            "table.area",
+            &s.areas,
+            false,
+        ),
+        (
+            "export.page.progress_by_owner",
+            "table.owner",
+            &s.owners,
+            true,
+        ),
+    ] {
+        docx::paragraph(w, Style::Heading, &text(lang, heading))?;
+        group_table(w, &text(lang, first_col), groups, &total, owner, lang)?;
+    }
+
+    docx::paragraph(
+        w,
+        Style::Heading,
+        &text(lang, "export.page.shortcomings_and_what_addresses_them"),
+    )?;
+    if s.shortcomings.is_empty() {
+        docx::paragraph(
+            w,
+            Style::Body,
+            &text(lang, "export.page.no_shortcomings_this_year"),
+        )?;
+    }
+    for sc in &s.shortcomings {
+        let r = &sc.shortcoming;
+        let mut rest = format!(" {}{}", r.title, state(r, lang));
+        for x in &sc.recurs {
+            let t = super::outline::recurrence_text(x.year, &x.label, x.closed, lang);
+            rest.push_str(&format!(" 【{t}】"));
+        }
+        docx::rich_paragraph(w, Style::Body, &[(&label_of(r), true), (&rest, false)])?;
+        if sc.addressed_by.is_empty() {
+            docx::paragraph(
+                w,
+                Style::Indented,
+                &text(lang, "export.page.nothing_addresses_it_yet"),
+            )?;
+        }
+        for a in &sc.addressed_by {
+            let line = crate::tr!(
+                lang,
+                "export.docx.addressed",
+                label = label_of(a),
+                title = a.title,
+                status = a.status.shown(a.kind, lang),
+                progress = a.progress,
+                due = deadline_text(a, lang)
+            );
+            docx::paragraph(w, Style::Indented, &line)?;
+        }
+    }
+    if !s.unaddressed.is_empty() {
+        docx::paragraph(
+            w,
+            Style::Body,
+            &format!(
+                "{}{sep}{}",
+                text(lang, "export.page.shortcomings_nothing_addresses"),
+                s.unaddressed.join(&text(lang, "list.separator"))
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// "（进行中，40%）": a task's status and progress, as the shortcomings section shows them.
+fn state(r: &Row, lang: Lang) -> String {
+    crate::tr!(
+        lang,
+        "export.docx.state",
+        status = r.status.shown(r.kind, lang),
+        progress = r.progress
+    )
+}
+
+/// A table of groups (areas or units) with their figures and a total row.
+fn group_table(
+    w: &mut dyn Write,
+    first: &str,
+    groups: &[Group],
+    total: &Group,
+    owner: bool,
+    lang: Lang,
+) -> io::Result<()> {
+    let heads = [
+        first.to_string(),
+        text(lang, "export.page.tasks_2"),
+        text(lang, "export.page.completion"),
+        text(lang, "export.page.mean_progress"),
+        text(lang, "table.overdue"),
+    ];
+    let cols: Vec<Col> = docx::widths(&[8, 2, 2, 2, 2], OPENING.text_width())
+        .into_iter()
+        .enumerate()
+        .map(|(i, width)| Col {
+            width,
+            center: i > 0,
+        })
+        .collect();
+    let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
+    docx::table_start(w, &cols, &heads, Style::Head)?;
+    for g in groups.iter().chain(std::iter::once(total)) {
+        let c = &g.counts;
+        let row = [
+            group_name(g, owner, lang),
+            c.total.to_string(),
+            format!("{:.1}%", c.completion_rate),
+            format!("{:.1}%", c.progress),
+            c.overdue.to_string(),
+        ];
+        docx::table_row(w, &cols, &row, Style::Cell)?;
+    }
+    docx::table_end(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The task table fills the landscape page's text width exactly, whatever columns
+    /// `CELLS` holds.
+    #[test]
+    fn the_task_table_fills_the_text_width() {
+        for lang in [Lang::Zh, Lang::En] {
+            let cols = task_columns(lang);
+            assert_eq!(cols.len(), CELLS.len());
+            assert_eq!(
+                cols.iter().map(|c| c.width).sum::<u32>(),
+                TABLE.text_width()
+            );
+        }
+    }
+}
