@@ -427,18 +427,10 @@ fn formats_that_need_a_file_or_do_not_exist_are_refused_in_one_line() {
     let l = scene();
     l.fail(&["notice", "--owner", "区司法局", "--format", "html"])
         .check(2, &["-o"]);
-    let docx = l.sibling("n.docx");
-    l.fail(&[
-        "notice",
-        "--owner",
-        "区司法局",
-        "-o",
-        docx.to_str().unwrap(),
-    ])
-    .check(2, &["docx"]);
-    assert!(!docx.exists());
+    l.fail(&["notice", "--owner", "区司法局", "--format", "docx"])
+        .check(2, &["-o"]);
     l.fail(&["notice", "--owner", "区司法局", "--format", "csv"])
-        .check(2, &["md, html or json"]);
+        .check(2, &["md, html, docx or json"]);
 }
 
 /// The Markdown notice of the reference ledger, with two tasks of 区司法局 made late.
@@ -480,4 +472,126 @@ fn snapshot_of_the_reference_ledger_notice() {
     insta::assert_snapshot!("notice_reference_zh", md);
     let md = l.run_ok(&["--lang", "en", "notice", "--owner", "区城管局"]);
     insta::assert_snapshot!("notice_reference_en", md);
+}
+
+/// A table of a Word document: each row's cells as text, and whether the row is a heading
+/// row repeated on every page (`w:tblHeader`).
+type Table = Vec<(bool, Vec<String>)>;
+
+/// The tables of `word/document.xml` and the page size (`w:pgSz` width, height) of its
+/// sections, read with an XML parser (the file must be well-formed).
+fn docx_tables(path: &std::path::Path) -> (Vec<Table>, Vec<(String, String)>) {
+    use quick_xml::events::Event;
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    let mut r = quick_xml::Reader::from_str(&xml);
+    let (mut tables, mut pages): (Vec<Table>, Vec<(String, String)>) = (Vec::new(), Vec::new());
+    let mut in_text = false;
+    loop {
+        match r.read_event().expect("well-formed XML") {
+            Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"w:pgSz" => {
+                let get = |k: &[u8]| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == k)
+                        .map(|a| String::from_utf8(a.value.to_vec()).unwrap())
+                        .unwrap_or_default()
+                };
+                pages.push((get(b"w:w"), get(b"w:h")));
+            }
+            Event::Start(e) => match e.name().as_ref() {
+                b"w:tbl" => tables.push(Vec::new()),
+                b"w:tr" => tables.last_mut().unwrap().push((false, Vec::new())),
+                b"w:tc" => {
+                    let row = tables.last_mut().unwrap().last_mut().unwrap();
+                    row.1.push(String::new());
+                }
+                b"w:t" => in_text = true,
+                _ => {}
+            },
+            Event::Empty(e) if e.name().as_ref() == b"w:tblHeader" => {
+                tables.last_mut().unwrap().last_mut().unwrap().0 = true;
+            }
+            Event::End(e) if e.name().as_ref() == b"w:t" => in_text = false,
+            Event::Text(t) if in_text => {
+                let t = t.xml_content().unwrap().into_owned();
+                if let Some(cell) = tables
+                    .last_mut()
+                    .and_then(|t| t.last_mut())
+                    .and_then(|r| r.1.last_mut())
+                {
+                    cell.push_str(&t);
+                }
+            }
+            Event::GeneralRef(g) if in_text => {
+                let name = g.decode().unwrap().into_owned();
+                let c = quick_xml::escape::resolve_predefined_entity(&name).unwrap_or("?");
+                if let Some(cell) = tables
+                    .last_mut()
+                    .and_then(|t| t.last_mut())
+                    .and_then(|r| r.1.last_mut())
+                {
+                    cell.push_str(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    (tables, pages)
+}
+
+#[test]
+fn docx_has_a_repeated_header_row_and_the_unit_s_items_on_a4_portrait() {
+    let l = scene();
+    let before = l.dump();
+    let out = l.sibling("司法局.docx");
+    l.run_ok(&[
+        "--lang",
+        "zh",
+        "notice",
+        "--owner",
+        "司法局",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let (tables, pages) = docx_tables(&out);
+    assert_eq!(tables.len(), 2, "red, then yellow");
+    for t in &tables {
+        assert!(t[0].0, "the first row is a repeated heading row");
+        assert_eq!(t[0].1[0], "序号");
+        assert!(t[1..].iter().all(|r| !r.0), "only the first row repeats");
+    }
+    let refs = |t: &Table| t[1..].iter().map(|r| r.1[1].clone()).collect::<Vec<_>>();
+    assert_eq!(refs(&tables[0]), ["2025-T1", "2025-T4", "2025-T2"]);
+    assert_eq!(refs(&tables[1]), ["2025-T6", "2025-T3"]);
+    let t2 = &tables[0][3].1;
+    assert_eq!(t2[3], "配合");
+    assert_eq!(t2[5], "30天");
+    assert!(
+        tables[0][2].1[4].contains("延期，原定2025-04-15"),
+        "{tables:?}"
+    );
+    assert!(tables[1][1].1[7].contains("待审批"), "{tables:?}");
+    // A4 portrait: 210 mm × 297 mm in twips.
+    assert!(!pages.is_empty());
+    assert!(
+        pages.iter().all(|p| p == &("11906".into(), "16838".into())),
+        "{pages:?}"
+    );
+    assert_eq!(before, l.dump());
+
+    // A hostile title stays text in the Word document too.
+    let bad = l.sibling("bad.docx");
+    l.run_ok(&["notice", "--owner", "a/b:c", "-o", bad.to_str().unwrap()]);
+    let (tables, _) = docx_tables(&bad);
+    assert!(
+        tables[0][1].1[2].starts_with("<script>alert(1)</script>"),
+        "{tables:?}"
+    );
 }

@@ -146,8 +146,8 @@ pub enum Command {
     Export(export::Export),
     /// Three-colour warnings (三色预警): red overdue, yellow behind schedule, blue due soon.
     Warn(warn::Warn),
-    /// The supervision notice (督办通知) for a unit with red or yellow warnings, ready to sign
-    /// and print (md, html); --all writes one per unit.
+    /// The supervision notice (督办通知) for a unit with red or yellow warnings, to sign and
+    /// print (md, html, docx).
     Notice(notice::NoticeCmd),
     /// Check the ledger's integrity and its own invariants; exit 1 on any problem. 台账自检
     Check(check::Check),

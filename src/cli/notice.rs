@@ -53,6 +53,7 @@ enum Kind {
     Md,
     Html,
     Json,
+    Docx,
 }
 
 impl Kind {
@@ -61,6 +62,7 @@ impl Kind {
             Kind::Md => "md",
             Kind::Html => "html",
             Kind::Json => "json",
+            Kind::Docx => "docx",
         }
     }
 }
@@ -71,6 +73,7 @@ fn pick(given: Option<Format>, output: Option<&Path>, all: bool) -> Result<Kind>
         Some(Format::Md) => return Ok(Kind::Md),
         Some(Format::Html) => return Ok(Kind::Html),
         Some(Format::Json) => return Ok(Kind::Json),
+        Some(Format::Docx) => return Ok(Kind::Docx),
         Some(_) => return Err(Error::usage(crate::msg!("notice.formats"))),
         None => {}
     }
@@ -84,7 +87,7 @@ fn pick(given: Option<Format>, output: Option<&Path>, all: bool) -> Result<Kind>
         None | Some("md" | "markdown") => Ok(Kind::Md),
         Some("html" | "htm") => Ok(Kind::Html),
         Some("json") => Ok(Kind::Json),
-        Some("docx") => Err(Error::usage(crate::msg!("notice.no_docx"))),
+        Some("docx") => Ok(Kind::Docx),
         Some(other) => Err(Error::usage(crate::msg!(
             "notice.unknown_extension",
             ext = other
@@ -105,10 +108,10 @@ impl NoticeCmd {
         let Some(owner) = self.owner.as_deref() else {
             return Err(Error::usage(crate::msg!("notice.whom")));
         };
-        if kind == Kind::Html && output.is_none() {
+        if matches!(kind, Kind::Html | Kind::Docx) && output.is_none() {
             return Err(Error::usage(crate::msg!(
                 "notice.needs_output",
-                format = "html"
+                format = kind.ext()
             )));
         }
         if let Some(p) = output {
@@ -145,7 +148,7 @@ impl NoticeCmd {
         let heading = self.heading(ledger, ctx, unit)?;
         let n = Notice::new(&heading, &mine, ctx.lang);
         match output {
-            Some(p) => fsio::write_with(p, Place::Replace, |w| write(&n, kind, w)),
+            Some(p) => fsio::write_with(p, Place::Replace, |w| write(&n, kind, ctx, w)),
             None if std::io::stdout().is_terminal() => {
                 // On a terminal the text must not drive it, as with `export`.
                 use crate::render::escape::{Escaping, Mode};
@@ -155,10 +158,10 @@ impl NoticeCmd {
                     Mode::Text
                 };
                 let mut w = Escaping::new(out, mode);
-                write(&n, kind, &mut w)?;
+                write(&n, kind, ctx, &mut w)?;
                 w.finish().map_err(|e| Error::io("writing the notice", e))
             }
-            None => write(&n, kind, out),
+            None => write(&n, kind, ctx, out),
         }
     }
 
@@ -216,7 +219,7 @@ impl NoticeCmd {
             let heading = self.heading(ledger, ctx, unit.clone())?;
             let n = Notice::new(&heading, list, ctx.lang);
             let mut bytes = Vec::new();
-            write(&n, kind, &mut bytes)?;
+            write(&n, kind, ctx, &mut bytes)?;
             let stem = notice::unique(notice::safe_file_stem(unit), &mut taken);
             files.push((
                 dir.join(format!("{stem}.{}", kind.ext())),
@@ -348,11 +351,14 @@ fn gather(ledger: &mut Ledger, ctx: &Ctx, scope: &crate::db::tasks::Scope) -> Re
     })
 }
 
-fn write(n: &Notice, kind: Kind, w: &mut dyn Write) -> Result<()> {
+fn write(n: &Notice, kind: Kind, ctx: &Ctx, w: &mut dyn Write) -> Result<()> {
     let io = |e| Error::io("writing the notice", e);
     match kind {
         Kind::Md => n.write_md(w).map_err(io),
         Kind::Html => n.write_html(w).map_err(io),
         Kind::Json => emit_json(w, n),
+        Kind::Docx => w
+            .write_all(&n.docx(Some(ctx.meta.at.clone()), ctx.lang)?)
+            .map_err(io),
     }
 }
