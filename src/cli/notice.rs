@@ -21,7 +21,8 @@ use crate::{Error, Result};
 #[command(group(clap::ArgGroup::new("whom").required(true).args(["owner", "all"])))]
 pub struct NoticeCmd {
     /// The unit to notify, by its name or an alias. The notice lists the red and yellow tasks
-    /// it leads and those it supports, with its role marked in the table.
+    /// it leads and those it supports, with its role marked in the table. A unit with none
+    /// gets one line saying so, no file, and exit 0.
     #[arg(long, value_name = "UNIT", value_parser = super::parse_name)]
     pub owner: Option<String>,
     /// One notice per unit with red or yellow tasks, written into the folder -o DIR (created
@@ -42,7 +43,7 @@ pub struct NoticeCmd {
     #[arg(long, value_name = "TEXT", value_parser = super::parse_name)]
     pub from: Option<String>,
     /// The issuing office's code for the document number line, e.g. 天法办督: the line then
-    /// reads 天法办督〔2025〕  号 with the as-of year (default: 〔    〕  号, all left blank).
+    /// reads 天法办督〔2025〕　　号 with the as-of year (default: 〔　　〕　　号, all left blank).
     #[arg(long, value_name = "TEXT", value_parser = super::parse_name)]
     pub doc_prefix: Option<String>,
 }

@@ -250,7 +250,9 @@ impl Notice {
         docx::paragraph(w, Style::Body, &para(self.body.clone())).map_err(io)?;
         // 序号, 来源, 任务, 角色, 完成时限, 逾期, 进度, 状态, 最新进展, 责任人: the task and its
         // latest note take the room; the short words and figures are centred.
-        let weights = [5, 10, 22, 6, 12, 7, 6, 9, 15, 8];
+        // Widths from what a 9 pt cell must hold on one line: a two-character heading, a
+        // date, "1461天", "推进中", a ref "2021-C1267"; measured in LibreOffice (a narrower 逾期天数 wrapped).
+        let weights = [6, 13, 16, 6, 12, 8, 6, 8, 17, 8];
         let centred = [
             true, false, false, true, true, true, true, true, false, true,
         ];
