@@ -252,7 +252,7 @@ impl Notice {
         // latest note take the room; the short words and figures are centred.
         // Widths from what a 9 pt cell must hold on one line: a two-character heading, a
         // date, "1461天", "推进中", a ref "2021-C1267"; measured in LibreOffice (a narrower 逾期天数 wrapped).
-        let weights = [6, 13, 16, 6, 12, 8, 6, 8, 17, 8];
+        let weights = [6, 13, 15, 8, 13, 8, 6, 8, 15, 8];
         let centred = [
             true, false, false, true, true, true, true, true, false, true,
         ];
@@ -278,20 +278,20 @@ impl Notice {
             docx::paragraph(w, Style::Heading, &s.heading).map_err(io)?;
             docx::table_start(w, &cols, &headings, Style::SmallHead).map_err(io)?;
             for i in &s.items {
-                let status = if i.pending.is_empty() {
-                    i.status.clone()
+                let deadline = if i.pending.is_empty() {
+                    format!("{}{}", i.deadline, i.moved)
                 } else {
-                    format!("{}\n{}", i.status, i.pending)
+                    format!("{}{}\n{}", i.deadline, i.moved, i.pending)
                 };
                 let cells = [
                     i.no.to_string(),
                     i.reference.clone(),
                     i.title.clone(),
                     i.role_label.clone(),
-                    format!("{}{}", i.deadline, i.moved),
+                    deadline,
                     i.days_text.clone(),
                     i.progress.clone(),
-                    status,
+                    i.status.clone(),
                     format!("{}{}", i.note, i.note_when),
                     i.person.clone(),
                 ];
