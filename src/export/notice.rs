@@ -251,8 +251,8 @@ impl Notice {
         // 序号, 来源, 任务, 角色, 完成时限, 逾期, 进度, 状态, 最新进展, 责任人: the task and its
         // latest note take the room; the short words and figures are centred.
         // Widths from what a 9 pt cell must hold on one line: a two-character heading, a
-        // date, "1461天", "推进中", a ref "2021-C1267"; measured in LibreOffice (a narrower 逾期天数 wrapped).
-        let weights = [6, 13, 15, 8, 13, 8, 6, 8, 15, 8];
+        // date, "1461天", "100%", "推进中", a ref "2021-C1267"; measured in LibreOffice (a narrower 逾期天数 wrapped).
+        let weights = [6, 13, 14, 8, 13, 8, 7, 8, 15, 8];
         let centred = [
             true, false, false, true, true, true, true, true, false, true,
         ];
