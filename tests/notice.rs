@@ -99,6 +99,10 @@ fn scene() -> Ledger {
             "2025-T7",
         ],
     );
+    l.add(
+        "庚：无人认领的任务",
+        &["--deadline", "2025-04-01", "--ref", "2025-T8"],
+    );
     l.run_ok(&["unit", "alias", "区司法局", "司法局"]);
     l.set_now("2025-04-10T10:00:00+08:00");
     l.run_ok(&[
@@ -322,6 +326,10 @@ fn all_writes_one_file_per_warned_unit_with_names_safe_for_windows() {
     }
     assert!(out.contains("跳过 区财政局"), "{out}");
     assert!(out.contains("写出3份督办通知，跳过1个单位"), "{out}");
+    assert!(
+        out.contains("另有1项红色或黄色预警任务没有牵头或配合单位"),
+        "{out}"
+    );
     assert!(
         out.contains("区司法局.md（区司法局：红色3项，黄色2项）"),
         "{out}"
@@ -594,4 +602,39 @@ fn docx_has_a_repeated_header_row_and_the_unit_s_items_on_a4_portrait() {
         tables[0][1].1[2].starts_with("<script>alert(1)</script>"),
         "{tables:?}"
     );
+}
+
+#[test]
+fn a_failed_write_leaves_nothing() {
+    let l = scene();
+    let before = l.dump();
+    // A folder that does not exist: one line, no file.
+    let missing = l.sibling("无此目录").join("n.html");
+    l.fail(&[
+        "notice",
+        "--owner",
+        "区司法局",
+        "-o",
+        missing.to_str().unwrap(),
+    ])
+    .check(1, &["无此目录"]);
+    assert!(!missing.exists());
+    // --all into a path that is a file: refused, the file kept as it was.
+    let file = l.sibling("not-a-folder");
+    std::fs::write(&file, "keep").unwrap();
+    l.fail(&["notice", "--all", "-o", file.to_str().unwrap()])
+        .check(1, &["not a folder"]);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep");
+    // The output may never be the ledger.
+    let f = l.fail(&[
+        "notice",
+        "--owner",
+        "区司法局",
+        "--format",
+        "md",
+        "-o",
+        l.path.to_str().unwrap(),
+    ]);
+    f.check(1, &["ledger"]);
+    assert_eq!(before, l.dump());
 }

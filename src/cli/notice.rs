@@ -184,7 +184,13 @@ impl NoticeCmd {
         let warned = gather(ledger, ctx, &crate::db::tasks::Scope::default())?;
         // Each warned task goes to its lead unit and to each supporting unit, by current name.
         let mut by_unit: BTreeMap<String, Vec<Warned>> = BTreeMap::new();
+        // A warned task with no unit goes to nobody: said at the end, so it is not lost.
+        let mut unowned = 0usize;
         for w in warned {
+            if w.task.owner.is_none() && w.task.co_owners.is_empty() {
+                unowned += 1;
+                continue;
+            }
             let mut units: Vec<(String, Role)> = Vec::new();
             if let Some(o) = w.task.owner.clone() {
                 units.push((o, Role::Lead));
@@ -269,6 +275,9 @@ impl NoticeCmd {
                     unit = crate::render::printable(unit)
                 ),
             )?;
+        }
+        if unowned > 0 {
+            emit(out, crate::tr!(ctx.lang, "notice.unowned", count = unowned))?;
         }
         emit(
             out,
