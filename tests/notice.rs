@@ -638,3 +638,16 @@ fn a_failed_write_leaves_nothing() {
     f.check(1, &["ledger"]);
     assert_eq!(before, l.dump());
 }
+
+#[test]
+fn shell_completion_offers_the_notice_formats() {
+    let out = common::bare_cmd()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
+    let script = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        script.contains("md html docx json"),
+        "notice --format values"
+    );
+}
