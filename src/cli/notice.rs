@@ -143,7 +143,12 @@ impl NoticeCmd {
         if mine.is_empty() {
             return emit(
                 out,
-                crate::tr!(ctx.lang, "notice.nothing", unit = unit, day = ctx.as_of),
+                crate::tr!(
+                    ctx.lang,
+                    "notice.nothing",
+                    unit = crate::render::printable(&unit),
+                    day = ctx.as_of
+                ),
             );
         }
         let heading = self.heading(ledger, ctx, unit)?;
