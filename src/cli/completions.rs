@@ -17,6 +17,8 @@ pub struct Completions {
 /// cli/mod.rs, which refuses the rest).
 const EXPORT_FORMATS: [&str; 6] = ["csv", "xlsx", "md", "html", "json", "jsonl"];
 const PRINT_FORMATS: [&str; 2] = ["table", "json"];
+/// The formats of `notice` (the supervision notice is a document, like an export).
+const NOTICE_FORMATS: [&str; 4] = ["md", "html", "docx", "json"];
 
 /// Options whose value is free text (unit names, areas, people, search words). The scripts
 /// are static, so they cannot offer the ledger's own unit names; marking the values as text
@@ -53,10 +55,10 @@ impl Completions {
             .collect();
         for name in names {
             cmd = cmd.mut_subcommand(&name, |mut sub| {
-                let formats: &[&str] = if sub.get_name() == "export" {
-                    &EXPORT_FORMATS
-                } else {
-                    &PRINT_FORMATS
+                let formats: &[&str] = match sub.get_name() {
+                    "export" => &EXPORT_FORMATS,
+                    "notice" => &NOTICE_FORMATS,
+                    _ => &PRINT_FORMATS,
                 };
                 let ids: Vec<String> = sub
                     .get_arguments()

@@ -21,6 +21,7 @@ mod init;
 mod link;
 mod list;
 mod note;
+mod notice;
 mod outline;
 mod reject;
 mod report;
@@ -146,6 +147,9 @@ pub enum Command {
     Export(export::Export),
     /// Three-colour warnings (三色预警): red overdue, yellow behind schedule, blue due soon.
     Warn(warn::Warn),
+    /// The supervision notice (督办通知) for a unit with red or yellow warnings, to sign and
+    /// print (md, html, docx).
+    Notice(notice::NoticeCmd),
     /// Check the ledger's integrity and its own invariants; exit 1 on any problem. 台账自检
     Check(check::Check),
     /// Take back your last command (recorded as new history, never deleted). 撤销
@@ -396,6 +400,7 @@ fn describe(cmd: &Command) -> String {
         Command::History(_) => "history",
         Command::Export(_) => "export",
         Command::Warn(_) => "warn",
+        Command::Notice(_) => "notice",
         Command::Check(_) => "check",
         Command::Undo(_) => "undo",
         Command::Backup(_) => "backup",
@@ -451,8 +456,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         return Err(Error::usage(crate::msg!("cli.by_is_not_user")));
     }
     let is_export = matches!(cli.command, Command::Export(_));
+    // A notice is a document too: md and html are its formats (checked by the command).
+    let is_notice = matches!(cli.command, Command::Notice(_));
     if let Some(f) = cli.format {
-        if !is_export && !matches!(f, Format::Table | Format::Json) {
+        if !is_export && !is_notice && !matches!(f, Format::Table | Format::Json) {
             return Err(Error::usage(crate::msg!(
                 "cli.format_is_for_export",
                 format = f
@@ -504,6 +511,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         | Command::History(_)
         | Command::Export(_)
         | Command::Warn(_)
+        | Command::Notice(_)
         | Command::Check(_)
         | Command::Backup(_)
         | Command::Evidence(_) => Access::Read,
@@ -573,6 +581,7 @@ fn dispatch(command: &Command, ledger: &mut Ledger, ctx: &Ctx, out: &mut dyn Wri
         Command::History(c) => c.run(ledger, &ctx, out),
         Command::Export(c) => c.run(ledger, &ctx, out),
         Command::Warn(c) => c.run(ledger, &ctx, out),
+        Command::Notice(c) => c.run(ledger, &ctx, out),
         Command::Check(c) => c.run(ledger, &ctx, out),
         Command::Undo(c) => c.run(ledger, &ctx, out),
         Command::Backup(c) => c.run(ledger, &ctx, out),

@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod fill;
 pub mod history;
 pub mod names;
+pub mod notice;
 pub mod periods;
 pub mod progress;
 pub mod recur;

@@ -7,6 +7,7 @@ mod escape;
 pub mod fill;
 pub mod html;
 pub mod md;
+pub mod notice;
 pub mod outline;
 mod page;
 pub mod word;
