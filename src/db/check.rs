@@ -108,15 +108,21 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
         ));
     }
 
-    // Every task's current fields and links equal the replay of its history. Both sides are
-    // read in id order and compared task by task, so memory holds one task at a time.
-    let mut links: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
-    let mut stmt = conn.prepare("SELECT task_id, shortcoming_id FROM link")?;
-    for row in stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
-        let (t, s) = row?;
-        links.entry(t).or_default().insert(s);
-    }
-    let empty = BTreeSet::new();
+    // Every task's current fields and links equal the replay of its history. All three sides
+    // (tasks, links, the replay) are read in task id order and compared task by task, so
+    // memory holds one task at a time (the links were once loaded whole: a million tasks'
+    // links in a map).
+    let mut link_stmt =
+        conn.prepare("SELECT task_id, shortcoming_id FROM link ORDER BY task_id, shortcoming_id")?;
+    let mut link_rows = link_stmt.query([])?;
+    let next_link = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<(i64, i64)>> {
+        Ok(match rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?)),
+            None => None,
+        })
+    };
+    let mut pending_link = next_link(&mut link_rows)?;
+    let mut task_links: BTreeSet<i64> = BTreeSet::new();
     let mut stmt = conn.prepare(&format!("SELECT {TASK_COLUMNS} FROM task t ORDER BY t.id"))?;
     let mut rows = stmt.query([])?;
     let next = |rows: &mut rusqlite::Rows<'_>| -> Result<Option<Task>> {
@@ -171,7 +177,19 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
             created_at,
             completed_at
         );
-        if links.get(&t.id).unwrap_or(&empty) != &rep.addresses {
+        // The links of tasks before this one belong to tasks without a replay, reported
+        // above; this task's are gathered from the cursor.
+        task_links.clear();
+        while let Some((task, shortcoming)) = pending_link {
+            if task > t.id {
+                break;
+            }
+            if task == t.id {
+                task_links.insert(shortcoming);
+            }
+            pending_link = next_link(&mut link_rows)?;
+        }
+        if task_links != rep.addresses {
             differ.push("links");
         }
         if !differ.is_empty() {
