@@ -16,6 +16,21 @@ use crate::Result;
 /// message, rendered where it is shown: in the user's language on the terminal, in English
 /// in JSON and in restore's refusal.
 pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
+    // SQLite's integrity check looks every row up in each of its table's indexes: with the
+    // default 2 MB page cache the upper levels of the twenty-odd indexes do not stay in
+    // memory at a million tasks, and each descent reads them again. A larger but fixed cache
+    // keeps them, so memory stays constant whatever the size of the ledger.
+    let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -CHECK_CACHE_KIB)?;
+    let out = check_all(conn, as_of);
+    conn.pragma_update(None, "cache_size", cache)?;
+    out
+}
+
+/// The page cache of `check`, in KiB.
+const CHECK_CACHE_KIB: i64 = 32 * 1024;
+
+fn check_all(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
     let mut problems = Vec::new();
 
     let mut stmt = conn.prepare("PRAGMA integrity_check")?;
@@ -51,8 +66,12 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
     let simple: [(&'static str, &str); 4] = [
         (
             "check.history_without_task",
+            // In task order, so that SQLite reads the history by its (task_id, id) index
+            // and looks the tasks up one after the other, not in the random order of an
+            // index by time (29 s of a 1M check before).
             "SELECT h.id, h.task_id
-             FROM history h LEFT JOIN task t ON t.id = h.task_id WHERE t.id IS NULL",
+             FROM history h LEFT JOIN task t ON t.id = h.task_id WHERE t.id IS NULL
+             ORDER BY h.task_id, h.id",
         ),
         (
             "check.ref_reused",
