@@ -578,5 +578,11 @@ git diff --quiet HEAD -- src schema.sql Cargo.toml Cargo.lock 2>/dev/null || rev
         printf '| row | SQL |\n|---|---|\n'
         printf '%s' "$FLOOR_SQL"
     fi
+    # Sections measured by hand (profiles, designs, before/after of one change) are kept in
+    # their own file, so that regenerating the tables above does not lose them.
+    if [ -f "$ROOT/scripts/bench-notes.md" ]; then
+        printf '\n'
+        cat "$ROOT/scripts/bench-notes.md"
+    fi
 } >"$BENCH_OUT"
 log "wrote $BENCH_OUT"
