@@ -82,10 +82,10 @@ fn format_offers_only_what_the_command_accepts() {
         assert!(r.contains("\"table json\""), "list --format: {r}");
     }
     for r in replies(&s, "export", "--format") {
-        assert!(
-            r.contains("csv") && r.contains("xlsx"),
-            "export --format: {r}"
-        );
+        // Every format export writes, the Word document included (before: docx was missing).
+        for f in ["csv", "xlsx", "docx", "md", "html", "json", "jsonl"] {
+            assert!(r.contains(f), "export --format lacks {f}: {r}");
+        }
         assert!(!r.contains("table"), "export --format: {r}");
     }
 }

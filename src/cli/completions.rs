@@ -15,7 +15,7 @@ pub struct Completions {
 
 /// The formats `export` writes; every other command prints table or json (see `run` in
 /// cli/mod.rs, which refuses the rest).
-const EXPORT_FORMATS: [&str; 6] = ["csv", "xlsx", "md", "html", "json", "jsonl"];
+const EXPORT_FORMATS: [&str; 7] = ["csv", "xlsx", "docx", "md", "html", "json", "jsonl"];
 const PRINT_FORMATS: [&str; 2] = ["table", "json"];
 /// The formats of `notice` (the supervision notice is a document, like an export).
 const NOTICE_FORMATS: [&str; 4] = ["md", "html", "docx", "json"];
