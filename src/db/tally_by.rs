@@ -1,0 +1,317 @@
+//! Running counts behind the filtered progress table: for one filter (a dimension and its
+//! value: an area, a lead unit, a unit that leads or supports, a person, a year, a kind, or
+//! `all` for no such filter) and a grouping, per group key, status and — for open tasks —
+//! deadline, how many tasks and the sum of their shown progress.
+//!
+//! `report --owner X --by area` then reads the few hundred rows of one (filter, grouping)
+//! slice instead of counting the tasks of the filter. A status filter selects rows by their
+//! status; the deadline kept with open tasks answers how many are overdue at any day, and the
+//! `--overdue` and `--due-within` filters, without reading a task.
+//!
+//! Units are counted under the names the tasks store; the register (db/units.rs) widens a
+//! unit to its names when the table is read, so a rename or an alias changes no count.
+//!
+//! Kept like the unfiltered tally (db/tally.rs): every task write takes the task's rows out
+//! before and puts them back after, in the same transaction (`tally::around` calls `apply`);
+//! bulk imports and the upgrade step rebuild it whole; `check` compares it with a recount.
+
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension, Row};
+
+use super::progress::GroupBy;
+use super::tally::NONE_KEY;
+use crate::model::Status;
+use crate::Result;
+
+/// The filter dimensions the table is kept for, as stored in its `dim` column.
+pub const DIMS: [&str; 7] = ["all", "area", "lead", "unit", "person", "year", "kind"];
+
+/// What one task contributes: its status, shown progress, deadline when open, the values it
+/// has in each filter dimension, and its key in each grouping.
+struct Facts {
+    id: i64,
+    status: Status,
+    progress: f64,
+    due: String,
+    dims: Vec<(&'static str, String)>,
+    keys: [String; GroupBy::ALL.len()],
+}
+
+/// The columns `facts` reads, after the task's id, status and shown progress: the deadline
+/// (open tasks only), area, owner, person, year, kind, co-owners, then one key per grouping
+/// in the order of `GroupBy::ALL` (with `?1` the none key).
+fn columns() -> String {
+    let keys: Vec<String> = GroupBy::ALL
+        .iter()
+        .map(|b| b.tally_key().replace("?2", "?1"))
+        .collect();
+    format!(
+        "CASE WHEN t.status IN ('todo', 'doing', 'blocked') THEN COALESCE(t.deadline, '')
+              ELSE '' END,
+         t.area, t.owner, t.person, CAST(t.year AS TEXT), t.kind, t.co_owners, {}",
+        keys.join(", ")
+    )
+}
+
+/// Reads one row of `columns()` preceded by id, status and shown progress.
+fn facts(r: &Row) -> rusqlite::Result<Facts> {
+    let mut dims: Vec<(&'static str, String)> = vec![("all", String::new())];
+    let area: Option<String> = r.get(4)?;
+    let owner: Option<String> = r.get(5)?;
+    let person: Option<String> = r.get(6)?;
+    let year: String = r.get(7)?;
+    let kind: String = r.get(8)?;
+    let co: String = r.get(9)?;
+    if let Some(a) = area {
+        dims.push(("area", a));
+    }
+    if let Some(o) = &owner {
+        dims.push(("lead", o.clone()));
+    }
+    // A unit counts a task once however often the task names it (as lead and as co-owner).
+    // A malformed co-owner list is reported by `check` against the index of tasks by unit;
+    // here it counts as none, as it does there.
+    let mut units: Vec<String> = owner.into_iter().collect();
+    for c in serde_json::from_str::<Vec<String>>(&co).unwrap_or_default() {
+        if !units.contains(&c) {
+            units.push(c);
+        }
+    }
+    dims.extend(units.into_iter().map(|u| ("unit", u)));
+    if let Some(p) = person {
+        dims.push(("person", p));
+    }
+    dims.push(("year", year));
+    dims.push(("kind", kind));
+    let mut keys: [String; GroupBy::ALL.len()] = Default::default();
+    for (i, k) in keys.iter_mut().enumerate() {
+        *k = r.get(10 + i)?;
+    }
+    Ok(Facts {
+        id: r.get(0)?,
+        status: r.get(1)?,
+        progress: r.get(2)?,
+        due: r.get(3)?,
+        dims,
+        keys,
+    })
+}
+
+/// The query behind `facts` for one task (`?2` its id). Built once per process.
+fn one_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT t.id, t.status,
+                    CASE WHEN t.status = 'cancelled' THEN 0.0 ELSE
+                        COALESCE((SELECT avg(c.progress) FROM task c
+                                  WHERE c.parent_id = t.id AND c.status <> 'cancelled'),
+                                 t.progress) END,
+                    {}
+             FROM task t WHERE t.id = ?2",
+            columns()
+        )
+    })
+}
+
+/// The facts of one task, or `None` when there is no such task.
+fn facts_of(conn: &Connection, id: i64) -> Result<Option<Facts>> {
+    Ok(conn
+        .prepare_cached(one_sql())?
+        .query_row(rusqlite::params![NONE_KEY, id], facts)
+        .optional()?)
+}
+
+/// Adds (`sign` 1) or removes (`sign` -1) the rows of task `id`.
+pub fn apply(conn: &Connection, id: i64, sign: i64) -> Result<()> {
+    let Some(f) = facts_of(conn, id)? else {
+        return Ok(());
+    };
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO tally_by(dim, val, grouping, key, status, due, n, progress, first)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(dim, val, grouping, key, status, due) DO UPDATE
+         SET n = n + excluded.n, progress = progress + excluded.progress,
+             first = min(first, excluded.first)",
+    )?;
+    for (dim, val) in &f.dims {
+        for (by, key) in GroupBy::ALL.iter().zip(&f.keys) {
+            stmt.execute(rusqlite::params![
+                dim,
+                val,
+                by.name(),
+                key,
+                f.status,
+                f.due,
+                sign,
+                sign as f64 * f.progress,
+                f.id
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+/// One row of the table, keyed as its primary key.
+type Key = (&'static str, String, &'static str, String, Status, String);
+
+/// Counts every task into rows, in one pass over the tasks in memory: as many entries as the
+/// table has rows (a few hundred thousand at a million tasks), not one per task.
+fn recount(conn: &Connection) -> Result<HashMap<Key, (i64, f64, i64)>> {
+    let sql = format!(
+        "SELECT t.id, t.status,
+                CASE WHEN t.status = 'cancelled' THEN 0.0 ELSE COALESCE(k.p, t.progress) END,
+                {}
+         FROM task t LEFT JOIN (
+             SELECT parent_id AS pid, avg(progress) AS p FROM task
+             WHERE parent_id IS NOT NULL AND status <> 'cancelled' GROUP BY parent_id
+         ) k ON k.pid = t.id",
+        columns()
+    );
+    let mut out: HashMap<Key, (i64, f64, i64)> = HashMap::new();
+    let mut stmt = conn.prepare(&sql)?;
+    let mut rows = stmt.query([NONE_KEY])?;
+    while let Some(r) = rows.next()? {
+        let f = facts(r)?;
+        for (dim, val) in &f.dims {
+            for (by, key) in GroupBy::ALL.iter().zip(&f.keys) {
+                let e = out
+                    .entry((
+                        dim,
+                        val.clone(),
+                        by.name(),
+                        key.clone(),
+                        f.status,
+                        f.due.clone(),
+                    ))
+                    .or_insert((0, 0.0, f.id));
+                e.0 += 1;
+                e.1 += f.progress;
+                e.2 = e.2.min(f.id);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Recomputes the whole table from the tasks.
+pub fn rebuild(conn: &Connection) -> Result<()> {
+    let all = recount(conn)?;
+    conn.execute("DELETE FROM tally_by", [])?;
+    let mut stmt = conn.prepare(
+        "INSERT INTO tally_by(dim, val, grouping, key, status, due, n, progress, first)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for ((dim, val, by, key, status, due), (n, p, first)) in all {
+        stmt.execute(rusqlite::params![
+            dim, val, by, key, status, due, n, p, first
+        ])?;
+    }
+    Ok(())
+}
+
+/// Whether the table equals a recount, for `check`: every row's count exactly and its
+/// progress sum to within rounding (rows whose count fell to zero are as good as absent).
+/// Returns how many rows differ.
+pub fn differs(conn: &Connection) -> Result<u64> {
+    let mut want = recount(conn)?;
+    let mut bad = 0u64;
+    let mut stmt =
+        conn.prepare("SELECT dim, val, grouping, key, status, due, n, progress FROM tally_by")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let dim: String = r.get(0)?;
+        let by: String = r.get(2)?;
+        let status: String = r.get(4)?;
+        let n: i64 = r.get(6)?;
+        let p: f64 = r.get(7)?;
+        let (Some(dim), Some(by), Ok(status)) = (
+            DIMS.iter().find(|d| **d == dim),
+            GroupBy::ALL.iter().find(|b| b.name() == by),
+            status.parse::<Status>(),
+        ) else {
+            bad += 1;
+            continue;
+        };
+        let key: Key = (dim, r.get(1)?, by.name(), r.get(3)?, status, r.get(5)?);
+        match want.remove(&key) {
+            Some((wn, wp, _)) if wn == n && (wp - p).abs() < 0.001 * (1.0 + wp.abs()) => {}
+            None if n == 0 && p.abs() < 0.001 => {}
+            _ => bad += 1,
+        }
+    }
+    bad += want.len() as u64;
+    Ok(bad)
+}
+
+/// One row of a slice as the progress table reads it: group key (the none key for tasks
+/// without one), status, deadline of open tasks ('' for none or closed), count, progress
+/// sum and lowest id.
+pub struct SliceRow {
+    pub key: String,
+    pub status: Status,
+    pub due: String,
+    pub n: i64,
+    pub progress: f64,
+    pub first: i64,
+}
+
+/// The rows of one (filter, grouping) slice, for each of the filter's values.
+pub fn slice(conn: &Connection, dim: &str, vals: &[String], by: GroupBy) -> Result<Vec<SliceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key, status, due, n, progress, first FROM tally_by
+         WHERE dim = ?1 AND val = ?2 AND grouping = ?3 AND n <> 0",
+    )?;
+    let mut out = Vec::new();
+    for v in vals {
+        let mut rows = stmt.query(rusqlite::params![dim, v, by.name()])?;
+        while let Some(r) = rows.next()? {
+            out.push(SliceRow {
+                key: r.get(0)?,
+                status: r.get(1)?,
+                due: r.get(2)?,
+                n: r.get(3)?,
+                progress: r.get(4)?,
+                first: r.get(5)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The rows that take back what a slice over several unit names counts more than once: a
+/// task that names `k` of the names (a unit under its former name as lead and its new one as
+/// co-owner) is in `k` slices, so it is taken out `k - 1` times.
+pub fn counted_twice(conn: &Connection, names: &[String], by: GroupBy) -> Result<Vec<SliceRow>> {
+    if names.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "SELECT task_id, count(DISTINCT name) FROM task_unit WHERE name IN ({})
+         GROUP BY task_id HAVING count(DISTINCT name) > 1",
+        marks.join(", ")
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let twice: Vec<(i64, i64)> = stmt
+        .query_map(rusqlite::params_from_iter(names), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let at = GroupBy::ALL.iter().position(|b| *b == by).unwrap_or(0);
+    let mut out = Vec::new();
+    for (id, k) in twice {
+        if let Some(f) = facts_of(conn, id)? {
+            out.push(SliceRow {
+                key: f.keys[at].clone(),
+                status: f.status,
+                due: f.due,
+                n: 1 - k,
+                progress: (1 - k) as f64 * f.progress,
+                first: i64::MAX,
+            });
+        }
+    }
+    Ok(out)
+}
