@@ -21,7 +21,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::progress::GroupBy;
 use super::tally::NONE_KEY;
-use crate::model::Status;
+use crate::model::{Status, Word};
 use crate::Result;
 
 /// The filter dimensions the table is kept for, as stored in its `dim` column.
@@ -153,12 +153,45 @@ pub fn apply(conn: &Connection, id: i64, sign: i64) -> Result<()> {
     Ok(())
 }
 
-/// One row of the table, keyed as its primary key.
-type Key = (&'static str, String, &'static str, String, Status, String);
+/// The texts of a recount (values, group keys, deadlines), each stored once: the recount
+/// keys its rows by their numbers, so a million tasks cost no allocation per row.
+#[derive(Default)]
+struct Texts {
+    numbers: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Texts {
+    fn number(&mut self, s: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(s) {
+            return n;
+        }
+        let n = self.texts.len() as u32;
+        self.numbers.insert(s.to_string(), n);
+        self.texts.push(s.to_string());
+        n
+    }
+}
+
+/// One row of the table, keyed as its primary key with numbers: the dimension's place in
+/// `DIMS`, the value, the grouping's place in `GroupBy::ALL`, the group key, the status's
+/// place in `Status::ALL` and the deadline (the last three but the status in `Texts`).
+type Key = (u8, u32, u8, u32, u8, u32);
+
+/// A recount of the table: its rows by key (count, progress sum, lowest id) and the texts
+/// their numbers stand for.
+struct Recount {
+    texts: Texts,
+    rows: HashMap<Key, (i64, f64, i64)>,
+}
+
+fn status_number(s: Status) -> u8 {
+    Status::ALL.iter().position(|x| *x == s).unwrap_or(0) as u8
+}
 
 /// Counts every task into rows, in one pass over the tasks in memory: as many entries as the
-/// table has rows (a few hundred thousand at a million tasks), not one per task.
-fn recount(conn: &Connection) -> Result<HashMap<Key, (i64, f64, i64)>> {
+/// table has rows (some 700,000 at a million tasks), not one per task.
+fn recount(conn: &Connection) -> Result<Recount> {
     let sql = format!(
         "SELECT t.id, t.status,
                 CASE WHEN t.status = 'cancelled' THEN 0.0 ELSE COALESCE(k.p, t.progress) END,
@@ -169,22 +202,24 @@ fn recount(conn: &Connection) -> Result<HashMap<Key, (i64, f64, i64)>> {
          ) k ON k.pid = t.id",
         columns()
     );
+    let mut texts = Texts::default();
     let mut out: HashMap<Key, (i64, f64, i64)> = HashMap::new();
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query([NONE_KEY])?;
+    let mut keys = [0u32; GroupBy::ALL.len()];
     while let Some(r) = rows.next()? {
         let f = facts(r)?;
+        let status = status_number(f.status);
+        let due = texts.number(&f.due);
+        for (k, text) in keys.iter_mut().zip(&f.keys) {
+            *k = texts.number(text);
+        }
         for (dim, val) in &f.dims {
-            for (by, key) in GroupBy::ALL.iter().zip(&f.keys) {
+            let dim = DIMS.iter().position(|d| d == dim).unwrap_or(0) as u8;
+            let val = texts.number(val);
+            for (by, key) in keys.iter().enumerate() {
                 let e = out
-                    .entry((
-                        dim,
-                        val.clone(),
-                        by.name(),
-                        key.clone(),
-                        f.status,
-                        f.due.clone(),
-                    ))
+                    .entry((dim, val, by as u8, *key, status, due))
                     .or_insert((0, 0.0, f.id));
                 e.0 += 1;
                 e.1 += f.progress;
@@ -192,20 +227,50 @@ fn recount(conn: &Connection) -> Result<HashMap<Key, (i64, f64, i64)>> {
             }
         }
     }
-    Ok(out)
+    Ok(Recount { texts, rows: out })
 }
 
-/// Recomputes the whole table from the tasks.
+/// Recomputes the whole table from the tasks. The rows go in in key order, which fills the
+/// table's B-tree from one end.
 pub fn rebuild(conn: &Connection) -> Result<()> {
     let all = recount(conn)?;
+    let t = &all.texts.texts;
+    let mut rows: Vec<(Key, (i64, f64, i64))> = all.rows.into_iter().collect();
+    let text = |n: u32| t.get(n as usize).map_or("", String::as_str);
+    rows.sort_unstable_by(|(a, _), (b, _)| {
+        (
+            DIMS[a.0 as usize],
+            text(a.1),
+            GroupBy::ALL[a.2 as usize].name(),
+            text(a.3),
+        )
+            .cmp(&(
+                DIMS[b.0 as usize],
+                text(b.1),
+                GroupBy::ALL[b.2 as usize].name(),
+                text(b.3),
+            ))
+            .then_with(|| {
+                (Status::ALL[a.4 as usize].en(), text(a.5))
+                    .cmp(&(Status::ALL[b.4 as usize].en(), text(b.5)))
+            })
+    });
     conn.execute("DELETE FROM tally_by", [])?;
     let mut stmt = conn.prepare(
         "INSERT INTO tally_by(dim, val, grouping, key, status, due, n, progress, first)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    for ((dim, val, by, key, status, due), (n, p, first)) in all {
+    for ((dim, val, by, key, status, due), (n, p, first)) in rows {
         stmt.execute(rusqlite::params![
-            dim, val, by, key, status, due, n, p, first
+            DIMS[dim as usize],
+            text(val),
+            GroupBy::ALL[by as usize].name(),
+            text(key),
+            Status::ALL[status as usize],
+            text(due),
+            n,
+            p,
+            first
         ])?;
     }
     Ok(())
@@ -215,33 +280,39 @@ pub fn rebuild(conn: &Connection) -> Result<()> {
 /// progress sum to within rounding (rows whose count fell to zero are as good as absent).
 /// Returns how many rows differ.
 pub fn differs(conn: &Connection) -> Result<u64> {
-    let mut want = recount(conn)?;
+    let Recount { texts, mut rows } = recount(conn)?;
+    let number = |s: &str| texts.numbers.get(s).copied();
     let mut bad = 0u64;
     let mut stmt =
         conn.prepare("SELECT dim, val, grouping, key, status, due, n, progress FROM tally_by")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    let mut stored = stmt.query([])?;
+    while let Some(r) = stored.next()? {
         let dim: String = r.get(0)?;
+        let val: String = r.get(1)?;
         let by: String = r.get(2)?;
+        let key: String = r.get(3)?;
         let status: String = r.get(4)?;
+        let due: String = r.get(5)?;
         let n: i64 = r.get(6)?;
         let p: f64 = r.get(7)?;
-        let (Some(dim), Some(by), Ok(status)) = (
-            DIMS.iter().find(|d| **d == dim),
-            GroupBy::ALL.iter().find(|b| b.name() == by),
-            status.parse::<Status>(),
-        ) else {
-            bad += 1;
-            continue;
-        };
-        let key: Key = (dim, r.get(1)?, by.name(), r.get(3)?, status, r.get(5)?);
-        match want.remove(&key) {
+        let key = (|| -> Option<Key> {
+            Some((
+                DIMS.iter().position(|d| *d == dim)? as u8,
+                number(&val)?,
+                GroupBy::ALL.iter().position(|b| b.name() == by)? as u8,
+                number(&key)?,
+                status_number(status.parse::<Status>().ok()?),
+                number(&due)?,
+            ))
+        })();
+        let want = key.and_then(|k| rows.remove(&k));
+        match want {
             Some((wn, wp, _)) if wn == n && (wp - p).abs() < 0.001 * (1.0 + wp.abs()) => {}
             None if n == 0 && p.abs() < 0.001 => {}
             _ => bad += 1,
         }
     }
-    bad += want.len() as u64;
+    bad += rows.len() as u64;
     Ok(bad)
 }
 
