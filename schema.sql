@@ -361,7 +361,8 @@ END;
 
 -- block: tally-by (added in version 14, issue 18)
 -- Running counts behind the filtered progress table (src/db/tally_by.rs): per filter
--- dimension ('all', 'area', 'lead', 'unit', 'person', 'year', 'kind') and value, grouping,
+-- dimension ('all', 'area', 'lead', 'unit', 'person', 'year', 'kind', and the pairs
+-- 'area+year', 'area+kind', 'year+kind') and value, grouping,
 -- group key (char(0) for none), status and, for open tasks, deadline ('' for none or closed),
 -- how many tasks and the sum of their shown progress. Kept by the writing code in the same
 -- transaction as each change, rebuilt by bulk imports and by the upgrade step, proved by

@@ -780,7 +780,7 @@ mod tests {
                 "the progress table's running counts differ from a recount, grouped by: \
                  area, owner, status, kind, year, outline-area"
                     .to_string(),
-                "the filtered progress table's running counts differ from a recount in 18 \
+                "the filtered progress table's running counts differ from a recount in 24 \
                  rows (export and import the ledger again to rebuild them)"
                     .to_string(),
                 "task #1 differs from the replay of its history in: links".to_string(),

@@ -206,7 +206,8 @@ pub fn compute(conn: &Connection, by: GroupBy, f: &Filter, as_of: NaiveDate) -> 
 
 /// The table from the filtered running counts (db/tally_by.rs), when they can answer the
 /// filter: at most one of area, unit, lead, person, year and kind — or two when one of them is
-/// the grouping itself, which then selects among the slice's keys — with any statuses,
+/// the grouping itself, which then selects among the slice's keys, or when both are of area,
+/// year and kind, whose pairs have slices of their own — with any statuses,
 /// `--overdue` and `--due-within`, which select rows by status and deadline. `None` for any
 /// other filter, which is counted from the tasks.
 fn from_tally_by(
@@ -245,14 +246,22 @@ fn from_tally_by(
             let (d, v, _) = dims.remove(0);
             (d, v, None)
         }
-        2 => {
-            let Some(at) = dims.iter().position(|d| d.2 == Some(by)) else {
-                return Ok(None);
-            };
-            let (_, keys, _) = dims.remove(at);
-            let (d, v, _) = dims.remove(0);
-            (d, v, Some(keys))
-        }
+        2 => match dims.iter().position(|d| d.2 == Some(by)) {
+            Some(at) => {
+                let (_, keys, _) = dims.remove(at);
+                let (d, v, _) = dims.remove(0);
+                (d, v, Some(keys))
+            }
+            // Two of area, year and kind: their pair has a slice of its own.
+            None => {
+                let name = format!("{}+{}", dims[0].0, dims[1].0);
+                let Some(&dim) = super::tally_by::DIMS.iter().find(|d| **d == name) else {
+                    return Ok(None);
+                };
+                let val = super::tally_by::pair(&dims[0].1[0], &dims[1].1[0]);
+                (dim, vec![val], None)
+            }
+        },
         _ => return Ok(None),
     };
     let mut rows = slice(conn, dim, &vals, by)?;

@@ -25,7 +25,25 @@ use crate::model::{Status, Word};
 use crate::Result;
 
 /// The filter dimensions the table is kept for, as stored in its `dim` column.
-pub const DIMS: [&str; 7] = ["all", "area", "lead", "unit", "person", "year", "kind"];
+/// The last three are pairs of the small dimensions, so that two of those filters together
+/// (`--area A --kind K`) read one slice too; their value is `pair` of the two.
+pub const DIMS: [&str; 10] = [
+    "all",
+    "area",
+    "lead",
+    "unit",
+    "person",
+    "year",
+    "kind",
+    "area+year",
+    "area+kind",
+    "year+kind",
+];
+
+/// The value of a pair dimension: the two values with char(1), which no name holds, between.
+pub fn pair(a: &str, b: &str) -> String {
+    format!("{a}\u{1}{b}")
+}
 
 /// What one task contributes: its status, shown progress, deadline when open, the values it
 /// has in each filter dimension, and its key in each grouping.
@@ -64,8 +82,11 @@ fn facts(r: &Row) -> rusqlite::Result<Facts> {
     let kind: String = r.get(8)?;
     let co: String = r.get(9)?;
     if let Some(a) = area {
+        dims.push(("area+year", pair(&a, &year)));
+        dims.push(("area+kind", pair(&a, &kind)));
         dims.push(("area", a));
     }
+    dims.push(("year+kind", pair(&year, &kind)));
     if let Some(o) = &owner {
         dims.push(("lead", o.clone()));
     }
