@@ -358,3 +358,25 @@ BEGIN
     SELECT RAISE(ABORT, 'unit edits are append-only');
 END;
 -- end block: unit-edits
+
+-- block: tally-by (added in version 14, issue 18)
+-- Running counts behind the filtered progress table (src/db/tally_by.rs): per filter
+-- dimension ('all', 'area', 'lead', 'unit', 'person', 'year', 'kind', and the pairs
+-- 'area+year', 'area+kind', 'year+kind') and value, grouping,
+-- group key (char(0) for none), status and, for open tasks, deadline ('' for none or closed),
+-- how many tasks and the sum of their shown progress. Kept by the writing code in the same
+-- transaction as each change, rebuilt by bulk imports and by the upgrade step, proved by
+-- `check`. Units are counted under the names the tasks store.
+CREATE TABLE tally_by (
+    dim      TEXT NOT NULL,
+    val      TEXT NOT NULL,
+    grouping TEXT NOT NULL,
+    key      TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    due      TEXT NOT NULL,
+    n        INTEGER NOT NULL,
+    progress REAL NOT NULL,
+    first    INTEGER NOT NULL,
+    PRIMARY KEY (dim, val, grouping, key, status, due)
+) WITHOUT ROWID;
+-- end block: tally-by

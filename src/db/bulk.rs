@@ -720,6 +720,7 @@ pub fn import(
     rebuild_events(conn, hist_off)?;
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
+    super::tally_by::rebuild(conn)?;
     super::units::rebuild(conn)?;
     let broken: i64 = conn.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
         r.get(0)

@@ -126,6 +126,11 @@ fn check_all(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
             groups = differ.join(", ")
         ));
     }
+    // So do the filtered ones (db/tally_by.rs).
+    let rows = super::tally_by::differs(conn)?;
+    if rows > 0 {
+        problems.push(crate::msg!("check.tally_by_differs", rows = rows));
+    }
 
     // Every task's current fields and links equal the replay of its history. All three sides
     // (tasks, links, the replay) are read in task id order and compared task by task, so
@@ -811,6 +816,9 @@ mod tests {
             vec![
                 "the progress table's running counts differ from a recount, grouped by: \
                  area, owner, status, kind, year, outline-area"
+                    .to_string(),
+                "the filtered progress table's running counts differ from a recount in 24 \
+                 rows (export and import the ledger again to rebuild them)"
                     .to_string(),
                 "task #1 differs from the replay of its history in: links".to_string(),
                 "task #2 differs from the replay of its history in: title, own_progress"

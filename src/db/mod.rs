@@ -19,6 +19,7 @@ pub mod requests;
 pub mod schema;
 pub mod settings;
 pub mod tally;
+pub mod tally_by;
 pub mod tasks;
 pub mod undo;
 pub mod units;

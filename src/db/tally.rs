@@ -94,6 +94,8 @@ fn apply(conn: &Connection, ids: &BTreeSet<i64>, sign: i64) -> Result<()> {
              first = min(first, excluded.first)",
     )?;
     for &id in ids {
+        // The filtered counts follow the same tasks at the same moments.
+        super::tally_by::apply(conn, id, sign)?;
         let Some(s) = share(conn, id)? else {
             continue;
         };
