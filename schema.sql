@@ -367,7 +367,7 @@ END;
 -- how many tasks and the sum of their shown progress. Kept by the writing code in the same
 -- transaction as each change, rebuilt by bulk imports and by the upgrade step, proved by
 -- `check`. Units are counted under the names the tasks store.
-CREATE TABLE tally_by (
+CREATE TABLE IF NOT EXISTS tally_by (
     dim      TEXT NOT NULL,
     val      TEXT NOT NULL,
     grouping TEXT NOT NULL,
