@@ -358,3 +358,11 @@ BEGIN
     SELECT RAISE(ABORT, 'unit edits are append-only');
 END;
 -- end block: unit-edits
+
+-- block: task-refs (added in version 14, issue 17)
+-- Every task has a ref. A task created without one gets `<plan year>-T<n>` (db::refs); the
+-- upgrade step gives the tasks of an older ledger theirs in Rust right after this block (one
+-- change with a `ref` history row per task, so the replay and `check` agree), because the
+-- per-year numbering reads the refs already taken. The block itself changes no table.
+SELECT 1;
+-- end block: task-refs

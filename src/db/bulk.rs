@@ -714,6 +714,15 @@ pub fn import(
         )));
     }
     rebuild_events(conn, hist_off)?;
+    // Tasks of the file without a ref get `<year>-T<n>` (db::refs), as one change of their
+    // own by taizhang, so `undo` still finds the import as the user's last change.
+    super::refs::assign_missing(
+        conn,
+        task_off,
+        w.at(),
+        super::refs::SYSTEM_ACTOR,
+        "import: refs for the tasks without one",
+    )?;
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
     super::units::rebuild(conn)?;
@@ -1074,6 +1083,14 @@ fn remap(
     };
     match h.field.as_str() {
         "parent_id" | "addresses" => Ok((id(&h.old)?, id(&h.new)?)),
+        // A ref given after creation is relabelled like the ref of a creation row.
+        "ref" => Ok(match source {
+            Some(s) => (
+                h.old.as_ref().map(|r| format!("{s}/{r}")),
+                h.new.as_ref().map(|r| format!("{s}/{r}")),
+            ),
+            None => (h.old.clone(), h.new.clone()),
+        }),
         "created" => {
             let Some(json) = &h.new else {
                 return Err(format!("history row {} is a creation without fields", h.id));

@@ -108,6 +108,17 @@ pub fn check(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
         ));
     }
 
+    // Every task has a ref (issue 17): given on creation, or by the upgrade to version 14.
+    let (count, ids) = super::refs::without(conn, 5)?;
+    if count > 0 {
+        let ids: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
+        problems.push(crate::msg!(
+            "check.no_ref",
+            count = count,
+            ids = ids.join(", ")
+        ));
+    }
+
     // Every task's current fields and links equal the replay of its history. Both sides are
     // read in id order and compared task by task, so memory holds one task at a time.
     let mut links: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();

@@ -13,6 +13,7 @@ pub mod names;
 pub mod periods;
 pub mod progress;
 pub mod recur;
+pub mod refs;
 pub mod replay;
 pub mod requests;
 pub mod schema;

@@ -603,6 +603,9 @@ fn apply(
         },
         // A progress note changes no field; its text was taken above.
         "note" => {}
+        // A ref given after the task's creation (db::refs: the upgrade to version 14, a
+        // ledger file's task without one).
+        super::refs::FIELD => rep.task.reference = new,
         // The mark a merge leaves on each task it brought in (the unit `undo` takes back):
         // it changes no field.
         "imported" => {}

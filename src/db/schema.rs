@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 13;
+pub const CURRENT_VERSION: i64 = 14;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -91,6 +91,9 @@ const UPGRADES: &[Step] = &[
     Step::Block("outline-period-changes"),
     // 12 → 13: the audit trail of units register edits (issue 13). Only a new table.
     Step::Block("unit-edits"),
+    // 13 → 14: every task has a ref (issue 17). The tasks without one get `<year>-T<n>` by
+    // `refs::assign_missing`, run after the block in the same transaction.
+    Step::Block("task-refs"),
 ];
 
 /// One upgrade step.
@@ -228,6 +231,15 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
             // unit and the register from the existing tasks.
             if step.is_block("13a") {
                 super::units::rebuild(&tx)?;
+            }
+            if step.is_block("task-refs") {
+                super::refs::assign_missing(
+                    &tx,
+                    0,
+                    now,
+                    super::refs::SYSTEM_ACTOR,
+                    "upgrade 14: refs for the tasks without one",
+                )?;
             }
             tx.pragma_update(None, "user_version", from + 1)?;
         }
