@@ -50,13 +50,14 @@ fn markdown_neutralises_raw_html_in_every_section() {
     let l = hostile();
     let md = export(&l, "md");
     assert!(!has_raw_angle(&md), "{md}");
-    // The shortcomings section and the task table both show the text as written.
+    // The shortcomings section and the task table both show the text as written; the tasks
+    // are named by the refs they got on creation (issue 17), not #1 and #2.
     assert!(
-        md.contains(r"- **#1** 短板 \<script\>alert(1)\</script\>（"),
+        md.contains(r"- **2025-T1** 短板 \<script\>alert(1)\</script\>（"),
         "{md}"
     );
     assert!(
-        md.contains(r"  - #2 整改 \<img src=x onerror=alert(1)\>（"),
+        md.contains(r"  - 2025-T2 整改 \<img src=x onerror=alert(1)\>（"),
         "{md}"
     );
     assert!(
@@ -96,11 +97,11 @@ fn html_escapes_every_section() {
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
     assert!(
-        html.contains("<li><b>#1</b> 短板 &lt;script&gt;alert(1)&lt;/script&gt;（"),
+        html.contains("<li><b>2025-T1</b> 短板 &lt;script&gt;alert(1)&lt;/script&gt;（"),
         "{html}"
     );
     assert!(
-        html.contains("<li>#2 整改 &lt;img src=x onerror=alert(1)&gt;（"),
+        html.contains("<li>2025-T2 整改 &lt;img src=x onerror=alert(1)&gt;（"),
         "{html}"
     );
 }

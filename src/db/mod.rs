@@ -5,6 +5,7 @@ pub mod backup;
 pub mod bulk;
 pub mod carry;
 pub mod check;
+pub mod rows;
 pub mod documents;
 pub mod evidence;
 pub mod fill;
