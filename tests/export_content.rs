@@ -135,3 +135,210 @@ fn check_reports_a_task_without_a_ref() {
     assert_eq!(f.code, 1, "{f:?}");
     assert!(f.stdout.contains("have no ref (#1)"), "{f:?}");
 }
+
+/// A parent (1), an unrelated task (2), then the parent's sub-task (3, without an area):
+/// the sub-task comes right under its parent as 1.1 and holds the parent's area; the
+/// unrelated task is 2.
+fn family() -> Ledger {
+    let l = Ledger::init();
+    l.add(
+        "推进合法性审查",
+        &[
+            "--year",
+            "2025",
+            "--area",
+            "执法监督",
+            "--owner",
+            "区司法局",
+        ],
+    );
+    l.add("普法宣传", &["--year", "2025", "--owner", "区普法办"]);
+    l.add("镇街审查", &["--year", "2025", "--parent", "1"]);
+    l
+}
+
+#[test]
+fn sub_tasks_are_numbered_under_their_parent_in_every_format() {
+    let l = family();
+    // CSV (streamed).
+    let out = l
+        .cmd()
+        .args(["export", "--year", "2025", "--format", "csv"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut r = csv::ReaderBuilder::new().from_reader(text[3..].as_bytes());
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let firsts: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[4].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        firsts,
+        [
+            ("1", "推进合法性审查", "执法监督"),
+            ("1.1", "镇街审查", "执法监督"),
+            ("2", "普法宣传", "")
+        ]
+    );
+    // JSON: the same order and numbers.
+    let j = export_json(&l, "2025");
+    let nums: Vec<(&str, i64)> = j["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["number"].as_str().unwrap(), t["id"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(nums, [("1", 1), ("1.1", 3), ("2", 2)]);
+    assert_eq!(j["tasks"][1]["area"], "执法监督");
+    assert_eq!(j["tasks"][1]["parent_id"], 1);
+    // Markdown and HTML.
+    let md = l.run_ok(&["export", "--year", "2025", "--format", "md"]);
+    let at = |s: &str, needle: &str| s.find(needle).unwrap_or_else(|| panic!("{needle}: {s}"));
+    assert!(
+        at(&md, "| 1 | 2025-T1 |") < at(&md, "| 1.1 | 2025-T3 |"),
+        "{md}"
+    );
+    assert!(
+        at(&md, "| 1.1 | 2025-T3 |") < at(&md, "| 2 | 2025-T2 |"),
+        "{md}"
+    );
+    let html = l.run_ok(&["export", "--year", "2025", "--format", "html"]);
+    assert!(
+        at(&html, r#"<td class="n">1.1</td><td class="u">2025-T3</td>"#)
+            < at(&html, r#"<td class="n">2</td><td class="u">2025-T2</td>"#),
+        "{html}"
+    );
+    // xlsx (streamed), read back with calamine: a sub-task's 序号 is the text "1.1".
+    use calamine::{Data, Reader, Xlsx};
+    let out = l
+        .cmd()
+        .args(["export", "--year", "2025", "--format", "xlsx"])
+        .output()
+        .unwrap();
+    let mut wb = Xlsx::new(std::io::Cursor::new(out.stdout)).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    let col: Vec<Data> = range.rows().skip(1).map(|r| r[0].clone()).collect();
+    assert_eq!(
+        col,
+        [
+            Data::Float(1.0),
+            Data::String("1.1".into()),
+            Data::Float(2.0)
+        ]
+    );
+}
+
+/// A sub-task whose parent is outside the export (another unit's, with `--owner`) keeps a
+/// number of its own at the top level.
+#[test]
+fn a_sub_task_without_its_parent_in_scope_is_numbered_at_the_top() {
+    let l = family();
+    l.run_ok(&["update", "3", "--owner", "区普法办"]);
+    let j: Value = serde_json::from_str(&l.run_ok(&[
+        "export",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+        "--owner",
+        "区普法办",
+    ]))
+    .unwrap();
+    let nums: Vec<&str> = j["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(nums, ["1", "2"]);
+}
+
+/// An approved extension shows the first deadline as 原定时限 and marks 延期; a second one
+/// counts twice; moving a deadline earlier is no extension.
+#[test]
+fn an_approved_extension_shows_the_original_deadline_and_the_mark() {
+    let l = Ledger::init();
+    l.add(
+        "案卷评查",
+        &[
+            "--year",
+            "2025",
+            "--deadline",
+            "2025-06-30",
+            "--owner",
+            "区城管局",
+        ],
+    );
+    l.add(
+        "提前完成的任务",
+        &["--year", "2025", "--deadline", "2025-12-31"],
+    );
+    l.run_ok(&[
+        "--user",
+        "区城管局",
+        "request-extension",
+        "1",
+        "--to",
+        "2025-09-30",
+        "--note",
+        "审批延后",
+    ]);
+    l.run_ok(&["--user", "法治办", "approve", "1", "--note", "同意"]);
+    l.run_ok(&["update", "2", "--deadline", "2025-05-31", "--note", "提前"]);
+    let csv = l.run_ok(&[
+        "--lang", "zh", "export", "--year", "2025", "--format", "csv",
+    ]);
+    let mut r = csv::ReaderBuilder::new().from_reader(csv[3..].as_bytes());
+    let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let rows: Vec<Vec<String>> = r
+        .records()
+        .map(|x| x.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let (o, d, e) = (col("原定时限"), col("完成时限"), col("延期"));
+    assert_eq!(
+        [&rows[0][o], &rows[0][d], &rows[0][e]],
+        ["2025-06-30", "2025-09-30", "延期"]
+    );
+    assert_eq!(
+        [&rows[1][o], &rows[1][d], &rows[1][e]],
+        ["2025-12-31", "2025-05-31", ""]
+    );
+    // A second extension, by update, counts too.
+    l.run_ok(&["update", "1", "--deadline", "2025-11-30", "--note", "再延"]);
+    let j = export_json(&l, "2025");
+    assert_eq!(j["tasks"][0]["original_deadline"], "2025-06-30");
+    assert_eq!(j["tasks"][0]["extended"], 2);
+    let md = l.run_ok(&["--lang", "zh", "export", "--year", "2025", "--format", "md"]);
+    assert!(md.contains("| 2025-06-30 | 2025-11-30 | 延期2次 |"), "{md}");
+}
+
+/// A 2025 export holds a 2024 task still open in 2025 with its plan year 2024, and a task
+/// carried from 2024 with plan year 2025 and the carry marked in its title.
+#[test]
+fn the_plan_year_of_tasks_from_earlier_years() {
+    let mut l = Ledger::init().at("2024-06-01T09:00:00+08:00");
+    l.add("2024年的任务", &["--year", "2024"]);
+    l.add("结转的任务", &["--year", "2024"]);
+    l.set_now("2025-01-10T09:00:00+08:00");
+    l.run_ok(&["update", "2", "--year", "2025", "--note", "结转"]);
+    l.set_now("2026-01-05T09:00:00+08:00");
+    let j = export_json(&l, "2025");
+    let years: Vec<(&str, i64)> = j["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["ref"].as_str().unwrap(), t["year"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(years, [("2024-T1", 2024), ("2024-T2", 2025)]);
+    let csv = l.run_ok(&[
+        "--lang", "zh", "export", "--year", "2025", "--format", "csv",
+    ]);
+    assert!(csv.contains(",2024-T1,"), "{csv}");
+    let line = csv.lines().find(|x| x.contains("2024-T1")).unwrap();
+    assert!(line.contains(",2024,"), "{line}");
+}
