@@ -167,7 +167,7 @@ fn sub_tasks_are_numbered_under_their_parent_in_every_format() {
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    let mut r = csv::ReaderBuilder::new().from_reader(text[3..].as_bytes());
+    let mut r = csv::ReaderBuilder::new().from_reader(&text.as_bytes()[3..]);
     let rows: Vec<Vec<String>> = r
         .records()
         .map(|x| x.unwrap().iter().map(str::to_string).collect())
@@ -292,7 +292,7 @@ fn an_approved_extension_shows_the_original_deadline_and_the_mark() {
     let csv = l.run_ok(&[
         "--lang", "zh", "export", "--year", "2025", "--format", "csv",
     ]);
-    let mut r = csv::ReaderBuilder::new().from_reader(csv[3..].as_bytes());
+    let mut r = csv::ReaderBuilder::new().from_reader(&csv.as_bytes()[3..]);
     let head: Vec<String> = r.headers().unwrap().iter().map(str::to_string).collect();
     let col = |name: &str| head.iter().position(|h| h == name).unwrap();
     let rows: Vec<Vec<String>> = r
