@@ -53,11 +53,11 @@ fn markdown_neutralises_raw_html_in_every_section() {
     // The shortcomings section and the task table both show the text as written; the tasks
     // are named by the refs they got on creation (issue 17), not #1 and #2.
     assert!(
-        md.contains(r"- **2025-T1** 短板 \<script\>alert(1)\</script\>（"),
+        md.contains(r"-   **2025-T1** 短板 \<script\>alert(1)\</script\>（"),
         "{md}"
     );
     assert!(
-        md.contains(r"  - 2025-T2 整改 \<img src=x onerror=alert(1)\>（"),
+        md.contains(r"    -   2025-T2 整改 \<img src=x onerror=alert(1)\>（"),
         "{md}"
     );
     assert!(

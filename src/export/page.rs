@@ -16,6 +16,16 @@ pub struct Labels {
     pub comma: String,
     /// Between the refs of a list ("、" or ", ").
     pub list: String,
+    /// Around a task's status and progress: "（" and "）", or " (" and ")" in English.
+    pub open: String,
+    pub close: String,
+    /// Around a 重复出现 flag: "【" and "】", or " [" and "]".
+    pub mark_open: String,
+    pub mark_close: String,
+    /// The per-unit table's heading, and the rules the area and unit tables are sorted by.
+    pub by_unit: String,
+    pub areas_rule: String,
+    pub units_rule: String,
     /// The unit the ledger belongs to (填报单位).
     pub unit: String,
     pub as_of: String,
@@ -53,6 +63,13 @@ impl Labels {
             sep: t("export.page.text"),
             comma: t("export.page.text_2"),
             list: t("list.separator"),
+            open: t("export.page.open"),
+            close: t("export.page.close"),
+            mark_open: t("export.page.mark_open"),
+            mark_close: t("export.page.mark_close"),
+            by_unit: t("export.page.by_unit"),
+            areas_rule: t("export.page.areas_rule"),
+            units_rule: t("export.page.units_rule"),
             unit: t("export.page.unit"),
             as_of: t("export.page.as_of"),
             outline: t("export.page.outline_period"),
