@@ -39,11 +39,7 @@ fn blocks(events: &[Event<'_>]) -> Vec<String> {
             Event::Start(Tag::List(_))
             | Event::End(
                 TagEnd::Item | TagEnd::Paragraph | TagEnd::TableCell | TagEnd::Heading(_),
-            ) => {
-                if !cur.is_empty() {
-                    out.push(std::mem::take(&mut cur));
-                }
-            }
+            ) if !cur.is_empty() => out.push(std::mem::take(&mut cur)),
             _ => {}
         }
     }
