@@ -342,3 +342,38 @@ fn the_plan_year_of_tasks_from_earlier_years() {
     let line = csv.lines().find(|x| x.contains("2024-T1")).unwrap();
     assert!(line.contains(",2024,"), "{line}");
 }
+
+/// The workbook's 汇总 holds the per-area and per-unit tables with the rule each is sorted by:
+/// units by count (区司法局 leads two), the unassigned last.
+#[test]
+fn the_xlsx_summary_states_the_sort_rules() {
+    use calamine::{Reader, Xlsx};
+    let l = Ledger::init();
+    l.add("甲", &["--year", "2025", "--owner", "区城管局"]);
+    l.add("乙", &["--year", "2025", "--owner", "区司法局"]);
+    l.add("丙", &["--year", "2025", "--owner", "区司法局"]);
+    l.add("丁", &["--year", "2025"]);
+    let out = l
+        .cmd()
+        .args([
+            "--lang", "zh", "export", "--year", "2025", "--format", "xlsx",
+        ])
+        .output()
+        .unwrap();
+    let mut wb = Xlsx::new(std::io::Cursor::new(out.stdout)).unwrap();
+    let range = wb.worksheet_range("汇总").unwrap();
+    let first: Vec<String> = range.rows().map(|r| r[0].to_string()).collect();
+    let at = |s: &str| {
+        first
+            .iter()
+            .position(|x| x.starts_with(s))
+            .unwrap_or_else(|| panic!("{s}: {first:?}"))
+    };
+    assert!(at("区司法局") < at("区城管局"), "{first:?}");
+    assert!(at("区城管局") < at("（未分配）"), "{first:?}");
+    assert!(
+        at("单位按牵头任务数从多到少排列") > at("（未分配）"),
+        "{first:?}"
+    );
+    assert!(first.iter().any(|x| x.starts_with("领域按")), "{first:?}");
+}

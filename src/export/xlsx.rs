@@ -412,15 +412,26 @@ fn summary_sheet(
         name: Some(crate::tr!(lang, "export.xlsx.total")),
         counts: s.summary.counts.clone(),
     };
+    // Each table with the rule its rows are sorted by, stated under it as in every format.
     let tables = [
-        (crate::tr!(lang, "export.xlsx.area"), &s.areas, false),
-        (crate::tr!(lang, "export.xlsx.owner"), &s.owners, true),
+        (
+            crate::tr!(lang, "export.xlsx.area"),
+            &s.areas,
+            false,
+            crate::tr!(lang, "export.page.areas_rule"),
+        ),
+        (
+            crate::tr!(lang, "export.xlsx.owner"),
+            &s.owners,
+            true,
+            crate::tr!(lang, "export.page.units_rule"),
+        ),
     ];
 
     // Widths that fit: the first column holds the group names (the title and header lines
     // run across the row, they are not measured), the others their heading.
     let mut first = 10usize;
-    for (head, groups, owner) in &tables {
+    for (head, groups, owner, _) in &tables {
         first = first.max(head.width());
         for g in groups.iter() {
             first = first.max(group_name(g, *owner, lang).width());
@@ -446,7 +457,7 @@ fn summary_sheet(
         .set_border(FormatBorder::Thin)
         .set_num_format("0.0%");
     let count = Format::new().set_border(FormatBorder::Thin);
-    for (head, groups, owner) in tables {
+    for (head, groups, owner, rule) in tables {
         r += 1;
         sh.write_string_with_format(r, 0, &head, header)
             .map_err(xerr)?;
@@ -477,6 +488,9 @@ fn summary_sheet(
             }
             r += 1;
         }
+        // The note runs across the row, like the header lines, and is not measured.
+        sh.write_string(r, 0, &rule).map_err(xerr)?;
+        r += 1;
     }
     Ok(())
 }
