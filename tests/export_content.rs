@@ -377,3 +377,55 @@ fn the_xlsx_summary_states_the_sort_rules() {
     );
     assert!(first.iter().any(|x| x.starts_with("领域按")), "{first:?}");
 }
+
+/// A version-13 ledger whose ref-less task changed after its creation: the upgrade's ref row
+/// takes effect at the creation, before those changes, and `check` still finds the ledger
+/// sound (it reported "takes effect before an earlier change" for every such task at first).
+#[test]
+fn the_upgrade_of_a_task_changed_since_its_creation_is_sound() {
+    let mut l = Ledger::init();
+    let id = l.add("手工任务", &["--year", "2025"]);
+    l.set_now("2025-05-01T09:00:00+08:00");
+    l.run_ok(&["update", &id.to_string(), "--progress", "40"]);
+    // Make it a version-13 ledger whose task was created without a ref.
+    let conn = rusqlite::Connection::open(&l.path).unwrap();
+    let trigger: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'history_no_update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER history_no_update;
+         UPDATE history SET new = json_remove(new, '$.ref') WHERE field = 'created';
+         {trigger};
+         UPDATE task SET ref = NULL;
+         PRAGMA user_version = 13;"
+    ))
+    .unwrap();
+    drop(conn);
+    l.set_now("2025-06-01T09:00:00+08:00");
+    l.run_ok(&["note", &id.to_string(), "升级后"]);
+    assert_eq!(l.show(id)["ref"], "2025-T1");
+    let out = l.run_ok(&["check"]);
+    assert!(out.contains("sound"), "{out}");
+    // An export as of a day before the change names the task by its ref too.
+    let j: Value = serde_json::from_str(&l.run_ok(&[
+        "export",
+        "--year",
+        "2025",
+        "--as-of",
+        "2025-04-01",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    assert_eq!(j["tasks"][0]["ref"], "2025-T1");
+    // And the ledger travels: its JSON Lines import into another ledger, check sound.
+    let file = l.sibling("out.jsonl");
+    std::fs::write(&file, l.run_ok(&["export", "--format", "jsonl"])).unwrap();
+    let m = Ledger::init();
+    m.run_ok(&["import", file.to_str().unwrap()]);
+    assert!(m.run_ok(&["check"]).contains("sound"));
+}

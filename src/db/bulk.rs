@@ -699,7 +699,7 @@ pub fn import(
                AND (h.effective NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9][0-9]:[0-9][0-9]'
                     OR EXISTS (SELECT 1 FROM history p
                                WHERE p.task_id = h.task_id AND p.id < h.id
-                                 AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
+                                 AND (p.field = 'created' OR (h.field NOT IN ('note', 'ref') AND p.field NOT IN ('note', 'ref')))
                                  AND substr(coalesce(p.effective, p.at), 1, 19)
                                      > substr(h.effective, 1, 19)))
              LIMIT 1",

@@ -431,7 +431,9 @@ fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
         ),
         // The effective time (schema version 6) is a stamp like `at` and keeps the writer's
         // order: not before its task's creation, nor (for a row that changes a field) before
-        // an earlier such row of its task. It may be after `at` only where the upgrade
+        // an earlier such row of its task. A ref given after creation (db::refs) takes effect
+        // at the creation, whatever changed since: like a note it changes no field a later
+        // row reads, so it is out of this order. It may be after `at` only where the upgrade
         // repaired a row recorded with a clock set back, so that is not checked.
         (
             "check.effective_not_a_time",
@@ -447,7 +449,7 @@ fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
              WHERE h.effective IS NOT NULL AND EXISTS (
                  SELECT 1 FROM history p
                  WHERE p.task_id = h.task_id AND p.id < h.id
-                   AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
+                   AND (p.field = 'created' OR (h.field NOT IN ('note', 'ref') AND p.field NOT IN ('note', 'ref')))
                    AND substr(coalesce(p.effective, p.at), 1, 19) > substr(h.effective, 1, 19))",
         ),
         (
