@@ -222,4 +222,26 @@ fn python_markdown_nests_the_shortcomings() {
     assert!(section.contains("<li><strong>2024-S"), "{section}");
     assert!(section.contains("<ul>\n<li>2025-C3.1 "), "{section}");
     assert!(!html.contains("<h1>2025-"), "{html}");
+    // Hostile titles: no tag, no heading, and no stray backslash before `<` or `&` (which
+    // Python-Markdown does not take as escapes).
+    let h = hostile();
+    let text = md(&h, "zh");
+    std::fs::write(&file, &text).unwrap();
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sys, markdown; print(markdown.markdown(open(sys.argv[1], encoding='utf-8').read(), extensions=['tables']))",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert_eq!(html.matches("<h1>").count(), 1, "{html}");
+    assert!(!html.contains("\\&lt;"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
 }

@@ -9,10 +9,11 @@ use crate::render::escape::is_hazard;
 
 /// Escapes text for a Markdown document: a hazard becomes a visible escape, a line break a
 /// space (a break would end the table row or list item), and the characters Markdown gives a
-/// meaning are backslash-escaped so that they show as written. `<` and `>` are among them, so
-/// raw HTML such as `<script>` or `<img onerror=…>` shows as text and never becomes a tag;
-/// `&` too, so an entity such as `&lt;` reads back as written; `#` everywhere, so no value
-/// can start a heading. A value that starts like a list item (`-`, `+`, `1.`, `1)`) has that
+/// meaning are backslash-escaped so that they show as written; `#` everywhere, so no value can
+/// start a heading. `<` becomes `&lt;` and `&` becomes `&amp;`, so raw HTML such as `<script>`
+/// or `<img onerror=…>` shows as text and never becomes a tag, and an entity such as `&lt;`
+/// reads back as written: entities rather than backslashes, because Python-Markdown does not
+/// take `\<` or `\&` as escapes and would show the backslash. A value that starts like a list item (`-`, `+`, `1.`, `1)`) has that
 /// mark escaped, wherever the template puts it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Markdown;
@@ -57,10 +58,12 @@ fn markdown_char<W: Write>(dest: &mut W, c: char) -> fmt::Result {
             }
             Ok(())
         }
+        // `<` starts raw HTML and autolinks, `&` an entity.
+        '<' => dest.write_str("&lt;"),
+        '&' => dest.write_str("&amp;"),
         // `|` ends a table cell; `\` escapes; `` ` ``, `*`, `_`, `~` format; `[`, `]` make
-        // links and images; `<`, `>` make raw HTML and autolinks; `&` starts an entity; `#`
-        // a heading.
-        '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '&' | '#' => {
+        // links and images; `>` quotes; `#` makes a heading.
+        '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '>' | '#' => {
             dest.write_char('\\')?;
             dest.write_char(c)
         }
@@ -140,10 +143,10 @@ mod tests {
 
     #[test]
     fn markdown_neutralises_raw_html_and_markup() {
-        assert_eq!(md("<script>x</script>"), r"\<script\>x\</script\>");
+        assert_eq!(md("<script>x</script>"), r"&lt;script\>x&lt;/script\>");
         assert_eq!(
             md("<img src=x onerror=alert(1)>"),
-            r"\<img src=x onerror=alert(1)\>"
+            r"&lt;img src=x onerror=alert(1)\>"
         );
         assert_eq!(
             md("a|b \\ *e* _u_ [x](y) `c` ~s~"),
@@ -155,7 +158,7 @@ mod tests {
     #[test]
     fn markdown_escapes_headings_entities_and_leading_list_marks() {
         assert_eq!(md("# heading"), r"\# heading");
-        assert_eq!(md("a #b &lt; &amp;"), r"a \#b \&lt; \&amp;");
+        assert_eq!(md("a #b &lt; &amp;"), r"a \#b &amp;lt; &amp;amp;");
         assert_eq!(md("- item"), r"\- item");
         assert_eq!(md("+ item"), r"\+ item");
         assert_eq!(md("12. item"), r"12\. item");
