@@ -429,3 +429,54 @@ fn the_upgrade_of_a_task_changed_since_its_creation_is_sound() {
     m.run_ok(&["import", file.to_str().unwrap()]);
     assert!(m.run_ok(&["check"]).contains("sound"));
 }
+
+/// Turns a ledger into a version-13 one whose tasks were created without refs (the creation
+/// rows lose theirs), as a ledger made before issue 17 was.
+fn as_version_13(l: &Ledger) {
+    let conn = rusqlite::Connection::open(&l.path).unwrap();
+    let trigger: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'history_no_update'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    conn.execute_batch(&format!(
+        "DROP TRIGGER history_no_update;
+         UPDATE history SET new = json_remove(new, '$.ref') WHERE field = 'created';
+         {trigger};
+         UPDATE task SET ref = NULL;
+         PRAGMA user_version = 13;"
+    ))
+    .unwrap();
+}
+
+/// A task of 2024 finished in 2025 belongs to the 2025 export after the upgrade too: the ref
+/// row, last in id order but effective at the creation, is no state at the window's start
+/// (the 20k ledger's 2025 export lost 252 such tasks at first).
+#[test]
+fn an_upgraded_task_finished_in_the_year_stays_in_its_export() {
+    let mut l = Ledger::init().at("2024-06-01T09:00:00+08:00");
+    let id = l.add("上年度任务", &["--year", "2024"]);
+    l.set_now("2025-05-01T09:00:00+08:00");
+    l.run_ok(&[
+        "update",
+        &id.to_string(),
+        "--status",
+        "done",
+        "--note",
+        "完成",
+    ]);
+    as_version_13(&l);
+    l.set_now("2025-06-01T09:00:00+08:00");
+    l.run_ok(&["config", "name", "测试区"]);
+    assert!(l.run_ok(&["check"]).contains("sound"));
+    let j = export_json(&l, "2025");
+    let refs: Vec<&str> = j["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(refs, ["2024-T1"]);
+}

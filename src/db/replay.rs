@@ -435,7 +435,12 @@ fn replay_some(
             }
         }
         apply(rep, field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
-        note_window(rep, effective, window_start);
+        // A ref given after creation takes effect at the creation but comes last in id order
+        // (db::refs): it changes no status, so it says nothing of the window, and taking it
+        // for the state at the window's start would drop a task finished inside the window.
+        if field != super::refs::FIELD {
+            note_window(rep, effective, window_start);
+        }
     }
     if let Some(done) = current.take() {
         finish(done, &mut f)?;
