@@ -480,3 +480,20 @@ fn an_upgraded_task_finished_in_the_year_stays_in_its_export() {
         .collect();
     assert_eq!(refs, ["2024-T1"]);
 }
+
+/// Two ledgers with hand-added tasks merge: the file's 2025-T1 that the ledger already holds
+/// is renumbered (2025-T2), in the task and its history, and `check` is sound (refused before
+/// with "ref 2025-T1 is already in the ledger").
+#[test]
+fn a_merge_renumbers_clashing_sequence_refs() {
+    let a = Ledger::init();
+    a.add("甲的任务", &["--year", "2025"]);
+    let b = Ledger::init();
+    b.add("乙的任务", &["--year", "2025"]);
+    let file = b.sibling("b.jsonl");
+    std::fs::write(&file, b.run_ok(&["export", "--format", "jsonl"])).unwrap();
+    a.run_ok(&["import", file.to_str().unwrap()]);
+    let refs: Vec<Value> = (1..=2).map(|id| a.show(id)["ref"].clone()).collect();
+    assert_eq!(refs, ["2025-T1", "2025-T2"]);
+    assert!(a.run_ok(&["check"]).contains("sound"));
+}

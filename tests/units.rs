@@ -314,11 +314,9 @@ fn json_lines_carry_the_register_and_a_disagreeing_merge_is_refused() {
     let again = other.run_ok(&["export", "--format", "jsonl"]);
     assert_eq!(again, std::fs::read_to_string(&file).unwrap());
     // A ledger whose register says 司法局 is another unit than 区司法局 refuses the merge.
-    // (Its tasks have refs of their own: a hand-added task's 2025-T1 would clash with the
-    // file's, which is refused first, issue 17.)
     let third = Ledger::init();
-    third.add("甲", &["--owner", "司法局", "--ref", "三-1"]);
-    third.add("乙", &["--owner", "区司法局", "--ref", "三-2"]);
+    third.add("甲", &["--owner", "司法局"]);
+    third.add("乙", &["--owner", "区司法局"]);
     let before = third.dump();
     let f = third.fail(&["import", file.to_str().unwrap()]);
     assert_eq!(f.code, 1, "{f:?}");

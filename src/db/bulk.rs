@@ -622,6 +622,7 @@ pub fn import(
         conn.prepare("INSERT INTO link(task_id, shortcoming_id, created_at) VALUES (?1, ?2, ?3)")?;
 
     let mut seen = SeenChanges::default();
+    let mut seq = super::refs::Sequence::default();
     let mut tree = validate::Tree::default();
     let mut buf: Vec<u8> = Vec::new();
     let mut n = 0u64;
@@ -652,6 +653,7 @@ pub fn import(
                 change_off,
                 hist_off,
                 task_off,
+                seq: &mut seq,
             },
         );
         match step {
@@ -816,6 +818,8 @@ struct LineCtx<'c, 'a> {
     change_off: i64,
     hist_off: i64,
     task_off: i64,
+    /// The ledger's `<year>-T<n>` sequence, for the file's refs a merge renumbers.
+    seq: &'a mut super::refs::Sequence,
 }
 
 /// Checks and writes one line; true when it was a task.
@@ -937,6 +941,23 @@ fn import_line(
             let relabel = c.relabel;
             let shift = c.shift;
             let reference = relabel(&t.reference);
+            // On a merge, a ref of the `<year>-T<n>` sequence that the ledger already holds
+            // (two ledgers' hand-added tasks both have 2025-T1) is renumbered in the ledger's
+            // sequence, in the task and in its history, so such ledgers merge as they did
+            // before every task got a ref.
+            let renamed = match reference.as_deref() {
+                Some(r) if c.task_off > 0 && super::refs::taken(conn, r)? => {
+                    match super::refs::sequence_year(r) {
+                        Some(y) => Some((r.to_string(), c.seq.take(conn, y)?)),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            let reference = match &renamed {
+                Some((_, to)) => Some(to.clone()),
+                None => reference,
+            };
             let co = serde_json::to_string(&t.co_owners)?;
             let parent = t.parent_id.map(shift);
             let values = Column::ALL.iter().map(|&col| -> &dyn ToSql {
@@ -1000,8 +1021,12 @@ fn import_line(
                         .execute(rusqlite::params![change, h.at, h.actor, h.command, undoes])
                         .map_err(constraint(n))?;
                 }
-                let (old, new) =
+                let (mut old, mut new) =
                     remap(h, shift, c.doc_map, c.source).map_err(|e| bad_line(n, e))?;
+                if let Some((from, to)) = &renamed {
+                    old = super::refs::renamed_value(&h.field, old, from, to);
+                    new = super::refs::renamed_value(&h.field, new, from, to);
+                }
                 c.ins_hist
                     .execute(rusqlite::params![
                         (c.shifted)(h.id, c.hist_off, n, "history id")?,

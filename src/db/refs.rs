@@ -49,10 +49,14 @@ pub struct Sequence {
 
 impl Sequence {
     pub fn take(&mut self, conn: &Connection, year: i32) -> Result<String> {
-        let n = match self.next.get(&year) {
+        let mut n = match self.next.get(&year) {
             Some(n) => *n,
             None => highest(conn, year)? + 1,
         };
+        // A merge inserts a file's own refs between two calls: skip any taken since.
+        while taken(conn, &format!("{year}-T{n}"))? {
+            n += 1;
+        }
         self.next.insert(year, n + 1);
         Ok(format!("{year}-T{n}"))
     }
@@ -118,4 +122,54 @@ pub fn without(conn: &Connection, limit: usize) -> Result<(u64, Vec<i64>)> {
         .query_map([limit as i64], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     Ok((u64::try_from(n).unwrap_or(0), ids))
+}
+
+/// The year of a ref of the `<year>-T<n>` sequence, or none for any other ref.
+pub fn sequence_year(r: &str) -> Option<i32> {
+    let (year, n) = r.split_once("-T")?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (year.len() == 4 && digits(year) && digits(n))
+        .then(|| year.parse().ok())
+        .flatten()
+}
+
+/// Whether a task of the ledger has this ref.
+pub fn taken(conn: &Connection, r: &str) -> Result<bool> {
+    let mut stmt = conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM task WHERE ref = ?1)")?;
+    Ok(stmt.query_row([r], |row| row.get(0))?)
+}
+
+/// A history value of a task whose ref a merge renumbered, with the ref `from` made `to`: in
+/// the creation row's fields and in a `ref` row.
+pub fn renamed_value(field: &str, value: Option<String>, from: &str, to: &str) -> Option<String> {
+    match (field, value) {
+        (FIELD, Some(v)) if v == from => Some(to.to_string()),
+        ("created", Some(json)) => {
+            let Ok(mut v) =
+                serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&json)
+            else {
+                return Some(json);
+            };
+            if v.get("ref").and_then(|r| r.as_str()) != Some(from) {
+                return Some(json);
+            }
+            v.insert("ref".into(), to.into());
+            Some(serde_json::to_string(&v).unwrap_or(json))
+        }
+        (_, v) => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sequence_refs_have_a_sequence_year() {
+        assert_eq!(sequence_year("2025-T17"), Some(2025));
+        assert_eq!(sequence_year("2025-C1.1"), None);
+        assert_eq!(sequence_year("天宁/2025-T1"), None);
+        assert_eq!(sequence_year("2025-T"), None);
+        assert_eq!(sequence_year("2025-T1#D3"), None);
+    }
 }
