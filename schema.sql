@@ -380,3 +380,11 @@ CREATE TABLE IF NOT EXISTS tally_by (
     PRIMARY KEY (dim, val, grouping, key, status, due)
 ) WITHOUT ROWID;
 -- end block: tally-by
+
+-- block: task-refs (added in version 15, issue 17)
+-- Every task has a ref. A task created without one gets `<plan year>-T<n>` (db::refs); the
+-- upgrade step gives the tasks of an older ledger theirs in Rust right after this block (one
+-- change with a `ref` history row per task, so the replay and `check` agree), because the
+-- per-year numbering reads the refs already taken. The block itself changes no table.
+SELECT 1;
+-- end block: task-refs

@@ -156,7 +156,8 @@ fn status_word(st: &str, zh: bool) -> &'static str {
     }
 }
 
-const HEAD_ZH: [&str; 15] = [
+// Issue 17 added 计划年度, 原定时限, 延期 and 完成时间 (the workbook's own column before).
+const HEAD_ZH: [&str; 19] = [
     "序号",
     "来源",
     "类型",
@@ -164,16 +165,20 @@ const HEAD_ZH: [&str; 15] = [
     "任务",
     "牵头单位",
     "配合单位",
+    "计划年度",
+    "原定时限",
     "完成时限",
+    "延期",
     "状态",
     "进度",
+    "完成时间",
     "逾期",
     "最新进展",
     "责任人",
     "申请延期",
     "佐证材料",
 ];
-const HEAD_EN: [&str; 15] = [
+const HEAD_EN: [&str; 19] = [
     "No.",
     "Ref",
     "Kind",
@@ -181,9 +186,13 @@ const HEAD_EN: [&str; 15] = [
     "Title",
     "Owner",
     "Co-owners",
+    "Plan year",
+    "Original deadline",
     "Deadline",
+    "Extended",
     "Status",
     "Progress",
+    "Completed",
     "Overdue",
     "Latest note",
     "Person",
@@ -211,10 +220,30 @@ fn expected_rows(
         .iter()
         .map(|t| (t["id"].as_i64().unwrap(), t))
         .collect();
+    // 序号: 1, 2 … and a sub-task numbered under its parent (3.1), when its parent is a row.
+    let mut numbers: BTreeMap<i64, String> = BTreeMap::new();
+    let mut kids: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut top = 0;
     ids.iter()
-        .enumerate()
-        .map(|(i, id)| {
+        .map(|id| {
             let t = by_id[id];
+            let number = match t["parent_id"].as_i64().filter(|p| numbers.contains_key(p)) {
+                Some(p) => {
+                    let k = kids.entry(p).or_default();
+                    *k += 1;
+                    format!("{}.{k}", numbers[&p])
+                }
+                None => {
+                    top += 1;
+                    top.to_string()
+                }
+            };
+            numbers.insert(*id, number.clone());
+            // The completion stamp as a local time of the ledger's zone (Beijing here).
+            let completed = t["completed_at"]
+                .as_str()
+                .map(|c| c[..19].replace('T', " "))
+                .unwrap_or_default();
             let co: Vec<String> = t["co_owners"].as_array().unwrap().iter().map(s).collect();
             let deadline = match t["deadline"].as_str() {
                 Some(d) => d.to_string(),
@@ -226,16 +255,21 @@ fn expected_rows(
                 (false, _) => "",
             };
             vec![
-                (i + 1).to_string(),
+                number,
                 s(&t["ref"]),
                 kind_word(t["kind"].as_str().unwrap(), zh).to_string(),
                 s(&t["area"]),
                 s(&t["title"]),
                 s(&t["owner"]),
                 co.join("、"),
+                t["year"].to_string(),
+                // No deadline of these ledgers moved: the first is the last.
+                deadline.clone(),
                 deadline,
+                String::new(),
                 status_word(t["status"].as_str().unwrap(), zh).to_string(),
                 format!("{}%", t["progress"]),
+                completed,
                 overdue.to_string(),
                 notes.get(id).copied().unwrap_or("").to_string(),
                 s(&t["person"]),
@@ -319,15 +353,19 @@ fn csv_pins_known_rows() {
         row("落实行政执法三项制度"),
         [
             "11",
-            "",
+            "2025-T3",
             "承诺",
             "执法监督",
             "落实行政执法三项制度",
             "区司法局",
             "区城管局",
+            "2025",
             "2025-06-30",
+            "2025-06-30",
+            "",
             "推进中",
             "40%",
+            "",
             "是",
             "已完成案卷评查",
             "",
@@ -336,25 +374,37 @@ fn csv_pins_known_rows() {
         ]
     );
     assert_eq!(
-        row("推进合法性审查全覆盖")[7..11],
-        ["2025-09-30", "待销号", "100%", ""]
+        row("推进合法性审查全覆盖")[7..15],
+        [
+            "2025",
+            "2025-09-30",
+            "2025-09-30",
+            "",
+            "待销号",
+            "100%",
+            "2025-05-10 09:00:00",
+            ""
+        ]
     );
     let parent = row("常态化开展普法宣传");
     // The sub-task at 60% has started, and so has its parent (issue 13: status follows the
     // work; it read 未启动 before).
-    assert_eq!(parent[7..10], ["长期坚持", "推进中", "60%"]);
-    assert_eq!(row("镇街普法阵地建设")[9], "60%");
+    assert_eq!(parent[9..13], ["长期坚持", "", "推进中", "60%"]);
+    // The sub-task comes right under its parent, numbered under it (issue 17).
+    let kid = row("镇街普法阵地建设");
+    assert_eq!((kid[0].as_str(), kid[12].as_str()), ("13.1", "60%"));
+    assert_eq!(parent[0], "13");
     let s1 = row("法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破");
     assert_eq!(s1[..4], ["2", "2024-S1", "短板", "存在的不足"]);
-    assert_eq!(s1[7..11], ["2025-12-31", "未启动", "0%", ""]);
+    assert_eq!(s1[9..15], ["2025-12-31", "", "未启动", "0%", "", ""]);
     assert_eq!(
-        row("自觉把改革摆在更加突出的位置，贯彻法治理念，深化数字化和一体化建设，推进政府职能更加优化协同高效")[8],
+        row("自觉把改革摆在更加突出的位置，贯彻法治理念，深化数字化和一体化建设，推进政府职能更加优化协同高效")[11],
         "受阻"
     );
     // Neither the task cancelled in 2024 nor the 2024 achievements are in 2025.
     assert!(rows.iter().all(|r| r[4] != "已撤销的旧任务"));
     assert!(rows.iter().all(|r| r[2] != "成效"));
-    assert_eq!(row("重新启动的任务")[8], "推进中");
+    assert_eq!(row("重新启动的任务")[11], "推进中");
 }
 
 #[test]
@@ -414,7 +464,7 @@ fn csv_defuses_formula_text() {
         assert!(!got.contains(&t), "{t:?} came out raw");
     }
     let noted = rows.iter().find(|r| r[4] == "有注入进展的任务").unwrap();
-    assert_eq!(noted[11], "'-2");
+    assert_eq!(noted[15], "'-2");
     // Text that merely contains = further in is left alone.
     assert!(got.contains(&"落实=制度"), "{got:?}");
 }
@@ -440,31 +490,32 @@ fn check_workbook<R: std::io::Read + std::io::Seek>(wb: &mut Xlsx<R>, l: &Ledger
     let range = wb.worksheet_range("台账").unwrap();
     let rows: Vec<&[Data]> = range.rows().collect();
     let head: Vec<String> = rows[0].iter().map(cell_text).collect();
-    // The export's columns, then the workbook's own 完成时间 date column.
-    assert_eq!(head[..15], HEAD_ZH);
-    assert_eq!(head[15], "完成时间");
+    // The export's columns, 完成时间 among them (issue 17).
+    assert_eq!(head, HEAD_ZH);
     let want = expected_rows(l, true, &IDS_2025, &notes_2025());
     assert_eq!(rows.len() - 1, want.len());
     for (got, want) in rows[1..].iter().zip(&want) {
-        assert_eq!(got.len(), 16);
-        // 序号 is a number, 进度 a fraction formatted as a percentage.
-        assert_eq!(
-            got[0],
-            Data::Float(want[0].parse::<f64>().unwrap()),
-            "{want:?}"
-        );
-        let pct: f64 = want[9].trim_end_matches('%').parse().unwrap();
-        match &got[9] {
+        assert_eq!(got.len(), 19);
+        // 序号 is a number for a task and text for a sub-task ("13.1"), 计划年度 a number,
+        // 进度 a fraction formatted as a percentage.
+        match want[0].parse::<u32>().map(f64::from) {
+            Ok(n) => assert_eq!(got[0], Data::Float(n), "{want:?}"),
+            Err(_) => assert_eq!(got[0], Data::String(want[0].clone()), "{want:?}"),
+        }
+        let pct: f64 = want[12].trim_end_matches('%').parse().unwrap();
+        match &got[12] {
             Data::Float(f) => assert!((f - pct / 100.0).abs() < 1e-9, "{f} vs {pct}"),
             other => panic!("progress is not a number: {other:?}"),
         }
         let text: Vec<String> = got.iter().map(cell_text).collect();
-        assert_eq!(text[1..9], want[1..9]);
-        assert_eq!(text[10..15], want[10..]);
+        assert_eq!(text[1..12], want[1..12]);
+        // 完成时间 is a date cell: its day.
+        assert_eq!(text[13], want[13].get(..10).unwrap_or_default());
+        assert_eq!(text[14..], want[14..]);
     }
     let p27 = rows[11];
     assert_eq!(cell_text(&p27[4]), "落实行政执法三项制度");
-    assert_eq!(p27[9], Data::Float(0.4));
+    assert_eq!(p27[12], Data::Float(0.4));
 
     let summary = wb.worksheet_range("汇总").unwrap();
     let srows: Vec<Vec<String>> = summary
@@ -539,8 +590,7 @@ fn xlsx_sheet_names_follow_the_language() {
     assert_eq!(wb.sheet_names(), ["Ledger", "Summary"]);
     let range = wb.worksheet_range("Ledger").unwrap();
     let head: Vec<String> = range.rows().next().unwrap().iter().map(cell_text).collect();
-    assert_eq!(head[..15], HEAD_EN);
-    assert_eq!(head[15], "Completed");
+    assert_eq!(head, HEAD_EN);
 }
 
 fn export_json(l: &Ledger, extra: &[&str]) -> Value {
@@ -572,7 +622,7 @@ fn row_of(v: &Value, id: i64) -> Value {
 fn json_matches_the_ledger() {
     let l = ledger_2025();
     let v = export_json(&l, &["--year", "2025"]);
-    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["schema_version"], 2);
     let h = &v["header"];
     assert_eq!(h["year"], 2025);
     assert_eq!(h["as_of"], "2025-12-31");
@@ -615,7 +665,8 @@ fn json_matches_the_ledger() {
     assert_eq!(tasks.iter().filter(|r| r["overdue"] == true).count(), 1);
 
     let t27 = row_of(&v, 27);
-    assert_eq!(t27["ref"], Value::Null);
+    // Added by hand: its ref was given on creation (issue 17).
+    assert_eq!(t27["ref"], "2025-T3");
     assert_eq!(t27["kind"], "commitment");
     assert_eq!(t27["owner"], "区司法局");
     assert_eq!(t27["co_owners"], json!(["区城管局"]));
@@ -646,13 +697,14 @@ fn json_matches_the_ledger() {
         .collect();
     assert_eq!(
         area_names,
+        // In the report's order, the tasks without an area last (issue 17).
         vec![
-            Value::Null,
             "存在的不足".into(),
             "强化统筹，加力建设法治政府".into(),
             "深化改革，持续转变政府职能".into(),
             "活化路径，提升满意度获得感".into(),
             "执法监督".into(),
+            Value::Null,
         ]
     );
     let areas_total: u64 = v["areas"]
@@ -770,10 +822,11 @@ fn markdown_has_the_area_table_and_the_rows() {
         "| 强化统筹，加力建设法治政府 | 2 | 0.0% | 0.0% | 0 |",
         "| 执法监督 | 2 | 50.0% | 70.0% | 1 |",
         "| 14 | 7.1% | 18.6% | 1 | 8 | 4 | 1 | 1 | 0 | 0 |",
-        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 完成时限 | 状态 | 进度 | 逾期 | 最新进展 | 责任人 | 申请延期 | 佐证材料 |",
-        "| 11 |  | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025-06-30 | 推进中 | 40% | 是 | 已完成案卷评查 |  |  |  |",
-        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025-12-31 | 未启动 | 0% |  |  |  |  |  |",
-        "  - 2025-C1.1 持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务（未启动，0%，时限 2025-12-31）",
+        "| 序号 | 来源 | 类型 | 领域 | 任务 | 牵头单位 | 配合单位 | 计划年度 | 原定时限 | 完成时限 | 延期 | 状态 | 进度 | 完成时间 | 逾期 | 最新进展 | 责任人 | 申请延期 | 佐证材料 |",
+        "| 11 | 2025-T3 | 承诺 | 执法监督 | 落实行政执法三项制度 | 区司法局 | 区城管局 | 2025 | 2025-06-30 | 2025-06-30 |  | 推进中 | 40% |  | 是 | 已完成案卷评查 |  |  |  |",
+        "| 2 | 2024-S1 | 短板 | 存在的不足 | 法治政府建设深度有待进一步拓展，亮点、难点工作仍需突破 |  |  | 2025 | 2025-12-31 | 2025-12-31 |  | 未启动 | 0% |  |  |  |  |  |  |",
+        // Indented to the parent item's content column, four in (issue 17).
+        "    -   2025-C1.1 持续推动党政主要负责人履行推进法治建设第一责任人职责，贯彻落实《纲要》及其实施方案和年度要点，加快推进法治政府建设各项任务（未启动，0%，时限 2025-12-31）",
         "尚无整改措施的短板：2024-S2、2024-S3",
     ] {
         assert!(out.lines().any(|l| l == line), "missing line {line:?} in\n{out}");
@@ -781,7 +834,7 @@ fn markdown_has_the_area_table_and_the_rows() {
     // One task row per task.
     let rows = out
         .lines()
-        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 15)
+        .filter(|l| l.starts_with("| ") && l.split(" | ").count() == 19)
         .count();
     assert_eq!(rows, 1 + 14, "{out}");
 }
@@ -848,13 +901,17 @@ fn export_shows_the_year_as_it_stood() {
     let (_, rows) = read_csv(&bytes);
     assert_eq!(rows.len(), 14);
     assert_eq!(
-        rows[10][5..12],
+        rows[10][5..16],
         [
             "区司法局",
             "区城管局",
+            "2025",
             "2025-06-30",
+            "2025-06-30",
+            "",
             "doing",
             "40%",
+            "",
             "yes",
             "已完成案卷评查"
         ]

@@ -296,7 +296,7 @@ fn html_prints_on_a4_landscape_within_the_page_with_a_header_on_every_page() {
     // Fixed layout with column widths that add up to the printable width.
     assert!(html.contains("table.tasks{table-layout:fixed"), "{html}");
     let widths = col_widths(&html);
-    assert_eq!(widths.len(), 15);
+    assert_eq!(widths.len(), 19);
     assert!(
         (widths.iter().sum::<f64>() - 100.0).abs() < 1e-9,
         "{widths:?}"

@@ -357,12 +357,14 @@ fn carry_over_and_the_closing_evaluation() {
     for s in ["todo", "doing", "done", "verified", "cancelled", "blocked"] {
         assert_eq!(rep["total"][s], y26["summary"]["by_status"][s], "{s}");
     }
-    let in_export: Vec<i64> = y26["tasks"]
+    let mut in_export: Vec<i64> = y26["tasks"]
         .as_array()
         .unwrap()
         .iter()
         .map(|t| t["id"].as_i64().unwrap())
         .collect();
+    // The export puts sub-tasks right under their parent (issue 17); list is in id order.
+    in_export.sort_unstable();
     let listed = common::ids(&l.json(&["list", "--year", "2026"]));
     assert_eq!(in_export, listed);
     for id in &moving {

@@ -89,7 +89,8 @@ fn version_1_ledger_is_upgraded_with_a_backup_beside_it() {
         .iter()
         .map(|r| r["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["created", "addresses", "note"]);
+    // The upgrade to version 15 gave the ref-less task its ref (issue 17).
+    assert_eq!(fields, ["created", "addresses", "note", "ref"]);
     taizhang(&db)
         .args(["undo", "--yes", "--user", "fixture"])
         .assert()

@@ -622,6 +622,7 @@ pub fn import(
         conn.prepare("INSERT INTO link(task_id, shortcoming_id, created_at) VALUES (?1, ?2, ?3)")?;
 
     let mut seen = SeenChanges::default();
+    let mut seq = super::refs::Sequence::default();
     let mut tree = validate::Tree::default();
     let mut buf: Vec<u8> = Vec::new();
     let mut n = 0u64;
@@ -652,6 +653,7 @@ pub fn import(
                 change_off,
                 hist_off,
                 task_off,
+                seq: &mut seq,
             },
         );
         match step {
@@ -703,7 +705,7 @@ pub fn import(
                AND (h.effective NOT GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9][+-][0-9][0-9]:[0-9][0-9]'
                     OR EXISTS (SELECT 1 FROM history p
                                WHERE p.task_id = h.task_id AND p.id < h.id
-                                 AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
+                                 AND (p.field = 'created' OR (h.field NOT IN ('note', 'ref') AND p.field NOT IN ('note', 'ref')))
                                  AND substr(coalesce(p.effective, p.at), 1, 19)
                                      > substr(h.effective, 1, 19)))
              LIMIT 1",
@@ -718,6 +720,15 @@ pub fn import(
         )));
     }
     rebuild_events(conn, hist_off)?;
+    // Tasks of the file without a ref get `<year>-T<n>` (db::refs), as one change of their
+    // own by taizhang, so `undo` still finds the import as the user's last change.
+    super::refs::assign_missing(
+        conn,
+        task_off,
+        w.at(),
+        super::refs::SYSTEM_ACTOR,
+        "import: refs for the tasks without one",
+    )?;
     // Rows went in directly, around the running counts: recount them.
     super::tally::rebuild(conn)?;
     super::tally_by::rebuild(conn)?;
@@ -812,6 +823,8 @@ struct LineCtx<'c, 'a> {
     change_off: i64,
     hist_off: i64,
     task_off: i64,
+    /// The ledger's `<year>-T<n>` sequence, for the file's refs a merge renumbers.
+    seq: &'a mut super::refs::Sequence,
 }
 
 /// Checks and writes one line; true when it was a task.
@@ -933,6 +946,23 @@ fn import_line(
             let relabel = c.relabel;
             let shift = c.shift;
             let reference = relabel(&t.reference);
+            // On a merge, a ref of the `<year>-T<n>` sequence that the ledger already holds
+            // (two ledgers' hand-added tasks both have 2025-T1) is renumbered in the ledger's
+            // sequence, in the task and in its history, so such ledgers merge as they did
+            // before every task got a ref.
+            let renamed = match reference.as_deref() {
+                Some(r) if c.task_off > 0 && super::refs::taken(conn, r)? => {
+                    match super::refs::sequence_year(r) {
+                        Some(y) => Some((r.to_string(), c.seq.take(conn, y)?)),
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            let reference = match &renamed {
+                Some((_, to)) => Some(to.clone()),
+                None => reference,
+            };
             let co = serde_json::to_string(&t.co_owners)?;
             let parent = t.parent_id.map(shift);
             let values = Column::ALL.iter().map(|&col| -> &dyn ToSql {
@@ -996,8 +1026,12 @@ fn import_line(
                         .execute(rusqlite::params![change, h.at, h.actor, h.command, undoes])
                         .map_err(constraint(n))?;
                 }
-                let (old, new) =
+                let (mut old, mut new) =
                     remap(h, shift, c.doc_map, c.source).map_err(|e| bad_line(n, e))?;
+                if let Some((from, to)) = &renamed {
+                    old = super::refs::renamed_value(&h.field, old, from, to);
+                    new = super::refs::renamed_value(&h.field, new, from, to);
+                }
                 c.ins_hist
                     .execute(rusqlite::params![
                         (c.shifted)(h.id, c.hist_off, n, "history id")?,
@@ -1079,6 +1113,14 @@ fn remap(
     };
     match h.field.as_str() {
         "parent_id" | "addresses" => Ok((id(&h.old)?, id(&h.new)?)),
+        // A ref given after creation is relabelled like the ref of a creation row.
+        "ref" => Ok(match source {
+            Some(s) => (
+                h.old.as_ref().map(|r| format!("{s}/{r}")),
+                h.new.as_ref().map(|r| format!("{s}/{r}")),
+            ),
+            None => (h.old.clone(), h.new.clone()),
+        }),
         "created" => {
             let Some(json) = &h.new else {
                 return Err(format!("history row {} is a creation without fields", h.id));

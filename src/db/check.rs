@@ -132,6 +132,17 @@ fn check_all(conn: &Connection, as_of: NaiveDate) -> Result<Vec<Msg>> {
         problems.push(crate::msg!("check.tally_by_differs", rows = rows));
     }
 
+    // Every task has a ref (issue 17): given on creation, or by the upgrade to version 15.
+    let (count, ids) = super::refs::without(conn, 5)?;
+    if count > 0 {
+        let ids: Vec<String> = ids.iter().map(|i| format!("#{i}")).collect();
+        problems.push(crate::msg!(
+            "check.no_ref",
+            count = count,
+            ids = ids.join(", ")
+        ));
+    }
+
     // Every task's current fields and links equal the replay of its history. All three sides
     // (tasks, links, the replay) are read in task id order and compared task by task, so
     // memory holds one task at a time (the links were once loaded whole: a million tasks'
@@ -462,7 +473,9 @@ fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
         ),
         // The effective time (schema version 6) is a stamp like `at` and keeps the writer's
         // order: not before its task's creation, nor (for a row that changes a field) before
-        // an earlier such row of its task. It may be after `at` only where the upgrade
+        // an earlier such row of its task. A ref given after creation (db::refs) takes effect
+        // at the creation, whatever changed since: like a note it changes no field a later
+        // row reads, so it is out of this order. It may be after `at` only where the upgrade
         // repaired a row recorded with a clock set back, so that is not checked.
         (
             "check.effective_not_a_time",
@@ -478,7 +491,7 @@ fn changes(conn: &Connection, problems: &mut Vec<Msg>) -> Result<()> {
              WHERE h.effective IS NOT NULL AND EXISTS (
                  SELECT 1 FROM history p
                  WHERE p.task_id = h.task_id AND p.id < h.id
-                   AND (p.field = 'created' OR (h.field <> 'note' AND p.field <> 'note'))
+                   AND (p.field = 'created' OR (h.field NOT IN ('note', 'ref') AND p.field NOT IN ('note', 'ref')))
                    AND substr(coalesce(p.effective, p.at), 1, 19) > substr(h.effective, 1, 19))",
         ),
         (

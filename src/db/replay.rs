@@ -456,7 +456,12 @@ fn replay_some(
             }
         }
         apply(rep, field, r.get::<_, Option<String>>(2)?, new).map_err(|e| bad(id, &e))?;
-        note_window(rep, effective, window_start);
+        // A ref given after creation takes effect at the creation but comes last in id order
+        // (db::refs): it changes no status, so it says nothing of the window, and taking it
+        // for the state at the window's start would drop a task finished inside the window.
+        if field != super::refs::FIELD {
+            note_window(rep, effective, window_start);
+        }
     }
     if let Some(done) = current.take() {
         finish(done, &mut f)?;
@@ -624,6 +629,9 @@ fn apply(
         },
         // A progress note changes no field; its text was taken above.
         "note" => {}
+        // A ref given after the task's creation (db::refs: the upgrade to version 15, a
+        // ledger file's task without one).
+        super::refs::FIELD => rep.task.reference = new,
         // The mark a merge leaves on each task it brought in (the unit `undo` takes back):
         // it changes no field.
         "imported" => {}

@@ -13,7 +13,7 @@ use crate::{Error, Result};
 pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 
 /// The version `schema.sql` describes, recorded in `PRAGMA user_version`.
-pub const CURRENT_VERSION: i64 = 14;
+pub const CURRENT_VERSION: i64 = 15;
 
 /// Upgrade steps: `UPGRADES[i]` takes a ledger from version `i + 1` to `i + 2`. Each change to
 /// schema.sql appends its step here, so that a ledger of any earlier version reaches the
@@ -94,6 +94,9 @@ const UPGRADES: &[Step] = &[
     // 13 → 14: the running counts of the filtered progress table (issue 18), filled from the
     // tasks by `tally_by::rebuild` right after the block, in the same transaction.
     Step::Block("tally-by"),
+    // 14 → 15: every task has a ref (issue 17). The tasks without one get `<year>-T<n>` by
+    // `refs::assign_missing`, run after the block in the same transaction.
+    Step::Block("task-refs"),
 ];
 
 /// One upgrade step.
@@ -234,6 +237,15 @@ pub fn prepare(conn: &mut Connection, path: &Path, now: &str) -> Result<()> {
             }
             if step.is_block("tally-by") {
                 super::tally_by::rebuild(&tx)?;
+            }
+            if step.is_block("task-refs") {
+                super::refs::assign_missing(
+                    &tx,
+                    0,
+                    now,
+                    super::refs::SYSTEM_ACTOR,
+                    "upgrade 15: refs for the tasks without one",
+                )?;
             }
             tx.pragma_update(None, "user_version", from + 1)?;
         }

@@ -143,6 +143,18 @@ pub fn insert(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
 }
 
 fn insert_row(w: &Writer, t: &NewTask, note: Option<&str>) -> Result<i64> {
+    // A task without a ref (added by hand, or a source that gives none) gets `<year>-T<n>`
+    // now, in its creation row too, so that every export names it the same way (db::refs).
+    let numbered;
+    let t = if t.reference.is_none() {
+        numbered = NewTask {
+            reference: Some(super::refs::next(w.conn(), t.year)?),
+            ..t.clone()
+        };
+        &numbered
+    } else {
+        t
+    };
     let co_json = serde_json::to_string(&t.co_owners)?;
     let co = co_json.as_str();
     let at = w.at();

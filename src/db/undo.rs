@@ -67,10 +67,12 @@ pub fn plan(conn: &Connection, actor: &str) -> Result<Plan> {
             .word("what", label(Lang::Zh), label(Lang::En)),
         ));
     }
-    // Refuse when someone changed the same tasks since: their work would be lost.
+    // Refuse when someone changed the same tasks since: their work would be lost. A ref
+    // given since (the upgrade to version 15, db::refs) changes no field a change can take
+    // back, so it is no reason to refuse.
     let sql = format!(
         "SELECT h.task_id, c.id, c.actor, c.command FROM history h JOIN change c ON c.id = h.change_id
-         WHERE h.change_id > ?1 AND {LIVE}
+         WHERE h.change_id > ?1 AND {LIVE} AND h.field <> 'ref'
            AND h.task_id IN (SELECT task_id FROM history WHERE change_id = ?1)
          ORDER BY c.id LIMIT 1"
     );

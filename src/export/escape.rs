@@ -9,20 +9,40 @@ use crate::render::escape::is_hazard;
 
 /// Escapes text for a Markdown document: a hazard becomes a visible escape, a line break a
 /// space (a break would end the table row or list item), and the characters Markdown gives a
-/// meaning are backslash-escaped so that they show as written. `<` and `>` are among them, so
-/// raw HTML such as `<script>` or `<img onerror=…>` shows as text and never becomes a tag.
+/// meaning are backslash-escaped so that they show as written; `#` everywhere, so no value can
+/// start a heading. `<` becomes `&lt;` and `&` becomes `&amp;`, so raw HTML such as `<script>`
+/// or `<img onerror=…>` shows as text and never becomes a tag, and an entity such as `&lt;`
+/// reads back as written: entities rather than backslashes, because Python-Markdown does not
+/// take `\<` or `\&` as escapes and would show the backslash. A value that starts like a list item (`-`, `+`, `1.`, `1)`) has that
+/// mark escaped, wherever the template puts it.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Markdown;
 
 impl askama::filters::Escaper for Markdown {
     fn write_escaped_str<W: Write>(&self, mut dest: W, s: &str) -> fmt::Result {
-        for c in s.chars() {
+        // A leading list mark: `-` or `+`, or digits followed by `.` or `)`, then a space, a
+        // tab or the end (so "-1", "0.0%" and "1.1" stay as they are: they are no marks).
+        let b = s.as_bytes();
+        let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+        let mark = match b.get(digits) {
+            Some(b'-' | b'+') if digits == 0 => Some(0),
+            Some(b'.' | b')') if digits > 0 => Some(digits),
+            _ => None,
+        }
+        .filter(|&i| matches!(b.get(i + 1), None | Some(b' ' | b'\t')));
+        for (i, c) in s.char_indices() {
+            if Some(i) == mark {
+                dest.write_char('\\')?;
+            }
             markdown_char(&mut dest, c)?;
         }
         Ok(())
     }
 
     fn write_escaped_char<W: Write>(&self, mut dest: W, c: char) -> fmt::Result {
+        if matches!(c, '-' | '+') {
+            dest.write_char('\\')?;
+        }
         markdown_char(&mut dest, c)
     }
 }
@@ -38,9 +58,12 @@ fn markdown_char<W: Write>(dest: &mut W, c: char) -> fmt::Result {
             }
             Ok(())
         }
+        // `<` starts raw HTML and autolinks, `&` an entity.
+        '<' => dest.write_str("&lt;"),
+        '&' => dest.write_str("&amp;"),
         // `|` ends a table cell; `\` escapes; `` ` ``, `*`, `_`, `~` format; `[`, `]` make
-        // links and images; `<`, `>` make raw HTML and autolinks.
-        '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' => {
+        // links and images; `>` quotes; `#` makes a heading.
+        '\\' | '|' | '`' | '*' | '_' | '~' | '[' | ']' | '>' | '#' => {
             dest.write_char('\\')?;
             dest.write_char(c)
         }
@@ -120,16 +143,34 @@ mod tests {
 
     #[test]
     fn markdown_neutralises_raw_html_and_markup() {
-        assert_eq!(md("<script>x</script>"), r"\<script\>x\</script\>");
+        assert_eq!(md("<script>x</script>"), r"&lt;script\>x&lt;/script\>");
         assert_eq!(
             md("<img src=x onerror=alert(1)>"),
-            r"\<img src=x onerror=alert(1)\>"
+            r"&lt;img src=x onerror=alert(1)\>"
         );
         assert_eq!(
             md("a|b \\ *e* _u_ [x](y) `c` ~s~"),
             r"a\|b \\ \*e\* \_u\_ \[x\](y) \`c\` \~s\~"
         );
         assert_eq!(md("line1\nline2"), "line1 line2");
+    }
+
+    #[test]
+    fn markdown_escapes_headings_entities_and_leading_list_marks() {
+        assert_eq!(md("# heading"), r"\# heading");
+        assert_eq!(md("a #b &lt; &amp;"), r"a \#b &amp;lt; &amp;amp;");
+        assert_eq!(md("- item"), r"\- item");
+        assert_eq!(md("+ item"), r"\+ item");
+        assert_eq!(md("12. item"), r"12\. item");
+        assert_eq!(md("3) item"), r"3\) item");
+        // Only a leading mark: dates and refs keep their dashes and dots.
+        assert_eq!(md("2025-C1.1"), "2025-C1.1");
+        assert_eq!(md("2025-12-31"), "2025-12-31");
+        assert_eq!(md("40%"), "40%");
+        assert_eq!(md("0.0%"), "0.0%");
+        assert_eq!(md("1.1"), "1.1");
+        assert_eq!(md("-1"), "-1");
+        assert_eq!(md("-"), r"\-");
     }
 
     #[test]

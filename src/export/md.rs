@@ -10,6 +10,9 @@ use super::page::Page;
 use super::YearStatus;
 use crate::model::Lang;
 
+/// The shortcomings list puts each item's text four columns in ("-   "), and indents what
+/// addresses it to that column, so the list nests in CommonMark and in Python-Markdown (which
+/// needs four spaces) alike.
 #[derive(Template)]
 #[template(path = "export.md")]
 struct Markdown<'a> {

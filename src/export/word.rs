@@ -54,7 +54,11 @@ fn weight(c: Cell, lang: Lang) -> u32 {
         Cell::Task(Column::Title) => 170,
         Cell::Task(Column::Owner) => 70,
         Cell::Task(Column::CoOwners) => 65,
-        Cell::Task(Column::Deadline) => 62,
+        Cell::Task(Column::Deadline) | Cell::OriginalDeadline => 62,
+        Cell::Task(Column::CompletedAt) => 62,
+        Cell::Task(Column::Year) => 38,
+        Cell::Extended if en => 56,
+        Cell::Extended => 40,
         Cell::Task(Column::Status) if en => 60,
         Cell::Task(Column::Status) => 46,
         Cell::Task(Column::Progress) if en => 50,
@@ -75,6 +79,8 @@ fn centered(c: Cell) -> bool {
         c,
         Cell::No
             | Cell::Overdue
+            | Cell::OriginalDeadline
+            | Cell::Extended
             | Cell::Task(
                 Column::Kind | Column::Status | Column::Progress | Column::Deadline | Column::Year
             )

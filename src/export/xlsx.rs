@@ -50,6 +50,10 @@ fn width_of(c: Cell, lang: Lang) -> f64 {
         Cell::Task(Column::Owner) => 14.0,
         Cell::Task(Column::CoOwners) => 16.0,
         Cell::Task(Column::Deadline) => 11.0,
+        Cell::Task(Column::Year) => 7.0,
+        Cell::OriginalDeadline => 11.0,
+        Cell::Extended => 7.0,
+        Cell::Task(Column::CompletedAt) => 11.0,
         Cell::Task(Column::Progress) => 7.0,
         Cell::Overdue => 6.0,
         Cell::LatestNote => 30.0,
@@ -99,16 +103,8 @@ fn row_height(cells: &[String], widths: &[f64]) -> Option<f64> {
     (lines > 1).then_some(LINE_HEIGHT * lines as f64 + 2.0)
 }
 
-/// The column after the export's columns: the day a task was finished (完成时间), a date
-/// cell the workbook adds so the sheet can be sorted and filtered by it.
-const DONE_COL: u16 = CELLS.len() as u16;
-
-/// Its width, and its heading.
-const DONE_WIDTH: f64 = 11.0;
-
-fn done_label(lang: Lang) -> String {
-    crate::tr!(lang, "export.xlsx.completed")
-}
+/// The last column of the task sheet.
+const LAST_COL: u16 = CELLS.len() as u16 - 1;
 
 /// Where a column sits in the sheet.
 fn col_of(c: Cell) -> u16 {
@@ -229,7 +225,6 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
         let col = u16::try_from(i).unwrap_or(u16::MAX);
         sheet.set_column_width(col, *w).map_err(xerr)?;
     }
-    sheet.set_column_width(DONE_COL, DONE_WIDTH).map_err(xerr)?;
     sheet.set_freeze_panes(1, 0).map_err(xerr)?;
     // The drop-down of status words covers the whole column, however many rows follow.
     let words: Vec<&str> = Status::ALL.iter().map(|st| st.label(lang)).collect();
@@ -240,8 +235,7 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
     sheet
         .add_data_validation(1, status_col, 1_048_575, status_col, &dv)
         .map_err(xerr)?;
-    let done = done_label(lang);
-    for (i, c) in cols.iter().copied().chain([done.as_str()]).enumerate() {
+    for (i, c) in cols.iter().copied().enumerate() {
         sheet
             .write_string_with_format(0, u16::try_from(i).unwrap_or(0), c, &header)
             .map_err(xerr)?;
@@ -280,14 +274,9 @@ pub fn workbook(conn: &rusqlite::Connection, h: super::Header, lang: Lang) -> Re
                 lang,
             )?;
         }
-        match completed_day(task) {
-            Some(d) => sheet.write_date_with_format(r, DONE_COL, &excel_date(d)?, &date),
-            None => sheet.write_blank(r, DONE_COL, &text),
-        }
-        .map_err(xerr)?;
         Ok(())
     })?;
-    let last_col = DONE_COL;
+    let last_col = LAST_COL;
     sheet
         .autofilter(0, 0, last.max(1), last_col)
         .map_err(xerr)?;
@@ -326,7 +315,25 @@ fn write_cell(
     lang: Lang,
 ) -> Result<()> {
     match c {
-        Cell::No => sheet.write_number_with_format(r, col, task.no as f64, f.center),
+        // A task's 序号 is a number; a sub-task's ("3.1") is text, so it never reads as 3.1.
+        Cell::No => match task.number.parse::<u32>() {
+            Ok(n) => sheet.write_number_with_format(r, col, f64::from(n), f.center),
+            Err(_) => sheet.write_string_with_format(r, col, s, f.center),
+        },
+        // The day a task was finished, as a date the sheet can sort and filter by.
+        Cell::Task(Column::CompletedAt) => match completed_day(task) {
+            Some(d) => sheet.write_date_with_format(r, col, &excel_date(d)?, f.date),
+            None => sheet.write_blank(r, col, f.text),
+        },
+        Cell::OriginalDeadline if task.original_deadline.is_some() => {
+            let Some(d) = task.original_deadline else {
+                return Ok(());
+            };
+            sheet.write_date_with_format(r, col, &excel_date(d)?, f.date)
+        }
+        Cell::Task(Column::Year) => {
+            sheet.write_number_with_format(r, col, f64::from(task.year), f.center)
+        }
         Cell::Task(Column::Progress) => {
             sheet.write_number_with_format(r, col, f64::from(task.progress) / 100.0, f.pct)
         }
@@ -405,15 +412,26 @@ fn summary_sheet(
         name: Some(crate::tr!(lang, "export.xlsx.total")),
         counts: s.summary.counts.clone(),
     };
+    // Each table with the rule its rows are sorted by, stated under it as in every format.
     let tables = [
-        (crate::tr!(lang, "export.xlsx.area"), &s.areas, false),
-        (crate::tr!(lang, "export.xlsx.owner"), &s.owners, true),
+        (
+            crate::tr!(lang, "export.xlsx.area"),
+            &s.areas,
+            false,
+            crate::tr!(lang, "export.page.areas_rule"),
+        ),
+        (
+            crate::tr!(lang, "export.xlsx.owner"),
+            &s.owners,
+            true,
+            crate::tr!(lang, "export.page.units_rule"),
+        ),
     ];
 
     // Widths that fit: the first column holds the group names (the title and header lines
     // run across the row, they are not measured), the others their heading.
     let mut first = 10usize;
-    for (head, groups, owner) in &tables {
+    for (head, groups, owner, _) in &tables {
         first = first.max(head.width());
         for g in groups.iter() {
             first = first.max(group_name(g, *owner, lang).width());
@@ -439,7 +457,7 @@ fn summary_sheet(
         .set_border(FormatBorder::Thin)
         .set_num_format("0.0%");
     let count = Format::new().set_border(FormatBorder::Thin);
-    for (head, groups, owner) in tables {
+    for (head, groups, owner, rule) in tables {
         r += 1;
         sh.write_string_with_format(r, 0, &head, header)
             .map_err(xerr)?;
@@ -470,6 +488,9 @@ fn summary_sheet(
             }
             r += 1;
         }
+        // The note runs across the row, like the header lines, and is not measured.
+        sh.write_string(r, 0, &rule).map_err(xerr)?;
+        r += 1;
     }
     Ok(())
 }
@@ -492,7 +513,8 @@ mod tests {
     fn the_overdue_rule_moves_to_each_row_but_keeps_the_date() {
         let day = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
         let at = overdue_rule(day, Lang::Zh, 42);
-        assert!(at.contains("$H42<DATE(2025,12,31)"), "{at}");
-        assert!(at.contains("$I42<>\"已完成\""), "{at}");
+        // 完成时限 is column J and 状态 column L since issue 17 added 计划年度, 原定时限 and 延期.
+        assert!(at.contains("$J42<DATE(2025,12,31)"), "{at}");
+        assert!(at.contains("$L42<>\"已完成\""), "{at}");
     }
 }

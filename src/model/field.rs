@@ -371,15 +371,15 @@ impl Column {
             Column::Deadline => ("完成时限", "Deadline"),
             Column::Status => ("状态", "Status"),
             Column::Progress => ("进度", "Progress"),
+            Column::Year => ("计划年度", "Plan year"),
+            Column::CompletedAt => ("完成时间", "Completed"),
             Column::Id
             | Column::DocumentId
             | Column::OutlineArea
             | Column::DeadlineText
-            | Column::Year
             | Column::ParentId
             | Column::CreatedAt
             | Column::UpdatedAt
-            | Column::CompletedAt
             | Column::Contact
             | Column::Body => return None,
         })

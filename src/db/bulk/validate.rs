@@ -260,6 +260,12 @@ fn value<'a>(
                 _ => return Err(format!("year '{}' is not a plan year", clip(v))),
             }
         }
+        // A ref given after the task's creation (db::refs): a name, like a creation's ref.
+        "ref" => {
+            if let Some(v) = v {
+                parse_name(v).map_err(|e| format!("ref: {e}"))?;
+            }
+        }
         // A merge's mark holds the --source label it was given, if any.
         "imported" => {
             if let Some(v) = v {
