@@ -49,6 +49,11 @@ pub enum Style {
     Head,
     /// A heading cell of a wide table: 黑体, 9 pt, centred.
     SmallHead,
+    /// A cell of the year export's task table, whose nineteen columns share one landscape
+    /// page: 宋体, 8 pt.
+    Dense,
+    /// A heading cell of that table: 黑体, 8 pt, centred.
+    DenseHead,
     /// A signature or date line: 仿宋, 12 pt, right-aligned.
     Right,
 }
@@ -66,6 +71,8 @@ impl Style {
             Style::Small => "TzSmall",
             Style::Head => "TzHead",
             Style::SmallHead => "TzSmallHead",
+            Style::Dense => "TzDense",
+            Style::DenseHead => "TzDenseHead",
             Style::Right => "TzRight",
         }
     }
@@ -73,24 +80,27 @@ impl Style {
     /// The East Asian font of the style's runs.
     pub fn east_asian_font(self) -> &'static str {
         match self {
-            Style::Title | Style::Heading | Style::Head | Style::SmallHead => "黑体",
+            Style::Title | Style::Heading | Style::Head | Style::SmallHead | Style::DenseHead => {
+                "黑体"
+            }
             Style::Subtitle | Style::Body | Style::Indented | Style::Right => "仿宋",
-            Style::Cell | Style::Small => "宋体",
+            Style::Cell | Style::Small | Style::Dense => "宋体",
         }
     }
 
     /// The font size in half-points.
-    fn half_points(self) -> u32 {
+    pub const fn half_points(self) -> u32 {
         match self {
             Style::Title => 44,
             Style::Heading => 30,
             Style::Subtitle | Style::Body | Style::Indented | Style::Right => 24,
             Style::Cell | Style::Head => 21,
             Style::Small | Style::SmallHead => 18,
+            Style::Dense | Style::DenseHead => 16,
         }
     }
 
-    const ALL: [Style; 10] = [
+    const ALL: [Style; 12] = [
         Style::Title,
         Style::Subtitle,
         Style::Heading,
@@ -100,6 +110,8 @@ impl Style {
         Style::Small,
         Style::Head,
         Style::SmallHead,
+        Style::Dense,
+        Style::DenseHead,
         Style::Right,
     ];
 
@@ -126,8 +138,10 @@ impl Style {
                 r#"<w:spacing w:after="60" w:line="320" w:lineRule="auto"/><w:ind w:left="480"/>"#,
                 false,
             ),
-            Style::Cell | Style::Small => (r#"<w:spacing w:before="0" w:after="0"/>"#, false),
-            Style::Head | Style::SmallHead => (
+            Style::Cell | Style::Small | Style::Dense => {
+                (r#"<w:spacing w:before="0" w:after="0"/>"#, false)
+            }
+            Style::Head | Style::SmallHead | Style::DenseHead => (
                 r#"<w:jc w:val="center"/><w:spacing w:before="0" w:after="0"/>"#,
                 true,
             ),

@@ -39,37 +39,52 @@ fn io_error(e: io::Error) -> Error {
     Error::io("writing the Word document", e)
 }
 
-/// A column's share of the task table's width: wide for the task and its latest progress,
-/// narrow for figures and marks. A column added to `CELLS` gets a middling share, so it
-/// appears without anything here changing.
-fn weight(c: Cell, lang: Lang) -> u32 {
+/// The styles of the task table's rows and headings: 8 pt, so nineteen columns fit one
+/// landscape page with a date, a status word and 序号 each on one line.
+const ROW: Style = Style::Dense;
+const HEAD: Style = Style::DenseHead;
+
+/// The width a column cannot do without, in twips, and its share of what is left: a column
+/// of fixed words or figures (a date, a status, 序号) gets the width of its longest value on
+/// one line at the table's size (`ROW`) and no share, so "2025-12-31" and 未启动 never break; the
+/// columns of running text (the task, its area, the units, the latest progress) share the
+/// rest by weight. A column added to `CELLS` gets a middling share, so it appears without
+/// anything here changing.
+fn need(c: Cell, lang: Lang) -> (u32, u32) {
+    // A Chinese character is as wide as the font is high (20 twips a point, 10 a half-point)
+    // and a digit about half that; a cell's side margins take 114 more, and a little slack
+    // keeps a value off the border.
+    const CJK: u32 = ROW.half_points() * 10;
+    const DIGIT: u32 = CJK / 2;
+    const PAD: u32 = 130;
     // English kind and status words ("shortcoming", "cancelled") are longer than Chinese ones.
     let en = lang == Lang::En;
+    let words = |zh: u32, en_chars: u32| {
+        if en {
+            en_chars * DIGIT + PAD
+        } else {
+            zh * CJK + PAD
+        }
+    };
+    let date = 10 * DIGIT + PAD;
     match c {
-        Cell::No => 34,
-        Cell::Task(Column::Ref) => 70,
-        Cell::Task(Column::Kind) if en => 75,
-        Cell::Task(Column::Kind) => 35,
-        Cell::Task(Column::Area) => 60,
-        Cell::Task(Column::Title) => 170,
-        Cell::Task(Column::Owner) => 70,
-        Cell::Task(Column::CoOwners) => 65,
-        Cell::Task(Column::Deadline) | Cell::OriginalDeadline => 62,
-        Cell::Task(Column::CompletedAt) => 62,
-        Cell::Task(Column::Year) => 38,
-        Cell::Extended if en => 56,
-        Cell::Extended => 40,
-        Cell::Task(Column::Status) if en => 60,
-        Cell::Task(Column::Status) => 46,
-        Cell::Task(Column::Progress) if en => 50,
-        Cell::Task(Column::Progress) => 35,
-        Cell::Overdue if en => 45,
-        Cell::Overdue => 34,
-        Cell::LatestNote => 110,
-        Cell::Task(Column::Person) => 46,
-        Cell::Extension => 56,
-        Cell::Evidence => 56,
-        Cell::Task(_) => 50,
+        Cell::No => (words(2, 4), 0),
+        Cell::Task(Column::Ref) => (9 * DIGIT + PAD, 5),
+        Cell::Task(Column::Kind) => (words(2, 11), 0),
+        Cell::Task(Column::Area) => (words(2, 6), 40),
+        Cell::Task(Column::Title) => (words(4, 10), 230),
+        Cell::Task(Column::Owner) => (words(3, 8), 40),
+        Cell::Task(Column::CoOwners) => (words(3, 8), 35),
+        Cell::Task(Column::Year) => (4 * DIGIT + PAD + 40, 0),
+        Cell::Task(Column::Deadline | Column::CompletedAt) | Cell::OriginalDeadline => (date, 0),
+        Cell::Extended => (words(3, 9), 0),
+        Cell::Task(Column::Status) => (words(3, 9), 0),
+        Cell::Task(Column::Progress) => (words(2, 8).max(4 * DIGIT + PAD), 0),
+        Cell::Overdue => (words(2, 7), 0),
+        Cell::LatestNote => (words(4, 10), 120),
+        Cell::Task(Column::Person) => (words(3, 8), 0),
+        Cell::Extension | Cell::Evidence => (words(2, 8), 15),
+        Cell::Task(_) => (words(3, 8), 20),
     }
 }
 
@@ -89,8 +104,23 @@ fn centered(c: Cell) -> bool {
 
 /// The task table's columns, filling the landscape page's text width.
 fn task_columns(lang: Lang) -> Vec<Col> {
-    let weights: Vec<u32> = CELLS.iter().map(|c| weight(*c, lang)).collect();
-    docx::widths(&weights, TABLE.text_width())
+    let needs: Vec<(u32, u32)> = CELLS.iter().map(|c| need(*c, lang)).collect();
+    let floor: u32 = needs.iter().map(|(min, _)| min).sum();
+    let total = TABLE.text_width();
+    let widths: Vec<u32> = if floor <= total {
+        let weights: Vec<u32> = needs.iter().map(|(_, w)| *w).collect();
+        let shares = docx::widths(&weights, total - floor);
+        needs
+            .iter()
+            .zip(shares)
+            .map(|((min, _), share)| min + share)
+            .collect()
+    } else {
+        // Longer (English) words than the page holds: every column gives up the same part.
+        let mins: Vec<u32> = needs.iter().map(|(min, _)| *min).collect();
+        docx::widths(&mins, total)
+    };
+    widths
         .into_iter()
         .zip(CELLS)
         .map(|(width, c)| Col {
@@ -143,10 +173,10 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
             short.borrow_mut().selected(r, lang);
             if n > 0 && n % CHUNK == 0 {
                 docx::table_end(&mut rows).map_err(io_error)?;
-                docx::table_start(&mut rows, &cols, &heads, Style::SmallHead).map_err(io_error)?;
+                docx::table_start(&mut rows, &cols, &heads, HEAD).map_err(io_error)?;
             }
             n += 1;
-            docx::table_row(&mut rows, &cols, &cells(r, lang), Style::Small).map_err(io_error)
+            docx::table_row(&mut rows, &cols, &cells(r, lang), ROW).map_err(io_error)
         },
     )?;
     let short = short.into_inner();
@@ -168,7 +198,7 @@ pub fn write<W: Write + Seek>(conn: &Connection, h: Header, lang: Lang, out: W) 
     opening(w, &status, &short, lang).map_err(io_error)?;
     docx::section_break(w, OPENING).map_err(io_error)?;
     docx::paragraph(w, Style::Heading, &text(lang, "export.page.tasks_3")).map_err(io_error)?;
-    docx::table_start(w, &cols, &heads, Style::SmallHead).map_err(io_error)?;
+    docx::table_start(w, &cols, &heads, HEAD).map_err(io_error)?;
     io::copy(&mut DeflateDecoder::new(BufReader::new(tmp)), w).map_err(io_error)?;
     docx::table_end(w).map_err(io_error)?;
     doc.finish(TABLE)
@@ -514,5 +544,36 @@ mod tests {
                 TABLE.text_width()
             );
         }
+    }
+
+    /// In Chinese a date, a status word and the two-character headings keep one line: their
+    /// columns are at least as wide as the text at the table's size (before, with shares by
+    /// weight alone, "2025-12-31" broke after "2025-12-" and 未启动 after 未启 in LibreOffice).
+    #[test]
+    fn fixed_columns_hold_their_values_on_one_line() {
+        let cols = task_columns(Lang::Zh);
+        let cjk = ROW.half_points() * 10;
+        for (c, col) in CELLS.iter().zip(&cols) {
+            let chars_x2 = match c {
+                Cell::Task(Column::Deadline | Column::CompletedAt) | Cell::OriginalDeadline => 10,
+                Cell::Task(Column::Status) => 6,
+                Cell::No | Cell::Overdue | Cell::Task(Column::Kind) => 4,
+                _ => continue,
+            };
+            assert!(
+                col.width >= chars_x2 * cjk / 2 + 114,
+                "{c:?} is {} twips wide",
+                col.width
+            );
+        }
+        let title = CELLS
+            .iter()
+            .position(|c| *c == Cell::Task(Column::Title))
+            .and_then(|i| cols.get(i))
+            .map_or(0, |c| c.width);
+        assert!(
+            title >= 10 * cjk,
+            "the task column holds ten characters a line"
+        );
     }
 }
