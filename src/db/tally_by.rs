@@ -213,9 +213,10 @@ fn status_number(s: Status) -> u8 {
 /// How many rows one pass of a recount aims to hold. Each row costs some 150 bytes in the map,
 /// the sorted list and the texts (about 10 MB here), so the rebuild and `check` stay within a
 /// fixed memory whatever the size of the ledger; the price is one read of the tasks per pass
-/// (about 1.5 s of CPU at a million tasks). Measured at 1M: 100,000 rows a pass took the
-/// import to 68 MB, above the 64 MiB of issue 18.
-const ROWS_PER_PASS: u64 = 64_000;
+/// (about 1.5 s of CPU at a million tasks). Measured at 1M, 64,000 rows a pass left the
+/// import's peak where 100,000 put it (68 MB) and cost 13 s more CPU: the peak is no longer
+/// the recount's.
+const ROWS_PER_PASS: u64 = 100_000;
 
 /// How many rows a pass may hold before it is given up and the recount starts again with
 /// twice as many passes: the first guess takes one row per task, which a ledger of many
