@@ -238,41 +238,6 @@ fn xlsx_properties_come_from_the_ledger_clock() {
     );
 }
 
-/// A ledger of `n` tasks of 2025, made through a JSON Lines import (one process, not `n`).
-fn many(n: usize) -> Ledger {
-    let l = Ledger::new();
-    let file = l.sibling("many.jsonl");
-    let mut text = String::from(
-        r#"{"type":"header","format":"taizhang-jsonl","version":1,"outline":"2021-2025","year":null}"#,
-    );
-    text.push('\n');
-    for i in 1..=n {
-        let title = format!("第{i}项任务：推进行政执法规范化建设，落实三项制度");
-        let created = serde_json::json!({
-            "kind": "task", "title": title, "owner": "区司法局", "status": "todo",
-            "progress": 0, "deadline": "2025-06-30", "year": 2025
-        });
-        let line = serde_json::json!({
-            "type": "task", "id": i, "ref": null, "kind": "task", "title": title,
-            "body": null, "area": null, "outline_area": null, "owner": "区司法局",
-            "co_owners": [], "status": "todo", "progress": 0, "deadline": "2025-06-30",
-            "deadline_text": null, "year": 2025, "parent_id": null, "document_id": null,
-            "created_at": common::NOW, "updated_at": common::NOW, "completed_at": null,
-            "links": [],
-            "history": [{
-                "id": i, "change_id": i, "at": common::NOW, "actor": common::USER,
-                "command": "add", "undoes": null, "field": "created", "old": null,
-                "new": created.to_string(), "note": null
-            }]
-        });
-        text.push_str(&line.to_string());
-        text.push('\n');
-    }
-    std::fs::write(&file, text).unwrap();
-    l.run_ok(&["import", file.to_str().unwrap()]);
-    l
-}
-
 /// The percentages of the task tables' <col> widths, per table.
 fn col_widths(html: &str) -> Vec<f64> {
     let group = html.split("<colgroup>").nth(1).unwrap();
@@ -317,7 +282,9 @@ fn html_prints_on_a4_landscape_within_the_page_with_a_header_on_every_page() {
 
 #[test]
 fn a_long_html_export_is_split_into_tables_that_each_have_the_header() {
-    let l = many(1_201);
+    let l = common::tasks_of_2025(1_201, |i| {
+        format!("第{i}项任务：推进行政执法规范化建设，落实三项制度")
+    });
     let html = l.run_ok(&[
         "--lang", "zh", "export", "--year", "2025", "--format", "html",
     ]);

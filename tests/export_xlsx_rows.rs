@@ -18,40 +18,11 @@ fn part(file: &std::path::Path, name: &str) -> String {
     s
 }
 
-/// A ledger of `n` tasks of 2025 whose titles wrap in the 标题 column, made through one JSON
-/// Lines import rather than `n` processes.
+/// A ledger of `n` tasks of 2025 whose titles wrap in the 标题 column.
 fn wrapping(n: usize) -> Ledger {
-    let l = Ledger::new();
-    let file = l.sibling("many.jsonl");
-    let mut text = String::from(
-        r#"{"type":"header","format":"taizhang-jsonl","version":1,"outline":"2021-2025","year":null}"#,
-    );
-    text.push('\n');
-    for i in 1..=n {
-        let title = format!("第{i}项任务：推进行政执法规范化建设，全面落实行政执法三项制度");
-        let created = serde_json::json!({
-            "kind": "task", "title": title, "owner": "区司法局", "status": "todo",
-            "progress": 0, "deadline": "2025-06-30", "year": 2025
-        });
-        let line = serde_json::json!({
-            "type": "task", "id": i, "ref": null, "kind": "task", "title": title,
-            "body": null, "area": null, "outline_area": null, "owner": "区司法局",
-            "co_owners": [], "status": "todo", "progress": 0, "deadline": "2025-06-30",
-            "deadline_text": null, "year": 2025, "parent_id": null, "document_id": null,
-            "created_at": common::NOW, "updated_at": common::NOW, "completed_at": null,
-            "links": [],
-            "history": [{
-                "id": i, "change_id": i, "at": common::NOW, "actor": common::USER,
-                "command": "add", "undoes": null, "field": "created", "old": null,
-                "new": created.to_string(), "note": null
-            }]
-        });
-        text.push_str(&line.to_string());
-        text.push('\n');
-    }
-    std::fs::write(&file, text).unwrap();
-    l.run_ok(&["import", file.to_str().unwrap()]);
-    l
+    common::tasks_of_2025(n, |i| {
+        format!("第{i}项任务：推进行政执法规范化建设，全面落实行政执法三项制度")
+    })
 }
 
 /// The `<row ...>` start tags of a sheet, in order.

@@ -672,3 +672,39 @@ pub fn process(db: &Path, args: &[&str]) -> std::process::Command {
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
+
+/// A ledger of `n` open tasks of 2025 owned by 区司法局, titled by `title(i)`, made through one
+/// JSON Lines import (one process, not `n`).
+pub fn tasks_of_2025(n: usize, title: impl Fn(usize) -> String) -> Ledger {
+    let l = Ledger::new();
+    let file = l.sibling("many.jsonl");
+    let mut text = String::from(
+        r#"{"type":"header","format":"taizhang-jsonl","version":1,"outline":"2021-2025","year":null}"#,
+    );
+    text.push('\n');
+    for i in 1..=n {
+        let title = title(i);
+        let created = serde_json::json!({
+            "kind": "task", "title": title, "owner": "区司法局", "status": "todo",
+            "progress": 0, "deadline": "2025-06-30", "year": 2025
+        });
+        let line = serde_json::json!({
+            "type": "task", "id": i, "ref": null, "kind": "task", "title": title,
+            "body": null, "area": null, "outline_area": null, "owner": "区司法局",
+            "co_owners": [], "status": "todo", "progress": 0, "deadline": "2025-06-30",
+            "deadline_text": null, "year": 2025, "parent_id": null, "document_id": null,
+            "created_at": NOW, "updated_at": NOW, "completed_at": null,
+            "links": [],
+            "history": [{
+                "id": i, "change_id": i, "at": NOW, "actor": USER,
+                "command": "add", "undoes": null, "field": "created", "old": null,
+                "new": created.to_string(), "note": null
+            }]
+        });
+        text.push_str(&line.to_string());
+        text.push('\n');
+    }
+    std::fs::write(&file, text).unwrap();
+    l.run_ok(&["import", file.to_str().unwrap()]);
+    l
+}
