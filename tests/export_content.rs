@@ -388,23 +388,7 @@ fn the_upgrade_of_a_task_changed_since_its_creation_is_sound() {
     l.set_now("2025-05-01T09:00:00+08:00");
     l.run_ok(&["update", &id.to_string(), "--progress", "40"]);
     // Make it a version-13 ledger whose task was created without a ref.
-    let conn = rusqlite::Connection::open(&l.path).unwrap();
-    let trigger: String = conn
-        .query_row(
-            "SELECT sql FROM sqlite_schema WHERE name = 'history_no_update'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    conn.execute_batch(&format!(
-        "DROP TRIGGER history_no_update;
-         UPDATE history SET new = json_remove(new, '$.ref') WHERE field = 'created';
-         {trigger};
-         UPDATE task SET ref = NULL;
-         PRAGMA user_version = 13;"
-    ))
-    .unwrap();
-    drop(conn);
+    as_version_13(&l);
     l.set_now("2025-06-01T09:00:00+08:00");
     l.run_ok(&["note", &id.to_string(), "升级后"]);
     assert_eq!(l.show(id)["ref"], "2025-T1");
