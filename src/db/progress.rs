@@ -90,16 +90,21 @@ pub struct Group {
 }
 
 impl Group {
-    fn add(&mut self, status: Status, n: u64, overdue: u64, progress: f64) {
-        self.total += n;
-        *match status {
+    /// The count of one status.
+    fn slot(&mut self, status: Status) -> &mut u64 {
+        match status {
             Status::Todo => &mut self.todo,
             Status::Doing => &mut self.doing,
             Status::Blocked => &mut self.blocked,
             Status::Done => &mut self.done,
             Status::Verified => &mut self.verified,
             Status::Cancelled => &mut self.cancelled,
-        } += n;
+        }
+    }
+
+    fn add(&mut self, status: Status, n: u64, overdue: u64, progress: f64) {
+        self.total += n;
+        *self.slot(status) += n;
         if !status.is_closed() {
             self.overdue += overdue;
         }
@@ -117,14 +122,7 @@ impl Group {
         }
         let (n, overdue) = (n.unsigned_abs(), overdue.unsigned_abs());
         self.total = self.total.saturating_sub(n);
-        let slot = match status {
-            Status::Todo => &mut self.todo,
-            Status::Doing => &mut self.doing,
-            Status::Blocked => &mut self.blocked,
-            Status::Done => &mut self.done,
-            Status::Verified => &mut self.verified,
-            Status::Cancelled => &mut self.cancelled,
-        };
+        let slot = self.slot(status);
         *slot = slot.saturating_sub(n);
         if !status.is_closed() {
             self.overdue = self.overdue.saturating_sub(overdue);
